@@ -1,0 +1,196 @@
+package io.sipmap.adapter.inmemory;
+
+import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.IpRecord;
+import io.sipmap.domain.IpRecordSid;
+import io.sipmap.domain.Page;
+import io.sipmap.domain.PageRequest;
+import io.sipmap.domain.SipmapException;
+import io.sipmap.domain.SourceIpMapping;
+import io.sipmap.domain.SourceIpMappingSid;
+import io.sipmap.spi.IpRecordStore;
+import io.sipmap.spi.SourceIpMappingStore;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Supplier;
+
+/**
+ * The two stores of the spi in memory, made together because they share the invariants between IP records and
+ * mappings (a mapping's IP record exists; one mapping per IP record; a mapped IP record cannot be deleted).
+ *
+ * <p>Each account has its own partition: two skip lists keyed by SID and an index from IP record to mapping. Reads
+ * take no lock and see each write whole. Writes to one account take that account's lock, one lock behind both stores,
+ * so the invariants hold whatever the order of concurrent calls; accounts never wait for each other. A page costs
+ * O(log n + page size) at any depth, forwards or backwards. Stages are already complete when returned.
+ */
+public final class InMemoryStores {
+
+    private final ConcurrentHashMap<AccountSid, Partition> partitions = new ConcurrentHashMap<>();
+    private final IpRecordStore ipRecords = new IpRecords();
+    private final SourceIpMappingStore sourceIpMappings = new SourceIpMappings();
+
+    /** Empty stores. */
+    public static InMemoryStores create() {
+        return new InMemoryStores();
+    }
+
+    private InMemoryStores() {
+    }
+
+    public IpRecordStore ipRecords() {
+        return ipRecords;
+    }
+
+    public SourceIpMappingStore sourceIpMappings() {
+        return sourceIpMappings;
+    }
+
+    private static final class Partition {
+        final ConcurrentSkipListMap<String, IpRecord> records = new ConcurrentSkipListMap<>();
+        final ConcurrentSkipListMap<String, SourceIpMapping> mappings = new ConcurrentSkipListMap<>();
+        /** IP record SID to the SID of its mapping; guarded by this partition's monitor. */
+        final Map<String, String> mappingOfRecord = new HashMap<>();
+    }
+
+    private Partition writable(AccountSid account) {
+        return partitions.computeIfAbsent(account, a -> new Partition());
+    }
+
+    private Optional<Partition> readable(AccountSid account) {
+        return Optional.ofNullable(partitions.get(account));
+    }
+
+    private static <T> CompletionStage<T> complete(Supplier<T> body) {
+        try {
+            return CompletableFuture.completedStage(body.get());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedStage(e);
+        }
+    }
+
+    private final class IpRecords implements IpRecordStore {
+
+        @Override
+        public CompletionStage<IpRecord> insert(IpRecord record) {
+            return complete(() -> {
+                Partition p = writable(record.accountSid());
+                synchronized (p) {
+                    if (p.records.putIfAbsent(record.sid().value(), record) != null) {
+                        throw new SipmapException.Conflict("IP record " + record.sid() + " already exists");
+                    }
+                }
+                return record;
+            });
+        }
+
+        @Override
+        public CompletionStage<Optional<IpRecord>> find(AccountSid account, IpRecordSid sid) {
+            return complete(() -> readable(account).map(p -> p.records.get(sid.value())));
+        }
+
+        @Override
+        public CompletionStage<Page<IpRecord>> page(AccountSid account, PageRequest request) {
+            return complete(() -> readable(account)
+                    .map(p -> KeysetPages.page(p.records, request, IpRecord::sid))
+                    .orElseGet(KeysetPages::empty));
+        }
+
+        @Override
+        public CompletionStage<Optional<IpRecord>> replace(IpRecord record) {
+            return complete(() -> readable(record.accountSid()).map(p -> {
+                synchronized (p) {
+                    return p.records.replace(record.sid().value(), record) == null ? null : record;
+                }
+            }));
+        }
+
+        @Override
+        public CompletionStage<Boolean> delete(AccountSid account, IpRecordSid sid) {
+            return complete(() -> readable(account).map(p -> {
+                synchronized (p) {
+                    String mapping = p.mappingOfRecord.get(sid.value());
+                    if (mapping != null) {
+                        throw new SipmapException.Conflict("IP record " + sid + " is mapped by source IP mapping "
+                                + mapping + "; delete the mapping first");
+                    }
+                    return p.records.remove(sid.value()) != null;
+                }
+            }).orElse(false));
+        }
+    }
+
+    private final class SourceIpMappings implements SourceIpMappingStore {
+
+        @Override
+        public CompletionStage<SourceIpMapping> insert(SourceIpMapping mapping) {
+            return complete(() -> {
+                Partition p = writable(mapping.accountSid());
+                String recordSid = mapping.ipRecordSid().value();
+                synchronized (p) {
+                    if (!p.records.containsKey(recordSid)) {
+                        throw new SipmapException.InvalidParameter("IpRecordSid",
+                                "Invalid IpRecordSid: no IP record " + recordSid + " exists");
+                    }
+                    String existing = p.mappingOfRecord.get(recordSid);
+                    if (existing != null) {
+                        throw new SipmapException.Conflict("IP record " + recordSid
+                                + " is already mapped by source IP mapping " + existing);
+                    }
+                    if (p.mappings.putIfAbsent(mapping.sid().value(), mapping) != null) {
+                        throw new SipmapException.Conflict("Source IP mapping " + mapping.sid() + " already exists");
+                    }
+                    p.mappingOfRecord.put(recordSid, mapping.sid().value());
+                }
+                return mapping;
+            });
+        }
+
+        @Override
+        public CompletionStage<Optional<SourceIpMapping>> find(AccountSid account, SourceIpMappingSid sid) {
+            return complete(() -> readable(account).map(p -> p.mappings.get(sid.value())));
+        }
+
+        @Override
+        public CompletionStage<Page<SourceIpMapping>> page(AccountSid account, PageRequest request) {
+            return complete(() -> readable(account)
+                    .map(p -> KeysetPages.page(p.mappings, request, SourceIpMapping::sid))
+                    .orElseGet(KeysetPages::empty));
+        }
+
+        @Override
+        public CompletionStage<Optional<SourceIpMapping>> replace(SourceIpMapping mapping) {
+            return complete(() -> readable(mapping.accountSid()).map(p -> {
+                synchronized (p) {
+                    SourceIpMapping stored = p.mappings.get(mapping.sid().value());
+                    if (stored == null) {
+                        return null;
+                    }
+                    if (!stored.ipRecordSid().equals(mapping.ipRecordSid())) {
+                        throw new IllegalArgumentException("The IP record of a mapping never changes");
+                    }
+                    p.mappings.put(mapping.sid().value(), mapping);
+                    return mapping;
+                }
+            }));
+        }
+
+        @Override
+        public CompletionStage<Boolean> delete(AccountSid account, SourceIpMappingSid sid) {
+            return complete(() -> readable(account).map(p -> {
+                synchronized (p) {
+                    SourceIpMapping removed = p.mappings.remove(sid.value());
+                    if (removed == null) {
+                        return false;
+                    }
+                    p.mappingOfRecord.remove(removed.ipRecordSid().value());
+                    return true;
+                }
+            }).orElse(false));
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.sipmap.domain;
+
+import java.util.Objects;
+
+/**
+ * Where a page starts. Lists run in SID order; a keyset cursor ({@link After}, {@link Before}) names a SID and stays
+ * valid after that SID is deleted, and neither repeats nor skips records when others are created or deleted.
+ *
+ * <p>On the wire a keyset cursor is Twilio's {@code PageToken}: {@code PA<sid>} for the page after a SID,
+ * {@code PB<sid>} for the page before it. {@link #token()} prints it and {@link #parseToken} reads it, here and only
+ * here.
+ */
+public sealed interface Cursor permits Cursor.First, Cursor.After, Cursor.Before, Cursor.Offset {
+
+    /** The first page. */
+    First FIRST = new First();
+
+    /** The first page. */
+    record First() implements Cursor {
+    }
+
+    /** The records whose SID sorts after {@code sid}, which need not exist any more. */
+    record After(String sid) implements Cursor {
+        public After {
+            Objects.requireNonNull(sid, "sid");
+        }
+
+        @Override
+        public String token() {
+            return "PA" + sid;
+        }
+    }
+
+    /** The records whose SID sorts before {@code sid}, the page that ends just before it. */
+    record Before(String sid) implements Cursor {
+        public Before {
+            Objects.requireNonNull(sid, "sid");
+        }
+
+        @Override
+        public String token() {
+            return "PB" + sid;
+        }
+    }
+
+    /**
+     * The records from the {@code skip}-th on (0-based), for a bare {@code Page=n} without a token. Costs O(skip) in
+     * stores that page by key; keyset cursors are the way to walk.
+     */
+    record Offset(long skip) implements Cursor {
+        public Offset {
+            if (skip < 0) {
+                throw new SipmapException.InvalidParameter("Page", "Invalid Page: expected an integer >= 0");
+            }
+        }
+    }
+
+    /** The {@code PageToken} of this cursor, or null for {@link First} and {@link Offset}, which have none. */
+    default String token() {
+        return null;
+    }
+
+    /**
+     * Reads a {@code PageToken} for a list of SIDs with the given prefix: {@code PA} or {@code PB} followed by such a
+     * SID in either case.
+     *
+     * @throws SipmapException.InvalidParameter naming {@code PageToken} when it is anything else
+     */
+    static Cursor parseToken(String token, String sidPrefix) {
+        if (token != null && token.length() == 36 && (token.startsWith("PA") || token.startsWith("PB"))) {
+            String sid = token.substring(2);
+            if (Sid.isWellFormed(sidPrefix, sid)) {
+                String canonical = Sid.canonical(sidPrefix, sid, "PageToken");
+                return token.charAt(1) == 'A' ? new After(canonical) : new Before(canonical);
+            }
+        }
+        throw new SipmapException.InvalidParameter("PageToken",
+                "Invalid PageToken: expected 'PA' or 'PB' followed by a " + sidPrefix + " SID");
+    }
+}

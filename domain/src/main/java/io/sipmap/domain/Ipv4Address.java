@@ -1,0 +1,83 @@
+package io.sipmap.domain;
+
+/**
+ * An IPv4 address, held as its 32 bits in an {@code int}.
+ *
+ * <p>{@link #parse} is strict, as the wire contract asks: four decimal octets 0..255 separated by dots, no leading
+ * zeros (they read as octal elsewhere), no signs, spaces or other characters.
+ */
+public record Ipv4Address(int bits) implements Comparable<Ipv4Address> {
+
+    /**
+     * Parses strict dotted decimal.
+     *
+     * @param parameter the name to give in the error, for example {@code IpAddress}
+     * @throws SipmapException.InvalidParameter naming {@code parameter} when the text is not strict dotted decimal
+     */
+    public static Ipv4Address parse(String text, String parameter) {
+        int bits = parseBits(text);
+        if (bits == INVALID_MARK && !"255.255.255.255".equals(text)) {
+            throw new SipmapException.InvalidParameter(parameter,
+                    "Invalid " + parameter + ": expected an IPv4 address in dotted decimal, such as 192.0.2.10, got "
+                            + (text == null ? "nothing" : "'" + abbreviate(text) + "'"));
+        }
+        return new Ipv4Address(bits);
+    }
+
+    /** Parses strict dotted decimal, naming {@code IpAddress} in the error. */
+    public static Ipv4Address parse(String text) {
+        return parse(text, "IpAddress");
+    }
+
+    // -1 is also 255.255.255.255; parse() tells the two apart, and this keeps the hot path free of allocation.
+    private static final int INVALID_MARK = -1;
+
+    private static int parseBits(String text) {
+        if (text == null || text.length() < 7 || text.length() > 15) {
+            return INVALID_MARK;
+        }
+        int bits = 0;
+        int octets = 0;
+        int i = 0;
+        int n = text.length();
+        while (i < n) {
+            int start = i;
+            int value = 0;
+            while (i < n && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+                value = value * 10 + (text.charAt(i) - '0');
+                i++;
+            }
+            int digits = i - start;
+            if (digits == 0 || digits > 3 || value > 255 || (digits > 1 && text.charAt(start) == '0')) {
+                return INVALID_MARK;
+            }
+            bits = (bits << 8) | value;
+            octets++;
+            if (i < n) {
+                if (text.charAt(i) != '.' || octets == 4) {
+                    return INVALID_MARK;
+                }
+                i++;
+                if (i == n) {
+                    return INVALID_MARK;
+                }
+            }
+        }
+        return octets == 4 ? bits : INVALID_MARK;
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
+    }
+
+    @Override
+    public int compareTo(Ipv4Address other) {
+        return Integer.compareUnsigned(bits, other.bits);
+    }
+
+    /** Dotted decimal, as parsed. */
+    @Override
+    public String toString() {
+        return (bits >>> 24) + "." + ((bits >>> 16) & 0xff) + "." + ((bits >>> 8) & 0xff) + "." + (bits & 0xff);
+    }
+}

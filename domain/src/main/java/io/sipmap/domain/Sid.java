@@ -1,0 +1,57 @@
+package io.sipmap.domain;
+
+import java.util.Locale;
+
+/**
+ * A Twilio resource identifier: a two-letter prefix naming the kind of resource and 32 hexadecimal digits. Each kind
+ * is its own type, so that one cannot stand where another is expected. Values are canonical: the prefix as given and
+ * the digits in lower case, which is what sipmap emits; input may use either case.
+ *
+ * <p>Lower-case hexadecimal sorts like the number it spells, so comparing {@link #value()}s compares SIDs, and since
+ * new SIDs begin with their creation time (see {@link TimeOrderedSids}) SID order is creation order.
+ */
+public sealed interface Sid permits SourceIpMappingSid, IpRecordSid, SipDomainSid, AccountSid, ApiKeySid {
+
+    /** The canonical 34-character form. */
+    String value();
+
+    /** The two-letter prefix of this kind of SID. */
+    default String prefix() {
+        return value().substring(0, 2);
+    }
+
+    /**
+     * Checks {@code value} as a SID with the given prefix and returns its canonical form.
+     *
+     * @throws SipmapException.InvalidParameter naming {@code parameter} when the value is null or malformed
+     */
+    static String canonical(String prefix, String value, String parameter) {
+        if (!isWellFormed(prefix, value)) {
+            throw new SipmapException.InvalidParameter(parameter,
+                    "Invalid " + parameter + ": expected '" + prefix + "' followed by 32 hexadecimal digits, got "
+                            + describe(value));
+        }
+        return prefix + value.substring(2).toLowerCase(Locale.ROOT);
+    }
+
+    /** Whether {@code value} is {@code prefix} followed by exactly 32 hexadecimal digits in either case. */
+    static boolean isWellFormed(String prefix, String value) {
+        if (value == null || value.length() != 34 || !value.startsWith(prefix)) {
+            return false;
+        }
+        for (int i = 2; i < 34; i++) {
+            char c = value.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String describe(String value) {
+        if (value == null) {
+            return "nothing";
+        }
+        return value.length() > 40 ? "'" + value.substring(0, 40) + "...'" : "'" + value + "'";
+    }
+}

@@ -1,0 +1,92 @@
+package io.sipmap.domain;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Every failure sipmap reports. Unchecked, because failures travel inside {@code CompletionStage}s; sealed, so that an
+ * adapter translating them (to HTTP statuses, to Twilio error codes) knows every case. None of the variants knows HTTP.
+ *
+ * <p>A failure that came back from a remote Twilio-compatible server keeps what the server said in {@link #remote()}.
+ */
+public abstract sealed class SipmapException extends RuntimeException
+        permits SipmapException.NotFound, SipmapException.InvalidParameter, SipmapException.Conflict,
+                SipmapException.Upstream {
+
+    private final transient RemoteError remote;
+
+    SipmapException(String message, RemoteError remote, Throwable cause) {
+        super(Objects.requireNonNull(message, "message"), cause);
+        this.remote = remote;
+    }
+
+    /** What a remote server answered, when this failure came from one; empty for failures raised in-process. */
+    public Optional<RemoteError> remote() {
+        return Optional.ofNullable(remote);
+    }
+
+    /**
+     * A Twilio-style error body as a remote server sent it.
+     *
+     * @param status   the HTTP status
+     * @param code     Twilio's error code, 0 when the body carried none
+     * @param message  the server's message
+     * @param moreInfo the documentation link, null when absent
+     */
+    public record RemoteError(int status, int code, String message, String moreInfo) {
+        public RemoteError {
+            Objects.requireNonNull(message, "message");
+        }
+    }
+
+    /** The resource does not exist for the account asking (it may exist for another). */
+    public static final class NotFound extends SipmapException {
+        public NotFound(String message) {
+            this(message, null);
+        }
+
+        public NotFound(String message, RemoteError remote) {
+            super(message, remote, null);
+        }
+    }
+
+    /** A parameter is missing or invalid; {@link #parameter()} names it as Twilio spells it. */
+    public static final class InvalidParameter extends SipmapException {
+        private final String parameter;
+
+        public InvalidParameter(String parameter, String message) {
+            this(parameter, message, null);
+        }
+
+        public InvalidParameter(String parameter, String message, RemoteError remote) {
+            super(message, remote, null);
+            this.parameter = Objects.requireNonNull(parameter, "parameter");
+        }
+
+        /** The Twilio name of the parameter, for example {@code IpAddress}; {@code "unknown"} when a remote did not say. */
+        public String parameter() {
+            return parameter;
+        }
+    }
+
+    /** The request contradicts the stored state: an IP record already mapped, or deleting one that still is. */
+    public static final class Conflict extends SipmapException {
+        public Conflict(String message) {
+            this(message, null);
+        }
+
+        public Conflict(String message, RemoteError remote) {
+            super(message, remote, null);
+        }
+    }
+
+    /**
+     * A remote server or the way to it failed in a way no other variant describes: an unexpected status, a body that
+     * is not a Twilio error, a reset connection, a timeout, credentials refused, a rate limit.
+     */
+    public static final class Upstream extends SipmapException {
+        public Upstream(String message, RemoteError remote, Throwable cause) {
+            super(message, remote, cause);
+        }
+    }
+}
