@@ -1,0 +1,120 @@
+package io.sipmap.examples;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.core.importer.Location;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+import io.sipmap.adapter.inmemory.InMemoryStores;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The module table of STYLE.md as rules. Maven's dependencies enforce the same table at compile time; these rules
+ * also hold inside one class path (the examples see every module) and say why a build broke.
+ */
+@AnalyzeClasses(packages = "io.sipmap",
+        importOptions = {ImportOption.DoNotIncludeTests.class, ArchitectureTest.ExcludeContracts.class})
+class ArchitectureTest {
+
+    /** The contract suites arrive as the ports test-jar, which DoNotIncludeTests does not recognise. */
+    static final class ExcludeContracts implements ImportOption {
+        @Override
+        public boolean includes(Location location) {
+            return !location.contains("/io/sipmap/contract/") && !location.contains("-tests.jar");
+        }
+    }
+
+    private static final String[] PORTS = {"io.sipmap.api..", "io.sipmap.spi..", "io.sipmap.service.."};
+    private static final String[] CORE = {"io.sipmap.domain..", "io.sipmap.api..", "io.sipmap.spi..",
+            "io.sipmap.service.."};
+
+    @ArchTest
+    static final ArchRule modules = layeredArchitecture().consideringOnlyDependenciesInAnyPackage("io.sipmap..")
+            .layer("Domain").definedBy("io.sipmap.domain..")
+            .layer("Ports").definedBy(PORTS)
+            .optionalLayer("InMemory").definedBy("io.sipmap.adapter.inmemory..")
+            .optionalLayer("HttpServer").definedBy("io.sipmap.adapter.http.server..")
+            .optionalLayer("HttpClient").definedBy("io.sipmap.adapter.http.client..")
+            .optionalLayer("Postgres").definedBy("io.sipmap.adapter.postgres..")
+            .optionalLayer("Examples").definedBy("io.sipmap.examples..")
+            .whereLayer("Domain").mayOnlyBeAccessedByLayers("Ports", "InMemory", "HttpServer", "HttpClient",
+                    "Postgres", "Examples")
+            .whereLayer("Domain").mayNotAccessAnyLayer()
+            .whereLayer("Ports").mayOnlyAccessLayers("Domain")
+            .whereLayer("InMemory").mayOnlyAccessLayers("Ports", "Domain")
+            .whereLayer("HttpServer").mayOnlyAccessLayers("Ports", "Domain")
+            .whereLayer("HttpClient").mayOnlyAccessLayers("Ports", "Domain")
+            .whereLayer("Postgres").mayOnlyAccessLayers("Ports", "Domain")
+            .whereLayer("InMemory").mayOnlyBeAccessedByLayers("Examples")
+            .whereLayer("HttpServer").mayOnlyBeAccessedByLayers("Examples")
+            .whereLayer("HttpClient").mayOnlyBeAccessedByLayers("Examples")
+            .whereLayer("Postgres").mayOnlyBeAccessedByLayers("Examples")
+            .whereLayer("Examples").mayNotBeAccessedByAnyLayer();
+
+    @ArchTest
+    static final ArchRule domainSeesOnlyTheJdk = classes().that().resideInAPackage("io.sipmap.domain..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.sipmap.domain..");
+
+    @ArchTest
+    static final ArchRule portsSeeOnlyTheJdkAndTheDomain = classes().that().resideInAnyPackage(PORTS)
+            .should().onlyDependOnClassesThat().resideInAnyPackage(
+                    "java..", "io.sipmap.domain..", "io.sipmap.api..", "io.sipmap.spi..", "io.sipmap.service..");
+
+    @ArchTest
+    static final ArchRule timeAndIdsComeThroughPorts = noClasses().that().resideInAnyPackage(CORE)
+            .should().callMethod(Instant.class, "now")
+            .orShould().callMethod(UUID.class, "randomUUID")
+            .orShould().callMethod(System.class, "currentTimeMillis")
+            .because("time and ids are injected (java.time.Clock, SidGenerator), so tests can fix them");
+
+    // The rules bite: each fixture below breaks one, and is analysed on its own.
+
+    @Test
+    void domainReachingIntoThePortsBreaksTheModuleTable() {
+        JavaClasses classes = new ClassFileImporter().importClasses(
+                io.sipmap.domain.ArchViolationFixture.class, io.sipmap.api.IpRecords.class);
+        assertThat(modules.evaluate(classes).hasViolation()).isTrue();
+        assertThat(domainSeesOnlyTheJdk.evaluate(classes).hasViolation()).isTrue();
+    }
+
+    @Test
+    void portsDependingOnAnAdapterOrALibraryBreakTheRules() {
+        JavaClasses classes = new ClassFileImporter().importClasses(
+                io.sipmap.service.ArchViolationFixture.class, InMemoryStores.class);
+        assertThat(modules.evaluate(classes).hasViolation()).isTrue();
+        assertThat(portsSeeOnlyTheJdkAndTheDomain.evaluate(classes).hasViolation()).isTrue();
+    }
+
+    @Test
+    void oneAdapterImportingAnotherBreaksTheModuleTable() {
+        JavaClasses classes = new ClassFileImporter().importClasses(
+                io.sipmap.adapter.http.server.ArchViolationFixture.class, InMemoryStores.class);
+        assertThat(modules.evaluate(classes).hasViolation()).isTrue();
+    }
+
+    @Test
+    void readingTheSystemClockInTheCoreBreaksTheRules() {
+        JavaClasses classes = new ClassFileImporter().importClasses(io.sipmap.domain.ArchViolationFixture.class);
+        assertThat(timeAndIdsComeThroughPorts.evaluate(classes).hasViolation()).isTrue();
+    }
+
+    @Test
+    void theProductionClassesAreReallyImported() {
+        JavaClasses production = new ClassFileImporter()
+                .withImportOption(new ImportOption.DoNotIncludeTests()).withImportOption(new ExcludeContracts())
+                .importPackages("io.sipmap");
+        assertThat(production.containPackage("io.sipmap.domain")).isTrue();
+        assertThat(production.containPackage("io.sipmap.service")).isTrue();
+        assertThat(production.containPackage("io.sipmap.adapter.inmemory")).isTrue();
+        assertThat(production.containPackage("io.sipmap.contract")).isFalse();
+    }
+}
