@@ -1,5 +1,6 @@
 package io.sipmap.domain;
 
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -22,7 +23,7 @@ public sealed interface Cursor permits Cursor.First, Cursor.After, Cursor.Before
     /** The records whose SID sorts after {@code sid}, which need not exist any more. */
     record After(String sid) implements Cursor {
         public After {
-            Objects.requireNonNull(sid, "sid");
+            sid = canonicalSid(sid);
         }
 
         @Override
@@ -34,7 +35,7 @@ public sealed interface Cursor permits Cursor.First, Cursor.After, Cursor.Before
     /** The records whose SID sorts before {@code sid}, the page that ends just before it. */
     record Before(String sid) implements Cursor {
         public Before {
-            Objects.requireNonNull(sid, "sid");
+            sid = canonicalSid(sid);
         }
 
         @Override
@@ -53,6 +54,12 @@ public sealed interface Cursor permits Cursor.First, Cursor.After, Cursor.Before
                 throw new SipmapException.InvalidParameter("Page", "Invalid Page: expected an integer >= 0");
             }
         }
+    }
+
+    /** The SID with its digits in lower case, so that a cursor compares with stored SIDs whatever case it came in. */
+    private static String canonicalSid(String sid) {
+        Objects.requireNonNull(sid, "sid");
+        return sid.length() <= 2 ? sid : sid.substring(0, 2) + sid.substring(2).toLowerCase(Locale.ROOT);
     }
 
     /** The {@code PageToken} of this cursor, or null for {@link First} and {@link Offset}, which have none. */

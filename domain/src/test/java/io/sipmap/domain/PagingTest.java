@@ -34,6 +34,12 @@ class PagingTest {
                 .isEqualTo(new Cursor.After(SID));
     }
 
+    @Test
+    void cursorsBuiltByHandAreCanonicalisedToo() {
+        assertThat(new Cursor.After(SID.toUpperCase().replace("IB", "IB"))).isEqualTo(new Cursor.After(SID));
+        assertThat(new Cursor.Before("IB" + SID.substring(2).toUpperCase()).sid()).isEqualTo(SID);
+    }
+
     @ParameterizedTest
     @NullSource
     @ValueSource(strings = {"", "PA", "PC" + SID, "pa" + SID, "PAIL0123456789abcdef0123456789abcdef",
