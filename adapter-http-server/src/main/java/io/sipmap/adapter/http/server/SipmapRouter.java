@@ -112,9 +112,13 @@ public final class SipmapRouter {
     /** Answers any failure as a Twilio error; an unexpected one is logged here and answered 500 without its cause. */
     private static void fail(RoutingContext ctx, int status, long bodyLimit) {
         Throwable failure = ctx.failure();
-        TwilioError error = ctx.get(READING_BODY) != null && failure != null && !(failure instanceof HttpException)
-                ? TwilioErrors.ofBody(failure, bodyLimit)
-                : TwilioErrors.of(failure, status, ctx.request().path(), bodyLimit);
+        TwilioError error;
+        if (ctx.get(READING_BODY) != null && failure != null && !(failure instanceof HttpException)) {
+            LOG.log(System.Logger.Level.DEBUG, "Refused the body of a request", failure);
+            error = TwilioErrors.ofBody(failure, bodyLimit);
+        } else {
+            error = TwilioErrors.of(failure, status, ctx.request().path(), bodyLimit);
+        }
         if (error == null) {
             LOG.log(System.Logger.Level.ERROR, "Unexpected failure (status " + status + ") answering "
                     + ctx.request().method() + " " + ctx.request().path(), ctx.failure());
