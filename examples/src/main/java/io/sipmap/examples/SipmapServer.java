@@ -109,6 +109,13 @@ public final class SipmapServer implements AutoCloseable {
                     generated ? randomHex(random) : token, apiKey, Optional.ofNullable(secret), generated);
         }
 
+        /** Without the token and secret, so that settings can be logged. */
+        @Override
+        public String toString() {
+            return "Settings[host=" + host + ", port=" + port + ", publicBaseUrl=" + publicBaseUrl + ", account="
+                    + account + ", apiKey=" + apiKey + ", generated=" + generated + "]";
+        }
+
         /** The server's options for these settings. */
         public SipmapServerOptions options() {
             Credentials credentials = Credentials.of(account, authToken);
