@@ -94,17 +94,17 @@ public final class SipmapRouter {
     }
 
     /**
-     * Non-browser callers send no {@code Origin}, which {@link CorsHandler} leaves alone; Twilio still sends its CORS
-     * headers on every response, so these callers get them too.
+     * Twilio sends its CORS headers on every response, browser or not. {@link CorsHandler} only answers requests that
+     * carry an {@code Origin} (and then reflects it); this puts the same headers on the others, with any origin.
      */
     private static void corsWithoutOrigin(RoutingContext ctx) {
+        var headers = ctx.response().headers()
+                .set(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, DELETE, OPTIONS")
+                .set(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS, "Content-Type, Authorization")
+                .set(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true")
+                .set(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, "WWW-Authenticate, Retry-After");
         if (ctx.request().getHeader(HttpHeaders.ORIGIN) == null) {
-            ctx.response().headers()
-                    .set(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*")
-                    .set(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, DELETE, OPTIONS")
-                    .set(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS, "Content-Type, Authorization")
-                    .set(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true")
-                    .set(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, "WWW-Authenticate, Retry-After");
+            headers.set(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
         }
         ctx.next();
     }
