@@ -1,0 +1,139 @@
+package io.sipmap.adapter.http.server;
+
+import io.sipmap.api.IpRecords;
+import io.sipmap.api.SourceIpMappings;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.ext.web.handler.HttpException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * Twilio's Voice v1 {@code /v1/IpRecords} and {@code /v1/SourceIpMappings} over the api, as a Vert.x Web
+ * {@link Router} a host can serve or mount ({@code route("/twilio/*").subRouter(router)}).
+ *
+ * <p>Every request but a CORS preflight needs HTTP Basic credentials and acts for their account. Forms are read by
+ * {@link BodyHandler} up to the configured limit; every answer is JSON, errors in Twilio's shape. Handlers run on the
+ * event loop and never block: they hop back onto the request's context when the api's stage completes.
+ */
+public final class SipmapRouter {
+
+    private static final System.Logger LOG = System.getLogger(SipmapRouter.class.getName());
+
+    /** Present in the context while {@link BodyHandler} reads the body, so that its failures count as bad input. */
+    private static final String READING_BODY = "sipmap.readingBody";
+
+    private static final List<String> ALLOWED_HEADERS = List.of("Content-Type", "Authorization");
+    private static final List<String> EXPOSED_HEADERS = List.of("WWW-Authenticate", "Retry-After");
+    private static final List<HttpMethod> ALLOWED_METHODS = List.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE,
+            HttpMethod.OPTIONS);
+
+    private SipmapRouter() {
+    }
+
+    /** The router serving both resources for the accounts of {@code options.credentials()}. */
+    public static Router create(Vertx vertx, SourceIpMappings sourceIpMappings, IpRecords ipRecords,
+                                SipmapServerOptions options) {
+        Objects.requireNonNull(sourceIpMappings, "sourceIpMappings");
+        Objects.requireNonNull(ipRecords, "ipRecords");
+        Objects.requireNonNull(options, "options");
+        Router router = Router.router(vertx);
+
+        if (options.requestLog()) {
+            router.route().handler(new RequestLog());
+        }
+        router.route().handler(SipmapRouter::corsWithoutOrigin);
+        router.route().handler(CorsHandler.create()
+                .addOriginWithRegex(".*")
+                .allowCredentials(true)
+                .allowedHeaders(new LinkedHashSet<>(ALLOWED_HEADERS))
+                .allowedMethods(new LinkedHashSet<>(ALLOWED_METHODS))
+                .exposedHeaders(new LinkedHashSet<>(EXPOSED_HEADERS)));
+        router.route().handler(new BasicAuthentication(options.credentials()));
+        if (options.rateLimit() > 0) {
+            router.route().handler(new RateLimit(options.rateLimit(), options.clock()));
+        }
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(options.bodyLimit());
+        router.route().handler(ctx -> {
+            ctx.put(READING_BODY, Boolean.TRUE);
+            body.handle(ctx);
+        });
+        router.route().handler(ctx -> {
+            ctx.remove(READING_BODY);
+            ctx.next();
+        });
+        router.route().failureHandler(ctx -> fail(ctx, ctx.statusCode(), options.bodyLimit()));
+
+        var records = new IpRecordRoutes(ipRecords, options.publicBaseUrl());
+        router.post(IpRecordJson.PATH).handler(records::create);
+        router.get(IpRecordJson.PATH).handler(records::list);
+        router.get(IpRecordJson.PATH + "/:sid").handler(records::fetch);
+        router.post(IpRecordJson.PATH + "/:sid").handler(records::update);
+        router.delete(IpRecordJson.PATH + "/:sid").handler(records::delete);
+
+        var mappings = new SourceIpMappingRoutes(sourceIpMappings, options.publicBaseUrl());
+        router.post(SourceIpMappingJson.PATH).handler(mappings::create);
+        router.get(SourceIpMappingJson.PATH).handler(mappings::list);
+        router.get(SourceIpMappingJson.PATH + "/:sid").handler(mappings::fetch);
+        router.post(SourceIpMappingJson.PATH + "/:sid").handler(mappings::update);
+        router.delete(SourceIpMappingJson.PATH + "/:sid").handler(mappings::delete);
+
+        // What no route handles: unknown paths, wrong methods, and anything the failure handler could not answer.
+        // Vert.x Web calls these without setting the status on the context, so each one is told its status.
+        for (int status : new int[] {400, 404, 405, 413, 414, 431, 500}) {
+            router.errorHandler(status, ctx -> fail(ctx, ctx.statusCode() > 0 ? ctx.statusCode() : status,
+                    options.bodyLimit()));
+        }
+        return router;
+    }
+
+    /**
+     * Twilio sends its CORS headers on every response, browser or not. {@link CorsHandler} only answers requests that
+     * carry an {@code Origin} (and then reflects it); this puts the same headers on the others, with any origin.
+     */
+    private static void corsWithoutOrigin(RoutingContext ctx) {
+        var headers = ctx.response().headers()
+                .set(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS, ALLOWED_METHODS.stream().map(HttpMethod::name)
+                        .collect(Collectors.joining(", ")))
+                .set(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS, String.join(", ", ALLOWED_HEADERS))
+                .set(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true")
+                .set(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, String.join(", ", EXPOSED_HEADERS));
+        if (ctx.request().getHeader(HttpHeaders.ORIGIN) == null) {
+            headers.set(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+        }
+        ctx.next();
+    }
+
+    /** Answers any failure as a Twilio error; an unexpected one is logged here and answered 500 without its cause. */
+    private static void fail(RoutingContext ctx, int status, long bodyLimit) {
+        Throwable failure = ctx.failure();
+        TwilioError error;
+        if (ctx.get(READING_BODY) != null && failure != null && !(failure instanceof HttpException)) {
+            LOG.log(System.Logger.Level.DEBUG, "Refused the body of a request", failure);
+            error = TwilioErrors.ofBody(failure, bodyLimit);
+        } else {
+            error = TwilioErrors.of(failure, status, ctx.request().path(), bodyLimit);
+        }
+        if (error == null) {
+            LOG.log(System.Logger.Level.ERROR, "Unexpected failure (status " + status + ") answering "
+                    + ctx.request().method() + " " + ctx.request().path(), ctx.failure());
+            error = TwilioErrors.internal();
+        }
+        var response = ctx.response();
+        if (response.headWritten()) {
+            response.reset();
+            return;
+        }
+        response.setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, Exchanges.JSON);
+        error.headers().forEach(response::putHeader);
+        response.end(error.toJson().encode());
+    }
+}
