@@ -1,0 +1,136 @@
+package io.sipmap.adapter.http.client;
+
+import io.sipmap.domain.SipmapException;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.concurrent.Flow;
+import java.util.function.Function;
+
+/**
+ * Every record of a list, page after page, following {@code next_page_url} exactly as the server gave it. A page is
+ * requested only when the subscriber has demand left and the previous page is used up, so one page at most is held in
+ * memory, and {@link Flow.Subscription#cancel()} stops the requests. Each subscription is a new walk.
+ *
+ * <p>Why a {@link Flow.Publisher}: it is in the JDK, so plain-Java callers need nothing else, and it carries exactly
+ * the two things asked of a stream here, demand (back-pressure) and cancellation. Reactor, RxJava and Mutiny adapt it
+ * in one call, and a Vert.x caller subscribes from its verticle: signals arrive on one Vert.x context (the caller's,
+ * when it subscribes from one), never concurrently. A Vert.x {@code ReadStream} would tie plain-Java callers to Vert.x
+ * types; an {@code Iterator} would block, which Vert.x threads must not.
+ */
+final class PagePublisher<T> implements Flow.Publisher<T> {
+
+    private final Vertx vertx;
+    private final String firstTarget;
+    private final long limit;
+    private final Function<String, Future<WireJson.RawPage<T>>> fetch;
+
+    /**
+     * @param firstTarget where the first page is
+     * @param limit       how many records at most, {@code Long.MAX_VALUE} for all
+     * @param fetch       reads the page at a target: a path or a {@code next_page_url}
+     */
+    PagePublisher(Vertx vertx, String firstTarget, long limit, Function<String, Future<WireJson.RawPage<T>>> fetch) {
+        this.vertx = vertx;
+        this.firstTarget = firstTarget;
+        this.limit = limit;
+        this.fetch = fetch;
+    }
+
+    @Override
+    public void subscribe(Flow.Subscriber<? super T> subscriber) {
+        Objects.requireNonNull(subscriber, "subscriber");
+        Walk walk = new Walk(subscriber, vertx.getOrCreateContext());
+        walk.context.runOnContext(v -> {
+            subscriber.onSubscribe(walk);
+            walk.drain();
+        });
+    }
+
+    /** One subscription. Its fields are touched only on {@link #context}, which runs one task at a time. */
+    private final class Walk implements Flow.Subscription {
+        private final Flow.Subscriber<? super T> subscriber;
+        private final Context context;
+        private final ArrayDeque<T> buffer = new ArrayDeque<>();
+        private String next = firstTarget;
+        private long demand;
+        private long emitted;
+        private boolean fetching;
+        private boolean finished;
+
+        Walk(Flow.Subscriber<? super T> subscriber, Context context) {
+            this.subscriber = subscriber;
+            this.context = context;
+        }
+
+        @Override
+        public void request(long n) {
+            context.runOnContext(v -> {
+                if (finished) {
+                    return;
+                }
+                if (n <= 0) {
+                    fail(new IllegalArgumentException("request(" + n + "): demand must be positive (rule 3.9)"));
+                    return;
+                }
+                demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+                drain();
+            });
+        }
+
+        @Override
+        public void cancel() {
+            context.runOnContext(v -> {
+                finished = true;
+                buffer.clear();
+            });
+        }
+
+        void drain() {
+            while (!finished && demand > 0 && emitted < limit && !buffer.isEmpty()) {
+                demand--;
+                emitted++;
+                subscriber.onNext(buffer.poll());
+            }
+            if (finished) {
+                return;
+            }
+            if (emitted >= limit || buffer.isEmpty() && next == null) {
+                finished = true;
+                buffer.clear();
+                subscriber.onComplete();
+                return;
+            }
+            if (buffer.isEmpty() && demand > 0 && !fetching) {
+                fetching = true;
+                String target = next;
+                fetch.apply(target).onComplete(ar -> context.runOnContext(v -> {
+                    fetching = false;
+                    if (finished) {
+                        return;
+                    }
+                    if (ar.failed()) {
+                        fail(ar.cause());
+                        return;
+                    }
+                    buffer.addAll(ar.result().page().items());
+                    next = ar.result().nextPageUrl();
+                    if (ar.result().page().items().isEmpty() && next != null && next.equals(target)) {
+                        fail(new SipmapException.Upstream(
+                                "the server's next_page_url repeats the empty page just read: " + target, null, null));
+                        return;
+                    }
+                    drain();
+                }));
+            }
+        }
+
+        private void fail(Throwable cause) {
+            finished = true;
+            buffer.clear();
+            subscriber.onError(cause);
+        }
+    }
+}
