@@ -59,6 +59,8 @@ final class PagePublisher<T> implements Flow.Publisher<T> {
         private long emitted;
         private boolean fetching;
         private boolean finished;
+        // Set at once by cancel(), from any thread, so that a drain already running stops emitting.
+        private volatile boolean cancelled;
 
         Walk(Flow.Subscriber<? super T> subscriber, Context context) {
             this.subscriber = subscriber;
@@ -82,6 +84,7 @@ final class PagePublisher<T> implements Flow.Publisher<T> {
 
         @Override
         public void cancel() {
+            cancelled = true;
             context.runOnContext(v -> {
                 finished = true;
                 buffer.clear();
@@ -89,12 +92,17 @@ final class PagePublisher<T> implements Flow.Publisher<T> {
         }
 
         void drain() {
-            while (!finished && demand > 0 && emitted < limit && !buffer.isEmpty()) {
+            if (cancelled) {
+                finished = true;
+            }
+            while (!finished && !cancelled && demand > 0 && emitted < limit && !buffer.isEmpty()) {
                 demand--;
                 emitted++;
                 subscriber.onNext(buffer.poll());
             }
-            if (finished) {
+            if (finished || cancelled) {
+                finished = true;
+                buffer.clear();
                 return;
             }
             if (emitted >= limit || buffer.isEmpty() && next == null) {
@@ -108,7 +116,7 @@ final class PagePublisher<T> implements Flow.Publisher<T> {
                 String target = next;
                 fetch.apply(target).onComplete(ar -> context.runOnContext(v -> {
                     fetching = false;
-                    if (finished) {
+                    if (finished || cancelled) {
                         return;
                     }
                     if (ar.failed()) {
