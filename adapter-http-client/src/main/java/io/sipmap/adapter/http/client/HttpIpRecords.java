@@ -79,11 +79,22 @@ public final class HttpIpRecords implements IpRecords {
 
     /**
      * Every IP record of the account in SID order, read {@code pageSize} at a time by following
-     * {@code next_page_url} as the server gives it, at most {@code limit} of them; see {@link PagePublisher} for
-     * demand, cancellation and threads. A failure ends the stream with {@code onError(SipmapException)}.
+     * {@code next_page_url} exactly as the server gives it (its path and query, on the configured host), at most
+     * {@code limit} of them. Each subscription is a new walk.
+     *
+     * <p>A page is requested only when the subscriber has demand left and the previous page is used up, so at most
+     * one page is held in memory; {@code cancel()} stops the requests. Signals arrive on one Vert.x context (the
+     * subscriber's, when it subscribes from one), never concurrently; a failure ends the stream with
+     * {@code onError(SipmapException)}, after the records already delivered.
+     *
+     * <p>Why a {@link Flow.Publisher}: it is in the JDK, so plain-Java callers need nothing else, and it carries the
+     * two things a stream needs here, demand (back-pressure) and cancellation. Reactor ({@code JdkFlowAdapter}),
+     * RxJava ({@code FlowAdapters}) and Mutiny adapt it in one call, and a Vert.x caller subscribes from its verticle.
+     * A Vert.x {@code ReadStream} would tie plain-Java callers to Vert.x types; an {@code Iterator} would block, which
+     * Vert.x threads must not.
      *
      * @param pageSize 1..1000
-     * @param limit    how many records at most; {@code Long.MAX_VALUE} for all
+     * @param limit    how many records at most, {@code >= 0}; {@code Long.MAX_VALUE} for all
      */
     public Flow.Publisher<IpRecord> stream(AccountSid account, int pageSize, long limit) {
         return core.stream(account, PATH, pageSize, limit, this::page);

@@ -72,10 +72,11 @@ public final class HttpSourceIpMappings implements SourceIpMappings {
 
     /**
      * Every mapping of the account in SID order, read {@code pageSize} at a time by following {@code next_page_url}
-     * as the server gives it, at most {@code limit} of them; see {@link HttpIpRecords#stream(AccountSid, int, long)}.
+     * exactly as the server gives it, at most {@code limit} of them. Demand, cancellation, threads and failures are as
+     * for {@link HttpIpRecords#stream(AccountSid, int, long)}.
      *
      * @param pageSize 1..1000
-     * @param limit    how many mappings at most; {@code Long.MAX_VALUE} for all
+     * @param limit    how many mappings at most, {@code >= 0}; {@code Long.MAX_VALUE} for all
      */
     public Flow.Publisher<SourceIpMapping> stream(AccountSid account, int pageSize, long limit) {
         return core.stream(account, PATH, pageSize, limit, this::page);

@@ -12,13 +12,9 @@ import java.util.function.Function;
 /**
  * Every record of a list, page after page, following {@code next_page_url} exactly as the server gave it. A page is
  * requested only when the subscriber has demand left and the previous page is used up, so one page at most is held in
- * memory, and {@link Flow.Subscription#cancel()} stops the requests. Each subscription is a new walk.
- *
- * <p>Why a {@link Flow.Publisher}: it is in the JDK, so plain-Java callers need nothing else, and it carries exactly
- * the two things asked of a stream here, demand (back-pressure) and cancellation. Reactor, RxJava and Mutiny adapt it
- * in one call, and a Vert.x caller subscribes from its verticle: signals arrive on one Vert.x context (the caller's,
- * when it subscribes from one), never concurrently. A Vert.x {@code ReadStream} would tie plain-Java callers to Vert.x
- * types; an {@code Iterator} would block, which Vert.x threads must not.
+ * memory, and {@link Flow.Subscription#cancel()} stops the requests. Each subscription is a new walk, whose state lives
+ * on one Vert.x context, so signals never overlap; why a {@link Flow.Publisher} is told on
+ * {@link HttpIpRecords#stream(io.sipmap.domain.AccountSid, int, long)}.
  */
 final class PagePublisher<T> implements Flow.Publisher<T> {
 
