@@ -1,0 +1,105 @@
+package io.sipmap.adapter.http.server;
+
+import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.ApiKeySid;
+import io.sipmap.domain.Sid;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Who may call the server, and for which account: each account's SID and auth token, and API keys ({@code SK...})
+ * with their secret and the account they belong to. Immutable and thread-safe; {@code with...} return copies.
+ *
+ * <p>Secrets are kept only as SHA-256 digests and compared with {@link MessageDigest#isEqual}, so a comparison takes
+ * the same time whatever the secret given and whether the user name is known. {@link #toString()} shows no secret.
+ */
+public final class Credentials {
+
+    private static final byte[] UNKNOWN_USER = sha256("\0no such user\0");
+
+    private final Map<String, Entry> byUser;
+
+    private record Entry(byte[] secretDigest, AccountSid account) {
+    }
+
+    private Credentials(Map<String, Entry> byUser) {
+        this.byUser = Map.copyOf(byUser);
+    }
+
+    /** No credentials at all: every request is refused. */
+    public static Credentials none() {
+        return new Credentials(Map.of());
+    }
+
+    /** One account and its auth token. */
+    public static Credentials of(AccountSid account, String authToken) {
+        return none().withAccount(account, authToken);
+    }
+
+    /** A copy that also accepts {@code account:authToken}, acting for that account. */
+    public Credentials withAccount(AccountSid account, String authToken) {
+        Objects.requireNonNull(account, "account");
+        return with(account.value(), authToken, account);
+    }
+
+    /** A copy that also accepts {@code apiKey:secret}, acting for {@code account}. */
+    public Credentials withApiKey(ApiKeySid apiKey, String secret, AccountSid account) {
+        Objects.requireNonNull(apiKey, "apiKey");
+        Objects.requireNonNull(account, "account");
+        return with(apiKey.value(), secret, account);
+    }
+
+    private Credentials with(String user, String secret, AccountSid account) {
+        if (secret == null || secret.isEmpty()) {
+            throw new IllegalArgumentException("The secret of " + user + " is empty");
+        }
+        Map<String, Entry> copy = new HashMap<>(byUser);
+        copy.put(user, new Entry(sha256(secret), account));
+        return new Credentials(copy);
+    }
+
+    /**
+     * The account that {@code user:secret} acts for, or empty when they are not a known pair. The user name is an
+     * account or API key SID, its hex digits in either case.
+     */
+    public Optional<AccountSid> authenticate(String user, String secret) {
+        Entry entry = user == null ? null : byUser.get(canonicalUser(user));
+        byte[] given = sha256(secret == null ? "" : secret);
+        // Compare against a stand-in for an unknown user too, so the time taken tells nothing.
+        boolean equal = MessageDigest.isEqual(entry == null ? UNKNOWN_USER : entry.secretDigest(), given);
+        return entry != null && equal ? Optional.of(entry.account()) : Optional.empty();
+    }
+
+    /** How many account and API key SIDs are accepted. */
+    public int size() {
+        return byUser.size();
+    }
+
+    private static String canonicalUser(String user) {
+        if (Sid.isWellFormed(AccountSid.PREFIX, user)) {
+            return AccountSid.parse(user, "username").value();
+        }
+        if (Sid.isWellFormed(ApiKeySid.PREFIX, user)) {
+            return ApiKeySid.parse(user, "username").value();
+        }
+        return user;
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every JDK has SHA-256", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Credentials" + byUser.keySet().stream().sorted().toList();
+    }
+}

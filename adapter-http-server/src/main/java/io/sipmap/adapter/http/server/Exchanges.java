@@ -1,0 +1,131 @@
+package io.sipmap.adapter.http.server;
+
+import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.SipmapException;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.HostAndPort;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+
+/** What every handler does with a request: who asks, the form and query, the base URL, the answer. */
+final class Exchanges {
+
+    static final String ACCOUNT = "sipmap.account";
+    static final String JSON = "application/json";
+
+    private Exchanges() {
+    }
+
+    /** The account the request acts for, put there by the authentication handler. */
+    static AccountSid account(RoutingContext ctx) {
+        return ctx.get(ACCOUNT);
+    }
+
+    /** A form field, or null; the first value when repeated. */
+    static String form(RoutingContext ctx, String name) {
+        MultiMap attributes = ctx.request().formAttributes();
+        return attributes == null ? null : attributes.get(name);
+    }
+
+    /** A form field that must be present and non-empty. */
+    static String requiredForm(RoutingContext ctx, String name) {
+        String value = form(ctx, name);
+        if (value == null || value.isEmpty()) {
+            throw new SipmapException.InvalidParameter(name, "Missing required parameter " + name);
+        }
+        return value;
+    }
+
+    /**
+     * The query parameters, first value of each. Decoded here rather than by Vert.x, whose decoder throws an
+     * unchecked exception (a 500) on a malformed percent-escape; that is bad input, a 400.
+     */
+    static Map<String, String> query(RoutingContext ctx) {
+        String raw = ctx.request().query();
+        Map<String, String> params = new HashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return params;
+        }
+        for (String pair : raw.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            params.putIfAbsent(name, value);
+        }
+        return params;
+    }
+
+    private static String decode(String text) {
+        try {
+            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new SipmapException.InvalidParameter("query", "Invalid query string: malformed percent-encoding");
+        }
+    }
+
+    /** The URL that {@code /v1} lives under: configured, or the request's scheme and Host plus the mount point. */
+    static String baseUrl(RoutingContext ctx, Optional<String> configured) {
+        if (configured.isPresent()) {
+            return configured.get();
+        }
+        HttpServerRequest request = ctx.request();
+        String mount = ctx.mountPoint() == null ? "" : stripSlash(ctx.mountPoint());
+        return request.scheme() + "://" + authority(request) + mount;
+    }
+
+    private static String authority(HttpServerRequest request) {
+        HostAndPort authority = request.authority();
+        if (authority != null) {
+            return authority.port() < 0 ? authority.host() : authority.host() + ":" + authority.port();
+        }
+        SocketAddress local = request.localAddress();
+        return local.host() + ":" + local.port();
+    }
+
+    private static String stripSlash(String path) {
+        return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
+    /**
+     * Continues on the request's context once the api's stage completes: {@code onSuccess} answers, a failure goes to
+     * the failure handler.
+     */
+    static <T> void await(RoutingContext ctx, CompletionStage<T> stage, Consumer<T> onSuccess) {
+        Future.fromCompletionStage(stage, ctx.vertx().getOrCreateContext())
+                .onSuccess(value -> {
+                    try {
+                        onSuccess.accept(value);
+                    } catch (RuntimeException e) {
+                        ctx.fail(e);
+                    }
+                })
+                .onFailure(ctx::fail);
+    }
+
+    /** Answers with a JSON body. */
+    static void json(RoutingContext ctx, int status, JsonObject body) {
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+                .end(body.encode());
+    }
+
+    /** Answers 204 with no body. */
+    static void noContent(RoutingContext ctx) {
+        ctx.response().setStatusCode(204).end();
+    }
+}

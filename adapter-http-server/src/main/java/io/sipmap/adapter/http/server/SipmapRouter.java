@@ -1,0 +1,116 @@
+package io.sipmap.adapter.http.server;
+
+import io.sipmap.api.IpRecords;
+import io.sipmap.api.SourceIpMappings;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Twilio's Voice v1 {@code /v1/IpRecords} and {@code /v1/SourceIpMappings} over the api, as a Vert.x Web
+ * {@link Router} a host can serve or mount ({@code route("/twilio/*").subRouter(router)}).
+ *
+ * <p>Every request but a CORS preflight needs HTTP Basic credentials and acts for their account. Forms are read by
+ * {@link BodyHandler} up to the configured limit; every answer is JSON, errors in Twilio's shape. Handlers run on the
+ * event loop and never block: they hop back onto the request's context when the api's stage completes.
+ */
+public final class SipmapRouter {
+
+    private static final System.Logger LOG = System.getLogger(SipmapRouter.class.getName());
+
+    static final Set<String> ALLOWED_HEADERS = Set.of("Content-Type", "Authorization");
+    static final Set<String> EXPOSED_HEADERS = Set.of("WWW-Authenticate", "Retry-After");
+    static final Set<HttpMethod> ALLOWED_METHODS = Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE,
+            HttpMethod.OPTIONS);
+
+    private SipmapRouter() {
+    }
+
+    /** The router serving both resources for the accounts of {@code options.credentials()}. */
+    public static Router create(Vertx vertx, SourceIpMappings sourceIpMappings, IpRecords ipRecords,
+                                SipmapServerOptions options) {
+        Objects.requireNonNull(sourceIpMappings, "sourceIpMappings");
+        Objects.requireNonNull(ipRecords, "ipRecords");
+        Objects.requireNonNull(options, "options");
+        Router router = Router.router(vertx);
+        Handler<RoutingContext> failures = ctx -> fail(ctx, options.bodyLimit());
+
+        if (options.requestLog()) {
+            router.route().handler(new RequestLog());
+        }
+        router.route().handler(SipmapRouter::corsWithoutOrigin);
+        router.route().handler(CorsHandler.create()
+                .addOriginWithRegex(".*")
+                .allowCredentials(true)
+                .allowedHeaders(ALLOWED_HEADERS)
+                .allowedMethods(ALLOWED_METHODS)
+                .exposedHeaders(EXPOSED_HEADERS));
+        router.route().handler(new BasicAuthentication(options.credentials()));
+        if (options.rateLimit() > 0) {
+            router.route().handler(new RateLimit(options.rateLimit(), options.clock()));
+        }
+        router.route().handler(BodyHandler.create(false).setBodyLimit(options.bodyLimit()));
+        router.route().failureHandler(failures);
+
+        var records = new IpRecordRoutes(ipRecords, options.publicBaseUrl());
+        router.post(IpRecordJson.PATH).handler(records::create);
+        router.get(IpRecordJson.PATH).handler(records::list);
+        router.get(IpRecordJson.PATH + "/:sid").handler(records::fetch);
+        router.post(IpRecordJson.PATH + "/:sid").handler(records::update);
+        router.delete(IpRecordJson.PATH + "/:sid").handler(records::delete);
+
+        var mappings = new SourceIpMappingRoutes(sourceIpMappings, options.publicBaseUrl());
+        router.post(SourceIpMappingJson.PATH).handler(mappings::create);
+        router.get(SourceIpMappingJson.PATH).handler(mappings::list);
+        router.get(SourceIpMappingJson.PATH + "/:sid").handler(mappings::fetch);
+        router.post(SourceIpMappingJson.PATH + "/:sid").handler(mappings::update);
+        router.delete(SourceIpMappingJson.PATH + "/:sid").handler(mappings::delete);
+
+        // What no route handles: unknown paths, wrong methods, and anything the failure handler could not answer.
+        for (int status : new int[] {400, 404, 405, 413, 414, 431, 500}) {
+            router.errorHandler(status, failures);
+        }
+        return router;
+    }
+
+    /**
+     * Non-browser callers send no {@code Origin}, which {@link CorsHandler} leaves alone; Twilio still sends its CORS
+     * headers on every response, so these callers get them too.
+     */
+    private static void corsWithoutOrigin(RoutingContext ctx) {
+        if (ctx.request().getHeader(HttpHeaders.ORIGIN) == null) {
+            ctx.response().headers()
+                    .set(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*")
+                    .set(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, DELETE, OPTIONS")
+                    .set(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS, "Content-Type, Authorization")
+                    .set(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true")
+                    .set(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, "WWW-Authenticate, Retry-After");
+        }
+        ctx.next();
+    }
+
+    /** Answers any failure as a Twilio error; an unexpected one is logged here and answered 500 without its cause. */
+    private static void fail(RoutingContext ctx, long bodyLimit) {
+        TwilioError error = TwilioErrors.of(ctx.failure(), ctx.statusCode(), ctx.request().path(), bodyLimit);
+        if (error == null) {
+            LOG.log(System.Logger.Level.ERROR, "Unexpected failure answering " + ctx.request().method() + " "
+                    + ctx.request().path(), ctx.failure());
+            error = TwilioErrors.internal();
+        }
+        var response = ctx.response();
+        if (response.headWritten()) {
+            response.reset();
+            return;
+        }
+        response.setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, Exchanges.JSON);
+        error.headers().forEach(response::putHeader);
+        response.end(error.toJson().encode());
+    }
+}

@@ -1,0 +1,46 @@
+package io.sipmap.adapter.http.server;
+
+import io.sipmap.api.IpRecords;
+import io.sipmap.api.SourceIpMappings;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Serves {@link SipmapRouter} on {@code options.host():options.port()}. Deploying it fails when the port cannot be
+ * bound; undeploying it stops accepting connections and lets in-flight requests finish, for up to
+ * {@code options.shutdownTimeout()}. Runs on its own event loop.
+ */
+public final class SipmapVerticle extends VerticleBase {
+
+    private final SourceIpMappings sourceIpMappings;
+    private final IpRecords ipRecords;
+    private final SipmapServerOptions options;
+    private volatile HttpServer server;
+
+    public SipmapVerticle(SourceIpMappings sourceIpMappings, IpRecords ipRecords, SipmapServerOptions options) {
+        this.sourceIpMappings = Objects.requireNonNull(sourceIpMappings, "sourceIpMappings");
+        this.ipRecords = Objects.requireNonNull(ipRecords, "ipRecords");
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    @Override
+    public Future<?> start() {
+        server = vertx.createHttpServer()
+                .requestHandler(SipmapRouter.create(vertx, sourceIpMappings, ipRecords, options));
+        return server.listen(options.port(), options.host());
+    }
+
+    @Override
+    public Future<?> stop() {
+        return server.shutdown(options.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The port actually bound, useful with port 0; -1 before {@link #start()} succeeded. */
+    public int actualPort() {
+        HttpServer bound = server;
+        return bound == null ? -1 : bound.actualPort();
+    }
+}

@@ -1,0 +1,71 @@
+package io.sipmap.adapter.http.server;
+
+import io.sipmap.api.CreateSourceIpMapping;
+import io.sipmap.api.SourceIpMappings;
+import io.sipmap.api.UpdateSourceIpMapping;
+import io.sipmap.domain.IpRecordSid;
+import io.sipmap.domain.Sid;
+import io.sipmap.domain.SipDomainSid;
+import io.sipmap.domain.SipmapException;
+import io.sipmap.domain.SourceIpMappingSid;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+
+/** The handlers of {@code /v1/SourceIpMappings}: Twilio's form fields in, the {@link SourceIpMappings} api, JSON out. */
+final class SourceIpMappingRoutes {
+
+    private final SourceIpMappings mappings;
+    private final Optional<String> publicBaseUrl;
+
+    SourceIpMappingRoutes(SourceIpMappings mappings, Optional<String> publicBaseUrl) {
+        this.mappings = mappings;
+        this.publicBaseUrl = publicBaseUrl;
+    }
+
+    void create(RoutingContext ctx) {
+        var command = new CreateSourceIpMapping(
+                IpRecordSid.parse(Exchanges.requiredForm(ctx, "IpRecordSid"), "IpRecordSid"),
+                SipDomainSid.parse(Exchanges.requiredForm(ctx, "SipDomainSid"), "SipDomainSid"));
+        Exchanges.await(ctx, mappings.create(Exchanges.account(ctx), command),
+                mapping -> Exchanges.json(ctx, 201, SourceIpMappingJson.toJson(mapping, baseUrl(ctx))));
+    }
+
+    void list(RoutingContext ctx) {
+        PageQuery query = PageQuery.parse(Exchanges.query(ctx), SourceIpMappingSid.PREFIX);
+        Exchanges.await(ctx, mappings.list(Exchanges.account(ctx), query.request()), page -> {
+            String base = baseUrl(ctx);
+            Exchanges.json(ctx, 200, PageJson.toJson(page, query, base + SourceIpMappingJson.PATH,
+                    SourceIpMappingJson.LIST_KEY, mapping -> SourceIpMappingJson.toJson(mapping, base)));
+        });
+    }
+
+    void fetch(RoutingContext ctx) {
+        Exchanges.await(ctx, mappings.fetch(Exchanges.account(ctx), sid(ctx)),
+                mapping -> Exchanges.json(ctx, 200, SourceIpMappingJson.toJson(mapping, baseUrl(ctx))));
+    }
+
+    void update(RoutingContext ctx) {
+        SourceIpMappingSid sid = sid(ctx);
+        var command = new UpdateSourceIpMapping(
+                SipDomainSid.parse(Exchanges.requiredForm(ctx, "SipDomainSid"), "SipDomainSid"));
+        Exchanges.await(ctx, mappings.update(Exchanges.account(ctx), sid, command),
+                mapping -> Exchanges.json(ctx, 200, SourceIpMappingJson.toJson(mapping, baseUrl(ctx))));
+    }
+
+    void delete(RoutingContext ctx) {
+        Exchanges.await(ctx, mappings.delete(Exchanges.account(ctx), sid(ctx)), done -> Exchanges.noContent(ctx));
+    }
+
+    /** The SID in the path; a malformed one names no resource, so 404 rather than 400. */
+    private static SourceIpMappingSid sid(RoutingContext ctx) {
+        String sid = ctx.pathParam("sid");
+        if (!Sid.isWellFormed(SourceIpMappingSid.PREFIX, sid)) {
+            throw new SipmapException.NotFound("No source IP mapping " + sid);
+        }
+        return new SourceIpMappingSid(sid);
+    }
+
+    private String baseUrl(RoutingContext ctx) {
+        return Exchanges.baseUrl(ctx, publicBaseUrl);
+    }
+}

@@ -1,0 +1,118 @@
+package io.sipmap.adapter.http.server;
+
+import io.sipmap.domain.SipmapException;
+import io.vertx.ext.web.handler.HttpException;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.function.BiFunction;
+
+/**
+ * The one table from failure to Twilio error (WIRE.md, "Errors"): each {@link SipmapException} variant, and the HTTP
+ * statuses Vert.x Web raises itself (no route, wrong method, body too large). Stateless.
+ */
+final class TwilioErrors {
+
+    static final int NOT_FOUND = 20404;
+    static final int INVALID_PARAMETER = 20001;
+    static final int AUTHENTICATE = 20003;
+    static final int METHOD_NOT_ALLOWED = 20004;
+    static final int PAGE_SIZE_TOO_LARGE = 20007;
+    static final int CONFLICT = 20409;
+    static final int TOO_MANY_REQUESTS = 20429;
+    static final int INTERNAL = 20500;
+    static final int INVALID_PAGE_TOKEN = 21481;
+
+    /** Each variant of the sealed {@link SipmapException}, given the request path, to its Twilio error. */
+    static final Map<Class<? extends SipmapException>, BiFunction<SipmapException, String, TwilioError>> BY_VARIANT =
+            Map.of(
+                    SipmapException.NotFound.class, (e, path) -> notFound(path),
+                    SipmapException.InvalidParameter.class, (e, path) ->
+                            new TwilioError(400, INVALID_PARAMETER, e.getMessage()),
+                    SipmapException.Conflict.class, (e, path) -> new TwilioError(409, CONFLICT, e.getMessage()),
+                    // ours: a store or remote service behind the api failed; not the caller's fault, not echoed
+                    SipmapException.Upstream.class, (e, path) ->
+                            new TwilioError(502, INTERNAL, "An upstream service failed; try again later"));
+
+    private TwilioErrors() {
+    }
+
+    static TwilioError notFound(String path) {
+        return new TwilioError(404, NOT_FOUND, "The requested resource " + abbreviate(path) + " was not found");
+    }
+
+    static TwilioError authenticate() {
+        return new TwilioError(401, AUTHENTICATE, "Authenticate",
+                Map.of("WWW-Authenticate", "Basic realm=\"Twilio API\""));
+    }
+
+    static TwilioError internal() {
+        return new TwilioError(500, INTERNAL, "Internal server error");
+    }
+
+    /**
+     * The Twilio error for a failure, or null when it is unexpected (a fault, to be logged and answered 500).
+     *
+     * @param failure    what the route failed with, possibly null
+     * @param statusCode the status the route failed with, -1 when none
+     * @param path       the request path, for 404 messages
+     * @param bodyLimit  the body limit, for 413 messages
+     */
+    static TwilioError of(Throwable failure, int statusCode, String path, long bodyLimit) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof WireError wire) {
+            return wire.error();
+        }
+        if (cause instanceof SipmapException e) {
+            return BY_VARIANT.get(variantOf(e)).apply(e, path);
+        }
+        if (cause instanceof HttpException http) {
+            return ofStatus(http.getStatusCode(), path, bodyLimit);
+        }
+        return cause == null ? ofStatus(statusCode, path, bodyLimit) : null;
+    }
+
+    private static Class<? extends SipmapException> variantOf(SipmapException e) {
+        Class<?> type = e.getClass();
+        while (!BY_VARIANT.containsKey(type)) {
+            type = type.getSuperclass();
+        }
+        return type.asSubclass(SipmapException.class);
+    }
+
+    /** The error for a status Vert.x Web raised without a cause; null for 5xx and unknown ones. */
+    static TwilioError ofStatus(int status, String path, long bodyLimit) {
+        switch (status) {
+            case 400:
+                return new TwilioError(400, INVALID_PARAMETER, "Invalid request: the request could not be parsed");
+            case 401:
+                return authenticate();
+            case 404:
+                return notFound(path);
+            case 405:
+                return methodNotAllowed(path);
+            case 413:
+                // ours: Twilio documents no code for it
+                return new TwilioError(413, INVALID_PARAMETER,
+                        "Request body too large: at most " + bodyLimit + " bytes accepted");
+            case 414:
+            case 431:
+                return new TwilioError(status, INVALID_PARAMETER, "Request line or headers too large");
+            default:
+                return status >= 400 && status < 500
+                        ? new TwilioError(status, INVALID_PARAMETER, "Invalid request") : null;
+        }
+    }
+
+    static TwilioError methodNotAllowed(String path) {
+        String allow = path != null && path.matches(".*/v1/[A-Za-z]+/[^/]+/?") ? "GET, POST, DELETE" : "GET, POST";
+        return new TwilioError(405, METHOD_NOT_ALLOWED, "Method not allowed", Map.of("Allow", allow));
+    }
+
+    private static String abbreviate(String path) {
+        if (path == null) {
+            return "";
+        }
+        return path.length() > 200 ? path.substring(0, 200) + "..." : path;
+    }
+}
