@@ -45,7 +45,7 @@ final class ClientCore {
         }
     }
 
-    <T> Flow.Publisher<T> stream(AccountSid requested, String path, int pageSize, long limit,
+    <T> RecordStream<T> stream(AccountSid requested, String path, int pageSize, long limit,
                                  Function<JsonObject, WireJson.RawPage<T>> page) {
         try {
             checkAccount(requested);
@@ -53,10 +53,10 @@ final class ClientCore {
                 throw new IllegalArgumentException("limit must be >= 0, got " + limit);
             }
             String first = listTarget(path, PageRequest.first(pageSize));
-            return new PagePublisher<>(vertx, first, limit,
-                    target -> transport.read(HttpMethod.GET, target, null, page, 200));
+            return new RecordStream<>(new PagePublisher<>(vertx, first, limit,
+                    target -> transport.read(HttpMethod.GET, target, null, page, 200)));
         } catch (RuntimeException e) {
-            return subscriber -> {
+            return new RecordStream<>(subscriber -> {
                 subscriber.onSubscribe(new Flow.Subscription() {
                     @Override
                     public void request(long n) {
@@ -67,7 +67,7 @@ final class ClientCore {
                     }
                 });
                 subscriber.onError(e);
-            };
+            });
         }
     }
 

@@ -11,7 +11,6 @@ import io.sipmap.domain.PageRequest;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Flow;
 
 /**
  * {@link IpRecords} over HTTP: Twilio's {@code /v1/IpRecords}, against Twilio or a sipmap server. Made by
@@ -87,21 +86,21 @@ public final class HttpIpRecords implements IpRecords {
      * subscriber's, when it subscribes from one), never concurrently; a failure ends the stream with
      * {@code onError(SipmapException)}, after the records already delivered.
      *
-     * <p>Why a {@link Flow.Publisher}: it is in the JDK, so plain-Java callers need nothing else, and it carries the
-     * two things a stream needs here, demand (back-pressure) and cancellation. Reactor ({@code JdkFlowAdapter}),
-     * RxJava ({@code FlowAdapters}) and Mutiny adapt it in one call, and a Vert.x caller subscribes from its verticle.
-     * A Vert.x {@code ReadStream} would tie plain-Java callers to Vert.x types; an {@code Iterator} would block, which
-     * Vert.x threads must not.
+     * <p>Why a {@link java.util.concurrent.Flow.Publisher}: it is in the JDK, so plain-Java callers need nothing else
+     * ({@link RecordStream#forEach} covers the common case), and it carries the two things a stream needs here, demand
+     * (back-pressure) and cancellation. Reactor ({@code JdkFlowAdapter}), RxJava ({@code FlowAdapters}) and Mutiny
+     * adapt it in one call, and a Vert.x caller subscribes from its verticle. A Vert.x {@code ReadStream} would tie
+     * plain-Java callers to Vert.x types; an {@code Iterator} would block, which Vert.x threads must not.
      *
      * @param pageSize 1..1000
      * @param limit    how many records at most, {@code >= 0}; {@code Long.MAX_VALUE} for all
      */
-    public Flow.Publisher<IpRecord> stream(AccountSid account, int pageSize, long limit) {
+    public RecordStream<IpRecord> stream(AccountSid account, int pageSize, long limit) {
         return core.stream(account, PATH, pageSize, limit, this::page);
     }
 
     /** Every IP record of the account in SID order, 1000 a page. */
-    public Flow.Publisher<IpRecord> stream(AccountSid account) {
+    public RecordStream<IpRecord> stream(AccountSid account) {
         return stream(account, PageRequest.MAX_SIZE, Long.MAX_VALUE);
     }
 

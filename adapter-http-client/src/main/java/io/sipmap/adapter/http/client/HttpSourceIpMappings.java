@@ -12,7 +12,6 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Flow;
 
 /**
  * {@link SourceIpMappings} over HTTP: Twilio's {@code /v1/SourceIpMappings}, against Twilio or a sipmap server. Made
@@ -78,12 +77,12 @@ public final class HttpSourceIpMappings implements SourceIpMappings {
      * @param pageSize 1..1000
      * @param limit    how many mappings at most, {@code >= 0}; {@code Long.MAX_VALUE} for all
      */
-    public Flow.Publisher<SourceIpMapping> stream(AccountSid account, int pageSize, long limit) {
+    public RecordStream<SourceIpMapping> stream(AccountSid account, int pageSize, long limit) {
         return core.stream(account, PATH, pageSize, limit, this::page);
     }
 
     /** Every mapping of the account in SID order, 1000 a page. */
-    public Flow.Publisher<SourceIpMapping> stream(AccountSid account) {
+    public RecordStream<SourceIpMapping> stream(AccountSid account) {
         return stream(account, PageRequest.MAX_SIZE, Long.MAX_VALUE);
     }
 

@@ -146,6 +146,31 @@ class StreamingTest {
     }
 
     @Test
+    void forEachVisitsEveryRecordAndCounts() throws Exception {
+        AtomicInteger seen = new AtomicInteger();
+
+        long count = client.ipRecords().stream(ACCOUNT).forEach(r -> seen.incrementAndGet())
+                .toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+        assertThat(count).isEqualTo(TOTAL);
+        assertThat(seen).hasValue(TOTAL);
+    }
+
+    @Test
+    void forEachStopsWhenTheActionThrows() throws Exception {
+        var stage = client.ipRecords().stream(ACCOUNT, 100, Long.MAX_VALUE).forEach(r -> {
+            if (r.sid().value().equals(sid(150))) {
+                throw new IllegalStateException("enough");
+            }
+        });
+
+        assertThatThrownBy(() -> stage.toCompletableFuture().get(10, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).cause().hasMessage("enough");
+        Thread.sleep(200);
+        assertThat(pagesServed).hasValue(2);
+    }
+
+    @Test
     void refusesAnotherAccountWithoutARequest() throws Exception {
         Collecting<IpRecord> consumer = Collecting.oneByOne();
 
