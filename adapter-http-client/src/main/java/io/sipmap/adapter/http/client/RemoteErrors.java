@@ -3,7 +3,6 @@ package io.sipmap.adapter.http.client;
 import io.sipmap.domain.SipmapException;
 import io.sipmap.domain.SipmapException.RemoteError;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
@@ -31,14 +30,15 @@ final class RemoteErrors {
     private RemoteErrors() {
     }
 
-    static SipmapException toException(HttpMethod method, String url, HttpResponse<Buffer> response) {
+    /** @param request the request as a message names it: method, URL, and how many tries it took */
+    static SipmapException toException(String request, HttpResponse<Buffer> response) {
         int status = response.statusCode();
         Buffer body = response.body();
         JsonObject error = twilioError(body);
         if (error == null) {
             String snippet = snippet(body);
             String type = response.getHeader("Content-Type");
-            return new SipmapException.Upstream(method + " " + url + " answered HTTP " + status
+            return new SipmapException.Upstream(request + " answered HTTP " + status
                     + " with a body that is not a Twilio error (" + (type == null ? "no Content-Type" : type) + "): "
                     + snippet, new RemoteError(status, 0, snippet, null), null);
         }
@@ -54,7 +54,7 @@ final class RemoteErrors {
             case 409:
                 return new SipmapException.Conflict(message, remote);
             default:
-                return new SipmapException.Upstream(method + " " + url + " answered HTTP " + status + ", Twilio error "
+                return new SipmapException.Upstream(request + " answered HTTP " + status + ", Twilio error "
                         + code + ": " + message, remote, null);
         }
     }

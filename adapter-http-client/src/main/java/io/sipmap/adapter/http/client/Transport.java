@@ -76,11 +76,11 @@ final class Transport {
     /** Sends a request whose success is a JSON object with one of the given statuses. */
     Future<JsonObject> json(HttpMethod method, String target, MultiMap form, int... success) {
         String url = resolve(target);
-        return send(method, url, form).compose(response -> {
-            if (isOneOf(response.statusCode(), success)) {
-                return decode(method, url, response);
+        return send(method, url, form).compose(answer -> {
+            if (isOneOf(answer.response().statusCode(), success)) {
+                return decode(method, url, answer.response());
             }
-            return Future.failedFuture(RemoteErrors.toException(method, url, response));
+            return Future.failedFuture(RemoteErrors.toException(answer.describe(method, url), answer.response()));
         });
     }
 
@@ -103,16 +103,23 @@ final class Transport {
     /** Sends a request whose success is {@code 2xx} with a body that does not matter ({@code DELETE}). */
     Future<Void> noContent(HttpMethod method, String target) {
         String url = resolve(target);
-        return send(method, url, null).compose(response -> response.statusCode() / 100 == 2
+        return send(method, url, null).compose(answer -> answer.response().statusCode() / 100 == 2
                 ? Future.succeededFuture()
-                : Future.failedFuture(RemoteErrors.toException(method, url, response)));
+                : Future.failedFuture(RemoteErrors.toException(answer.describe(method, url), answer.response())));
     }
 
-    private Future<HttpResponse<Buffer>> send(HttpMethod method, String url, MultiMap form) {
+    /** The response that ended the retries, and how many tries it took. */
+    private record Answer(HttpResponse<Buffer> response, int attempts) {
+        String describe(HttpMethod method, String url) {
+            return method + " " + url + (attempts > 1 ? " (after " + attempts + " attempts)" : "");
+        }
+    }
+
+    private Future<Answer> send(HttpMethod method, String url, MultiMap form) {
         return attempt(method, url, form, 1, System.nanoTime());
     }
 
-    private Future<HttpResponse<Buffer>> attempt(HttpMethod method, String url, MultiMap form, int attempt,
+    private Future<Answer> attempt(HttpMethod method, String url, MultiMap form, int attempt,
                                                  long startNanos) {
         return once(method, url, form).transform(ar -> {
             boolean idempotent = method == HttpMethod.GET || method == HttpMethod.DELETE;
@@ -125,7 +132,7 @@ final class Transport {
                         return sleep(wait).compose(v -> attempt(method, url, form, attempt + 1, startNanos));
                     }
                 }
-                return Future.succeededFuture(response);
+                return Future.succeededFuture(new Answer(response, attempt));
             }
             Throwable cause = ar.cause();
             if (isConnectFailure(cause)) {

@@ -182,7 +182,8 @@ class FaultsTest {
 
         Throwable e = failure(client.ipRecords().delete(ACCOUNT, RECORD));
 
-        assertThat(e).isInstanceOf(SipmapException.Upstream.class).hasMessageContaining("HTTP 500");
+        assertThat(e).isInstanceOf(SipmapException.Upstream.class).hasMessageContaining("HTTP 500")
+                .hasMessageContaining("after 3 attempts");
         assertThat(stub.count()).isEqualTo(3);
     }
 
