@@ -52,7 +52,7 @@ final class ClientCore {
             if (limit < 0) {
                 throw new IllegalArgumentException("limit must be >= 0, got " + limit);
             }
-            String first = listTarget(path, PageRequest.first(pageSize));
+            String first = transport.resolve(listTarget(path, PageRequest.first(pageSize)));
             return new RecordStream<>(new PagePublisher<>(vertx, first, limit,
                     target -> transport.read(HttpMethod.GET, target, null, page, 200)));
         } catch (RuntimeException e) {

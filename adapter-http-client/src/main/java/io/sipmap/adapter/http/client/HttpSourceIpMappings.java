@@ -48,6 +48,12 @@ public final class HttpSourceIpMappings implements SourceIpMappings {
                 core.transport().read(HttpMethod.GET, PATH + "/" + sid.value(), null, this::mapping, 200));
     }
 
+    /**
+     * One page. Its {@code next}/{@code previous} cursors come from the {@code PageToken}s of the server's
+     * {@code next_page_url}/{@code previous_page_url}; a token that is not sipmap's {@code PA}/{@code PB} form becomes
+     * the keyset cursor after the last (before the first) item. Against a server whose tokens are opaque, prefer
+     * {@code stream}, which follows {@code next_page_url} as given.
+     */
     @Override
     public CompletionStage<Page<SourceIpMapping>> list(AccountSid account, PageRequest request) {
         return core.call(account, () -> core.transport()

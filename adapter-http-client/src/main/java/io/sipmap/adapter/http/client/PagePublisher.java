@@ -4,6 +4,7 @@ import io.sipmap.domain.SipmapException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.Flow;
@@ -24,9 +25,9 @@ final class PagePublisher<T> implements Flow.Publisher<T> {
     private final Function<String, Future<WireJson.RawPage<T>>> fetch;
 
     /**
-     * @param firstTarget where the first page is
+     * @param firstTarget the absolute URL of the first page
      * @param limit       how many records at most, {@code Long.MAX_VALUE} for all
-     * @param fetch       reads the page at a target: a path or a {@code next_page_url}
+     * @param fetch       reads the page at an absolute URL
      */
     PagePublisher(Vertx vertx, String firstTarget, long limit, Function<String, Future<WireJson.RawPage<T>>> fetch) {
         this.vertx = vertx;
@@ -54,6 +55,7 @@ final class PagePublisher<T> implements Flow.Publisher<T> {
         private long demand;
         private long emitted;
         private boolean fetching;
+        private SipmapException endWith;
         private boolean finished;
         // Set at once by cancel(), from any thread, so that a drain already running stops emitting.
         private volatile boolean cancelled;
@@ -102,6 +104,10 @@ final class PagePublisher<T> implements Flow.Publisher<T> {
                 return;
             }
             if (emitted >= limit || buffer.isEmpty() && next == null) {
+                if (endWith != null && emitted < limit) {
+                    fail(endWith);
+                    return;
+                }
                 finished = true;
                 buffer.clear();
                 subscriber.onComplete();
@@ -110,7 +116,13 @@ final class PagePublisher<T> implements Flow.Publisher<T> {
             if (buffer.isEmpty() && demand > 0 && !fetching) {
                 fetching = true;
                 String target = next;
-                fetch.apply(target).onComplete(ar -> context.runOnContext(v -> {
+                Future<WireJson.RawPage<T>> page;
+                try {
+                    page = fetch.apply(target);
+                } catch (RuntimeException e) {
+                    page = Future.failedFuture(e);
+                }
+                page.onComplete(ar -> context.runOnContext(v -> {
                     fetching = false;
                     if (finished || cancelled) {
                         return;
@@ -120,7 +132,14 @@ final class PagePublisher<T> implements Flow.Publisher<T> {
                         return;
                     }
                     buffer.addAll(ar.result().page().items());
-                    next = ar.result().nextPageUrl();
+                    try {
+                        next = absolute(target, ar.result().nextPageUrl());
+                    } catch (IllegalArgumentException e) {
+                        // The page itself is good: deliver it, then end with the failure instead of completing.
+                        next = null;
+                        endWith = new SipmapException.Upstream("the server's next_page_url is not a URL: "
+                                + ar.result().nextPageUrl(), null, e);
+                    }
                     if (ar.result().page().items().isEmpty() && next != null && next.equals(target)) {
                         fail(new SipmapException.Upstream(
                                 "the server's next_page_url repeats the empty page just read: " + target, null, null));
@@ -129,6 +148,11 @@ final class PagePublisher<T> implements Flow.Publisher<T> {
                     drain();
                 }));
             }
+        }
+
+        /** A next_page_url as given, made absolute against the page it came from, as a browser would. */
+        private String absolute(String current, String nextPageUrl) {
+            return nextPageUrl == null ? null : URI.create(current).resolve(nextPageUrl).toString();
         }
 
         private void fail(Throwable cause) {

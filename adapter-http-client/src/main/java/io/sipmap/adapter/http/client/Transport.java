@@ -60,9 +60,11 @@ final class Transport {
     }
 
     /**
-     * The absolute URL for {@code target}: a path below the base URL ({@code /v1/IpRecords}), or a URL a server gave
-     * (a {@code next_page_url}), whose path and query are kept as given but which is always sent to the configured
-     * origin, so that credentials never go to a host the caller did not configure.
+     * The absolute URL for {@code target}: a path below the base URL ({@code /v1/IpRecords}), or an absolute URL a
+     * server gave (a {@code next_page_url}), whose path and query are kept as given but which is always sent to the
+     * configured origin, so that credentials never go to a host the caller did not configure.
+     *
+     * @throws IllegalArgumentException when an absolute target is not a URL
      */
     String resolve(String target) {
         if (target.startsWith("/")) {

@@ -50,9 +50,13 @@ class OpaquePagingTest {
     }
 
     private void serve(Vertx vertx, String secondPage) throws Exception {
+        serve(vertx, NEXT, secondPage);
+    }
+
+    private void serve(Vertx vertx, String next, String secondPage) throws Exception {
         stub = StubServer.start(vertx, router -> router.get("/v1/SourceIpMappings").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "application/json")
-                .end(ctx.request().getParam("PageToken") == null ? page(NEXT, mapping("1")) : secondPage)));
+                .end(ctx.request().getParam("PageToken") == null ? page(next, mapping("1")) : secondPage)));
         client = SipmapClient.builder().baseUrl(stub.baseUrl()).accountCredentials(ACCOUNT, "token").vertx(vertx)
                 .retryPolicy(RetryPolicy.none()).build();
     }
@@ -70,6 +74,29 @@ class OpaquePagingTest {
         assertThat(stub.requests().get(1).query())
                 .isEqualTo("PageSize=1&Page=1&PageToken=b3BhcXVl%2Bdg%3D%3D&Region=us1");
         assertThat(stub.requests().get(1).header("Authorization")).startsWith("Basic ");
+    }
+
+    @Test
+    void resolvesARelativeNextUrlAgainstThePageItCameFrom(Vertx vertx) throws Exception {
+        serve(vertx, "/v1/SourceIpMappings?PageSize=1&PageToken=opaque", page(null, mapping("2")));
+        Collecting<SourceIpMapping> consumer = Collecting.oneByOne();
+
+        client.sourceIpMappings().stream(ACCOUNT, 1, Long.MAX_VALUE).subscribe(consumer);
+
+        assertThat(consumer.done.get(5, TimeUnit.SECONDS)).hasSize(2);
+        assertThat(stub.requests().get(1).query()).isEqualTo("PageSize=1&PageToken=opaque");
+    }
+
+    @Test
+    void endsTheStreamWhenTheNextUrlIsNotAUrl(Vertx vertx) throws Exception {
+        serve(vertx, "https://bad host/v1?x", page(null));
+        Collecting<SourceIpMapping> consumer = Collecting.oneByOne();
+
+        client.sourceIpMappings().stream(ACCOUNT, 1, Long.MAX_VALUE).subscribe(consumer);
+
+        assertThatThrownBy(() -> consumer.done.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(SipmapException.Upstream.class).hasMessageContaining("next_page_url");
+        assertThat(consumer.items).hasSize(1);
     }
 
     @Test
