@@ -10,6 +10,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.ext.web.handler.HttpException;
 import java.util.Objects;
 import java.util.Set;
 
@@ -24,6 +25,9 @@ import java.util.Set;
 public final class SipmapRouter {
 
     private static final System.Logger LOG = System.getLogger(SipmapRouter.class.getName());
+
+    /** Present in the context while {@link BodyHandler} reads the body, so that its failures count as bad input. */
+    private static final String READING_BODY = "sipmap.readingBody";
 
     static final Set<String> ALLOWED_HEADERS = Set.of("Content-Type", "Authorization");
     static final Set<String> EXPOSED_HEADERS = Set.of("WWW-Authenticate", "Retry-After");
@@ -40,7 +44,6 @@ public final class SipmapRouter {
         Objects.requireNonNull(ipRecords, "ipRecords");
         Objects.requireNonNull(options, "options");
         Router router = Router.router(vertx);
-        Handler<RoutingContext> failures = ctx -> fail(ctx, options.bodyLimit());
 
         if (options.requestLog()) {
             router.route().handler(new RequestLog());
@@ -56,8 +59,16 @@ public final class SipmapRouter {
         if (options.rateLimit() > 0) {
             router.route().handler(new RateLimit(options.rateLimit(), options.clock()));
         }
-        router.route().handler(BodyHandler.create(false).setBodyLimit(options.bodyLimit()));
-        router.route().failureHandler(failures);
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(options.bodyLimit());
+        router.route().handler(ctx -> {
+            ctx.put(READING_BODY, Boolean.TRUE);
+            body.handle(ctx);
+        });
+        router.route().handler(ctx -> {
+            ctx.remove(READING_BODY);
+            ctx.next();
+        });
+        router.route().failureHandler(ctx -> fail(ctx, ctx.statusCode(), options.bodyLimit()));
 
         var records = new IpRecordRoutes(ipRecords, options.publicBaseUrl());
         router.post(IpRecordJson.PATH).handler(records::create);
@@ -74,8 +85,10 @@ public final class SipmapRouter {
         router.delete(SourceIpMappingJson.PATH + "/:sid").handler(mappings::delete);
 
         // What no route handles: unknown paths, wrong methods, and anything the failure handler could not answer.
+        // Vert.x Web calls these without setting the status on the context, so each one is told its status.
         for (int status : new int[] {400, 404, 405, 413, 414, 431, 500}) {
-            router.errorHandler(status, failures);
+            router.errorHandler(status, ctx -> fail(ctx, ctx.statusCode() > 0 ? ctx.statusCode() : status,
+                    options.bodyLimit()));
         }
         return router;
     }
@@ -97,11 +110,18 @@ public final class SipmapRouter {
     }
 
     /** Answers any failure as a Twilio error; an unexpected one is logged here and answered 500 without its cause. */
-    private static void fail(RoutingContext ctx, long bodyLimit) {
-        TwilioError error = TwilioErrors.of(ctx.failure(), ctx.statusCode(), ctx.request().path(), bodyLimit);
+    private static void fail(RoutingContext ctx, int status, long bodyLimit) {
+        Throwable failure = ctx.failure();
+        TwilioError error;
+        if (ctx.get(READING_BODY) != null && failure != null && !(failure instanceof HttpException)) {
+            LOG.log(System.Logger.Level.DEBUG, "Refused the body of a request", failure);
+            error = TwilioErrors.ofBody(failure, bodyLimit);
+        } else {
+            error = TwilioErrors.of(failure, status, ctx.request().path(), bodyLimit);
+        }
         if (error == null) {
-            LOG.log(System.Logger.Level.ERROR, "Unexpected failure answering " + ctx.request().method() + " "
-                    + ctx.request().path(), ctx.failure());
+            LOG.log(System.Logger.Level.ERROR, "Unexpected failure (status " + status + ") answering "
+                    + ctx.request().method() + " " + ctx.request().path(), ctx.failure());
             error = TwilioErrors.internal();
         }
         var response = ctx.response();

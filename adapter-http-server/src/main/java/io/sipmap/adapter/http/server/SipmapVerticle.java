@@ -4,7 +4,9 @@ import io.sipmap.api.IpRecords;
 import io.sipmap.api.SourceIpMappings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -29,13 +31,31 @@ public final class SipmapVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         server = vertx.createHttpServer()
-                .requestHandler(SipmapRouter.create(vertx, sourceIpMappings, ipRecords, options));
+                .requestHandler(SipmapRouter.create(vertx, sourceIpMappings, ipRecords, options))
+                .invalidRequestHandler(SipmapVerticle::invalidRequest);
         return server.listen(options.port(), options.host());
     }
 
     @Override
     public Future<?> stop() {
         return server.shutdown(options.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Answers a request that HTTP decoding refused (a request line or headers too long, a malformed header) with a
+     * Twilio error body, as every other answer has, and closes the connection, which may be out of step.
+     */
+    static void invalidRequest(HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        String kind = cause == null ? "" : cause.getClass().getSimpleName();
+        int status = kind.contains("Line") ? 414 : kind.contains("Header") ? 431 : 400;
+        TwilioError error = TwilioErrors.ofStatus(status, request.path(), 0);
+        request.response()
+                .setStatusCode(error.status())
+                .putHeader(HttpHeaders.CONTENT_TYPE, Exchanges.JSON)
+                .putHeader(HttpHeaders.CONNECTION, "close")
+                .end(error.toJson().encode())
+                .onComplete(done -> request.connection().close());
     }
 
     /** The port actually bound, useful with port 0; -1 before {@link #start()} succeeded. */

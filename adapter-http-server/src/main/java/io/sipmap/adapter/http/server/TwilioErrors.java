@@ -69,7 +69,22 @@ final class TwilioErrors {
         if (cause instanceof HttpException http) {
             return ofStatus(http.getStatusCode(), path, bodyLimit);
         }
-        return cause == null ? ofStatus(statusCode, path, bodyLimit) : null;
+        return cause == null || statusCode >= 400 && statusCode < 500 ? ofStatus(statusCode, path, bodyLimit) : null;
+    }
+
+    /**
+     * The error for a failure raised while Vert.x read and decoded the body: the client's doing, never a 500. A form
+     * field beyond the server's form attribute size is as good as a body too large; anything else is a malformed form.
+     */
+    static TwilioError ofBody(Throwable failure, long bodyLimit) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            String message = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            if (t.getClass().getSimpleName().startsWith("TooLong") || message.contains("exceed")) {
+                return ofStatus(413, null, bodyLimit);
+            }
+        }
+        return new TwilioError(400, INVALID_PARAMETER,
+                "Invalid request body: expected an application/x-www-form-urlencoded form");
     }
 
     private static Class<? extends SipmapException> variantOf(SipmapException e) {

@@ -1,0 +1,76 @@
+package io.sipmap.adapter.http.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import java.net.BindException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+class SipmapVerticleTest {
+
+    private final FakeApi api = new FakeApi();
+    private final SipmapServerOptions options = SipmapServerOptions.of(ServerTestBase.CREDENTIALS).withPort(0);
+
+    @Test
+    void servesOnTheConfiguredHostAndAnyFreePort(Vertx vertx) throws Exception {
+        var verticle = new SipmapVerticle(api.sourceIpMappings, api.ipRecords, options);
+        vertx.deployVerticle(verticle).await(5, TimeUnit.SECONDS);
+
+        HttpResponse<Buffer> response = WebClient.create(vertx)
+                .get(verticle.actualPort(), "127.0.0.1", "/v1/IpRecords")
+                .basicAuthentication(ServerTestBase.ACCOUNT.value(), ServerTestBase.TOKEN)
+                .send().await(5, TimeUnit.SECONDS);
+
+        assertThat(verticle.actualPort()).isPositive();
+        assertThat(response.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void deploymentFailsWhenThePortIsTaken(Vertx vertx) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            var verticle = new SipmapVerticle(api.sourceIpMappings, api.ipRecords,
+                    options.withPort(taken.getLocalPort()));
+
+            Future<String> deployment = vertx.deployVerticle(verticle);
+
+            assertThatThrownBy(() -> deployment.await(5, TimeUnit.SECONDS)).isInstanceOf(BindException.class);
+        }
+    }
+
+    @Test
+    void undeployingLetsInFlightRequestsFinish(Vertx vertx) throws Exception {
+        var verticle = new SipmapVerticle(api.sourceIpMappings, api.ipRecords,
+                options.withShutdownTimeout(Duration.ofSeconds(5)));
+        String id = vertx.deployVerticle(verticle).await(5, TimeUnit.SECONDS);
+        var slow = new CompletableFuture<Object>();
+        api.next.set(() -> slow);
+        Future<HttpResponse<Buffer>> inFlight = WebClient.create(vertx)
+                .request(HttpMethod.GET, verticle.actualPort(), "127.0.0.1", "/v1/IpRecords")
+                .basicAuthentication(ServerTestBase.ACCOUNT.value(), ServerTestBase.TOKEN)
+                .send();
+        while (api.next.get() != null) {
+            Thread.sleep(10);
+        }
+
+        Future<Void> undeployed = vertx.undeploy(id);
+        Thread.sleep(200);
+        assertThat(undeployed.isComplete()).isFalse();
+        slow.complete(io.sipmap.domain.Page.of(java.util.List.of(), false, false, x -> null));
+
+        assertThat(inFlight.await(5, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        undeployed.await(5, TimeUnit.SECONDS);
+    }
+}
