@@ -18,8 +18,13 @@ import io.sipmap.domain.SourceIpMappingSid;
 import io.sipmap.spi.SourceIpMappingStore;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
@@ -146,9 +151,9 @@ public abstract class SourceIpMappingStoreContract {
                 assertThat(outcomes).filteredOn(Race.Outcome::succeeded).hasSize(1);
                 assertThat(outcomes).filteredOn(o -> !o.succeeded())
                         .allSatisfy(o -> assertThat(o.failure()).isInstanceOf(SipmapException.Conflict.class));
-                Object winner = outcomes.stream().filter(Race.Outcome::succeeded).findFirst().orElseThrow().value();
-                assertThat(await(store.find(account, ((SourceIpMapping) winner).sid()))).contains(
-                        (SourceIpMapping) winner);
+                SourceIpMapping winner = (SourceIpMapping) outcomes.stream().filter(Race.Outcome::succeeded)
+                        .findFirst().orElseThrow().value();
+                assertThat(await(store.find(account, winner.sid()))).contains(winner);
             }
         }
         assertThat(page(1000, Cursor.FIRST).items()).hasSize(25);
@@ -260,6 +265,52 @@ public abstract class SourceIpMappingStoreContract {
 
         assertThat(previous.items()).containsExactlyElementsOf(mappings.subList(0, 3));
         assertThat(next.items()).containsExactlyElementsOf(mappings.subList(6, 9));
+    }
+
+    @Test
+    void walkSeesEveryLastingMappingOnceWhileOthersComeAndGo() {
+        List<String> hexes = Fresh.orderedHexes(300);
+        TreeSet<String> lasting = new TreeSet<>();
+        TreeMap<String, SourceIpMapping> spare = new TreeMap<>();
+        for (int i = 0; i < hexes.size(); i++) {
+            SourceIpMapping mapping = mappingOf(ipRecord(), hexes.get(i));
+            if (i % 2 == 0) {
+                inserted(mapping);
+                lasting.add(mapping.sid().value());
+            } else {
+                spare.put(mapping.sid().value(), mapping);
+            }
+        }
+        Set<String> deletedUnseen = new HashSet<>();
+
+        List<String> seen = Walk.forwards(request -> await(store.page(account, request)), 10,
+                m -> m.sid().value(), 100, position -> {
+                    insertSpare(spare.lowerEntry(position), spare);
+                    insertSpare(spare.higherEntry(position), spare);
+                    String next = lasting.higher(position);
+                    String ahead = next == null ? null : lasting.higher(next);
+                    if (ahead != null) {
+                        assertThat(await(store.delete(account, new SourceIpMappingSid(ahead)))).isTrue();
+                        lasting.remove(ahead);
+                        deletedUnseen.add(ahead);
+                    }
+                    String behind = lasting.lower(position);
+                    if (behind != null) {
+                        assertThat(await(store.delete(account, new SourceIpMappingSid(behind)))).isTrue();
+                        lasting.remove(behind);
+                    }
+                });
+
+        assertThat(seen).doesNotHaveDuplicates().isSorted().containsAll(lasting)
+                .doesNotContainAnyElementsOf(deletedUnseen);
+        assertThat(lasting).hasSizeGreaterThan(50);
+    }
+
+    private void insertSpare(Map.Entry<String, SourceIpMapping> entry, Map<String, SourceIpMapping> spare) {
+        if (entry != null) {
+            inserted(entry.getValue());
+            spare.remove(entry.getKey());
+        }
     }
 
     @Test

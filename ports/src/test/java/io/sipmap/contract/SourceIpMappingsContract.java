@@ -16,9 +16,13 @@ import io.sipmap.domain.PageRequest;
 import io.sipmap.domain.SipDomainSid;
 import io.sipmap.domain.SipmapException;
 import io.sipmap.domain.SourceIpMapping;
+import io.sipmap.domain.SourceIpMappingSid;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
@@ -309,6 +313,37 @@ public abstract class SourceIpMappingsContract {
 
         assertThat(previous.items()).containsExactlyElementsOf(created.subList(0, 3));
         assertThat(next.items()).containsExactlyElementsOf(created.subList(6, 9));
+    }
+
+    @Test
+    void walkSeesEveryLastingMappingOnceWhileOthersComeAndGo() {
+        TreeSet<String> lasting = new TreeSet<>();
+        for (int i = 0; i < 150; i++) {
+            lasting.add(map(ipRecord()).sid().value());
+        }
+        Set<String> deletedUnseen = new HashSet<>();
+        Set<String> createdDuringWalk = new HashSet<>();
+
+        List<String> seen = Walk.forwards(this::list, 10, m -> m.sid().value(), 100, position -> {
+            createdDuringWalk.add(map(ipRecord()).sid().value());
+            String next = lasting.higher(position);
+            String ahead = next == null ? null : lasting.higher(next);
+            if (ahead != null) {
+                await(mappings.delete(tenant.account(), new SourceIpMappingSid(ahead)));
+                lasting.remove(ahead);
+                deletedUnseen.add(ahead);
+            }
+            String behind = lasting.lower(position);
+            if (behind != null) {
+                await(mappings.delete(tenant.account(), new SourceIpMappingSid(behind)));
+                lasting.remove(behind);
+            }
+        });
+
+        assertThat(seen).doesNotHaveDuplicates().isSorted().containsAll(lasting)
+                .doesNotContainAnyElementsOf(deletedUnseen);
+        assertThat(lasting).hasSizeGreaterThan(40);
+        assertThat(createdDuringWalk).isNotEmpty();
     }
 
     @Test
