@@ -173,13 +173,19 @@ public final class SipmapClient implements AutoCloseable {
             return this;
         }
 
-        /** How long opening a connection may take (default 10 s). */
+        /**
+         * How long opening a connection may take (default 10 s). With a shared {@link #webClient}, that client's own
+         * connect timeout applies, and this one only lengthens the bound on a whole try.
+         */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = positive(timeout, "connectTimeout");
             return this;
         }
 
-        /** How long one try may wait for its complete response once connected (default 30 s). */
+        /**
+         * How long one try may go without receiving anything once connected (default 30 s); a whole try, connecting
+         * included, is bounded by this plus the connect timeout.
+         */
         public Builder requestTimeout(Duration timeout) {
             this.requestTimeout = positive(timeout, "requestTimeout");
             return this;

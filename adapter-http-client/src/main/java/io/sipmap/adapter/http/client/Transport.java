@@ -121,8 +121,7 @@ final class Transport {
         return attempt(method, url, form, 1, System.nanoTime());
     }
 
-    private Future<Answer> attempt(HttpMethod method, String url, MultiMap form, int attempt,
-                                                 long startNanos) {
+    private Future<Answer> attempt(HttpMethod method, String url, MultiMap form, int attempt, long startNanos) {
         return once(method, url, form).transform(ar -> {
             boolean idempotent = method == HttpMethod.GET || method == HttpMethod.DELETE;
             if (ar.succeeded()) {
@@ -148,14 +147,20 @@ final class Transport {
     }
 
     private Future<HttpResponse<Buffer>> once(HttpMethod method, String url, MultiMap form) {
-        HttpRequest<Buffer> request = client.requestAbs(method, url)
-                .basicAuthentication(username, password)
-                .putHeader("User-Agent", userAgent)
-                .putHeader("Accept", "application/json")
-                .followRedirects(false)
-                .connectTimeout(connectTimeoutMillis)
-                .idleTimeout(requestTimeoutMillis);
-        Future<HttpResponse<Buffer>> sent = form == null ? request.send() : request.sendForm(form, "UTF-8");
+        Future<HttpResponse<Buffer>> sent;
+        try {
+            // No request-level connect timeout: it fails with a TimeoutException that cannot be told from a response
+            // timeout, while the socket-level one of WebClientOptions fails with a ConnectException, safe to retry.
+            HttpRequest<Buffer> request = client.requestAbs(method, url)
+                    .basicAuthentication(username, password)
+                    .putHeader("User-Agent", userAgent)
+                    .putHeader("Accept", "application/json")
+                    .followRedirects(false)
+                    .idleTimeout(requestTimeoutMillis);
+            sent = form == null ? request.send() : request.sendForm(form, "UTF-8");
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
         // The idle timeout only fires when nothing arrives for that long; this bounds the whole exchange.
         Promise<HttpResponse<Buffer>> result = Promise.promise();
         long timer = vertx.setTimer(requestTimeoutMillis + connectTimeoutMillis, id -> result.tryFail(
