@@ -96,7 +96,14 @@ final class PagePublisher<T> implements Flow.Publisher<T> {
             while (!finished && !cancelled && demand > 0 && emitted < limit && !buffer.isEmpty()) {
                 demand--;
                 emitted++;
-                subscriber.onNext(buffer.poll());
+                try {
+                    subscriber.onNext(buffer.poll());
+                } catch (RuntimeException e) {
+                    // Rule 2.13: a subscriber that throws is cancelled, and the error raised where Vert.x reports it.
+                    finished = true;
+                    buffer.clear();
+                    throw e;
+                }
             }
             if (finished || cancelled) {
                 finished = true;
@@ -140,10 +147,10 @@ final class PagePublisher<T> implements Flow.Publisher<T> {
                         endWith = new SipmapException.Upstream("the server's next_page_url is not a URL: "
                                 + ar.result().nextPageUrl(), null, e);
                     }
-                    if (ar.result().page().items().isEmpty() && next != null && next.equals(target)) {
-                        fail(new SipmapException.Upstream(
-                                "the server's next_page_url repeats the empty page just read: " + target, null, null));
-                        return;
+                    if (target.equals(next)) {
+                        next = null;
+                        endWith = new SipmapException.Upstream(
+                                "the server's next_page_url repeats the page just read: " + target, null, null);
                     }
                     drain();
                 }));

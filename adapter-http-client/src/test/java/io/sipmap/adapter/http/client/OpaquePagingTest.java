@@ -100,6 +100,20 @@ class OpaquePagingTest {
     }
 
     @Test
+    void endsTheStreamWhenTheNextUrlLoopsBackToThePageJustRead(Vertx vertx) throws Exception {
+        String self = "/v1/SourceIpMappings?PageSize=1&PageToken=same";
+        serve(vertx, self, page(self, mapping("2")));
+        Collecting<SourceIpMapping> consumer = Collecting.oneByOne();
+
+        client.sourceIpMappings().stream(ACCOUNT, 1, Long.MAX_VALUE).subscribe(consumer);
+
+        assertThatThrownBy(() -> consumer.done.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(SipmapException.Upstream.class).hasMessageContaining("repeats the page");
+        assertThat(consumer.items).hasSize(2);
+        assertThat(stub.count()).isEqualTo(2);
+    }
+
+    @Test
     void endsTheStreamWithTheFailureOfALaterPage(Vertx vertx) throws Exception {
         serve(vertx, "<html>oops</html>");
         Collecting<SourceIpMapping> consumer = Collecting.oneByOne();
