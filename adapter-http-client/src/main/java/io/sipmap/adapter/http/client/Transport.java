@@ -25,6 +25,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import javax.net.ssl.SSLException;
 
 /**
  * Sends one logical request: basic authentication, {@code User-Agent}, timeouts, retries (see {@link RetryPolicy}), and
@@ -225,7 +226,11 @@ final class Transport {
 
     private static SipmapException describe(HttpMethod method, String url, Throwable cause, int attempts) {
         String what;
-        if (cause instanceof ConnectException) {
+        SSLException tls = tlsFailure(cause);
+        if (tls != null) {
+            what = "failed to set up TLS (is the server's certificate trusted and for this host?): "
+                    + deepestMessage(tls);
+        } else if (cause instanceof ConnectException) {
             what = "could not connect: " + cause.getMessage();
         } else if (cause instanceof TimeoutException) {
             what = "timed out: " + cause.getMessage();
@@ -236,6 +241,25 @@ final class Transport {
         }
         String tries = attempts > 1 ? " (after " + attempts + " attempts)" : "";
         return new SipmapException.Upstream(method + " " + url + " " + what + tries, null, cause);
+    }
+
+    private static SSLException tlsFailure(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SSLException ssl) {
+                return ssl;
+            }
+        }
+        return null;
+    }
+
+    private static String deepestMessage(Throwable t) {
+        String message = t.getMessage();
+        for (Throwable c = t.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            if (c.getMessage() != null) {
+                message = c.getMessage();
+            }
+        }
+        return message;
     }
 
     private static Future<JsonObject> decode(HttpMethod method, String url, HttpResponse<Buffer> response) {

@@ -9,7 +9,11 @@ import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.ApiKeySid;
 import io.sipmap.domain.SipmapException;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.SelfSignedCertificate;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -122,6 +126,36 @@ class SipmapClientTest {
 
         assertThat(client.ipRecords().fetch(ACCOUNT, TwilioExamplesTest.RECORD).toCompletableFuture())
                 .failsWithin(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void verifiesTheServerCertificate(Vertx vertx) throws Exception {
+        SelfSignedCertificate certificate = SelfSignedCertificate.create("localhost");
+        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setSsl(true)
+                        .setKeyCertOptions(certificate.keyCertOptions()))
+                .requestHandler(request -> request.response().end(twilio("ip_record.json")))
+                .listen(0).await(5, TimeUnit.SECONDS);
+        try (SipmapClient client = SipmapClient.builder().baseUrl("https://localhost:" + server.actualPort())
+                .accountCredentials(ACCOUNT, "t").vertx(vertx).retryPolicy(RetryPolicy.none()).build()) {
+
+            assertThatThrownBy(() -> client.ipRecords().fetch(ACCOUNT, TwilioExamplesTest.RECORD)
+                    .toCompletableFuture().get(5, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(SipmapException.Upstream.class)
+                    .hasMessageContaining("https://localhost:" + server.actualPort())
+                    .hasMessageContaining("TLS");
+        }
+        WebClient trusting = WebClient.create(vertx, new WebClientOptions()
+                .setTrustOptions(certificate.trustOptions()));
+        try (SipmapClient client = SipmapClient.builder().baseUrl("https://localhost:" + server.actualPort())
+                .accountCredentials(ACCOUNT, "t").webClient(trusting, vertx).build()) {
+
+            assertThat(client.ipRecords().fetch(ACCOUNT, TwilioExamplesTest.RECORD).toCompletableFuture()
+                    .get(5, TimeUnit.SECONDS).sid()).isEqualTo(TwilioExamplesTest.RECORD);
+        } finally {
+            trusting.close();
+            server.close().await(5, TimeUnit.SECONDS);
+        }
     }
 
     @Test

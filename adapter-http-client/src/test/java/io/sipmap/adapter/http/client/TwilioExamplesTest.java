@@ -120,6 +120,7 @@ class TwilioExamplesTest {
         String expected = Base64.getEncoder().encodeToString(
                 (ACCOUNT.value() + ":auth-token").getBytes(StandardCharsets.UTF_8));
         assertThat(request.header("Authorization")).isEqualTo("Basic " + expected);
+        assertThat(request.headers().getAll("User-Agent")).hasSize(1);
         assertThat(request.header("User-Agent")).isEqualTo("sipmap-java/" + SipmapClient.version())
                 .doesNotContain("unknown").doesNotContain("${");
     }
