@@ -1,0 +1,93 @@
+package io.sipmap.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.ApiKeySid;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class SipmapServerTest {
+
+    static final String SID = "AC" + "e5".repeat(16);
+
+    @Test
+    void servesTheApiOverTheInMemoryStores() throws Exception {
+        var settings = new SipmapServer.Settings("127.0.0.1", 0, Optional.empty(), new AccountSid(SID), "tok",
+                Optional.empty(), Optional.empty(), false);
+        try (SipmapServer server = SipmapServer.run(settings)) {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create(server.baseUrl() + "/v1/IpRecords"))
+                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((SID + ":tok").getBytes()))
+                    .POST(HttpRequest.BodyPublishers.ofString("IpAddress=192.0.2.1"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(response.statusCode()).isEqualTo(201);
+            assertThat(response.body()).contains("\"account_sid\":\"" + SID + "\"");
+            assertThat(server.banner()).contains("curl -u \"$TWILIO_ACCOUNT_SID:$TWILIO_AUTH_TOKEN\" "
+                    + server.baseUrl() + "/v1/IpRecords").doesNotContain("tok\n");
+        }
+    }
+
+    @Test
+    void failsFastWithAClearMessageWhenThePortIsTaken() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            var settings = new SipmapServer.Settings("127.0.0.1", taken.getLocalPort(), Optional.empty(),
+                    new AccountSid(SID), "tok", Optional.empty(), Optional.empty(), false);
+
+            assertThatThrownBy(() -> SipmapServer.run(settings))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("cannot listen on 127.0.0.1:" + taken.getLocalPort())
+                    .hasMessageContaining("--port");
+        }
+    }
+
+    @Test
+    void generatesCredentialsWhenNoneAreGivenAndPrintsThem() {
+        var settings = SipmapServer.Settings.parse(new String[0], Map.of());
+
+        assertThat(settings.generated()).isTrue();
+        assertThat(settings.account().value()).matches("AC[0-9a-f]{32}");
+        assertThat(settings.authToken()).matches("[0-9a-f]{32}");
+        assertThat(settings.host()).isEqualTo("127.0.0.1");
+        assertThat(settings.port()).isEqualTo(8080);
+    }
+
+    @Test
+    void readsEnvironmentAndFlagsWithFlagsWinning() {
+        var settings = SipmapServer.Settings.parse(
+                new String[] {"--port", "9191", "--public-base-url", "https://sip.example.com"},
+                Map.of("SIPMAP_PORT", "7000", "SIPMAP_HOST", "0.0.0.0", "TWILIO_ACCOUNT_SID", SID,
+                        "TWILIO_AUTH_TOKEN", "t", "TWILIO_API_KEY", "SK" + "0".repeat(32), "TWILIO_API_SECRET", "s"));
+
+        assertThat(settings.port()).isEqualTo(9191);
+        assertThat(settings.host()).isEqualTo("0.0.0.0");
+        assertThat(settings.publicBaseUrl()).contains("https://sip.example.com");
+        assertThat(settings.generated()).isFalse();
+        assertThat(settings.apiKey()).contains(new ApiKeySid("SK" + "0".repeat(32)));
+        assertThat(settings.options().credentials().authenticate("SK" + "0".repeat(32), "s")).contains(
+                new AccountSid(SID));
+    }
+
+    @Test
+    void refusesIncompleteOrMalformedSettings() {
+        assertThatThrownBy(() -> SipmapServer.Settings.parse(new String[0], Map.of("TWILIO_ACCOUNT_SID", SID)))
+                .hasMessageContaining("TWILIO_AUTH_TOKEN");
+        assertThatThrownBy(() -> SipmapServer.Settings.parse(new String[0],
+                Map.of("TWILIO_ACCOUNT_SID", "nope", "TWILIO_AUTH_TOKEN", "t")))
+                .hasMessageContaining("TWILIO_ACCOUNT_SID");
+        assertThatThrownBy(() -> SipmapServer.Settings.parse(new String[] {"--port", "x"}, Map.of()))
+                .hasMessageContaining("port");
+        assertThatThrownBy(() -> SipmapServer.Settings.parse(new String[] {"--verbose"}, Map.of()))
+                .hasMessageContaining("--verbose");
+    }
+}
