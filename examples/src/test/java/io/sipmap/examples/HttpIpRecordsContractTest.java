@@ -16,7 +16,7 @@ class HttpIpRecordsContractTest extends IpRecordsContract {
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void stop() {
         stack.close();
     }
 

@@ -16,7 +16,7 @@ class HttpSourceIpMappingsContractTest extends SourceIpMappingsContract {
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void stop() {
         stack.close();
     }
 

@@ -87,10 +87,10 @@ final class HttpStack implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         for (SipmapClient client : clients) {
             client.close();
         }
-        vertx.close().await(10, TimeUnit.SECONDS);
+        vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
     }
 }

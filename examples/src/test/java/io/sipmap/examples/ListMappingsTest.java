@@ -29,7 +29,7 @@ class ListMappingsTest {
     }
 
     @AfterEach
-    void stop() throws Exception {
+    void stop() {
         stack.close();
     }
 
