@@ -121,6 +121,20 @@ class PagingWalkTest {
         assertThat(seen).isSorted();
     }
 
+    @Test
+    void nextPageUrlStaysValidAfterItsSidIsDeleted() throws Exception {
+        List<String> third = create(LocalServer.THIRD, 5);
+        JsonObject first = server.getJson(server.base + "/v1/SourceIpMappings?PageSize=2", LocalServer.THIRD,
+                LocalServer.THIRD_TOKEN);
+        server.sourceIpMappings.delete(LocalServer.THIRD, new SourceIpMappingSid(third.get(1)))
+                .toCompletableFuture().join();
+
+        JsonObject second = server.getJson(first.getJsonObject("meta").getString("next_page_url"), LocalServer.THIRD,
+                LocalServer.THIRD_TOKEN);
+
+        assertThat(sidsOf(second)).containsExactly(third.get(2), third.get(3));
+    }
+
     private static List<String> sidsOf(JsonObject page) {
         JsonArray items = page.getJsonArray("source_ip_mappings");
         List<String> result = new ArrayList<>();

@@ -104,7 +104,7 @@ final class Exchanges {
      * Continues on the request's context once the api's stage completes: {@code onSuccess} answers, a failure goes to
      * the failure handler.
      */
-    static <T> void await(RoutingContext ctx, CompletionStage<T> stage, Consumer<T> onSuccess) {
+    static <T> void onResult(RoutingContext ctx, CompletionStage<T> stage, Consumer<T> onSuccess) {
         Future.fromCompletionStage(stage, ctx.vertx().getOrCreateContext())
                 .onSuccess(value -> {
                     try {

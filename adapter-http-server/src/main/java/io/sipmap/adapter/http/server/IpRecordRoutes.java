@@ -28,13 +28,13 @@ final class IpRecordRoutes {
         String prefix = Exchanges.form(ctx, "CidrPrefixLength");
         int length = prefix == null ? IpRecord.DEFAULT_CIDR_PREFIX_LENGTH : Ipv4Prefix.parseLength(prefix);
         var command = new CreateIpRecord(address, Exchanges.form(ctx, "FriendlyName"), length);
-        Exchanges.await(ctx, ipRecords.create(Exchanges.account(ctx), command),
+        Exchanges.onResult(ctx, ipRecords.create(Exchanges.account(ctx), command),
                 record -> Exchanges.json(ctx, 201, IpRecordJson.toJson(record, baseUrl(ctx))));
     }
 
     void list(RoutingContext ctx) {
         PageQuery query = PageQuery.parse(Exchanges.query(ctx), IpRecordSid.PREFIX);
-        Exchanges.await(ctx, ipRecords.list(Exchanges.account(ctx), query.request()), page -> {
+        Exchanges.onResult(ctx, ipRecords.list(Exchanges.account(ctx), query.request()), page -> {
             String base = baseUrl(ctx);
             Exchanges.json(ctx, 200, PageJson.toJson(page, query, base + IpRecordJson.PATH, IpRecordJson.LIST_KEY,
                     record -> IpRecordJson.toJson(record, base)));
@@ -42,19 +42,19 @@ final class IpRecordRoutes {
     }
 
     void fetch(RoutingContext ctx) {
-        Exchanges.await(ctx, ipRecords.fetch(Exchanges.account(ctx), sid(ctx)),
+        Exchanges.onResult(ctx, ipRecords.fetch(Exchanges.account(ctx), sid(ctx)),
                 record -> Exchanges.json(ctx, 200, IpRecordJson.toJson(record, baseUrl(ctx))));
     }
 
     void update(RoutingContext ctx) {
         IpRecordSid sid = sid(ctx);
         var command = new UpdateIpRecord(Exchanges.form(ctx, "FriendlyName"));
-        Exchanges.await(ctx, ipRecords.update(Exchanges.account(ctx), sid, command),
+        Exchanges.onResult(ctx, ipRecords.update(Exchanges.account(ctx), sid, command),
                 record -> Exchanges.json(ctx, 200, IpRecordJson.toJson(record, baseUrl(ctx))));
     }
 
     void delete(RoutingContext ctx) {
-        Exchanges.await(ctx, ipRecords.delete(Exchanges.account(ctx), sid(ctx)), done -> Exchanges.noContent(ctx));
+        Exchanges.onResult(ctx, ipRecords.delete(Exchanges.account(ctx), sid(ctx)), done -> Exchanges.noContent(ctx));
     }
 
     /** The SID in the path; a malformed one names no resource, so 404 rather than 400. */

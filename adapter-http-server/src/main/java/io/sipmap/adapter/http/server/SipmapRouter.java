@@ -11,8 +11,10 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.handler.HttpException;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
-import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Twilio's Voice v1 {@code /v1/IpRecords} and {@code /v1/SourceIpMappings} over the api, as a Vert.x Web
@@ -29,9 +31,9 @@ public final class SipmapRouter {
     /** Present in the context while {@link BodyHandler} reads the body, so that its failures count as bad input. */
     private static final String READING_BODY = "sipmap.readingBody";
 
-    static final Set<String> ALLOWED_HEADERS = Set.of("Content-Type", "Authorization");
-    static final Set<String> EXPOSED_HEADERS = Set.of("WWW-Authenticate", "Retry-After");
-    static final Set<HttpMethod> ALLOWED_METHODS = Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE,
+    private static final List<String> ALLOWED_HEADERS = List.of("Content-Type", "Authorization");
+    private static final List<String> EXPOSED_HEADERS = List.of("WWW-Authenticate", "Retry-After");
+    private static final List<HttpMethod> ALLOWED_METHODS = List.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE,
             HttpMethod.OPTIONS);
 
     private SipmapRouter() {
@@ -52,9 +54,9 @@ public final class SipmapRouter {
         router.route().handler(CorsHandler.create()
                 .addOriginWithRegex(".*")
                 .allowCredentials(true)
-                .allowedHeaders(ALLOWED_HEADERS)
-                .allowedMethods(ALLOWED_METHODS)
-                .exposedHeaders(EXPOSED_HEADERS));
+                .allowedHeaders(new LinkedHashSet<>(ALLOWED_HEADERS))
+                .allowedMethods(new LinkedHashSet<>(ALLOWED_METHODS))
+                .exposedHeaders(new LinkedHashSet<>(EXPOSED_HEADERS)));
         router.route().handler(new BasicAuthentication(options.credentials()));
         if (options.rateLimit() > 0) {
             router.route().handler(new RateLimit(options.rateLimit(), options.clock()));
@@ -94,17 +96,18 @@ public final class SipmapRouter {
     }
 
     /**
-     * Non-browser callers send no {@code Origin}, which {@link CorsHandler} leaves alone; Twilio still sends its CORS
-     * headers on every response, so these callers get them too.
+     * Twilio sends its CORS headers on every response, browser or not. {@link CorsHandler} only answers requests that
+     * carry an {@code Origin} (and then reflects it); this puts the same headers on the others, with any origin.
      */
     private static void corsWithoutOrigin(RoutingContext ctx) {
+        var headers = ctx.response().headers()
+                .set(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS, ALLOWED_METHODS.stream().map(HttpMethod::name)
+                        .collect(Collectors.joining(", ")))
+                .set(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS, String.join(", ", ALLOWED_HEADERS))
+                .set(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true")
+                .set(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, String.join(", ", EXPOSED_HEADERS));
         if (ctx.request().getHeader(HttpHeaders.ORIGIN) == null) {
-            ctx.response().headers()
-                    .set(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*")
-                    .set(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, DELETE, OPTIONS")
-                    .set(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS, "Content-Type, Authorization")
-                    .set(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true")
-                    .set(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, "WWW-Authenticate, Retry-After");
+            headers.set(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
         }
         ctx.next();
     }

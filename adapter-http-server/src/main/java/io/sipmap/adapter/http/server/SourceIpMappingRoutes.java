@@ -26,13 +26,13 @@ final class SourceIpMappingRoutes {
         var command = new CreateSourceIpMapping(
                 IpRecordSid.parse(Exchanges.requiredForm(ctx, "IpRecordSid"), "IpRecordSid"),
                 SipDomainSid.parse(Exchanges.requiredForm(ctx, "SipDomainSid"), "SipDomainSid"));
-        Exchanges.await(ctx, mappings.create(Exchanges.account(ctx), command),
+        Exchanges.onResult(ctx, mappings.create(Exchanges.account(ctx), command),
                 mapping -> Exchanges.json(ctx, 201, SourceIpMappingJson.toJson(mapping, baseUrl(ctx))));
     }
 
     void list(RoutingContext ctx) {
         PageQuery query = PageQuery.parse(Exchanges.query(ctx), SourceIpMappingSid.PREFIX);
-        Exchanges.await(ctx, mappings.list(Exchanges.account(ctx), query.request()), page -> {
+        Exchanges.onResult(ctx, mappings.list(Exchanges.account(ctx), query.request()), page -> {
             String base = baseUrl(ctx);
             Exchanges.json(ctx, 200, PageJson.toJson(page, query, base + SourceIpMappingJson.PATH,
                     SourceIpMappingJson.LIST_KEY, mapping -> SourceIpMappingJson.toJson(mapping, base)));
@@ -40,7 +40,7 @@ final class SourceIpMappingRoutes {
     }
 
     void fetch(RoutingContext ctx) {
-        Exchanges.await(ctx, mappings.fetch(Exchanges.account(ctx), sid(ctx)),
+        Exchanges.onResult(ctx, mappings.fetch(Exchanges.account(ctx), sid(ctx)),
                 mapping -> Exchanges.json(ctx, 200, SourceIpMappingJson.toJson(mapping, baseUrl(ctx))));
     }
 
@@ -48,12 +48,12 @@ final class SourceIpMappingRoutes {
         SourceIpMappingSid sid = sid(ctx);
         var command = new UpdateSourceIpMapping(
                 SipDomainSid.parse(Exchanges.requiredForm(ctx, "SipDomainSid"), "SipDomainSid"));
-        Exchanges.await(ctx, mappings.update(Exchanges.account(ctx), sid, command),
+        Exchanges.onResult(ctx, mappings.update(Exchanges.account(ctx), sid, command),
                 mapping -> Exchanges.json(ctx, 200, SourceIpMappingJson.toJson(mapping, baseUrl(ctx))));
     }
 
     void delete(RoutingContext ctx) {
-        Exchanges.await(ctx, mappings.delete(Exchanges.account(ctx), sid(ctx)), done -> Exchanges.noContent(ctx));
+        Exchanges.onResult(ctx, mappings.delete(Exchanges.account(ctx), sid(ctx)), done -> Exchanges.noContent(ctx));
     }
 
     /** The SID in the path; a malformed one names no resource, so 404 rather than 400. */

@@ -168,4 +168,30 @@ class IpRecordsHttpTest extends ServerTestBase {
         assertThat(meta.getValue("previous_page_url")).isNull();
         assertThat(meta.containsKey("next_page_url")).isTrue();
     }
+
+    @Test
+    void answersJsonWhateverTheAcceptHeaderSays() {
+        post("/v1/IpRecords", "IpAddress", "192.0.2.10");
+
+        for (String accept : new String[] {"text/html", "application/xml", "*/*", "nonsense"}) {
+            HttpResponse<Buffer> ok = send(authed(HttpMethod.GET, "/v1/IpRecords/IL" + hex(1)).putHeader("Accept", accept));
+            HttpResponse<Buffer> missing = send(authed(HttpMethod.GET, "/v1/Nope").putHeader("Accept", accept));
+            assertThat(json(ok).getString("sid")).isEqualTo("IL" + hex(1));
+            assertThat(json(missing).getInteger("code")).isEqualTo(20404);
+        }
+    }
+
+    @Test
+    void tokenStaysValidAfterItsSidIsDeleted() {
+        for (int i = 1; i <= 3; i++) {
+            post("/v1/IpRecords", "IpAddress", "192.0.2." + i);
+        }
+        String next = json(get("/v1/IpRecords?PageSize=2")).getJsonObject("meta").getString("next_page_url");
+        delete("/v1/IpRecords/IL" + hex(2));
+
+        JsonObject page = json(get(next.substring(base.length())));
+
+        assertThat(page.getJsonArray("ip_records")).hasSize(1);
+        assertThat(page.getJsonArray("ip_records").getJsonObject(0).getString("sid")).isEqualTo("IL" + hex(3));
+    }
 }
