@@ -1,0 +1,105 @@
+package io.sipmap.adapter.http.client;
+
+import io.sipmap.domain.SipmapException;
+import io.sipmap.domain.SipmapException.RemoteError;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a Twilio error answer back into the {@link SipmapException} variant the server started from: 404 is
+ * {@code NotFound}, 400 {@code InvalidParameter}, 409 {@code Conflict}, anything else {@code Upstream}; each keeps the
+ * body as a {@link RemoteError}. A body that is not a Twilio error (a proxy's HTML page) is always {@code Upstream}.
+ */
+final class RemoteErrors {
+
+    /** Every parameter a 400 can be about, longest first where one name contains another. */
+    static final List<String> PARAMETERS = List.of("CidrPrefixLength", "FriendlyName", "IpAddress", "IpRecordSid",
+            "SipDomainSid", "PageToken", "PageSize", "Page", "Sid");
+    static final String UNKNOWN_PARAMETER = "unknown";
+
+    private static final Pattern WORD = Pattern.compile("[A-Za-z]+");
+    private static final int SNIPPET_CHARS = 200;
+
+    private RemoteErrors() {
+    }
+
+    /** @param request the request as a message names it: method, URL, and how many tries it took */
+    static SipmapException toException(String request, HttpResponse<Buffer> response) {
+        int status = response.statusCode();
+        Buffer body = response.body();
+        JsonObject error = twilioError(body);
+        if (error == null) {
+            String snippet = snippet(body);
+            String type = response.getHeader("Content-Type");
+            return new SipmapException.Upstream(request + " answered HTTP " + status
+                    + " with a body that is not a Twilio error (" + (type == null ? "no Content-Type" : type) + "): "
+                    + snippet, new RemoteError(status, 0, snippet, null), null);
+        }
+        int code = error.getValue("code") instanceof Number n ? n.intValue() : 0;
+        String message = error.getValue("message") instanceof String s ? s : "";
+        String moreInfo = error.getValue("more_info") instanceof String s ? s : null;
+        RemoteError remote = new RemoteError(status, code, message, moreInfo);
+        switch (status) {
+            case 404:
+                return new SipmapException.NotFound(message, remote);
+            case 400:
+                return new SipmapException.InvalidParameter(parameterOf(code, message), message, remote);
+            case 409:
+                return new SipmapException.Conflict(message, remote);
+            default:
+                return new SipmapException.Upstream(request + " answered HTTP " + status + ", Twilio error "
+                        + code + ": " + message, remote, null);
+        }
+    }
+
+    /** The parameter a 400 is about: fixed by the code for paging errors, else the first known name in the message. */
+    static String parameterOf(int code, String message) {
+        if (code == 20007) {
+            return "PageSize";
+        }
+        if (code == 21481) {
+            return "PageToken";
+        }
+        Matcher words = WORD.matcher(message);
+        while (words.find()) {
+            String word = words.group();
+            if (PARAMETERS.contains(word)) {
+                return word;
+            }
+        }
+        return UNKNOWN_PARAMETER;
+    }
+
+    private static JsonObject twilioError(Buffer body) {
+        if (body == null || body.length() == 0) {
+            return null;
+        }
+        try {
+            Object parsed = Json.decodeValue(body);
+            if (parsed instanceof JsonObject object
+                    && (object.getValue("message") instanceof String || object.getValue("code") instanceof Number)) {
+                return object;
+            }
+            return null;
+        } catch (DecodeException e) {
+            return null;
+        }
+    }
+
+    /** The start of a body, on one line, for a message. */
+    static String snippet(Buffer body) {
+        if (body == null || body.length() == 0) {
+            return "(empty body)";
+        }
+        String text = new String(body.getBytes(0, Math.min(body.length(), SNIPPET_CHARS * 4)), StandardCharsets.UTF_8)
+                .replaceAll("\\s+", " ").trim();
+        return text.length() > SNIPPET_CHARS ? text.substring(0, SNIPPET_CHARS) + "..." : text;
+    }
+}

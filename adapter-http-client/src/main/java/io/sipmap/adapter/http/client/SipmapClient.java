@@ -1,0 +1,234 @@
+package io.sipmap.adapter.http.client;
+
+import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.ApiKeySid;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A client for Twilio's Voice v1 Source IP Mappings and IP Records, or for a sipmap server speaking the same wire.
+ *
+ * <pre>{@code
+ * try (SipmapClient client = SipmapClient.builder()
+ *         .accountCredentials(account, authToken)      // or apiKeyCredentials(keySid, secret, account)
+ *         .build()) {                                  // https://voice.twilio.com unless baseUrl(...) says otherwise
+ *     IpRecord record = client.ipRecords().create(account, CreateIpRecord.of("192.0.2.10"))
+ *             .toCompletableFuture().get(10, SECONDS);
+ * }
+ * }</pre>
+ *
+ * <p>The client acts for one account, the one its credentials belong to. It runs on Vert.x: on a {@link Vertx} it
+ * creates (and closes) unless one is given, and stages complete on Vert.x event loops, so heavy follow-up work belongs
+ * on the {@code ...Async(fn, executor)} variants. Thread-safe; build one and share it.
+ */
+public final class SipmapClient implements AutoCloseable {
+
+    /** Twilio's Voice API. */
+    public static final String TWILIO_BASE_URL = "https://voice.twilio.com";
+
+    private final Vertx vertx;
+    private final boolean ownsVertx;
+    private final WebClient webClient;
+    private final boolean ownsWebClient;
+    private final HttpIpRecords ipRecords;
+    private final HttpSourceIpMappings sourceIpMappings;
+
+    private SipmapClient(Builder b) {
+        URI base = parseBaseUrl(b.baseUrl);
+        this.ownsVertx = b.vertx == null;
+        this.vertx = ownsVertx ? Vertx.vertx() : b.vertx;
+        this.ownsWebClient = b.webClient == null;
+        String userAgent = "sipmap-java/" + version();
+        this.webClient = ownsWebClient
+                ? WebClient.create(vertx, new WebClientOptions()
+                        .setUserAgent(userAgent)
+                        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, b.connectTimeout.toMillis()))
+                        .setVerifyHost(true)
+                        .setTrustAll(false)
+                        .setFollowRedirects(false))
+                : b.webClient;
+        Transport transport = new Transport(vertx, webClient, base, b.username, b.password, userAgent,
+                b.connectTimeout, b.requestTimeout, b.retryPolicy);
+        ClientCore core = new ClientCore(vertx, b.account, transport);
+        this.ipRecords = new HttpIpRecords(core);
+        this.sourceIpMappings = new HttpSourceIpMappings(core);
+    }
+
+    /** A builder with Twilio's base URL, a 10 s connect and 30 s request timeout and {@link RetryPolicy#defaults()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The IP Records resource. */
+    public HttpIpRecords ipRecords() {
+        return ipRecords;
+    }
+
+    /** The Source IP Mappings resource. */
+    public HttpSourceIpMappings sourceIpMappings() {
+        return sourceIpMappings;
+    }
+
+    /**
+     * Closes what this client created, the {@link WebClient} and the {@link Vertx}, and nothing it was given. Calls
+     * still running fail.
+     */
+    public CompletionStage<Void> closeAsync() {
+        if (ownsWebClient) {
+            webClient.close();
+        }
+        return (ownsVertx ? vertx.close() : Future.<Void>succeededFuture()).toCompletionStage();
+    }
+
+    /** {@link #closeAsync()}, waiting for it; do not call it on a Vert.x thread when the client owns its Vertx. */
+    @Override
+    public void close() {
+        closeAsync().toCompletableFuture().join();
+    }
+
+    /** {@code sipmap-java/<version>}'s version: the project version, filtered into a resource at build time. */
+    static String version() {
+        try (InputStream in = SipmapClient.class.getResourceAsStream("client.properties")) {
+            if (in != null) {
+                Properties p = new Properties();
+                p.load(in);
+                String v = p.getProperty("version");
+                if (v != null && !v.isBlank() && !v.startsWith("${")) {
+                    return v.trim();
+                }
+            }
+        } catch (IOException ignored) {
+            // fall through to the manifest
+        }
+        String manifest = SipmapClient.class.getPackage().getImplementationVersion();
+        return manifest == null ? "unknown" : manifest;
+    }
+
+    private static URI parseBaseUrl(String text) {
+        URI uri;
+        try {
+            uri = new URI(text);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("baseUrl is not a URL: " + text, e);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("https") && !scheme.equals("http") || uri.getHost() == null) {
+            throw new IllegalArgumentException("baseUrl must be an http or https URL with a host, got " + text);
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("baseUrl must have no query, fragment or user info, got " + text);
+        }
+        return uri;
+    }
+
+    /** Configures a {@link SipmapClient}. Not thread-safe; {@link #build()} checks that credentials were given. */
+    public static final class Builder {
+        private String baseUrl = TWILIO_BASE_URL;
+        private AccountSid account;
+        private String username;
+        private String password;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration requestTimeout = Duration.ofSeconds(30);
+        private RetryPolicy retryPolicy = RetryPolicy.defaults();
+        private Vertx vertx;
+        private WebClient webClient;
+
+        private Builder() {
+        }
+
+        /**
+         * Where the API is: {@code https://voice.twilio.com} (the default) or a sipmap server such as
+         * {@code http://localhost:8080}; a path prefix is kept. With {@code https} the server's certificate and host
+         * name are verified against the JDK's trust store, unless a {@link #webClient} configured otherwise is given.
+         */
+        public Builder baseUrl(String baseUrl) {
+            this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+            return this;
+        }
+
+        /** Authenticate as the account itself: HTTP Basic with {@code AccountSid:AuthToken}. */
+        public Builder accountCredentials(AccountSid account, String authToken) {
+            this.account = Objects.requireNonNull(account, "account");
+            this.username = account.value();
+            this.password = Objects.requireNonNull(authToken, "authToken");
+            return this;
+        }
+
+        /** Authenticate with an API key of {@code account}: HTTP Basic with {@code ApiKeySid:Secret}. */
+        public Builder apiKeyCredentials(ApiKeySid apiKey, String secret, AccountSid account) {
+            this.account = Objects.requireNonNull(account, "account");
+            this.username = Objects.requireNonNull(apiKey, "apiKey").value();
+            this.password = Objects.requireNonNull(secret, "secret");
+            return this;
+        }
+
+        /**
+         * How long opening a connection may take (default 10 s). With a shared {@link #webClient}, that client's own
+         * connect timeout applies, and this one only lengthens the bound on a whole try.
+         */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout, "connectTimeout");
+            return this;
+        }
+
+        /**
+         * How long one try may go without receiving anything once connected (default 30 s); a whole try, connecting
+         * included, is bounded by this plus the connect timeout.
+         */
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = positive(timeout, "requestTimeout");
+            return this;
+        }
+
+        /** When to try again (default {@link RetryPolicy#defaults()}; {@link RetryPolicy#none()} never does). */
+        public Builder retryPolicy(RetryPolicy policy) {
+            this.retryPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** Share a {@link Vertx}: the client creates its {@link WebClient} on it and closes only that. */
+        public Builder vertx(Vertx vertx) {
+            this.vertx = Objects.requireNonNull(vertx, "vertx");
+            return this;
+        }
+
+        /**
+         * Share a {@link WebClient} and the {@link Vertx} it runs on (the client needs timers for back-off and
+         * timeouts); the client closes neither. TLS and proxy settings are then the web client's.
+         */
+        public Builder webClient(WebClient webClient, Vertx vertx) {
+            this.webClient = Objects.requireNonNull(webClient, "webClient");
+            this.vertx = Objects.requireNonNull(vertx, "vertx");
+            return this;
+        }
+
+        /** @throws IllegalStateException when no credentials were given; IllegalArgumentException for a bad base URL */
+        public SipmapClient build() {
+            if (account == null) {
+                throw new IllegalStateException(
+                        "credentials are required: accountCredentials(...) or apiKeyCredentials(...)");
+            }
+            parseBaseUrl(baseUrl);
+            return new SipmapClient(this);
+        }
+
+        private static Duration positive(Duration d, String name) {
+            Objects.requireNonNull(d, name);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, got " + d);
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package io.sipmap.adapter.http.client;
+
+import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.Cursor;
+import io.sipmap.domain.IpRecord;
+import io.sipmap.domain.IpRecordSid;
+import io.sipmap.domain.Ipv4Address;
+import io.sipmap.domain.Page;
+import io.sipmap.domain.SipDomainSid;
+import io.sipmap.domain.SipmapException;
+import io.sipmap.domain.SourceIpMapping;
+import io.sipmap.domain.SourceIpMappingSid;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * Reads Twilio's JSON into domain records, by hand (no annotations on domain types). Tolerant as Twilio's SDK is:
+ * unknown fields are ignored and {@code url} is not read. Strict where a wrong value would mislead: a SID, date, address
+ * or prefix length that is missing or does not parse fails with {@code Upstream} naming the field.
+ */
+final class WireJson {
+
+    private WireJson() {
+    }
+
+    /** A page as read, with the server's {@code next_page_url} as given (null on the last page), for streaming. */
+    record RawPage<T>(Page<T> page, String nextPageUrl) {
+    }
+
+    static SourceIpMapping mapping(JsonObject o, AccountSid account) {
+        return new SourceIpMapping(account,
+                sid(o, "sid", SourceIpMappingSid::parse),
+                sid(o, "ip_record_sid", IpRecordSid::parse),
+                sid(o, "sip_domain_sid", SipDomainSid::parse),
+                date(o, "date_created"),
+                date(o, "date_updated"));
+    }
+
+    static IpRecord ipRecord(JsonObject o) {
+        Object friendlyName = o.getValue("friendly_name");
+        if (friendlyName != null && !(friendlyName instanceof String)) {
+            throw invalid("friendly_name", "a string or null expected, got " + friendlyName);
+        }
+        Ipv4Address address = parse(o, "ip_address", text -> Ipv4Address.parse(text, "ip_address"));
+        Object prefix = o.getValue("cidr_prefix_length");
+        if (!(prefix instanceof Integer || prefix instanceof Long)) {
+            throw invalid("cidr_prefix_length", "an integer from 1 to 32 expected, got " + prefix);
+        }
+        long length = ((Number) prefix).longValue();
+        if (length < 1 || length > 32) {
+            throw invalid("cidr_prefix_length", "an integer from 1 to 32 expected, got " + length);
+        }
+        return new IpRecord(
+                sid(o, "account_sid", AccountSid::parse),
+                sid(o, "sid", IpRecordSid::parse),
+                (String) friendlyName,
+                address,
+                (int) length,
+                date(o, "date_created"),
+                date(o, "date_updated"));
+    }
+
+    /**
+     * Reads a list page. Its cursors come from the {@code PageToken}s of {@code next_page_url} and
+     * {@code previous_page_url}; a token that is not sipmap's {@code PA}/{@code PB} form (Twilio's may be opaque) is
+     * replaced by the keyset cursor after the last (before the first) item, which is what such a token means.
+     */
+    static <T> RawPage<T> page(JsonObject body, String key, String sidPrefix, Function<JsonObject, T> item,
+                               Function<T, String> sidOf) {
+        Object meta = body.getValue("meta");
+        if (!(meta instanceof JsonObject metaObject)) {
+            throw invalid("meta", "an object expected, got " + meta);
+        }
+        Object array = body.getValue(key);
+        if (!(array instanceof JsonArray entries)) {
+            throw invalid(key, "an array expected, got " + array);
+        }
+        List<T> items = new ArrayList<>(entries.size());
+        for (int i = 0; i < entries.size(); i++) {
+            Object entry = entries.getValue(i);
+            if (!(entry instanceof JsonObject object)) {
+                throw invalid(key + "[" + i + "]", "an object expected, got " + entry);
+            }
+            try {
+                items.add(item.apply(object));
+            } catch (SipmapException.Upstream e) {
+                throw new SipmapException.Upstream("in " + key + "[" + i + "]: " + e.getMessage(), null, e);
+            }
+        }
+        String next = url(metaObject, "next_page_url");
+        String previous = url(metaObject, "previous_page_url");
+        Optional<Cursor> nextCursor = cursor(next, sidPrefix,
+                items.isEmpty() ? null : new Cursor.After(sidOf.apply(items.get(items.size() - 1))));
+        Optional<Cursor> previousCursor = cursor(previous, sidPrefix,
+                items.isEmpty() ? null : new Cursor.Before(sidOf.apply(items.get(0))));
+        return new RawPage<>(new Page<>(items, nextCursor, previousCursor), next);
+    }
+
+    private static Optional<Cursor> cursor(String url, String sidPrefix, Cursor fallback) {
+        if (url == null) {
+            return Optional.empty();
+        }
+        String token = queryParameter(url, "PageToken");
+        if (token != null) {
+            try {
+                return Optional.of(Cursor.parseToken(token, sidPrefix));
+            } catch (SipmapException.InvalidParameter opaque) {
+                return Optional.ofNullable(fallback);
+            }
+        }
+        String page = queryParameter(url, "Page");
+        String size = queryParameter(url, "PageSize");
+        if (page != null && size != null) {
+            try {
+                return Optional.of(new Cursor.Offset(Math.multiplyExact(Long.parseLong(page), Long.parseLong(size))));
+            } catch (NumberFormatException | ArithmeticException | SipmapException.InvalidParameter e) {
+                return Optional.ofNullable(fallback);
+            }
+        }
+        return Optional.ofNullable(fallback);
+    }
+
+    /** The first value of a query parameter of {@code url}, decoded; null when absent. */
+    static String queryParameter(String url, String name) {
+        int q = url.indexOf('?');
+        if (q < 0) {
+            return null;
+        }
+        int end = url.indexOf('#', q);
+        String query = url.substring(q + 1, end < 0 ? url.length() : end);
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            if (k.equals(name)) {
+                return eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
+    private static String url(JsonObject meta, String field) {
+        Object value = meta.getValue(field);
+        if (value == null || value instanceof String s && s.isEmpty()) {
+            return null;
+        }
+        if (!(value instanceof String s)) {
+            throw invalid("meta." + field, "a URL or null expected, got " + value);
+        }
+        return s;
+    }
+
+    private static <S> S sid(JsonObject o, String field, BiFunction<String, String, S> parse) {
+        return parse(o, field, text -> parse.apply(text, field));
+    }
+
+    private static Instant date(JsonObject o, String field) {
+        return parse(o, field, text -> {
+            try {
+                return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            } catch (DateTimeParseException e) {
+                throw new SipmapException.InvalidParameter(field,
+                        "an ISO 8601 date such as 2020-03-18T23:31:36Z expected, got '" + abbreviate(text) + "'");
+            }
+        });
+    }
+
+    private static <V> V parse(JsonObject o, String field, Function<String, V> parser) {
+        Object value = o.getValue(field);
+        if (!(value instanceof String text)) {
+            throw invalid(field, value == null ? "missing or null" : "a string expected, got " + value);
+        }
+        try {
+            return parser.apply(text);
+        } catch (SipmapException.InvalidParameter e) {
+            throw invalid(field, e.getMessage());
+        }
+    }
+
+    private static SipmapException.Upstream invalid(String field, String problem) {
+        return new SipmapException.Upstream("field '" + field + "' of the response is invalid: " + problem, null, null);
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
+    }
+}

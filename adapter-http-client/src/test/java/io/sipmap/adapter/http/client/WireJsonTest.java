@@ -1,0 +1,186 @@
+package io.sipmap.adapter.http.client;
+
+import static io.sipmap.adapter.http.client.StubServer.twilio;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.Cursor;
+import io.sipmap.domain.IpRecord;
+import io.sipmap.domain.IpRecordSid;
+import io.sipmap.domain.SipmapException;
+import io.sipmap.domain.SourceIpMapping;
+import io.sipmap.domain.SourceIpMappingSid;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class WireJsonTest {
+
+    static final AccountSid ACCOUNT = new AccountSid("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+
+    private static JsonObject record() {
+        return new JsonObject(twilio("ip_record.json"));
+    }
+
+    private static JsonObject mapping() {
+        return new JsonObject(twilio("source_ip_mapping.json"));
+    }
+
+    @Test
+    void ignoresUnknownFields() {
+        IpRecord record = WireJson.ipRecord(record().put("region", "us1").put("links", new JsonObject()));
+
+        assertThat(record.sid().value()).isEqualTo("ILaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+    }
+
+    @Test
+    void acceptsUpperCaseSidsAndEmitsCanonicalOnes() {
+        SourceIpMapping m = WireJson.mapping(mapping().put("sid", "IBAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"), ACCOUNT);
+
+        assertThat(m.sid().value()).isEqualTo("IBaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+    }
+
+    @Test
+    void acceptsIsoDatesWithAnOffset() {
+        SourceIpMapping m = WireJson.mapping(mapping().put("date_created", "2023-05-04T09:42:00+00:00"), ACCOUNT);
+
+        assertThat(m.dateCreated()).isEqualTo(Instant.parse("2023-05-04T09:42:00Z"));
+    }
+
+    @Test
+    void acceptsNullFriendlyName() {
+        assertThat(WireJson.ipRecord(record().putNull("friendly_name")).friendlyName()).isNull();
+    }
+
+    @Test
+    void rejectsSidOfWrongKindNamingTheField() {
+        assertThatThrownBy(() -> WireJson.mapping(mapping().put("ip_record_sid", "SDaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+                ACCOUNT))
+                .isInstanceOf(SipmapException.Upstream.class)
+                .hasMessageContaining("'ip_record_sid'");
+    }
+
+    @Test
+    void rejectsMissingSidNamingTheField() {
+        JsonObject body = mapping();
+        body.remove("sid");
+
+        assertThatThrownBy(() -> WireJson.mapping(body, ACCOUNT))
+                .isInstanceOf(SipmapException.Upstream.class)
+                .hasMessageContaining("'sid'").hasMessageContaining("missing");
+    }
+
+    @Test
+    void rejectsRfc2822DateNamingTheField() {
+        assertThatThrownBy(() -> WireJson.ipRecord(record().put("date_updated", "Wed, 18 Mar 2020 23:31:36 +0000")))
+                .isInstanceOf(SipmapException.Upstream.class)
+                .hasMessageContaining("'date_updated'").hasMessageContaining("ISO 8601");
+    }
+
+    @Test
+    void rejectsBadAddressAndPrefixLength() {
+        assertThatThrownBy(() -> WireJson.ipRecord(record().put("ip_address", "10.2.3.04")))
+                .isInstanceOf(SipmapException.Upstream.class).hasMessageContaining("'ip_address'");
+        assertThatThrownBy(() -> WireJson.ipRecord(record().put("cidr_prefix_length", 33)))
+                .isInstanceOf(SipmapException.Upstream.class).hasMessageContaining("'cidr_prefix_length'");
+        assertThatThrownBy(() -> WireJson.ipRecord(record().putNull("cidr_prefix_length")))
+                .isInstanceOf(SipmapException.Upstream.class).hasMessageContaining("'cidr_prefix_length'");
+    }
+
+    private static JsonObject page(String next, String previous, JsonObject... items) {
+        JsonObject meta = new JsonObject().put("page", 1).put("page_size", 2).put("key", "ip_records")
+                .put("url", "https://h/v1/IpRecords?PageSize=2&Page=1").put("first_page_url", "https://h/v1/IpRecords?PageSize=2&Page=0")
+                .put("next_page_url", next).put("previous_page_url", previous);
+        return new JsonObject().put("meta", meta).put("ip_records", new JsonArray(java.util.List.of((Object[]) items)));
+    }
+
+    private static WireJson.RawPage<IpRecord> read(JsonObject body) {
+        return WireJson.page(body, "ip_records", IpRecordSid.PREFIX, WireJson::ipRecord, r -> r.sid().value());
+    }
+
+    @Test
+    void readsCursorsFromOurPageTokens() {
+        String sid = "ILaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+        WireJson.RawPage<IpRecord> raw = read(page(
+                "https://h/v1/IpRecords?PageSize=2&Page=2&PageToken=PA" + sid,
+                "https://h/v1/IpRecords?PageSize=2&Page=0&PageToken=PB" + sid, record()));
+
+        assertThat(raw.page().next()).contains(new Cursor.After(sid));
+        assertThat(raw.page().previous()).contains(new Cursor.Before(sid));
+        assertThat(raw.nextPageUrl()).isEqualTo("https://h/v1/IpRecords?PageSize=2&Page=2&PageToken=PA" + sid);
+    }
+
+    @Test
+    void opaqueTokenFallsBackToTheKeysetOfTheItemsButKeepsTheUrl() {
+        String opaque = "https://h/v1/IpRecords?PageSize=2&Page=2&PageToken=b3BhcXVlLXR3aWxpby10b2tlbg%3D%3D";
+        WireJson.RawPage<IpRecord> raw = read(page(opaque, null,
+                record().put("sid", "IL00000000000000000000000000000001"),
+                record().put("sid", "IL00000000000000000000000000000002")));
+
+        assertThat(raw.page().next()).contains(new Cursor.After("IL00000000000000000000000000000002"));
+        assertThat(raw.page().previous()).isEmpty();
+        assertThat(raw.nextPageUrl()).isEqualTo(opaque);
+    }
+
+    @Test
+    void pageWithoutTokenBecomesAnOffset() {
+        WireJson.RawPage<IpRecord> raw = read(page("https://h/v1/IpRecords?PageSize=2&Page=3", null, record()));
+
+        assertThat(raw.page().next()).contains(new Cursor.Offset(6));
+    }
+
+    @Test
+    void namesTheItemWhoseFieldIsBad() {
+        assertThatThrownBy(() -> read(page(null, null, record(), record().put("sid", "nope"))))
+                .isInstanceOf(SipmapException.Upstream.class)
+                .hasMessageContaining("ip_records[1]").hasMessageContaining("'sid'");
+    }
+
+    @Test
+    void rejectsPageWithoutMetaOrItems() {
+        assertThatThrownBy(() -> read(new JsonObject().put("ip_records", new JsonArray())))
+                .isInstanceOf(SipmapException.Upstream.class).hasMessageContaining("'meta'");
+        JsonObject noItems = page(null, null);
+        noItems.remove("ip_records");
+        assertThatThrownBy(() -> read(noItems))
+                .isInstanceOf(SipmapException.Upstream.class).hasMessageContaining("'ip_records'");
+    }
+
+    @Test
+    void findsTheParameterNamedInAnErrorMessage() {
+        assertThat(RemoteErrors.parameterOf(20001, "Invalid IpAddress: expected an IPv4 address")).isEqualTo("IpAddress");
+        assertThat(RemoteErrors.parameterOf(20001, "Missing required parameter SipDomainSid in the post body"))
+                .isEqualTo("SipDomainSid");
+        assertThat(RemoteErrors.parameterOf(20001, "Invalid CidrPrefixLength: 33")).isEqualTo("CidrPrefixLength");
+        assertThat(RemoteErrors.parameterOf(20007, "Page size too large")).isEqualTo("PageSize");
+        assertThat(RemoteErrors.parameterOf(21481, "Invalid token")).isEqualTo("PageToken");
+        assertThat(RemoteErrors.parameterOf(20001, "Something was wrong")).isEqualTo("unknown");
+    }
+
+    @Test
+    void readsRetryAfterInSecondsOrAsHttpDate() {
+        assertThat(Transport.retryAfterMillis("2")).isEqualTo(2000);
+        assertThat(Transport.retryAfterMillis(null)).isEqualTo(-1);
+        assertThat(Transport.retryAfterMillis("soon")).isEqualTo(-1);
+        assertThat(Transport.retryAfterMillis("Wed, 21 Oct 2015 07:28:00 GMT")).isZero();
+    }
+
+    @Test
+    void backoffDoublesUpToItsCap() {
+        RetryPolicy policy = new RetryPolicy(10, java.time.Duration.ofMillis(100), java.time.Duration.ofMillis(1000),
+                java.time.Duration.ofSeconds(10));
+
+        assertThat(policy.backoffMillis(1)).isEqualTo(100);
+        assertThat(policy.backoffMillis(2)).isEqualTo(200);
+        assertThat(policy.backoffMillis(4)).isEqualTo(800);
+        assertThat(policy.backoffMillis(5)).isEqualTo(1000);
+        assertThat(policy.backoffMillis(60)).isEqualTo(1000);
+    }
+
+    @Test
+    void mappingIdsAreTypedByKind() {
+        assertThat(WireJson.mapping(mapping(), ACCOUNT).sid()).isInstanceOf(SourceIpMappingSid.class);
+    }
+}
