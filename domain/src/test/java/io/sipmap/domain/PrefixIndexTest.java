@@ -3,6 +3,8 @@ package io.sipmap.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class PrefixIndexTest {
@@ -145,5 +147,34 @@ class PrefixIndexTest {
         for (int i = 0; i < networks.length; i++) {
             assertThat(index.lookup(networks[i])).isEqualTo(i % 2 == 0 ? null : "v" + i);
         }
+    }
+
+    @Test
+    void lookupsDuringWritesNeverSeeAHalfAppliedMoveOrUpdate() throws Exception {
+        // "a" always contains the address, wherever it moves, short or long; "z" is shorter than any place of "a",
+        // so a lookup seeing "z" or nothing saw a move half done
+        index.put("z", prefix("10.0.0.0/8"), "Z");
+        String[] places = {"10.1.2.3/32", "10.1.2.0/24", "10.1.0.0/16", "10.0.0.0/9", "10.1.2.0/17"};
+        index.put("a", prefix(places[0]), "A0");
+        int address = Ipv4Address.parse("10.1.2.3").bits();
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicReference<String> wrong = new AtomicReference<>();
+        Thread reader = new Thread(() -> {
+            while (!done.get() && wrong.get() == null) {
+                String seen = index.lookup(address);
+                if (seen == null || !seen.startsWith("A")) {
+                    wrong.set(String.valueOf(seen));
+                }
+            }
+        });
+        reader.start();
+        for (int i = 1; i <= 20_000 && wrong.get() == null; i++) {
+            index.put("a", prefix(places[i % places.length]), "A" + i);
+            // a write completed is seen by the next lookup
+            assertThat(index.lookup(address)).isEqualTo("A" + i);
+        }
+        done.set(true);
+        reader.join(10_000);
+        assertThat(wrong.get()).as("a lookup saw a half-applied move").isNull();
     }
 }

@@ -34,6 +34,7 @@ class ResolveExampleTest {
     void anAddressOutsideEveryRecordHasNoDomain() {
         Optional<Resolution> r = ResolveExample.run("203.0.113.1", out);
         assertThat(r).isEmpty();
-        assertThat(printed.toString(StandardCharsets.UTF_8)).isEqualTo("203.0.113.1 -> no SIP domain: reject" + System.lineSeparator());
+        assertThat(printed.toString(StandardCharsets.UTF_8))
+                .isEqualTo("203.0.113.1 -> no SIP domain: reject" + System.lineSeparator());
     }
 }
