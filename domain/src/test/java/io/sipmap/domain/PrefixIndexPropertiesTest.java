@@ -20,7 +20,7 @@ class PrefixIndexPropertiesTest {
     record Op(int key, int address, int length, boolean put) {
     }
 
-    @Property(tries = 300)
+    @Property(tries = 1000)
     void agreesWithALinearScanAfterEveryWrite(@ForAll("operations") List<Op> ops, @ForAll("addresses") List<Integer> probes) {
         PrefixIndex<Integer, String> index = new PrefixIndex<>();
         Map<Integer, Ipv4Prefix> oracle = new HashMap<>();
