@@ -69,7 +69,10 @@ public final class InMemoryStores {
         final ConcurrentSkipListMap<String, SourceIpMapping> mappings = new ConcurrentSkipListMap<>();
         /** IP record SID to the SID of its mapping; guarded by this partition's monitor. */
         final Map<String, String> mappingOfRecord = new HashMap<>();
-        /** Mapped IP records by prefix; written under this partition's monitor, read without it. */
+        /**
+         * Mapped IP records by prefix, keyed by IP record SID so that the index's tie-break (smallest key) is
+         * {@link Resolution}'s; written under this partition's monitor, read without it.
+         */
         final PrefixIndex<IpRecordSid, Resolution> resolutions = new PrefixIndex<>();
     }
 
