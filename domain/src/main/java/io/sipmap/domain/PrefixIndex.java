@@ -36,7 +36,7 @@ import java.util.TreeMap;
  * 64 MiB or more per account, or one node per /24 touched (megabytes for sparse records, whose lower levels then miss
  * the cache), and a short prefix written into a 2<sup>24</sup> table rewrites up to 2<sup>23</sup> slots. Here memory
  * is proportional to the entries plus the slots short prefixes cover, the parts a lookup reads for a large account fit
- * in the cache, and a write copies kilobytes.
+ * in the cache, and a write copies kilobytes (a short prefix also the slot chunks it covers).
  *
  * <h2>Costs</h2>
  * <ul>
