@@ -106,7 +106,8 @@ public class ResolveBenchmark {
         }
         // the index must agree with both scans (a sample: a scan of the records is slow)
         for (int i = 0; i < ADDRESSES; i += 16) {
-            if (index.lookup(probes[i]) != scan(probeAddresses[i]) || index.lookup(probes[i]) != scanPrimitive(probes[i])) {
+            Resolution found = index.lookup(probes[i]);
+            if (found != scan(probeAddresses[i]) || found != scanPrimitive(probes[i])) {
                 throw new IllegalStateException("index and scan disagree on " + probeAddresses[i]);
             }
         }

@@ -255,9 +255,15 @@ public final class PrefixIndex<K extends Comparable<? super K>, V> {
 
         /** By prefix length 17..32, the hash table of that length: segments chosen by the low bits of the hash. */
         final Segment[][] tables;
-        /** By the top 8 and next 8 bits of an address: bit {@code L - 1} set when a network of length L in 17..32 lies in that /16. */
+        /**
+         * By the top 8 and next 8 bits of an address: bit {@code L - 1} set when a network of length L in 17..32 lies
+         * in that /16.
+         */
         final int[][] longLengths;
-        /** By the top 8 and next 8 bits of an address: the winner among prefixes of length 1..16 containing that /16, or null. */
+        /**
+         * By the top 8 and next 8 bits of an address: the winner among prefixes of length 1..16 containing that /16,
+         * or null.
+         */
         final Object[][] shortWinners;
 
         Snapshot(Segment[][] tables, int[][] longLengths, Object[][] shortWinners) {

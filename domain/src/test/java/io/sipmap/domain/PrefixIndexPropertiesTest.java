@@ -16,12 +16,13 @@ import net.jqwik.api.Provide;
 /** The index against a brute-force oracle: every entry scanned, longest prefix then smallest key. */
 class PrefixIndexPropertiesTest {
 
-    /** Put (value != null) or remove (value == null) the key, then look the probe addresses up. */
+    /** Put the key at address/length (or remove it when {@code put} is false), then look the probe addresses up. */
     record Op(int key, int address, int length, boolean put) {
     }
 
     @Property(tries = 1000)
-    void agreesWithALinearScanAfterEveryWrite(@ForAll("operations") List<Op> ops, @ForAll("addresses") List<Integer> probes) {
+    void agreesWithALinearScanAfterEveryWrite(@ForAll("operations") List<Op> ops,
+                                              @ForAll("addresses") List<Integer> probes) {
         PrefixIndex<Integer, String> index = new PrefixIndex<>();
         Map<Integer, Ipv4Prefix> oracle = new HashMap<>();
         List<Integer> addresses = new ArrayList<>(probes);
@@ -66,11 +67,14 @@ class PrefixIndexPropertiesTest {
     Arbitrary<List<Op>> operations() {
         // few keys and few distinct networks, so that overlaps, ties, moves and removals of absent keys are common
         Arbitrary<Integer> networks = Arbitraries.oneOf(
-                Arbitraries.of(0x0a000000, 0x0a010000, 0x0a010200, 0x0a010203, 0xc0a80005, 0x00000000, 0xffffffff, 0x80000000),
+                Arbitraries.of(0x0a000000, 0x0a010000, 0x0a010200, 0x0a010203, 0xc0a80005,
+                        0x00000000, 0xffffffff, 0x80000000),
                 Arbitraries.integers().between(Integer.MIN_VALUE, Integer.MAX_VALUE));
-        Arbitrary<Integer> lengths = Arbitraries.oneOf(Arbitraries.integers().between(1, 32), Arbitraries.of(1, 8, 16, 17, 24, 31, 32));
+        Arbitrary<Integer> lengths = Arbitraries.oneOf(Arbitraries.integers().between(1, 32),
+                Arbitraries.of(1, 8, 16, 17, 24, 31, 32));
         Arbitrary<Op> op = Combinators.combine(Arbitraries.integers().between(0, 12), networks, lengths,
-                Arbitraries.integers().between(0, 3)).as((key, network, length, kind) -> new Op(key, network, length, kind != 0));
+                Arbitraries.integers().between(0, 3))
+                .as((key, network, length, kind) -> new Op(key, network, length, kind != 0));
         return op.list().ofMaxSize(60);
     }
 

@@ -27,14 +27,10 @@ import java.util.Optional;
  */
 public final class ResolveExample {
 
-    public static final AccountSid ACCOUNT = new AccountSid("AC0123456789abcdef0123456789abcdef");
-    public static final SipDomainSid OFFICE = new SipDomainSid("SD0000000000000000000000000000000a");
-    public static final SipDomainSid PBX = new SipDomainSid("SD0000000000000000000000000000000b");
-
     private ResolveExample() {
     }
 
-    /** Sets up the mappings, resolves {@code source}, prints and returns the answer (empty: no mapped record holds it). */
+    /** Sets up the mappings, resolves {@code source}, prints and returns the answer; empty when no record holds it. */
     public static Optional<Resolution> run(String source, PrintStream out) {
         // snippet:resolve
         var stores = InMemoryStores.create();
@@ -44,17 +40,20 @@ public final class ResolveExample {
         SourceIpMappings mappings = new SourceIpMappingService(stores.sourceIpMappings(), clock, sids);
         SipDomainResolver resolver = new ResolutionService(stores.resolutions());
 
-        IpRecord office = ipRecords.create(ACCOUNT, CreateIpRecord.of("198.51.100.0").withCidrPrefixLength(24))
+        var account = new AccountSid("AC0123456789abcdef0123456789abcdef");
+        var officeDomain = new SipDomainSid("SD0000000000000000000000000000000a");
+        var pbxDomain = new SipDomainSid("SD0000000000000000000000000000000b");
+
+        IpRecord office = ipRecords.create(account, CreateIpRecord.of("198.51.100.0").withCidrPrefixLength(24))
                 .toCompletableFuture().join();
-        IpRecord pbx = ipRecords.create(ACCOUNT, CreateIpRecord.of("198.51.100.7")).toCompletableFuture().join();
-        mappings.create(ACCOUNT, new CreateSourceIpMapping(office.sid(), OFFICE)).toCompletableFuture().join();
-        mappings.create(ACCOUNT, new CreateSourceIpMapping(pbx.sid(), PBX)).toCompletableFuture().join();
+        IpRecord pbx = ipRecords.create(account, CreateIpRecord.of("198.51.100.7")).toCompletableFuture().join();
+        mappings.create(account, new CreateSourceIpMapping(office.sid(), officeDomain)).toCompletableFuture().join();
+        mappings.create(account, new CreateSourceIpMapping(pbx.sid(), pbxDomain)).toCompletableFuture().join();
 
         // For each request: which SIP domain does its source address belong to? Lock-free, a few hash probes.
-        Optional<Resolution> answer = resolver.resolve(ACCOUNT, Ipv4Address.parse(source))
+        Optional<Resolution> answer = resolver.resolve(account, Ipv4Address.parse(source))
                 .toCompletableFuture().join();
-        answer.ifPresentOrElse(
-                r -> out.println(source + " -> " + r.sipDomainSid() + " (via " + r.prefix() + ", " + r.mappingSid() + ")"),
+        answer.ifPresentOrElse(r -> out.println(source + " -> " + r.sipDomainSid() + " via " + r.prefix()),
                 () -> out.println(source + " -> no SIP domain: reject"));
         // end-snippet
         return answer;
