@@ -156,6 +156,7 @@ public final class InMemoryStores {
                         throw new SipmapException.InvalidParameter("IpRecordSid",
                                 "Invalid IpRecordSid: no IP record " + recordSid + " exists");
                     }
+                    Resolution resolution = Resolution.of(mapping, record);
                     String existing = p.mappingOfRecord.get(recordSid);
                     if (existing != null) {
                         throw new SipmapException.Conflict("IP record " + recordSid
@@ -165,7 +166,7 @@ public final class InMemoryStores {
                         throw new SipmapException.Conflict("Source IP mapping " + mapping.sid() + " already exists");
                     }
                     p.mappingOfRecord.put(recordSid, mapping.sid().value());
-                    p.resolutions.put(record.sid(), record.prefix(), Resolution.of(mapping, record));
+                    p.resolutions.put(record.sid(), record.prefix(), resolution);
                 }
                 return mapping;
             });
@@ -194,10 +195,11 @@ public final class InMemoryStores {
                     if (!stored.ipRecordSid().equals(mapping.ipRecordSid())) {
                         throw new IllegalArgumentException("The IP record of a mapping never changes");
                     }
-                    p.mappings.put(mapping.sid().value(), mapping);
                     // a mapped record cannot be deleted, and its prefix never changes
                     IpRecord record = p.records.get(mapping.ipRecordSid().value());
-                    p.resolutions.put(record.sid(), record.prefix(), Resolution.of(mapping, record));
+                    Resolution resolution = Resolution.of(mapping, record);
+                    p.mappings.put(mapping.sid().value(), mapping);
+                    p.resolutions.put(record.sid(), record.prefix(), resolution);
                     return mapping;
                 }
             }));
