@@ -3,12 +3,16 @@ package io.sipmap.adapter.inmemory;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.IpRecordSid;
+import io.sipmap.domain.Ipv4Address;
 import io.sipmap.domain.Page;
 import io.sipmap.domain.PageRequest;
+import io.sipmap.domain.PrefixIndex;
+import io.sipmap.domain.Resolution;
 import io.sipmap.domain.SipmapException;
 import io.sipmap.domain.SourceIpMapping;
 import io.sipmap.domain.SourceIpMappingSid;
 import io.sipmap.spi.IpRecordStore;
+import io.sipmap.spi.ResolutionStore;
 import io.sipmap.spi.SourceIpMappingStore;
 import java.util.HashMap;
 import java.util.Map;
@@ -20,19 +24,24 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Supplier;
 
 /**
- * The two stores of the spi in memory, made together because they share the invariants between IP records and
- * mappings (a mapping's IP record exists; one mapping per IP record; a mapped IP record cannot be deleted).
+ * The stores of the spi in memory, made together because they share the invariants between IP records and mappings
+ * (a mapping's IP record exists; one mapping per IP record; a mapped IP record cannot be deleted) and because
+ * resolution reads both.
  *
- * <p>Each account has its own partition: two skip lists keyed by SID and an index from IP record to mapping. Reads
- * take no lock and see each write whole. Writes to one account take that account's lock, one lock behind both stores,
- * so the invariants hold whatever the order of concurrent calls; accounts never wait for each other. A page costs
- * O(log n + page size) at any depth, forwards or backwards. Stages are already complete when returned.
+ * <p>Each account has its own partition: two skip lists keyed by SID, an index from IP record to mapping, and a
+ * {@link PrefixIndex} from source address to {@link Resolution}. Reads take no lock and see each write whole. Writes
+ * to one account take that account's lock, one lock behind all the stores, so the invariants hold whatever the order of
+ * concurrent calls, and a mapping write changes the prefix index before the lock is released and the stage completed;
+ * accounts never wait for each other. A page costs O(log n + page size) at any depth, forwards or backwards; a
+ * resolution costs a {@link PrefixIndex#lookup} (a few hash probes, no lock). Stages are already complete when
+ * returned.
  */
 public final class InMemoryStores {
 
     private final ConcurrentHashMap<AccountSid, Partition> partitions = new ConcurrentHashMap<>();
     private final IpRecordStore ipRecords = new IpRecords();
     private final SourceIpMappingStore sourceIpMappings = new SourceIpMappings();
+    private final ResolutionStore resolutions = new Resolutions();
 
     /** Empty stores. */
     public static InMemoryStores create() {
@@ -50,11 +59,21 @@ public final class InMemoryStores {
         return sourceIpMappings;
     }
 
+    /** Resolutions over the mappings and IP records of these stores. */
+    public ResolutionStore resolutions() {
+        return resolutions;
+    }
+
     private static final class Partition {
         final ConcurrentSkipListMap<String, IpRecord> records = new ConcurrentSkipListMap<>();
         final ConcurrentSkipListMap<String, SourceIpMapping> mappings = new ConcurrentSkipListMap<>();
         /** IP record SID to the SID of its mapping; guarded by this partition's monitor. */
         final Map<String, String> mappingOfRecord = new HashMap<>();
+        /**
+         * Mapped IP records by prefix, keyed by IP record SID so that the index's tie-break (smallest key) is
+         * {@link Resolution}'s; written under this partition's monitor, read without it.
+         */
+        final PrefixIndex<IpRecordSid, Resolution> resolutions = new PrefixIndex<>();
     }
 
     private Partition writable(AccountSid account) {
@@ -132,10 +151,12 @@ public final class InMemoryStores {
                 Partition p = writable(mapping.accountSid());
                 String recordSid = mapping.ipRecordSid().value();
                 synchronized (p) {
-                    if (!p.records.containsKey(recordSid)) {
+                    IpRecord record = p.records.get(recordSid);
+                    if (record == null) {
                         throw new SipmapException.InvalidParameter("IpRecordSid",
                                 "Invalid IpRecordSid: no IP record " + recordSid + " exists");
                     }
+                    Resolution resolution = Resolution.of(mapping, record);
                     String existing = p.mappingOfRecord.get(recordSid);
                     if (existing != null) {
                         throw new SipmapException.Conflict("IP record " + recordSid
@@ -145,6 +166,7 @@ public final class InMemoryStores {
                         throw new SipmapException.Conflict("Source IP mapping " + mapping.sid() + " already exists");
                     }
                     p.mappingOfRecord.put(recordSid, mapping.sid().value());
+                    p.resolutions.put(record.sid(), record.prefix(), resolution);
                 }
                 return mapping;
             });
@@ -173,7 +195,11 @@ public final class InMemoryStores {
                     if (!stored.ipRecordSid().equals(mapping.ipRecordSid())) {
                         throw new IllegalArgumentException("The IP record of a mapping never changes");
                     }
+                    // a mapped record cannot be deleted, and its prefix never changes
+                    IpRecord record = p.records.get(mapping.ipRecordSid().value());
+                    Resolution resolution = Resolution.of(mapping, record);
                     p.mappings.put(mapping.sid().value(), mapping);
+                    p.resolutions.put(record.sid(), record.prefix(), resolution);
                     return mapping;
                 }
             }));
@@ -188,9 +214,21 @@ public final class InMemoryStores {
                         return false;
                     }
                     p.mappingOfRecord.remove(removed.ipRecordSid().value());
+                    p.resolutions.remove(removed.ipRecordSid());
                     return true;
                 }
             }).orElse(false));
+        }
+    }
+
+    private final class Resolutions implements ResolutionStore {
+
+        @Override
+        public CompletionStage<Optional<Resolution>> resolve(AccountSid account, Ipv4Address address) {
+            return complete(() -> {
+                Partition p = partitions.get(account);
+                return Optional.ofNullable(p == null ? null : p.resolutions.lookup(address.bits()));
+            });
         }
     }
 }
