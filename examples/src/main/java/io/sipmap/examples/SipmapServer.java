@@ -7,6 +7,7 @@ import io.sipmap.adapter.inmemory.InMemoryStores;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.ApiKeySid;
 import io.sipmap.service.IpRecordService;
+import io.sipmap.service.ResolutionService;
 import io.sipmap.service.SourceIpMappingService;
 import io.sipmap.spi.SidGenerator;
 import io.vertx.core.Vertx;
@@ -171,7 +172,8 @@ public final class SipmapServer implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         SidGenerator sids = SidGenerator.timeOrdered(clock, new SecureRandom()::nextLong);
         var verticle = new SipmapVerticle(new SourceIpMappingService(stores.sourceIpMappings(), clock, sids),
-                new IpRecordService(stores.ipRecords(), clock, sids), options);
+                new IpRecordService(stores.ipRecords(), clock, sids), new ResolutionService(stores.resolutions()),
+                options);
         Vertx vertx = Vertx.vertx();
         try {
             vertx.deployVerticle(verticle).await(30, TimeUnit.SECONDS);

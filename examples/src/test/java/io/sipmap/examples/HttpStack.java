@@ -6,10 +6,12 @@ import io.sipmap.adapter.http.server.Credentials;
 import io.sipmap.adapter.http.server.SipmapServerOptions;
 import io.sipmap.adapter.http.server.SipmapVerticle;
 import io.sipmap.adapter.inmemory.InMemoryStores;
+import io.sipmap.contract.SipDomainResolverContract;
 import io.sipmap.contract.Tenant;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.ApiKeySid;
 import io.sipmap.service.IpRecordService;
+import io.sipmap.service.ResolutionService;
 import io.sipmap.service.SourceIpMappingService;
 import io.sipmap.spi.SidGenerator;
 import io.vertx.core.Vertx;
@@ -50,7 +52,7 @@ final class HttpStack implements AutoCloseable {
             credentials = credentials.withAccount(account, token(account))
                     .withApiKey(apiKey(account), "secret-" + account.value(), account);
         }
-        var verticle = new SipmapVerticle(mappings, ipRecords,
+        var verticle = new SipmapVerticle(mappings, ipRecords, new ResolutionService(stores.resolutions()),
                 SipmapServerOptions.of(credentials).withPort(0));
         vertx.deployVerticle(verticle).await(10, TimeUnit.SECONDS);
         baseUrl = "http://127.0.0.1:" + verticle.actualPort();
@@ -69,6 +71,18 @@ final class HttpStack implements AutoCloseable {
     }
 
     synchronized Tenant newTenant() {
+        SipmapClient client = newClient();
+        return new Tenant(client.account(), client.ipRecords(), client.sourceIpMappings());
+    }
+
+    /** A tenant that also resolves, through the server's resolve extension. */
+    synchronized SipDomainResolverContract.ResolvingTenant newResolvingTenant() {
+        SipmapClient client = newClient();
+        return new SipDomainResolverContract.ResolvingTenant(client.account(), client.ipRecords(),
+                client.sourceIpMappings(), client.sipDomainResolver());
+    }
+
+    private SipmapClient newClient() {
         if (next == ACCOUNTS) {
             throw new IllegalStateException("HttpStack knows " + ACCOUNTS + " accounts; a suite asked for more");
         }
@@ -83,7 +97,7 @@ final class HttpStack implements AutoCloseable {
         next++;
         SipmapClient client = builder.build();
         clients.add(client);
-        return new Tenant(account, client.ipRecords(), client.sourceIpMappings());
+        return client;
     }
 
     @Override

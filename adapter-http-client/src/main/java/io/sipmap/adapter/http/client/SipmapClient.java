@@ -43,6 +43,8 @@ public final class SipmapClient implements AutoCloseable {
     private final boolean ownsWebClient;
     private final HttpIpRecords ipRecords;
     private final HttpSourceIpMappings sourceIpMappings;
+    private final HttpSipDomainResolver sipDomainResolver;
+    private final AccountSid account;
 
     private SipmapClient(Builder b) {
         URI base = parseBaseUrl(b.baseUrl);
@@ -63,11 +65,18 @@ public final class SipmapClient implements AutoCloseable {
         ClientCore core = new ClientCore(vertx, b.account, transport);
         this.ipRecords = new HttpIpRecords(core);
         this.sourceIpMappings = new HttpSourceIpMappings(core);
+        this.sipDomainResolver = new HttpSipDomainResolver(core);
+        this.account = b.account;
     }
 
     /** A builder with Twilio's base URL, a 10 s connect and 30 s request timeout and {@link RetryPolicy#defaults()}. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** The account this client acts for: the account of its credentials. */
+    public AccountSid account() {
+        return account;
     }
 
     /** The IP Records resource. */
@@ -78,6 +87,11 @@ public final class SipmapClient implements AutoCloseable {
     /** The Source IP Mappings resource. */
     public HttpSourceIpMappings sourceIpMappings() {
         return sourceIpMappings;
+    }
+
+    /** The sipmap server's resolve extension; against Twilio, which has none, its calls fail with NotFound. */
+    public HttpSipDomainResolver sipDomainResolver() {
+        return sipDomainResolver;
     }
 
     /**

@@ -5,7 +5,9 @@ import io.sipmap.domain.Cursor;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.IpRecordSid;
 import io.sipmap.domain.Ipv4Address;
+import io.sipmap.domain.Ipv4Prefix;
 import io.sipmap.domain.Page;
+import io.sipmap.domain.Resolution;
 import io.sipmap.domain.SipDomainSid;
 import io.sipmap.domain.SipmapException;
 import io.sipmap.domain.SourceIpMapping;
@@ -47,26 +49,39 @@ final class WireJson {
                 date(o, "date_updated"));
     }
 
+    /** The answer of the sipmap resolve extension: {@code resolution} null is no match. */
+    static Optional<Resolution> resolution(JsonObject o) {
+        Object value = o.getValue("resolution");
+        if (value == null) {
+            if (!o.containsKey("resolution")) {
+                throw invalid("resolution", "missing");
+            }
+            return Optional.empty();
+        }
+        if (!(value instanceof JsonObject r)) {
+            throw invalid("resolution", "an object or null expected, got " + value);
+        }
+        Ipv4Address address = parse(r, "ip_address", text -> Ipv4Address.parse(text, "ip_address"));
+        return Optional.of(new Resolution(
+                sid(r, "sip_domain_sid", SipDomainSid::parse),
+                sid(r, "source_ip_mapping_sid", SourceIpMappingSid::parse),
+                sid(r, "ip_record_sid", IpRecordSid::parse),
+                new Ipv4Prefix(address, prefixLength(r))));
+    }
+
     static IpRecord ipRecord(JsonObject o) {
         Object friendlyName = o.getValue("friendly_name");
         if (friendlyName != null && !(friendlyName instanceof String)) {
             throw invalid("friendly_name", "a string or null expected, got " + friendlyName);
         }
         Ipv4Address address = parse(o, "ip_address", text -> Ipv4Address.parse(text, "ip_address"));
-        Object prefix = o.getValue("cidr_prefix_length");
-        if (!(prefix instanceof Integer || prefix instanceof Long)) {
-            throw invalid("cidr_prefix_length", "an integer from 1 to 32 expected, got " + prefix);
-        }
-        long length = ((Number) prefix).longValue();
-        if (length < 1 || length > 32) {
-            throw invalid("cidr_prefix_length", "an integer from 1 to 32 expected, got " + length);
-        }
+        int length = prefixLength(o);
         return new IpRecord(
                 sid(o, "account_sid", AccountSid::parse),
                 sid(o, "sid", IpRecordSid::parse),
                 (String) friendlyName,
                 address,
-                (int) length,
+                length,
                 date(o, "date_created"),
                 date(o, "date_updated"));
     }
@@ -158,6 +173,18 @@ final class WireJson {
             throw invalid("meta." + field, "a URL or null expected, got " + value);
         }
         return s;
+    }
+
+    private static int prefixLength(JsonObject o) {
+        Object prefix = o.getValue("cidr_prefix_length");
+        if (!(prefix instanceof Integer || prefix instanceof Long)) {
+            throw invalid("cidr_prefix_length", "an integer from 1 to 32 expected, got " + prefix);
+        }
+        long length = ((Number) prefix).longValue();
+        if (length < 1 || length > 32) {
+            throw invalid("cidr_prefix_length", "an integer from 1 to 32 expected, got " + length);
+        }
+        return (int) length;
     }
 
     private static <S> S sid(JsonObject o, String field, BiFunction<String, String, S> parse) {

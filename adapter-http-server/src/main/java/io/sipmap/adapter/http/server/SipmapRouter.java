@@ -1,6 +1,7 @@
 package io.sipmap.adapter.http.server;
 
 import io.sipmap.api.IpRecords;
+import io.sipmap.api.SipDomainResolver;
 import io.sipmap.api.SourceIpMappings;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -42,6 +43,15 @@ public final class SipmapRouter {
     /** The router serving both resources for the accounts of {@code options.credentials()}. */
     public static Router create(Vertx vertx, SourceIpMappings sourceIpMappings, IpRecords ipRecords,
                                 SipmapServerOptions options) {
+        return create(vertx, sourceIpMappings, ipRecords, null, options);
+    }
+
+    /**
+     * The router serving both resources and, when {@code resolver} is not null, the sipmap extension
+     * {@code GET /sipmap/v1/Resolve?IpAddress=...} (which SIP domain a source address belongs to).
+     */
+    public static Router create(Vertx vertx, SourceIpMappings sourceIpMappings, IpRecords ipRecords,
+                                SipDomainResolver resolver, SipmapServerOptions options) {
         Objects.requireNonNull(sourceIpMappings, "sourceIpMappings");
         Objects.requireNonNull(ipRecords, "ipRecords");
         Objects.requireNonNull(options, "options");
@@ -85,6 +95,10 @@ public final class SipmapRouter {
         router.get(SourceIpMappingJson.PATH + "/:sid").handler(mappings::fetch);
         router.post(SourceIpMappingJson.PATH + "/:sid").handler(mappings::update);
         router.delete(SourceIpMappingJson.PATH + "/:sid").handler(mappings::delete);
+
+        if (resolver != null) {
+            router.get(ResolutionRoutes.PATH).handler(new ResolutionRoutes(resolver, options.publicBaseUrl())::resolve);
+        }
 
         // What no route handles: unknown paths, wrong methods, and anything the failure handler could not answer.
         // Vert.x Web calls these without setting the status on the context, so each one is told its status.

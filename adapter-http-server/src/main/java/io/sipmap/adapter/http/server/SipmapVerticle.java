@@ -1,6 +1,7 @@
 package io.sipmap.adapter.http.server;
 
 import io.sipmap.api.IpRecords;
+import io.sipmap.api.SipDomainResolver;
 import io.sipmap.api.SourceIpMappings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -19,19 +20,28 @@ public final class SipmapVerticle extends VerticleBase {
 
     private final SourceIpMappings sourceIpMappings;
     private final IpRecords ipRecords;
+    private final SipDomainResolver resolver;
     private final SipmapServerOptions options;
     private volatile HttpServer server;
 
+    /** Serves the two Twilio resources. */
     public SipmapVerticle(SourceIpMappings sourceIpMappings, IpRecords ipRecords, SipmapServerOptions options) {
+        this(sourceIpMappings, ipRecords, null, options);
+    }
+
+    /** Serves the two Twilio resources and, when {@code resolver} is not null, the sipmap resolve extension. */
+    public SipmapVerticle(SourceIpMappings sourceIpMappings, IpRecords ipRecords, SipDomainResolver resolver,
+                          SipmapServerOptions options) {
         this.sourceIpMappings = Objects.requireNonNull(sourceIpMappings, "sourceIpMappings");
         this.ipRecords = Objects.requireNonNull(ipRecords, "ipRecords");
+        this.resolver = resolver;
         this.options = Objects.requireNonNull(options, "options");
     }
 
     @Override
     public Future<?> start() {
         server = vertx.createHttpServer()
-                .requestHandler(SipmapRouter.create(vertx, sourceIpMappings, ipRecords, options))
+                .requestHandler(SipmapRouter.create(vertx, sourceIpMappings, ipRecords, resolver, options))
                 .invalidRequestHandler(SipmapVerticle::invalidRequest);
         return server.listen(options.port(), options.host());
     }
