@@ -113,7 +113,8 @@ class StreamingTest {
         });
 
         client.ipRecords().stream(ACCOUNT, 1000, Long.MAX_VALUE).subscribe(consumer);
-        Thread.sleep(500);
+        awaitSize(consumer.items, 2500);
+        Thread.sleep(300); // time for a wrongly requested page or item to show
 
         assertThat(consumer.items).hasSize(2500);
         assertThat(consumer.done).isNotDone();
@@ -139,7 +140,8 @@ class StreamingTest {
 
         assertThat(pagesServed).hasValue(0);
         consumer.subscription.request(1);
-        Thread.sleep(200);
+        awaitSize(consumer.items, 1);
+        Thread.sleep(200); // time for a wrongly requested item to show
         assertThat(consumer.items).hasSize(1);
         assertThat(pagesServed).hasValue(1);
         consumer.subscription.cancel();
@@ -180,5 +182,13 @@ class StreamingTest {
                 .cause().isInstanceOfSatisfying(SipmapException.InvalidParameter.class,
                         e -> assertThat(e.parameter()).isEqualTo("AccountSid"));
         assertThat(stub.count()).isZero();
+    }
+
+    /** Waits, up to 10 s, until {@code items} holds {@code size} items: how long depends on the machine's load. */
+    private static void awaitSize(java.util.List<?> items, int size) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (items.size() < size && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
     }
 }

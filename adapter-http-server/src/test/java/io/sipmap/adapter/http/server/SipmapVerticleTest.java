@@ -61,7 +61,9 @@ class SipmapVerticleTest {
                 .request(HttpMethod.GET, verticle.actualPort(), "127.0.0.1", "/v1/IpRecords")
                 .basicAuthentication(ServerTestBase.ACCOUNT.value(), ServerTestBase.TOKEN)
                 .send();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (api.next.get() != null) {
+            assertThat(System.nanoTime()).as("the request reached the api within 10 s").isLessThan(deadline);
             Thread.sleep(10);
         }
 
