@@ -59,7 +59,7 @@ public final class SipmapRouter {
                 .exposedHeaders(new LinkedHashSet<>(EXPOSED_HEADERS)));
         router.route().handler(new BasicAuthentication(options.credentials()));
         if (options.rateLimit() > 0) {
-            router.route().handler(new RateLimit(options.rateLimit(), options.clock()));
+            router.route().handler(new RateLimit(options.rateLimit(), options.rateBurst(), options.clock()));
         }
         BodyHandler body = BodyHandler.create(false).setBodyLimit(options.bodyLimit());
         router.route().handler(ctx -> {

@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -13,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Serves {@link SipmapRouter} on {@code options.host():options.port()}. Deploying it fails when the port cannot be
  * bound; undeploying it stops accepting connections and lets in-flight requests finish, for up to
- * {@code options.shutdownTimeout()}. Runs on its own event loop.
+ * {@code options.shutdownTimeout()}. A connection on which nothing moves for {@code options.idleTimeout()} is
+ * closed. Runs on its own event loop.
  */
 public final class SipmapVerticle extends VerticleBase {
 
@@ -30,7 +32,10 @@ public final class SipmapVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        server = vertx.createHttpServer()
+        var http = new HttpServerOptions()
+                .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, options.idleTimeout().toMillis()))
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+        server = vertx.createHttpServer(http)
                 .requestHandler(SipmapRouter.create(vertx, sourceIpMappings, ipRecords, options))
                 .invalidRequestHandler(SipmapVerticle::invalidRequest);
         return server.listen(options.port(), options.host());
