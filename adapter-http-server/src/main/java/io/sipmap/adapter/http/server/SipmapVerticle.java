@@ -34,7 +34,9 @@ public final class SipmapVerticle extends VerticleBase {
     public Future<?> start() {
         var http = new HttpServerOptions()
                 .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, options.idleTimeout().toMillis()))
-                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+                // Vert.x's own limit on one form field (8 KiB) would refuse a body the body limit accepts
+                .setMaxFormAttributeSize((int) Math.min(Integer.MAX_VALUE, options.bodyLimit()));
         server = vertx.createHttpServer(http)
                 .requestHandler(SipmapRouter.create(vertx, sourceIpMappings, ipRecords, options))
                 .invalidRequestHandler(SipmapVerticle::invalidRequest);

@@ -39,6 +39,22 @@ class SipmapVerticleTest {
     }
 
     @Test
+    void aLongFieldInABodyWithinTheLimitIsJudgedByItsValueNotRefusedAsTooLarge(Vertx vertx) throws Exception {
+        var verticle = new SipmapVerticle(api.sourceIpMappings, api.ipRecords, options);
+        vertx.deployVerticle(verticle).await(5, TimeUnit.SECONDS);
+
+        HttpResponse<Buffer> response = WebClient.create(vertx)
+                .post(verticle.actualPort(), "127.0.0.1", "/v1/IpRecords")
+                .basicAuthentication(ServerTestBase.ACCOUNT.value(), ServerTestBase.TOKEN)
+                .putHeader("Content-Type", ServerTestBase.FORM)
+                .sendBuffer(Buffer.buffer("IpAddress=1.2.3.4&FriendlyName=" + "x".repeat(10_000)))
+                .await(5, TimeUnit.SECONDS);
+
+        ServerTestBase.assertError(response, 400, 20001);
+        assertThat(response.bodyAsJsonObject().getString("message")).contains("FriendlyName");
+    }
+
+    @Test
     void deploymentFailsWhenThePortIsTaken(Vertx vertx) throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             var verticle = new SipmapVerticle(api.sourceIpMappings, api.ipRecords,
