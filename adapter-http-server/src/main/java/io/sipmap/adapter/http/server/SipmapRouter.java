@@ -65,7 +65,10 @@ public final class SipmapRouter {
         if (options.rateLimit() > 0) {
             router.route().handler(new RateLimit(options.rateLimit(), options.rateBurst(), options.clock()));
         }
-        BodyHandler body = BodyHandler.create(false).setBodyLimit(options.bodyLimit());
+        // Not merged into the request's params: merging parses the query string in BodyHandler's end handler, where a
+        // malformed percent-escape throws outside any route and the request is never answered. Handlers read the form
+        // from formAttributes() and the query through Exchanges.query().
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(options.bodyLimit()).setMergeFormAttributes(false);
         router.route().handler(ctx -> {
             ctx.put(READING_BODY, Boolean.TRUE);
             if (!FORM_METHODS.contains(ctx.request().method())) {

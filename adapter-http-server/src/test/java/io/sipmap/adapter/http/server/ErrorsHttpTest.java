@@ -296,6 +296,22 @@ class ErrorsHttpTest extends ServerTestBase {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
+            "POST|/v1/IpRecords?x=%|IpAddress=1.2.3.4",
+            "POST|/v1/IpRecords?PageSize=%zz|IpAddress=1.2.3.4",
+            "POST|/v1/IpRecords/IL00000000000000000000000000000001?%|FriendlyName=a",
+            "DELETE|/v1/IpRecords/IL00000000000000000000000000000001?%E0%A4%A|",
+            "DELETE|/v1/SourceIpMappings/IB00000000000000000000000000000001?a=%|"})
+    void malformedQueryWithAFormIsAnsweredNotLeftHanging(String method, String uri, String form) {
+        post("/v1/IpRecords", "IpAddress", "1.2.3.4");
+
+        HttpResponse<Buffer> response = await(authed(HttpMethod.valueOf(method), uri)
+                .putHeader("Content-Type", FORM).sendBuffer(Buffer.buffer(form == null ? "" : form)));
+
+        assertThat(response.statusCode()).as(uri + " " + response.bodyAsString()).isBetween(200, 499);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
             "application/x-www-form-urlencoded|IpAddress=%zz",
             "application/x-www-form-urlencoded|IpAddress=1.2.3.4&%",
             "application/x-www-form-urlencoded; charset=nonsense|IpAddress=1.2.3.4",
