@@ -35,8 +35,10 @@ public final class SipmapVerticle extends VerticleBase {
         var http = new HttpServerOptions()
                 .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, options.idleTimeout().toMillis()))
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
-                // Vert.x's own limit on one form field (8 KiB) would refuse a body the body limit accepts
-                .setMaxFormAttributeSize((int) Math.min(Integer.MAX_VALUE, options.bodyLimit()));
+                // Vert.x's own limits on one form field (8 KiB) and on what its form decoder holds back (1 KiB) would
+                // refuse, as too large, a body the body limit accepts
+                .setMaxFormAttributeSize((int) Math.min(Integer.MAX_VALUE, options.bodyLimit()))
+                .setMaxFormBufferedBytes((int) Math.min(Integer.MAX_VALUE, options.bodyLimit()));
         server = vertx.createHttpServer(http)
                 .requestHandler(SipmapRouter.create(vertx, sourceIpMappings, ipRecords, options))
                 .invalidRequestHandler(SipmapVerticle::invalidRequest);
