@@ -129,7 +129,7 @@ final class RawHttp implements AutoCloseable {
                     if (text.endsWith("\r\n\r\n")) {
                         headEnd = read.size();
                         contentLength = contentLength(text);
-                        if (contentLength == 0) {
+                        if (contentLength == 0 || text.matches("(?s)HTTP/1\\.[01] 1\\d\\d .*")) {
                             break;
                         }
                     }

@@ -4,8 +4,11 @@ import io.sipmap.api.IpRecords;
 import io.sipmap.api.SourceIpMappings;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -22,12 +25,18 @@ import java.util.stream.Collectors;
  * {@link Router} a host can serve or mount ({@code route("/twilio/*").subRouter(router)}).
  *
  * <p>Every request but a CORS preflight needs HTTP Basic credentials and acts for their account. Forms are read by
- * {@link BodyHandler} up to the configured limit; every answer is JSON, errors in Twilio's shape. Handlers run on the
+ * {@link BodyHandler} up to the configured limit; every answer is JSON, errors in Twilio's shape. A host serving it
+ * should raise its {@code HttpServerOptions} {@code maxFormAttributeSize} and {@code maxFormBufferedBytes} to the body
+ * limit, as {@link SipmapVerticle} does, or Vert.x refuses smaller bodies with a long field as too large. Handlers run on the
  * event loop and never block: they hop back onto the request's context when the api's stage completes.
  */
 public final class SipmapRouter {
 
     private static final System.Logger LOG = System.getLogger(SipmapRouter.class.getName());
+
+    /** How much of a refused request's body is read and dropped at most, and for how long, before closing. */
+    static final long LINGER_BYTES = 1 << 20;
+    static final long LINGER_MILLIS = 1000;
 
     /** Present in the context while {@link BodyHandler} reads the body, so that its failures count as bad input. */
     private static final String READING_BODY = "sipmap.readingBody";
@@ -146,6 +155,37 @@ public final class SipmapRouter {
         }
         response.setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, Exchanges.JSON);
         error.headers().forEach(response::putHeader);
+        HttpServerRequest request = ctx.request();
+        boolean unread = !request.isEnded() && request.version() != HttpVersion.HTTP_2;
+        if (unread) {
+            response.putHeader(HttpHeaders.CONNECTION, "close");
+        }
         response.end(error.toJson().encode());
+        if (unread) {
+            lingerThenClose(ctx.vertx(), request);
+        }
+    }
+
+    /**
+     * Refused before its body was read (413, 401, 429...): the rest of the body would otherwise be read and dropped
+     * for as long as the client sends, gigabytes if it likes. What still comes is dropped for a moment, so that a
+     * client busy sending can read the answer before the close, then the connection is closed: after
+     * {@link #LINGER_BYTES} more bytes, {@link #LINGER_MILLIS}, or the end of the request, whichever comes first.
+     */
+    private static void lingerThenClose(Vertx vertx, HttpServerRequest request) {
+        HttpConnection connection = request.connection();
+        long timer = vertx.setTimer(LINGER_MILLIS, id -> connection.close());
+        long[] dropped = {0};
+        request.handler(chunk -> {
+            dropped[0] += chunk.length();
+            if (dropped[0] > LINGER_BYTES && vertx.cancelTimer(timer)) {
+                connection.close();
+            }
+        });
+        request.endHandler(end -> {
+            if (vertx.cancelTimer(timer)) {
+                connection.close();
+            }
+        });
     }
 }
