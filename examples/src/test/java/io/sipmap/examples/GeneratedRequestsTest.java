@@ -144,9 +144,9 @@ class GeneratedRequestsTest {
     void storeHoldsExactlyWhatTheSuccessfulCallsMade() {
         comparisons.incrementAndGet();
         for (AccountSid account : records.keySet()) {
-            assertThat(listAll(account, "/v1/IpRecords", "ip_records")).as("IP records of %s", account)
+            assertThat(listAll(http, account, "/v1/IpRecords", "ip_records")).as("IP records of %s", account)
                     .isEqualTo(records.get(account));
-            assertThat(listAll(account, "/v1/SourceIpMappings", "source_ip_mappings")).as("mappings of %s", account)
+            assertThat(listAll(http, account, "/v1/SourceIpMappings", "source_ip_mappings")).as("mappings of %s", account)
                     .isEqualTo(mappings.get(account));
             Set<String> mapped = new HashSet<>();
             for (JsonObject mapping : mappings.get(account).values()) {
@@ -701,7 +701,7 @@ class GeneratedRequestsTest {
     // ---------------------------------------------------------------------------------------------- listing
 
     /** Every record of the account, by walking next_page_url from a first page of 1000. */
-    static Map<String, JsonObject> listAll(AccountSid account, String path, String key) {
+    static Map<String, JsonObject> listAll(RawHttp http, AccountSid account, String path, String key) {
         Map<String, JsonObject> all = new LinkedHashMap<>();
         String token = account.equals(LocalServer.SECOND) ? LocalServer.SECOND_TOKEN
                 : account.equals(LocalServer.THIRD) ? LocalServer.THIRD_TOKEN : LocalServer.TOKEN;
