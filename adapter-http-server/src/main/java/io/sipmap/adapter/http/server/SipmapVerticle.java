@@ -57,7 +57,10 @@ public final class SipmapVerticle extends VerticleBase {
     static void invalidRequest(HttpServerRequest request) {
         Throwable cause = request.decoderResult().cause();
         String kind = cause == null ? "" : cause.getClass().getSimpleName();
-        int status = kind.contains("Line") ? 414 : kind.contains("Header") ? 431 : 400;
+        // Netty's TooLongHttpLineException and TooLongHttpHeaderException; anything else (a bare CR or LF, a
+        // malformed header) is a malformed request, not a long one
+        int status = kind.startsWith("TooLong") && kind.contains("Line") ? 414
+                : kind.startsWith("TooLong") && kind.contains("Header") ? 431 : 400;
         TwilioError error = TwilioErrors.ofStatus(status, request.path(), 0);
         request.response()
                 .setStatusCode(error.status())

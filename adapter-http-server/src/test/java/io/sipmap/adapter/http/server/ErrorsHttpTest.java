@@ -355,6 +355,26 @@ class ErrorsHttpTest extends ServerTestBase {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "GET /v1/IpRecords HTTP/1.1\\nHost: x\\rX: y\\n\\n|400",
+            "GET /v1/IpRecords HTTP/1.1\\r\\nHost: x\\r\\nX: y\\rz\\r\\n\\r\\n|400",
+            "LONGLINE|414",
+            "LONGHEADER|431"})
+    void codecFailuresGetTheStatusOfWhatFailed(String head, int status) throws Exception {
+        String request = head.equals("LONGLINE") ? "GET /" + "a".repeat(5000) + " HTTP/1.1\r\nHost: x\r\n\r\n"
+                : head.equals("LONGHEADER") ? "GET / HTTP/1.1\r\nHost: x\r\nX: " + "b".repeat(9000) + "\r\n\r\n"
+                : head.replace("\\r", "\r").replace("\\n", "\n");
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+
+            String answer = readHead(socket.getInputStream());
+
+            assertThat(answer).as(head).matches("(?s)HTTP/1\\.[01] " + status + " .*");
+        }
+    }
+
     private HttpResponse<Buffer> postRaw(String uri, String form) {
         return await(authed(HttpMethod.POST, uri).putHeader("Content-Type", FORM).sendBuffer(Buffer.buffer(form)));
     }
