@@ -103,8 +103,8 @@ final class RawHttp implements AutoCloseable {
     }
 
     /**
-     * Writes raw bytes on a fresh connection and reads what comes back until the server closes it, the answer's
-     * declared length is read, or {@code readTimeoutMillis} pass without a byte (then what was read so far).
+     * Writes raw bytes on a fresh connection and reads what comes back until the server closes or resets it or the
+     * answer's declared length is read; fails as a hang if {@code readTimeoutMillis} pass without a byte first.
      */
     String exchange(byte[] bytes, int readTimeoutMillis) throws Exception {
         try (Socket socket = new Socket("127.0.0.1", port)) {
@@ -137,8 +137,11 @@ final class RawHttp implements AutoCloseable {
                     break;
                 }
             }
-        } catch (SocketTimeoutException | java.net.SocketException e) {
-            // what was read is the answer
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("neither a whole answer nor a close before the read timeout; read: "
+                    + abbreviate(read.toString(StandardCharsets.ISO_8859_1)), e);
+        } catch (java.net.SocketException e) {
+            // reset: what was read is the answer
         }
         return read.toString(StandardCharsets.ISO_8859_1);
     }
