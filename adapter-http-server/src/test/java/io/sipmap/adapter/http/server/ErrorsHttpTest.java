@@ -111,6 +111,14 @@ class ErrorsHttpTest extends ServerTestBase {
         assertThat(body.getString("message")).contains(parameter);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"ipaddress=1.2.3.4", "IPADDRESS=1.2.3.4", "ipAddress=1.2.3.4"})
+    void formFieldNamesAreMatchedExactlyAsTwilioDoes(String form) {
+        assertError(postRaw("/v1/IpRecords", form), 400, 20001);
+
+        assertThat(get("/v1/IpRecords").bodyAsJsonObject().getJsonArray("ip_records")).isEmpty();
+    }
+
     @Test
     void friendlyNameOver255CharactersIs400() {
         assertThat(post("/v1/IpRecords", "IpAddress", "1.2.3.4", "FriendlyName", "x".repeat(255)).statusCode())
