@@ -134,6 +134,65 @@ class ProtocolAbuseTest {
         }
     }
 
+    /** Never idle, never done: a byte every 150 ms, with 1 s to send a request and a 10 s idle timeout. */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aClientTricklingItsHeadOrBodyIsCutOffByTheRequestTimeout(boolean inTheBody) throws Exception {
+        Duration timeout = Duration.ofSeconds(1);
+        try (LocalServer own = new LocalServer(options -> options.withIdleTimeout(Duration.ofSeconds(10))
+                .withRequestTimeout(timeout));
+             Socket socket = new Socket("127.0.0.1", own.verticle.actualPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            String head = "POST /v1/IpRecords HTTP/1.1\r\nHost: x\r\n" + AUTH + "\r\nContent-Type: " + RawHttp.FORM
+                    + "\r\nContent-Length: 200\r\n\r\n";
+            String trickled = inTheBody ? "IpAddress=1.2.3.4&FriendlyName=" + "x".repeat(200) : head;
+            if (inTheBody) {
+                out.write(ascii(head));
+            }
+            long start = System.nanoTime();
+            CompletableFuture<String> writer = CompletableFuture.supplyAsync(() -> {
+                try {
+                    for (int i = 0; i < trickled.length(); i++) {
+                        out.write(trickled.charAt(i));
+                        out.flush();
+                        Thread.sleep(150);
+                    }
+                    return "sent it all";
+                } catch (IOException e) {
+                    return "cut off";
+                } catch (InterruptedException e) {
+                    return "interrupted";
+                }
+            });
+
+            String answer = RawHttp.readAnswer(socket.getInputStream());
+            long millis = (System.nanoTime() - start) / 1_000_000;
+
+            assertThat(millis).isBetween(timeout.toMillis() - 100, timeout.toMillis() + 3_000);
+            if (inTheBody) {
+                assertThat(RawHttp.assertRawTwilioError(answer).getInteger("status")).isEqualTo(408);
+                assertThat(RawHttp.readAnswer(socket.getInputStream())).as("then closed").isEmpty();
+            } else {
+                assertThat(answer).as("closed without an answer").isEmpty();
+            }
+            assertThat(writer.get(10, TimeUnit.SECONDS)).isEqualTo("cut off");
+        }
+    }
+
+    @Test
+    void aKeptAliveConnectionHasTheRequestTimeoutAfreshForEachRequest() throws Exception {
+        try (LocalServer own = new LocalServer(options -> options.withRequestTimeout(Duration.ofMillis(600)));
+             Socket socket = new Socket("127.0.0.1", own.verticle.actualPort())) {
+            socket.setSoTimeout(10_000);
+            for (int i = 0; i < 5; i++) {
+                socket.getOutputStream().write(ascii("GET /v1/IpRecords HTTP/1.1\r\nHost: x\r\n" + AUTH + "\r\n\r\n"));
+                assertThat(RawHttp.readAnswer(socket.getInputStream())).as("request %d", i).startsWith("HTTP/1.1 200");
+                Thread.sleep(300);
+            }
+        }
+    }
+
     @Test
     void twoHundredIdleConnectionsDoNotStopOthersBeingServed() throws Exception {
         List<Socket> idle = new ArrayList<>();

@@ -27,16 +27,20 @@ import java.util.Optional;
  * @param idleTimeout     how long {@link SipmapVerticle} keeps a connection on which nothing is read or written: a
  *                        client that stops sending in the middle of its headers or body, or keeps an idle connection,
  *                        is cut off after it
+ * @param requestTimeout  how long {@link SipmapVerticle} gives a client to send a request's head (from the
+ *                        connection's opening or the previous answer) and then its body: a client trickling bytes,
+ *                        never idle, is cut off after it, with a 408 when its request had begun
  */
 public record SipmapServerOptions(Credentials credentials, Optional<String> publicBaseUrl, long bodyLimit,
                                   int rateLimit, int rateBurst, Clock clock, String host, int port, boolean requestLog,
-                                  Duration shutdownTimeout, Duration idleTimeout) {
+                                  Duration shutdownTimeout, Duration idleTimeout, Duration requestTimeout) {
 
     public static final long DEFAULT_BODY_LIMIT = 16 * 1024;
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     public SipmapServerOptions {
         Objects.requireNonNull(credentials, "credentials");
@@ -60,31 +64,36 @@ public record SipmapServerOptions(Credentials credentials, Optional<String> publ
         if (idleTimeout.toMillis() < 1) {
             throw new IllegalArgumentException("idleTimeout must be at least 1 ms, got " + idleTimeout);
         }
+        Objects.requireNonNull(requestTimeout, "requestTimeout");
+        if (requestTimeout.toMillis() < 1) {
+            throw new IllegalArgumentException("requestTimeout must be at least 1 ms, got " + requestTimeout);
+        }
     }
 
     /**
      * The defaults: no public base URL, 16 KiB bodies, no rate limit, 127.0.0.1:8080, no request log, 10 s to finish
-     * on shutdown, connections idle for 30 s closed.
+     * on shutdown, connections idle for 30 s closed, 30 s to send a request.
      */
     public static SipmapServerOptions of(Credentials credentials) {
         return new SipmapServerOptions(credentials, Optional.empty(), DEFAULT_BODY_LIMIT, 0, 0, Clock.systemUTC(),
-                DEFAULT_HOST, DEFAULT_PORT, false, DEFAULT_SHUTDOWN_TIMEOUT, DEFAULT_IDLE_TIMEOUT);
+                DEFAULT_HOST, DEFAULT_PORT, false, DEFAULT_SHUTDOWN_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
+                DEFAULT_REQUEST_TIMEOUT);
     }
 
     public SipmapServerOptions withCredentials(Credentials value) {
         return new SipmapServerOptions(value, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
-                requestLog, shutdownTimeout, idleTimeout);
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout);
     }
 
     /** @param value an absolute http or https URL, or null for none */
     public SipmapServerOptions withPublicBaseUrl(String value) {
         return new SipmapServerOptions(credentials, Optional.ofNullable(value), bodyLimit, rateLimit, rateBurst, clock,
-                host, port, requestLog, shutdownTimeout, idleTimeout);
+                host, port, requestLog, shutdownTimeout, idleTimeout, requestTimeout);
     }
 
     public SipmapServerOptions withBodyLimit(long value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, value, rateLimit, rateBurst, clock, host, port,
-                requestLog, shutdownTimeout, idleTimeout);
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout);
     }
 
     /** A limit of {@code perSecond} requests per second per account, with a burst of as many; 0 for none. */
@@ -98,32 +107,37 @@ public record SipmapServerOptions(Credentials credentials, Optional<String> publ
      */
     public SipmapServerOptions withRateLimit(int perSecond, int burst, Clock valueClock) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, perSecond, burst, valueClock, host, port,
-                requestLog, shutdownTimeout, idleTimeout);
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout);
     }
 
     public SipmapServerOptions withHost(String value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, value, port,
-                requestLog, shutdownTimeout, idleTimeout);
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout);
     }
 
     public SipmapServerOptions withPort(int value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, value,
-                requestLog, shutdownTimeout, idleTimeout);
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout);
     }
 
     public SipmapServerOptions withRequestLog(boolean value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
-                value, shutdownTimeout, idleTimeout);
+                value, shutdownTimeout, idleTimeout, requestTimeout);
     }
 
     public SipmapServerOptions withShutdownTimeout(Duration value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
-                requestLog, value, idleTimeout);
+                requestLog, value, idleTimeout, requestTimeout);
     }
 
     public SipmapServerOptions withIdleTimeout(Duration value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
-                requestLog, shutdownTimeout, value);
+                requestLog, shutdownTimeout, value, requestTimeout);
+    }
+
+    public SipmapServerOptions withRequestTimeout(Duration value) {
+        return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
+                requestLog, shutdownTimeout, idleTimeout, value);
     }
 
     private static String checkBaseUrl(String url) {

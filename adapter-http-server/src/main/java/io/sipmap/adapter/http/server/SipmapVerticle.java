@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * Serves {@link SipmapRouter} on {@code options.host():options.port()}. Deploying it fails when the port cannot be
  * bound; undeploying it stops accepting connections and lets in-flight requests finish, for up to
  * {@code options.shutdownTimeout()}. A connection on which nothing moves for {@code options.idleTimeout()} is
- * closed. Runs on its own event loop.
+ * closed, and so is one whose client takes longer than {@code options.requestTimeout()} to send a request's head or
+ * body (see {@link SlowClients}). Runs on its own event loop.
  */
 public final class SipmapVerticle extends VerticleBase {
 
@@ -35,12 +36,22 @@ public final class SipmapVerticle extends VerticleBase {
         var http = new HttpServerOptions()
                 .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, options.idleTimeout().toMillis()))
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+                // HTTP/1 from the first byte: otherwise Vert.x holds a new connection back, unseen by the connection
+                // handler, until it has read enough bytes to tell HTTP/1 from an h2c preface; a client trickling them
+                // escaped the request timeout that way. Twilio's API is HTTP/1.1.
+                .setHttp2ClearTextEnabled(false)
                 // Vert.x's own limits on one form field (8 KiB) and on what its form decoder holds back (1 KiB) would
                 // refuse, as too large, a body the body limit accepts
                 .setMaxFormAttributeSize((int) Math.min(Integer.MAX_VALUE, options.bodyLimit()))
                 .setMaxFormBufferedBytes((int) Math.min(Integer.MAX_VALUE, options.bodyLimit()));
+        var router = SipmapRouter.create(vertx, sourceIpMappings, ipRecords, options);
+        var slow = new SlowClients(vertx, options.requestTimeout().toMillis());
         server = vertx.createHttpServer(http)
-                .requestHandler(SipmapRouter.create(vertx, sourceIpMappings, ipRecords, options))
+                .connectionHandler(slow::opened)
+                .requestHandler(request -> {
+                    slow.requestBegan(request);
+                    router.handle(request);
+                })
                 .invalidRequestHandler(SipmapVerticle::invalidRequest);
         return server.listen(options.port(), options.host());
     }
