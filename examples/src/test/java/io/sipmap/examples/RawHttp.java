@@ -175,8 +175,9 @@ final class RawHttp implements AutoCloseable {
 
     /** The JSON body of a raw answer, after its head; asserts a Twilio error with the head's status. */
     static JsonObject assertRawTwilioError(String answer) {
-        assertThat(answer).as(abbreviate(answer)).matches("(?s)HTTP/1\\.[01] 4\\d\\d .*");
-        int status = Integer.parseInt(answer.substring(9, 12));
+        // Vert.x repeats the request's version in the status line, whatever it was
+        assertThat(answer).as(abbreviate(answer)).matches("(?s)\\S+ 4\\d\\d .*");
+        int status = Integer.parseInt(answer.substring(answer.indexOf(' ') + 1, answer.indexOf(' ') + 4));
         String head = answer.substring(0, answer.indexOf("\r\n\r\n")).toLowerCase(java.util.Locale.ROOT);
         assertThat(head).as(abbreviate(answer)).contains("content-type: application/json");
         JsonObject body = new JsonObject(answer.substring(answer.indexOf("\r\n\r\n") + 4));
