@@ -58,9 +58,20 @@ public final class SipmapServer implements AutoCloseable {
      * @param apiKey        {@code TWILIO_API_KEY}, optional, an {@code SK...} key of the account
      * @param apiSecret     {@code TWILIO_API_SECRET}, required with the key
      * @param generated     whether the account and token were generated here, so are printed
+     * @param rateLimit     {@code --rate-limit}, {@code SIPMAP_RATE_LIMIT}: requests per second per account on
+     *                      average, answered 429 beyond; default 0, no limit
+     * @param rateBurst     {@code --rate-burst}, {@code SIPMAP_RATE_BURST}: how many of them may come at once; default
+     *                      the rate limit
      */
     public record Settings(String host, int port, Optional<String> publicBaseUrl, AccountSid account, String authToken,
-                           Optional<ApiKeySid> apiKey, Optional<String> apiSecret, boolean generated) {
+                           Optional<ApiKeySid> apiKey, Optional<String> apiSecret, boolean generated, int rateLimit,
+                           int rateBurst) {
+
+        /** Settings without a rate limit. */
+        public Settings(String host, int port, Optional<String> publicBaseUrl, AccountSid account, String authToken,
+                        Optional<ApiKeySid> apiKey, Optional<String> apiSecret, boolean generated) {
+            this(host, port, publicBaseUrl, account, authToken, apiKey, apiSecret, generated, 0, 0);
+        }
 
         /**
          * Reads flags and environment.
@@ -71,6 +82,8 @@ public final class SipmapServer implements AutoCloseable {
             String host = env.getOrDefault("SIPMAP_HOST", SipmapServerOptions.DEFAULT_HOST);
             String port = env.getOrDefault("SIPMAP_PORT", String.valueOf(SipmapServerOptions.DEFAULT_PORT));
             String base = env.get("SIPMAP_PUBLIC_BASE_URL");
+            String rate = env.getOrDefault("SIPMAP_RATE_LIMIT", "0");
+            String burst = env.get("SIPMAP_RATE_BURST");
             for (int i = 0; i < args.length; i++) {
                 String flag = args[i];
                 String value = i + 1 < args.length ? args[i + 1] : null;
@@ -78,8 +91,10 @@ public final class SipmapServer implements AutoCloseable {
                     case "--host" -> host = required(flag, value);
                     case "--port" -> port = required(flag, value);
                     case "--public-base-url" -> base = required(flag, value);
+                    case "--rate-limit" -> rate = required(flag, value);
+                    case "--rate-burst" -> burst = required(flag, value);
                     default -> throw new IllegalArgumentException("unknown argument " + flag
-                            + "; known: --host H, --port P, --public-base-url URL");
+                            + "; known: --host H, --port P, --public-base-url URL, --rate-limit N, --rate-burst N");
                 }
                 i++;
             }
@@ -88,6 +103,12 @@ public final class SipmapServer implements AutoCloseable {
                 portNumber = Integer.parseInt(port);
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("the port must be a number 0..65535, got " + port);
+            }
+            int rateLimit = count(rate, "the rate limit (--rate-limit, SIPMAP_RATE_LIMIT)", 0);
+            int rateBurst = blankToNull(burst) == null ? rateLimit
+                    : count(burst, "the rate burst (--rate-burst, SIPMAP_RATE_BURST)", 1);
+            if (rateLimit == 0 && blankToNull(burst) != null) {
+                throw new IllegalArgumentException("a rate burst needs a rate limit (--rate-limit, SIPMAP_RATE_LIMIT)");
             }
             String sid = blankToNull(env.get("TWILIO_ACCOUNT_SID"));
             String token = blankToNull(env.get("TWILIO_AUTH_TOKEN"));
@@ -107,14 +128,28 @@ public final class SipmapServer implements AutoCloseable {
             Optional<ApiKeySid> apiKey = key == null ? Optional.empty()
                     : Optional.of(parse(() -> new ApiKeySid(key), "TWILIO_API_KEY"));
             return new Settings(host, portNumber, Optional.ofNullable(blankToNull(base)), account,
-                    generated ? randomHex(random) : token, apiKey, Optional.ofNullable(secret), generated);
+                    generated ? randomHex(random) : token, apiKey, Optional.ofNullable(secret), generated, rateLimit,
+                    rateBurst);
+        }
+
+        private static int count(String text, String what, int min) {
+            try {
+                int value = Integer.parseInt(text.trim());
+                if (value >= min) {
+                    return value;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException(what + " must be a whole number >= " + min + ", got " + text);
         }
 
         /** Without the token and secret, so that settings can be logged. */
         @Override
         public String toString() {
             return "Settings[host=" + host + ", port=" + port + ", publicBaseUrl=" + publicBaseUrl + ", account="
-                    + account + ", apiKey=" + apiKey + ", generated=" + generated + "]";
+                    + account + ", apiKey=" + apiKey + ", generated=" + generated + ", rateLimit=" + rateLimit
+                    + ", rateBurst=" + rateBurst + "]";
         }
 
         /** The server's options for these settings. */
@@ -127,7 +162,8 @@ public final class SipmapServer implements AutoCloseable {
                     .withHost(host)
                     .withPort(port)
                     .withPublicBaseUrl(publicBaseUrl.orElse(null))
-                    .withRequestLog(true);
+                    .withRequestLog(true)
+                    .withRateLimit(rateLimit, rateBurst, Clock.systemUTC());
         }
 
         private static String required(String flag, String value) {
@@ -240,6 +276,10 @@ public final class SipmapServer implements AutoCloseable {
         StringBuilder text = new StringBuilder()
                 .append("sipmap: Twilio Voice v1 IpRecords and SourceIpMappings on http://")
                 .append(s.host()).append(':').append(port()).append(" (in memory)\n");
+        if (s.rateLimit() > 0) {
+            text.append("sipmap: at most ").append(s.rateLimit()).append(" requests per second per account, ")
+                    .append(s.rateBurst()).append(" at once; 429 beyond\n");
+        }
         if (s.generated()) {
             text.append("sipmap: no TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN given, so made up these:\n")
                     .append("  TWILIO_ACCOUNT_SID=").append(s.account()).append('\n')

@@ -81,6 +81,35 @@ class ClientAgainstServerTest {
         }
     }
 
+    /**
+     * One request a second and no burst: the second is refused with {@code Retry-After: 1}. The client's own backoff
+     * here is 10 ms, far too short for a token to come back, so only by waiting as Retry-After says does its retry
+     * succeed.
+     */
+    @Test
+    void theRetryWaitsAsLongAsRetryAfterSaysNotItsOwnShorterBackoff() throws Exception {
+        var stores = InMemoryStores.create();
+        var clock = Clock.systemUTC();
+        var sids = SidGenerator.timeOrdered(clock, new SecureRandom()::nextLong);
+        var verticle = new SipmapVerticle(new SourceIpMappingService(stores.sourceIpMappings(), clock, sids),
+                new IpRecordService(stores.ipRecords(), clock, sids),
+                SipmapServerOptions.of(Credentials.of(ACCOUNT, "right-token")).withPort(0).withRateLimit(1, 1, clock));
+        vertx.deployVerticle(verticle).await(10, TimeUnit.SECONDS);
+        RetryPolicy quick = new RetryPolicy(2, java.time.Duration.ofMillis(10), java.time.Duration.ofMillis(10),
+                java.time.Duration.ofSeconds(5));
+        try (SipmapClient client = SipmapClient.builder().baseUrl("http://127.0.0.1:" + verticle.actualPort())
+                .accountCredentials(ACCOUNT, "right-token").vertx(vertx).retryPolicy(quick).build()) {
+            client.ipRecords().list(ACCOUNT, PageRequest.first()).toCompletableFuture().join();
+            long start = System.nanoTime();
+
+            assertThat(client.ipRecords().list(ACCOUNT, PageRequest.first()).toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS).items()).isEmpty();
+
+            long waited = (System.nanoTime() - start) / 1_000_000;
+            assertThat(waited).as("ms before the retry succeeded").isGreaterThanOrEqualTo(900);
+        }
+    }
+
     @Test
     void rateLimitedReadsSucceedByHonouringRetryAfter() {
         List<Throwable> withoutRetries = new ArrayList<>();

@@ -45,17 +45,25 @@ final class LocalServer implements AutoCloseable {
     final String base;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    final Credentials credentials;
+
     LocalServer() throws Exception {
+        this(options -> options);
+    }
+
+    /** @param configure changes the options the server starts with (port 0 and the credentials above) */
+    LocalServer(java.util.function.UnaryOperator<SipmapServerOptions> configure) throws Exception {
         InMemoryStores stores = InMemoryStores.create();
         Clock clock = Clock.systemUTC();
         SidGenerator sids = SidGenerator.timeOrdered(clock, new SecureRandom()::nextLong);
         ipRecords = new IpRecordService(stores.ipRecords(), clock, sids);
         sourceIpMappings = new SourceIpMappingService(stores.sourceIpMappings(), clock, sids);
-        Credentials credentials = Credentials.of(ACCOUNT, TOKEN)
+        credentials = Credentials.of(ACCOUNT, TOKEN)
                 .withAccount(SECOND, SECOND_TOKEN)
                 .withAccount(THIRD, THIRD_TOKEN)
                 .withApiKey(API_KEY, API_SECRET, ACCOUNT);
-        verticle = new SipmapVerticle(sourceIpMappings, ipRecords, SipmapServerOptions.of(credentials).withPort(0));
+        verticle = new SipmapVerticle(sourceIpMappings, ipRecords,
+                configure.apply(SipmapServerOptions.of(credentials).withPort(0)));
         vertx.deployVerticle(verticle).await(10, TimeUnit.SECONDS);
         base = "http://127.0.0.1:" + verticle.actualPort();
     }

@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -76,6 +77,53 @@ class SipmapServerTest {
         assertThat(settings.apiKey()).contains(new ApiKeySid("SK" + "0".repeat(32)));
         assertThat(settings.options().credentials().authenticate("SK" + "0".repeat(32), "s")).contains(
                 new AccountSid(SID));
+    }
+
+    @Test
+    void readsTheRateLimitFromFlagsOrEnvironmentAndIsOffByDefault() {
+        assertThat(SipmapServer.Settings.parse(new String[0], Map.of()).options().rateLimit()).isZero();
+
+        var fromEnv = SipmapServer.Settings.parse(new String[0], Map.of("SIPMAP_RATE_LIMIT", "100"));
+        assertThat(fromEnv.options().rateLimit()).isEqualTo(100);
+        assertThat(fromEnv.options().rateBurst()).as("burst defaults to the rate").isEqualTo(100);
+
+        var fromFlags = SipmapServer.Settings.parse(new String[] {"--rate-limit", "100", "--rate-burst", "200"},
+                Map.of("SIPMAP_RATE_LIMIT", "5", "SIPMAP_RATE_BURST", "6"));
+        assertThat(fromFlags.options().rateLimit()).isEqualTo(100);
+        assertThat(fromFlags.options().rateBurst()).isEqualTo(200);
+        assertThat(fromFlags.toString()).contains("rateLimit=100", "rateBurst=200");
+
+        assertThatThrownBy(() -> SipmapServer.Settings.parse(new String[] {"--rate-limit", "-1"}, Map.of()))
+                .hasMessageContaining("--rate-limit");
+        assertThatThrownBy(() -> SipmapServer.Settings.parse(new String[] {"--rate-limit", "ten"}, Map.of()))
+                .hasMessageContaining("rate limit");
+        assertThatThrownBy(() -> SipmapServer.Settings.parse(new String[] {"--rate-burst", "5"}, Map.of()))
+                .hasMessageContaining("needs a rate limit");
+        assertThatThrownBy(() -> SipmapServer.Settings.parse(new String[] {"--rate-limit", "5", "--rate-burst", "0"},
+                Map.of())).hasMessageContaining("--rate-burst");
+    }
+
+    @Test
+    void aRateLimitedServerAnswers429WithRetryAfterAndSaysSoInItsBanner() throws Exception {
+        var settings = new SipmapServer.Settings("127.0.0.1", 0, Optional.empty(), new AccountSid(SID), "tok",
+                Optional.empty(), Optional.empty(), false, 1, 2);
+        try (SipmapServer server = SipmapServer.run(settings)) {
+            HttpClient client = HttpClient.newHttpClient();
+            HttpRequest list = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/IpRecords"))
+                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((SID + ":tok").getBytes()))
+                    .build();
+            List<Integer> statuses = new java.util.ArrayList<>();
+            HttpResponse<String> last = null;
+            for (int i = 0; i < 3; i++) {
+                last = client.send(list, HttpResponse.BodyHandlers.ofString());
+                statuses.add(last.statusCode());
+            }
+
+            assertThat(statuses).containsExactly(200, 200, 429);
+            assertThat(last.headers().firstValue("Retry-After")).contains("1");
+            assertThat(last.body()).contains("\"code\":20429");
+            assertThat(server.banner()).contains("at most 1 requests per second per account, 2 at once");
+        }
     }
 
     @Test

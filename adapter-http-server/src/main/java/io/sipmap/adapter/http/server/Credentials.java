@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * Who may call the server, and for which account: each account's SID and auth token, and API keys ({@code SK...})
- * with their secret and the account they belong to. Immutable and thread-safe; {@code with...} return copies.
+ * with their secret and the account they belong to. Thread-safe. The {@code with...} methods return copies, for
+ * building; {@link #revoke(ApiKeySid)} changes this instance while a server uses it, and the next request sees it.
  *
  * <p>Secrets are kept only as SHA-256 digests and compared with {@link MessageDigest#isEqual}, so a comparison takes
  * the same time whatever the secret given and whether the user name is known. {@link #toString()} shows no secret.
@@ -22,7 +23,8 @@ public final class Credentials {
 
     private static final byte[] UNKNOWN_USER = sha256("\0no such user\0");
 
-    private final Map<String, Entry> byUser;
+    /** Replaced whole, never changed, so that reads take no lock and see one state or the other. */
+    private volatile Map<String, Entry> byUser;
 
     private record Entry(byte[] secretDigest, AccountSid account) {
     }
@@ -73,6 +75,25 @@ public final class Credentials {
         // Compare against a stand-in for an unknown user too, so the time taken tells nothing.
         boolean equal = MessageDigest.isEqual(entry == null ? UNKNOWN_USER : entry.secretDigest(), given);
         return entry != null && equal ? Optional.of(entry.account()) : Optional.empty();
+    }
+
+    /**
+     * Stops accepting an API key, from the next request on, on every server using these credentials. Requests already
+     * authenticated finish.
+     *
+     * @return whether the key was accepted until now
+     */
+    public boolean revoke(ApiKeySid apiKey) {
+        Objects.requireNonNull(apiKey, "apiKey");
+        synchronized (this) {
+            if (!byUser.containsKey(apiKey.value())) {
+                return false;
+            }
+            Map<String, Entry> copy = new HashMap<>(byUser);
+            copy.remove(apiKey.value());
+            byUser = Map.copyOf(copy);
+            return true;
+        }
     }
 
     /** How many account and API key SIDs are accepted. */

@@ -32,10 +32,21 @@ final class Exchanges {
         return ctx.get(ACCOUNT);
     }
 
-    /** A form field, or null; the first value when repeated. */
+    /**
+     * A form field, or null; the first value when repeated. Names are matched exactly, as Twilio and the query string
+     * match them: Vert.x's form map ignores case, which took {@code ipaddress} for {@code IpAddress}.
+     */
     static String form(RoutingContext ctx, String name) {
         MultiMap attributes = ctx.request().formAttributes();
-        return attributes == null ? null : attributes.get(name);
+        if (attributes == null) {
+            return null;
+        }
+        for (Map.Entry<String, String> field : attributes) {
+            if (field.getKey().equals(name)) {
+                return field.getValue();
+            }
+        }
+        return null;
     }
 
     /** A form field that must be present and non-empty. */

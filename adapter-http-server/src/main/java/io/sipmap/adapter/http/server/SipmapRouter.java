@@ -5,8 +5,11 @@ import io.sipmap.api.SipDomainResolver;
 import io.sipmap.api.SourceIpMappings;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -15,6 +18,7 @@ import io.vertx.ext.web.handler.HttpException;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -22,18 +26,27 @@ import java.util.stream.Collectors;
  * {@link Router} a host can serve or mount ({@code route("/twilio/*").subRouter(router)}).
  *
  * <p>Every request but a CORS preflight needs HTTP Basic credentials and acts for their account. Forms are read by
- * {@link BodyHandler} up to the configured limit; every answer is JSON, errors in Twilio's shape. Handlers run on the
+ * {@link BodyHandler} up to the configured limit; every answer is JSON, errors in Twilio's shape. A host serving it
+ * should raise its {@code HttpServerOptions} {@code maxFormAttributeSize} and {@code maxFormBufferedBytes} to the body
+ * limit, as {@link SipmapVerticle} does, or Vert.x refuses smaller bodies with a long field as too large. Handlers run on the
  * event loop and never block: they hop back onto the request's context when the api's stage completes.
  */
 public final class SipmapRouter {
 
     private static final System.Logger LOG = System.getLogger(SipmapRouter.class.getName());
 
+    /** How much of a refused request's body is read and dropped at most, and for how long, before closing. */
+    static final long LINGER_BYTES = 1 << 20;
+    static final long LINGER_MILLIS = 1000;
+
     /** Present in the context while {@link BodyHandler} reads the body, so that its failures count as bad input. */
     private static final String READING_BODY = "sipmap.readingBody";
 
     private static final List<String> ALLOWED_HEADERS = List.of("Content-Type", "Authorization");
     private static final List<String> EXPOSED_HEADERS = List.of("WWW-Authenticate", "Retry-After");
+    /** The methods whose form Vert.x decodes; a body on any other is read but not decoded. */
+    private static final Set<HttpMethod> FORM_METHODS = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH,
+            HttpMethod.DELETE);
     private static final List<HttpMethod> ALLOWED_METHODS = List.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE,
             HttpMethod.OPTIONS);
 
@@ -69,11 +82,19 @@ public final class SipmapRouter {
                 .exposedHeaders(new LinkedHashSet<>(EXPOSED_HEADERS)));
         router.route().handler(new BasicAuthentication(options.credentials()));
         if (options.rateLimit() > 0) {
-            router.route().handler(new RateLimit(options.rateLimit(), options.clock()));
+            router.route().handler(new RateLimit(options.rateLimit(), options.rateBurst(), options.clock()));
         }
-        BodyHandler body = BodyHandler.create(false).setBodyLimit(options.bodyLimit());
+        // Not merged into the request's params: merging parses the query string in BodyHandler's end handler, where a
+        // malformed percent-escape throws outside any route and the request is never answered. Handlers read the form
+        // from formAttributes() and the query through Exchanges.query().
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(options.bodyLimit()).setMergeFormAttributes(false);
         router.route().handler(ctx -> {
             ctx.put(READING_BODY, Boolean.TRUE);
+            if (!FORM_METHODS.contains(ctx.request().method())) {
+                // Vert.x refuses to decode a form on other methods, failing the request, yet Twilio's SDKs for other
+                // languages send a form Content-Type on every GET: the body is still read within the limit, as bytes.
+                ctx.request().headers().remove(HttpHeaders.CONTENT_TYPE);
+            }
             body.handle(ctx);
         });
         router.route().handler(ctx -> {
@@ -148,6 +169,37 @@ public final class SipmapRouter {
         }
         response.setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, Exchanges.JSON);
         error.headers().forEach(response::putHeader);
+        HttpServerRequest request = ctx.request();
+        boolean unread = !request.isEnded() && request.version() != HttpVersion.HTTP_2;
+        if (unread) {
+            response.putHeader(HttpHeaders.CONNECTION, "close");
+        }
         response.end(error.toJson().encode());
+        if (unread) {
+            lingerThenClose(ctx.vertx(), request);
+        }
+    }
+
+    /**
+     * Refused before its body was read (413, 401, 429...): the rest of the body would otherwise be read and dropped
+     * for as long as the client sends, gigabytes if it likes. What still comes is dropped for a moment, so that a
+     * client busy sending can read the answer before the close, then the connection is closed: after
+     * {@link #LINGER_BYTES} more bytes, {@link #LINGER_MILLIS}, or the end of the request, whichever comes first.
+     */
+    private static void lingerThenClose(Vertx vertx, HttpServerRequest request) {
+        HttpConnection connection = request.connection();
+        long timer = vertx.setTimer(LINGER_MILLIS, id -> connection.close());
+        long[] dropped = {0};
+        request.handler(chunk -> {
+            dropped[0] += chunk.length();
+            if (dropped[0] > LINGER_BYTES && vertx.cancelTimer(timer)) {
+                connection.close();
+            }
+        });
+        request.endHandler(end -> {
+            if (vertx.cancelTimer(timer)) {
+                connection.close();
+            }
+        });
     }
 }

@@ -16,21 +16,31 @@ import java.util.Optional;
  *                        slash (for example {@code https://sipmap.example.com}); empty to take the scheme and
  *                        {@code Host} of each request
  * @param bodyLimit       the largest request body accepted, in bytes; larger ones get 413
- * @param rateLimit       requests per second allowed per account, beyond which 429 answers; 0 for no limit
+ * @param rateLimit       requests per second allowed per account on average, beyond which 429 answers; 0 for no limit
+ * @param rateBurst       how many requests an account may make at once before the average applies (a token bucket
+ *                        of this size refilled at {@code rateLimit} per second); at least 1 when there is a limit
  * @param clock           the time the rate limit counts in
  * @param host            the address {@link SipmapVerticle} listens on
  * @param port            the port {@link SipmapVerticle} listens on, 0 for any free port
  * @param requestLog      whether to log one line per request (method, path, status, milliseconds)
  * @param shutdownTimeout how long {@link SipmapVerticle} lets in-flight requests finish when stopped
+ * @param idleTimeout     how long {@link SipmapVerticle} keeps a connection on which nothing is read or written: a
+ *                        client that stops sending in the middle of its headers or body, or keeps an idle connection,
+ *                        is cut off after it
+ * @param requestTimeout  how long {@link SipmapVerticle} gives a client to send a request's head (from the
+ *                        connection's opening or the previous answer) and then its body: a client trickling bytes,
+ *                        never idle, is cut off after it, with a 408 when its request had begun
  */
 public record SipmapServerOptions(Credentials credentials, Optional<String> publicBaseUrl, long bodyLimit,
-                                  int rateLimit, Clock clock, String host, int port, boolean requestLog,
-                                  Duration shutdownTimeout) {
+                                  int rateLimit, int rateBurst, Clock clock, String host, int port, boolean requestLog,
+                                  Duration shutdownTimeout, Duration idleTimeout, Duration requestTimeout) {
 
     public static final long DEFAULT_BODY_LIMIT = 16 * 1024;
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     public SipmapServerOptions {
         Objects.requireNonNull(credentials, "credentials");
@@ -41,59 +51,93 @@ public record SipmapServerOptions(Credentials credentials, Optional<String> publ
         if (rateLimit < 0) {
             throw new IllegalArgumentException("rateLimit must be 0 (none) or positive, got " + rateLimit);
         }
+        if (rateBurst < 0 || rateLimit > 0 && rateBurst < 1) {
+            throw new IllegalArgumentException("rateBurst must be at least 1 with a rate limit, got " + rateBurst);
+        }
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(host, "host");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
         }
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        if (idleTimeout.toMillis() < 1) {
+            throw new IllegalArgumentException("idleTimeout must be at least 1 ms, got " + idleTimeout);
+        }
+        Objects.requireNonNull(requestTimeout, "requestTimeout");
+        if (requestTimeout.toMillis() < 1) {
+            throw new IllegalArgumentException("requestTimeout must be at least 1 ms, got " + requestTimeout);
+        }
     }
 
-    /** The defaults: no public base URL, 16 KiB bodies, no rate limit, 127.0.0.1:8080, no request log. */
+    /**
+     * The defaults: no public base URL, 16 KiB bodies, no rate limit, 127.0.0.1:8080, no request log, 10 s to finish
+     * on shutdown, connections idle for 30 s closed, 30 s to send a request.
+     */
     public static SipmapServerOptions of(Credentials credentials) {
-        return new SipmapServerOptions(credentials, Optional.empty(), DEFAULT_BODY_LIMIT, 0, Clock.systemUTC(),
-                DEFAULT_HOST, DEFAULT_PORT, false, DEFAULT_SHUTDOWN_TIMEOUT);
+        return new SipmapServerOptions(credentials, Optional.empty(), DEFAULT_BODY_LIMIT, 0, 0, Clock.systemUTC(),
+                DEFAULT_HOST, DEFAULT_PORT, false, DEFAULT_SHUTDOWN_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
+                DEFAULT_REQUEST_TIMEOUT);
     }
 
     public SipmapServerOptions withCredentials(Credentials value) {
-        return new SipmapServerOptions(value, publicBaseUrl, bodyLimit, rateLimit, clock, host, port, requestLog,
-                shutdownTimeout);
+        return new SipmapServerOptions(value, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout);
     }
 
     /** @param value an absolute http or https URL, or null for none */
     public SipmapServerOptions withPublicBaseUrl(String value) {
-        return new SipmapServerOptions(credentials, Optional.ofNullable(value), bodyLimit, rateLimit, clock, host, port,
-                requestLog, shutdownTimeout);
+        return new SipmapServerOptions(credentials, Optional.ofNullable(value), bodyLimit, rateLimit, rateBurst, clock,
+                host, port, requestLog, shutdownTimeout, idleTimeout, requestTimeout);
     }
 
     public SipmapServerOptions withBodyLimit(long value) {
-        return new SipmapServerOptions(credentials, publicBaseUrl, value, rateLimit, clock, host, port, requestLog,
-                shutdownTimeout);
+        return new SipmapServerOptions(credentials, publicBaseUrl, value, rateLimit, rateBurst, clock, host, port,
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout);
     }
 
-    public SipmapServerOptions withRateLimit(int value, Clock valueClock) {
-        return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, value, valueClock, host, port,
-                requestLog, shutdownTimeout);
+    /** A limit of {@code perSecond} requests per second per account, with a burst of as many; 0 for none. */
+    public SipmapServerOptions withRateLimit(int perSecond, Clock valueClock) {
+        return withRateLimit(perSecond, perSecond, valueClock);
+    }
+
+    /**
+     * A limit of {@code perSecond} requests per second per account on average, of which {@code burst} may come at
+     * once; 0 and 0 for none.
+     */
+    public SipmapServerOptions withRateLimit(int perSecond, int burst, Clock valueClock) {
+        return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, perSecond, burst, valueClock, host, port,
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout);
     }
 
     public SipmapServerOptions withHost(String value) {
-        return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, clock, value, port,
-                requestLog, shutdownTimeout);
+        return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, value, port,
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout);
     }
 
     public SipmapServerOptions withPort(int value) {
-        return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, clock, host, value,
-                requestLog, shutdownTimeout);
+        return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, value,
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout);
     }
 
     public SipmapServerOptions withRequestLog(boolean value) {
-        return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, clock, host, port, value,
-                shutdownTimeout);
+        return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
+                value, shutdownTimeout, idleTimeout, requestTimeout);
     }
 
     public SipmapServerOptions withShutdownTimeout(Duration value) {
-        return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, clock, host, port,
-                requestLog, value);
+        return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
+                requestLog, value, idleTimeout, requestTimeout);
+    }
+
+    public SipmapServerOptions withIdleTimeout(Duration value) {
+        return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
+                requestLog, shutdownTimeout, value, requestTimeout);
+    }
+
+    public SipmapServerOptions withRequestTimeout(Duration value) {
+        return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
+                requestLog, shutdownTimeout, idleTimeout, value);
     }
 
     private static String checkBaseUrl(String url) {

@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Serves {@link SipmapRouter} on {@code options.host():options.port()}. Deploying it fails when the port cannot be
  * bound; undeploying it stops accepting connections and lets in-flight requests finish, for up to
- * {@code options.shutdownTimeout()}. Runs on its own event loop.
+ * {@code options.shutdownTimeout()}. A connection on which nothing moves for {@code options.idleTimeout()} is
+ * closed, and so is one whose client takes longer than {@code options.requestTimeout()} to send a request's head or
+ * body (see {@link SlowClients}). Runs on its own event loop.
  */
 public final class SipmapVerticle extends VerticleBase {
 
@@ -40,8 +43,25 @@ public final class SipmapVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        server = vertx.createHttpServer()
-                .requestHandler(SipmapRouter.create(vertx, sourceIpMappings, ipRecords, resolver, options))
+        var http = new HttpServerOptions()
+                .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, options.idleTimeout().toMillis()))
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+                // HTTP/1 from the first byte: otherwise Vert.x holds a new connection back, unseen by the connection
+                // handler, until it has read enough bytes to tell HTTP/1 from an h2c preface; a client trickling them
+                // escaped the request timeout that way. Twilio's API is HTTP/1.1.
+                .setHttp2ClearTextEnabled(false)
+                // Vert.x's own limits on one form field (8 KiB) and on what its form decoder holds back (1 KiB) would
+                // refuse, as too large, a body the body limit accepts
+                .setMaxFormAttributeSize((int) Math.min(Integer.MAX_VALUE, options.bodyLimit()))
+                .setMaxFormBufferedBytes((int) Math.min(Integer.MAX_VALUE, options.bodyLimit()));
+        var router = SipmapRouter.create(vertx, sourceIpMappings, ipRecords, resolver, options);
+        var slow = new SlowClients(vertx, options.requestTimeout().toMillis());
+        server = vertx.createHttpServer(http)
+                .connectionHandler(slow::opened)
+                .requestHandler(request -> {
+                    slow.requestBegan(request);
+                    router.handle(request);
+                })
                 .invalidRequestHandler(SipmapVerticle::invalidRequest);
         return server.listen(options.port(), options.host());
     }
@@ -58,7 +78,10 @@ public final class SipmapVerticle extends VerticleBase {
     static void invalidRequest(HttpServerRequest request) {
         Throwable cause = request.decoderResult().cause();
         String kind = cause == null ? "" : cause.getClass().getSimpleName();
-        int status = kind.contains("Line") ? 414 : kind.contains("Header") ? 431 : 400;
+        // Netty's TooLongHttpLineException and TooLongHttpHeaderException; anything else (a bare CR or LF, a
+        // malformed header) is a malformed request, not a long one
+        int status = kind.startsWith("TooLong") && kind.contains("Line") ? 414
+                : kind.startsWith("TooLong") && kind.contains("Header") ? 431 : 400;
         TwilioError error = TwilioErrors.ofStatus(status, request.path(), 0);
         request.response()
                 .setStatusCode(error.status())

@@ -80,7 +80,9 @@ final class TwilioErrors {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             String message = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
             if (t.getClass().getSimpleName().startsWith("TooLong") || message.contains("exceed")) {
-                return ofStatus(413, null, bodyLimit);
+                // Vert.x's limits on one form field, not the body limit (SipmapVerticle raises them to it)
+                return new TwilioError(413, INVALID_PARAMETER,
+                        "Request body too large: a form field is longer than this server accepts");
             }
         }
         return new TwilioError(400, INVALID_PARAMETER,

@@ -111,6 +111,14 @@ class ErrorsHttpTest extends ServerTestBase {
         assertThat(body.getString("message")).contains(parameter);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"ipaddress=1.2.3.4", "IPADDRESS=1.2.3.4", "ipAddress=1.2.3.4"})
+    void formFieldNamesAreMatchedExactlyAsTwilioDoes(String form) {
+        assertError(postRaw("/v1/IpRecords", form), 400, 20001);
+
+        assertThat(get("/v1/IpRecords").bodyAsJsonObject().getJsonArray("ip_records")).isEmpty();
+    }
+
     @Test
     void friendlyNameOver255CharactersIs400() {
         assertThat(post("/v1/IpRecords", "IpAddress", "1.2.3.4", "FriendlyName", "x".repeat(255)).statusCode())
@@ -296,6 +304,22 @@ class ErrorsHttpTest extends ServerTestBase {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
+            "POST|/v1/IpRecords?x=%|IpAddress=1.2.3.4",
+            "POST|/v1/IpRecords?PageSize=%zz|IpAddress=1.2.3.4",
+            "POST|/v1/IpRecords/IL00000000000000000000000000000001?%|FriendlyName=a",
+            "DELETE|/v1/IpRecords/IL00000000000000000000000000000001?%E0%A4%A|",
+            "DELETE|/v1/SourceIpMappings/IB00000000000000000000000000000001?a=%|"})
+    void malformedQueryWithAFormIsAnsweredNotLeftHanging(String method, String uri, String form) {
+        post("/v1/IpRecords", "IpAddress", "1.2.3.4");
+
+        HttpResponse<Buffer> response = await(authed(HttpMethod.valueOf(method), uri)
+                .putHeader("Content-Type", FORM).sendBuffer(Buffer.buffer(form == null ? "" : form)));
+
+        assertThat(response.statusCode()).as(uri + " " + response.bodyAsString()).isBetween(200, 499);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
             "application/x-www-form-urlencoded|IpAddress=%zz",
             "application/x-www-form-urlencoded|IpAddress=1.2.3.4&%",
             "application/x-www-form-urlencoded; charset=nonsense|IpAddress=1.2.3.4",
@@ -336,6 +360,26 @@ class ErrorsHttpTest extends ServerTestBase {
                 assertThat(answer).as(head.length() > 60 ? head.substring(0, 60) : head)
                         .matches("(?s)(HTTP/1\\.[01] [1-4]\\d\\d .*)?");
             }
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "GET /v1/IpRecords HTTP/1.1\\nHost: x\\rX: y\\n\\n|400",
+            "GET /v1/IpRecords HTTP/1.1\\r\\nHost: x\\r\\nX: y\\rz\\r\\n\\r\\n|400",
+            "LONGLINE|414",
+            "LONGHEADER|431"})
+    void codecFailuresGetTheStatusOfWhatFailed(String head, int status) throws Exception {
+        String request = head.equals("LONGLINE") ? "GET /" + "a".repeat(5000) + " HTTP/1.1\r\nHost: x\r\n\r\n"
+                : head.equals("LONGHEADER") ? "GET / HTTP/1.1\r\nHost: x\r\nX: " + "b".repeat(9000) + "\r\n\r\n"
+                : head.replace("\\r", "\r").replace("\\n", "\n");
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+
+            String answer = readHead(socket.getInputStream());
+
+            assertThat(answer).as(head).matches("(?s)HTTP/1\\.[01] " + status + " .*");
         }
     }
 

@@ -39,6 +39,43 @@ class SipmapVerticleTest {
     }
 
     @Test
+    void aLongFieldInABodyWithinTheLimitIsJudgedByItsValueNotRefusedAsTooLarge(Vertx vertx) throws Exception {
+        var verticle = new SipmapVerticle(api.sourceIpMappings, api.ipRecords, options);
+        vertx.deployVerticle(verticle).await(5, TimeUnit.SECONDS);
+
+        HttpResponse<Buffer> response = WebClient.create(vertx)
+                .post(verticle.actualPort(), "127.0.0.1", "/v1/IpRecords")
+                .basicAuthentication(ServerTestBase.ACCOUNT.value(), ServerTestBase.TOKEN)
+                .putHeader("Content-Type", ServerTestBase.FORM)
+                .sendBuffer(Buffer.buffer("IpAddress=1.2.3.4&FriendlyName=" + "x".repeat(10_000)))
+                .await(5, TimeUnit.SECONDS);
+
+        ServerTestBase.assertError(response, 400, 20001);
+        assertThat(response.bodyAsJsonObject().getString("message")).contains("FriendlyName");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "multipart/form-data; boundary=zz|3000 bytes of a form that is not multipart",
+            "application/x-www-form-urlencoded|300 fields"})
+    void aMalformedBodyWithinTheLimitIsA400NotCalledTooLarge(String contentType, String what, Vertx vertx)
+            throws Exception {
+        var verticle = new SipmapVerticle(api.sourceIpMappings, api.ipRecords, options);
+        vertx.deployVerticle(verticle).await(5, TimeUnit.SECONDS);
+        String body = what.startsWith("3000") ? "IpAddress=" + "%F0%9F%98%80".repeat(250)
+                : "IpAddress=1.2.3.4" + "&a=1".repeat(300);
+
+        HttpResponse<Buffer> response = WebClient.create(vertx)
+                .post(verticle.actualPort(), "127.0.0.1", "/v1/IpRecords")
+                .basicAuthentication(ServerTestBase.ACCOUNT.value(), ServerTestBase.TOKEN)
+                .putHeader("Content-Type", contentType)
+                .sendBuffer(Buffer.buffer(body))
+                .await(5, TimeUnit.SECONDS);
+
+        ServerTestBase.assertError(response, 400, 20001);
+    }
+
+    @Test
     void deploymentFailsWhenThePortIsTaken(Vertx vertx) throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             var verticle = new SipmapVerticle(api.sourceIpMappings, api.ipRecords,

@@ -1,0 +1,90 @@
+package io.sipmap.adapter.http.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.ApiKeySid;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class CredentialsTest {
+
+    static final AccountSid ACCOUNT = new AccountSid("AC" + "1".repeat(32));
+    static final ApiKeySid KEY = new ApiKeySid("SK" + "2".repeat(32));
+    static final ApiKeySid OTHER_KEY = new ApiKeySid("SK" + "3".repeat(32));
+
+    @Test
+    void aRevokedKeyIsRefusedAndTheOthersStillWork() {
+        Credentials credentials = Credentials.of(ACCOUNT, "token").withApiKey(KEY, "secret", ACCOUNT)
+                .withApiKey(OTHER_KEY, "other", ACCOUNT);
+
+        assertThat(credentials.revoke(KEY)).isTrue();
+
+        assertThat(credentials.authenticate(KEY.value(), "secret")).isEmpty();
+        assertThat(credentials.authenticate(OTHER_KEY.value(), "other")).contains(ACCOUNT);
+        assertThat(credentials.authenticate(ACCOUNT.value(), "token")).contains(ACCOUNT);
+        assertThat(credentials.revoke(KEY)).isFalse();
+        assertThat(credentials.size()).isEqualTo(2);
+    }
+
+    @Test
+    void copiesMadeBeforeARevocationKeepTheKey() {
+        Credentials credentials = Credentials.of(ACCOUNT, "token").withApiKey(KEY, "secret", ACCOUNT);
+        Credentials copy = credentials.withApiKey(OTHER_KEY, "other", ACCOUNT);
+
+        credentials.revoke(KEY);
+
+        assertThat(copy.authenticate(KEY.value(), "secret")).contains(ACCOUNT);
+        assertThat(credentials.withAccount(new AccountSid("AC" + "4".repeat(32)), "t")
+                .authenticate(KEY.value(), "secret")).isEmpty();
+    }
+
+    @Test
+    void revokingWhileOthersAuthenticateLosesNoKey() throws Exception {
+        Credentials credentials = Credentials.of(ACCOUNT, "token");
+        List<ApiKeySid> keys = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            ApiKeySid key = ApiKeySid.ofHex(String.format("%032x", i + 1));
+            keys.add(key);
+            credentials = credentials.withApiKey(key, "s" + i, ACCOUNT);
+        }
+        Credentials shared = credentials;
+        CountDownLatch start = new CountDownLatch(1);
+        AtomicInteger wrong = new AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int offset = t;
+            threads.add(new Thread(() -> {
+                try {
+                    start.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = offset; i < keys.size(); i += 4) {
+                    if (i % 2 == 0 && !shared.revoke(keys.get(i))) {
+                        wrong.incrementAndGet();
+                    }
+                    if (shared.authenticate(ACCOUNT.value(), "token").isEmpty()) {
+                        wrong.incrementAndGet();
+                    }
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        start.countDown();
+        for (Thread thread : threads) {
+            thread.join(10_000);
+        }
+
+        assertThat(wrong).hasValue(0);
+        for (int i = 0; i < keys.size(); i++) {
+            assertThat(shared.authenticate(keys.get(i).value(), "s" + i).isPresent()).as("key %d", i)
+                    .isEqualTo(i % 2 == 1);
+        }
+        assertThat(shared.size()).isEqualTo(1 + keys.size() / 2);
+    }
+}
