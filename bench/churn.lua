@@ -1,7 +1,8 @@
 -- wrk script: POST /v1/SourceIpMappings for the unmapped IP records of $BENCH_POOL in turn, and DELETE each mapping
 -- created (its SID read from the 201 body), alternating: a DELETE whenever a created mapping waits, else a POST.
 -- The pool is far larger than the connections, so an IP record is mapped again only long after its mapping was
--- deleted. Any answer but 201 and 204 shows in wrk's "Non-2xx or 3xx responses".
+-- deleted; but a run stops with some creates unanswered, whose mappings the next run finds: their 409 names the
+-- mapping, which is then deleted too. Any answer but 201 and 204 shows in wrk's "Non-2xx or 3xx responses".
 local pool = {}
 local next_record = 0
 local created = {}
@@ -29,11 +30,14 @@ function request()
 end
 
 function response(status, headers, body)
+  local sid
   if status == 201 then
-    local sid = body:match('"sid":"(IB%x+)"')
-    if sid then
-      last = last + 1
-      created[last] = sid
-    end
+    sid = body:match('"sid":"(IB%x+)"')
+  elseif status == 409 then
+    sid = body:match('source IP mapping (IB%x+)')
+  end
+  if sid then
+    last = last + 1
+    created[last] = sid
   end
 end
