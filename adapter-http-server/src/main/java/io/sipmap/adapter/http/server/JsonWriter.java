@@ -25,6 +25,8 @@ final class JsonWriter {
     private boolean[] empty = new boolean[8];
     private int depth;
     private boolean afterName;
+    private long lastSecond = Long.MIN_VALUE;
+    private final byte[] lastDate = new byte[WireDates.LENGTH];
 
     JsonWriter(int capacity) {
         bytes = new byte[Math.max(capacity, 64)];
@@ -114,13 +116,22 @@ final class JsonWriter {
         return this;
     }
 
-    /** A date as the wire carries it, {@code "2020-03-18T23:31:36Z"} ({@link WireDates}). */
+    /**
+     * A date as the wire carries it, {@code "2020-03-18T23:31:36Z"} ({@link WireDates}). The last second written is
+     * remembered: a record's two dates are often equal, and so are those of records made together.
+     */
     JsonWriter value(Instant instant) {
         separate();
         put((byte) '"');
-        if (WireDates.byHand(instant)) {
+        long second = instant.getEpochSecond();
+        if (second == lastSecond) {
+            put(lastDate);
+        } else if (WireDates.byHand(instant)) {
             ensure(WireDates.LENGTH);
+            int start = size;
             size = WireDates.write(instant, bytes, size);
+            System.arraycopy(bytes, start, lastDate, 0, WireDates.LENGTH);
+            lastSecond = second;
         } else {
             ascii(WireDates.format(instant));
         }
@@ -165,16 +176,29 @@ final class JsonWriter {
         empty[depth] = true;
     }
 
+    /** Text known to be ASCII. */
+    @SuppressWarnings("deprecation") // the one String method that copies Latin-1 text into an array as it is
     private void ascii(String text) {
         int n = text.length();
         ensure(n);
-        for (int i = 0; i < n; i++) {
-            bytes[size++] = (byte) text.charAt(i);
-        }
+        text.getBytes(0, n, bytes, size);
+        size += n;
     }
 
     private void escaped(String text) {
         int n = text.length();
+        int plain = 0;
+        while (plain < n) {
+            char c = text.charAt(plain);
+            if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') {
+                break;
+            }
+            plain++;
+        }
+        if (plain == n) {
+            ascii(text);
+            return;
+        }
         ensure(n);
         for (int i = 0; i < n; i++) {
             char c = text.charAt(i);
