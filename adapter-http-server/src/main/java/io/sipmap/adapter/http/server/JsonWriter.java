@@ -139,6 +139,43 @@ final class JsonWriter {
         return this;
     }
 
+    /**
+     * Starts a value written by the {@code raw...} methods, {@code length} bytes at most: the comma before it if
+     * needed, and room for it. For values whose every piece is known to need no escape (constant fragments, SIDs,
+     * dates), so that they are copied without a check per piece.
+     */
+    JsonWriter beginRaw(int length) {
+        separate();
+        ensure(length);
+        return this;
+    }
+
+    /** Bytes copied as they are, within the room {@link #beginRaw} made. */
+    JsonWriter raw(byte[] fragment) {
+        System.arraycopy(fragment, 0, bytes, size, fragment.length);
+        size += fragment.length;
+        return this;
+    }
+
+    /** Text known to be ASCII with nothing to escape (a SID), within the room {@link #beginRaw} made. */
+    @SuppressWarnings("deprecation") // the one String method that copies Latin-1 text into an array as it is
+    JsonWriter raw(String ascii) {
+        int n = ascii.length();
+        ascii.getBytes(0, n, bytes, size);
+        size += n;
+        return this;
+    }
+
+    /** A date that {@link WireDates#byHand} takes, without quotes, within the room {@link #beginRaw} made. */
+    JsonWriter raw(Instant instant) {
+        long second = instant.getEpochSecond();
+        if (second != lastSecond) {
+            WireDates.write(instant, lastDate, 0);
+            lastSecond = second;
+        }
+        return raw(lastDate);
+    }
+
     /** {@code text} escaped as in a JSON string, without the quotes. */
     static byte[] escape(String text) {
         JsonWriter json = new JsonWriter(text.length() + 16);

@@ -2,6 +2,11 @@ package io.sipmap.adapter.http.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.IpRecordSid;
+import io.sipmap.domain.SipDomainSid;
+import io.sipmap.domain.SourceIpMapping;
+import io.sipmap.domain.SourceIpMappingSid;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -51,6 +56,29 @@ class JsonWriterTest {
                 .put("d", "IBx\"y")
                 .encode();
         assertThat(written).isEqualTo(expected);
+    }
+
+    @Test
+    void writesMappingsAsJsonObjectWouldWhateverTheirDates() {
+        var account = AccountSid.ofHex("0".repeat(31) + "1");
+        byte[] prefix = SourceIpMappingJson.urlPrefix("http://h\u00e9st:8080/base");
+        for (Instant date : new Instant[] {Instant.parse("2020-03-18T23:31:36.5Z"), Instant.parse("+10000-01-01T00:00:00Z"),
+            Instant.parse("-0001-12-31T23:59:59Z")}) {
+            var mapping = new SourceIpMapping(account, SourceIpMappingSid.ofHex("a".repeat(32)),
+                    IpRecordSid.ofHex("b".repeat(32)), SipDomainSid.ofHex("c".repeat(32)), date,
+                    date.plusSeconds(1));
+            JsonWriter json = new JsonWriter(1).beginArray();
+            SourceIpMappingJson.write(json, mapping, prefix);
+            SourceIpMappingJson.write(json, mapping, prefix);
+            JsonObject expected = new JsonObject()
+                    .put("sid", mapping.sid().value())
+                    .put("ip_record_sid", mapping.ipRecordSid().value())
+                    .put("sip_domain_sid", mapping.sipDomainSid().value())
+                    .put("date_created", WireDates.format(mapping.dateCreated()))
+                    .put("date_updated", WireDates.format(mapping.dateUpdated()))
+                    .put("url", "http://h\u00e9st:8080/base/v1/SourceIpMappings/" + mapping.sid().value());
+            assertThat(json.endArray().toString()).isEqualTo(new JsonArray().add(expected).add(expected).encode());
+        }
     }
 
     @Test
