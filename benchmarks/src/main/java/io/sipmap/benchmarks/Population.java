@@ -66,6 +66,15 @@ final class Population {
         return this;
     }
 
+    /** Drops the lists of what was made, so that only the stores hold it. */
+    Population forget() {
+        mappings.clear();
+        unmapped.clear();
+        ((ArrayList<?>) mappings).trimToSize();
+        ((ArrayList<?>) unmapped).trimToSize();
+        return this;
+    }
+
     private IpRecord record() {
         // an odd multiplier is a bijection of the 32-bit ints: distinct, scattered addresses
         int bits = (addresses++ + 1) * 0x9E3779B1;
