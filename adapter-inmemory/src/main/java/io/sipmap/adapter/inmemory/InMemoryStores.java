@@ -8,12 +8,14 @@ import io.sipmap.domain.Page;
 import io.sipmap.domain.PageRequest;
 import io.sipmap.domain.PrefixIndex;
 import io.sipmap.domain.Resolution;
+import io.sipmap.domain.SipDomainSid;
 import io.sipmap.domain.SipmapException;
 import io.sipmap.domain.SourceIpMapping;
 import io.sipmap.domain.SourceIpMappingSid;
 import io.sipmap.spi.IpRecordStore;
 import io.sipmap.spi.ResolutionStore;
 import io.sipmap.spi.SourceIpMappingStore;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -74,6 +76,45 @@ public final class InMemoryStores {
          * {@link Resolution}'s; written under this partition's monitor, read without it.
          */
         final PrefixIndex<IpRecordSid, Resolution> resolutions = new PrefixIndex<>();
+        /**
+         * The SIP domains that mappings map to, one object each, with how many mappings use it; guarded by this
+         * partition's monitor. Many mappings share few domains, and each arrives parsed afresh.
+         */
+        final Map<String, SharedDomain> domains = new HashMap<>();
+
+        /**
+         * The mapping as kept: the same objects as its IP record for the IP record SID (and the creation date when
+         * equal), the shared object for its SIP domain. A mapping kept holds no object of its own but its SID.
+         */
+        SourceIpMapping canonical(SourceIpMapping mapping, IpRecord record) {
+            SipDomainSid domain = share(mapping.sipDomainSid());
+            Instant created = mapping.dateCreated().equals(record.dateCreated())
+                    ? record.dateCreated() : mapping.dateCreated();
+            Instant updated = mapping.dateUpdated().equals(created) ? created : mapping.dateUpdated();
+            return new SourceIpMapping(mapping.accountSid(), mapping.sid(), record.sid(), domain, created, updated);
+        }
+
+        private SipDomainSid share(SipDomainSid domain) {
+            SharedDomain shared = domains.computeIfAbsent(domain.value(), d -> new SharedDomain(domain));
+            shared.uses++;
+            return shared.sid;
+        }
+
+        void release(SipDomainSid domain) {
+            SharedDomain shared = domains.get(domain.value());
+            if (shared != null && --shared.uses == 0) {
+                domains.remove(domain.value());
+            }
+        }
+    }
+
+    private static final class SharedDomain {
+        final SipDomainSid sid;
+        int uses;
+
+        SharedDomain(SipDomainSid sid) {
+            this.sid = sid;
+        }
     }
 
     private Partition writable(AccountSid account) {
@@ -156,19 +197,21 @@ public final class InMemoryStores {
                         throw new SipmapException.InvalidParameter("IpRecordSid",
                                 "Invalid IpRecordSid: no IP record " + recordSid + " exists");
                     }
-                    Resolution resolution = Resolution.of(mapping, record);
+                    Resolution.of(mapping, record); // checks before anything changes
                     String existing = p.mappingOfRecord.get(recordSid);
                     if (existing != null) {
                         throw new SipmapException.Conflict("IP record " + recordSid
                                 + " is already mapped by source IP mapping " + existing);
                     }
-                    if (p.mappings.putIfAbsent(mapping.sid().value(), mapping) != null) {
+                    if (p.mappings.containsKey(mapping.sid().value())) {
                         throw new SipmapException.Conflict("Source IP mapping " + mapping.sid() + " already exists");
                     }
-                    p.mappingOfRecord.put(recordSid, mapping.sid().value());
-                    p.resolutions.put(record.sid(), record.prefix(), resolution);
+                    SourceIpMapping kept = p.canonical(mapping, record);
+                    p.mappings.put(kept.sid().value(), kept);
+                    p.mappingOfRecord.put(record.sid().value(), kept.sid().value());
+                    p.resolutions.put(record.sid(), record.prefix(), Resolution.of(kept, record));
+                    return kept;
                 }
-                return mapping;
             });
         }
 
@@ -197,10 +240,12 @@ public final class InMemoryStores {
                     }
                     // a mapped record cannot be deleted, and its prefix never changes
                     IpRecord record = p.records.get(mapping.ipRecordSid().value());
-                    Resolution resolution = Resolution.of(mapping, record);
-                    p.mappings.put(mapping.sid().value(), mapping);
-                    p.resolutions.put(record.sid(), record.prefix(), resolution);
-                    return mapping;
+                    Resolution.of(mapping, record); // checks before anything changes
+                    SourceIpMapping kept = p.canonical(mapping, record);
+                    p.release(stored.sipDomainSid());
+                    p.mappings.put(kept.sid().value(), kept);
+                    p.resolutions.put(record.sid(), record.prefix(), Resolution.of(kept, record));
+                    return kept;
                 }
             }));
         }
@@ -215,6 +260,7 @@ public final class InMemoryStores {
                     }
                     p.mappingOfRecord.remove(removed.ipRecordSid().value());
                     p.resolutions.remove(removed.ipRecordSid());
+                    p.release(removed.sipDomainSid());
                     return true;
                 }
             }).orElse(false));
