@@ -114,6 +114,17 @@ public final class PrefixIndex<K extends Comparable<? super K>, V> {
         return Optional.ofNullable(lookup(address.bits()));
     }
 
+    /** The value of the key's entry, or null when the key has none. */
+    @SuppressWarnings("unchecked")
+    public synchronized V get(K key) {
+        Long place = placeOfKey.get(Objects.requireNonNull(key, "key"));
+        if (place == null) {
+            return null;
+        }
+        Object entries = entriesAt.get(place);
+        return entries instanceof Lone<?, ?> lone ? (V) lone.value() : ((TreeMap<K, V>) entries).get(key);
+    }
+
     /** The number of keys. */
     public synchronized int size() {
         return placeOfKey.size();

@@ -30,8 +30,8 @@ import java.util.function.Supplier;
  * (a mapping's IP record exists; one mapping per IP record; a mapped IP record cannot be deleted) and because
  * resolution reads both.
  *
- * <p>Each account has its own partition: two skip lists keyed by SID, an index from IP record to mapping, and a
- * {@link PrefixIndex} from source address to {@link Resolution}. Reads take no lock and see each write whole. Writes
+ * <p>Each account has its own partition: two skip lists keyed by SID and a {@link PrefixIndex} from source address to
+ * {@link Resolution}, which also says which mapping each IP record has. Reads take no lock and see each write whole. Writes
  * to one account take that account's lock, one lock behind all the stores, so the invariants hold whatever the order of
  * concurrent calls, and a mapping write changes the prefix index before the lock is released and the stage completed;
  * accounts never wait for each other. A page costs O(log n + page size) at any depth, forwards or backwards; a
@@ -69,11 +69,10 @@ public final class InMemoryStores {
     private static final class Partition {
         final ConcurrentSkipListMap<String, IpRecord> records = new ConcurrentSkipListMap<>();
         final ConcurrentSkipListMap<String, SourceIpMapping> mappings = new ConcurrentSkipListMap<>();
-        /** IP record SID to the SID of its mapping; guarded by this partition's monitor. */
-        final Map<String, String> mappingOfRecord = new HashMap<>();
         /**
          * Mapped IP records by prefix, keyed by IP record SID so that the index's tie-break (smallest key) is
-         * {@link Resolution}'s; written under this partition's monitor, read without it.
+         * {@link Resolution}'s; written under this partition's monitor, read without it. Also where a record's mapping
+         * is found ({@link #mappingOf}), rather than in a map of its own (40 bytes a mapping).
          */
         final PrefixIndex<IpRecordSid, Resolution> resolutions = new PrefixIndex<>();
         /**
@@ -92,6 +91,12 @@ public final class InMemoryStores {
                     ? record.dateCreated() : mapping.dateCreated();
             Instant updated = mapping.dateUpdated().equals(created) ? created : mapping.dateUpdated();
             return new SourceIpMapping(mapping.accountSid(), mapping.sid(), record.sid(), domain, created, updated);
+        }
+
+        /** The SID of the IP record's mapping, or null; under this partition's monitor. */
+        String mappingOf(IpRecordSid record) {
+            Resolution resolution = resolutions.get(record);
+            return resolution == null ? null : resolution.mappingSid().value();
         }
 
         private SipDomainSid share(SipDomainSid domain) {
@@ -173,7 +178,7 @@ public final class InMemoryStores {
         public CompletionStage<Boolean> delete(AccountSid account, IpRecordSid sid) {
             return complete(() -> readable(account).map(p -> {
                 synchronized (p) {
-                    String mapping = p.mappingOfRecord.get(sid.value());
+                    String mapping = p.mappingOf(sid);
                     if (mapping != null) {
                         throw new SipmapException.Conflict("IP record " + sid + " is mapped by source IP mapping "
                                 + mapping + "; delete the mapping first");
@@ -198,7 +203,7 @@ public final class InMemoryStores {
                                 "Invalid IpRecordSid: no IP record " + recordSid + " exists");
                     }
                     Resolution.of(mapping, record); // checks before anything changes
-                    String existing = p.mappingOfRecord.get(recordSid);
+                    String existing = p.mappingOf(record.sid());
                     if (existing != null) {
                         throw new SipmapException.Conflict("IP record " + recordSid
                                 + " is already mapped by source IP mapping " + existing);
@@ -208,7 +213,6 @@ public final class InMemoryStores {
                     }
                     SourceIpMapping kept = p.canonical(mapping, record);
                     p.mappings.put(kept.sid().value(), kept);
-                    p.mappingOfRecord.put(record.sid().value(), kept.sid().value());
                     p.resolutions.put(record.sid(), record.prefix(), Resolution.of(kept, record));
                     return kept;
                 }
@@ -258,7 +262,6 @@ public final class InMemoryStores {
                     if (removed == null) {
                         return false;
                     }
-                    p.mappingOfRecord.remove(removed.ipRecordSid().value());
                     p.resolutions.remove(removed.ipRecordSid());
                     p.release(removed.sipDomainSid());
                     return true;
