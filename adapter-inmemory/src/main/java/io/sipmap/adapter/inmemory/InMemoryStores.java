@@ -22,7 +22,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Supplier;
 
 /**
@@ -30,7 +29,7 @@ import java.util.function.Supplier;
  * (a mapping's IP record exists; one mapping per IP record; a mapped IP record cannot be deleted) and because
  * resolution reads both.
  *
- * <p>Each account has its own partition: two skip lists keyed by SID and a {@link PrefixIndex} from source address to
+ * <p>Each account has its own partition: two {@link SortedChunks} keyed by SID and a {@link PrefixIndex} from source address to
  * {@link Resolution}, which also says which mapping each IP record has. Reads take no lock and see each write whole. Writes
  * to one account take that account's lock, one lock behind all the stores, so the invariants hold whatever the order of
  * concurrent calls, and a mapping write changes the prefix index before the lock is released and the stage completed;
@@ -67,8 +66,8 @@ public final class InMemoryStores {
     }
 
     private static final class Partition {
-        final ConcurrentSkipListMap<String, IpRecord> records = new ConcurrentSkipListMap<>();
-        final ConcurrentSkipListMap<String, SourceIpMapping> mappings = new ConcurrentSkipListMap<>();
+        final SortedChunks<IpRecord> records = new SortedChunks<>();
+        final SortedChunks<SourceIpMapping> mappings = new SortedChunks<>();
         /**
          * Mapped IP records by prefix, keyed by IP record SID so that the index's tie-break (smallest key) is
          * {@link Resolution}'s; written under this partition's monitor, read without it. Also where a record's mapping
@@ -80,15 +79,37 @@ public final class InMemoryStores {
          * partition's monitor. Many mappings share few domains, and each arrives parsed afresh.
          */
         final Map<String, SharedDomain> domains = new HashMap<>();
+        /**
+         * The last creation date kept, so that what is created in the same second (a bulk load, an IP record and its
+         * mapping) shares one {@link Instant}; guarded by this partition's monitor.
+         */
+        private Instant lastCreated = Instant.EPOCH;
+
+        /** The record as kept: its dates the object of the last creation date when equal. */
+        IpRecord canonical(IpRecord record) {
+            Instant created = shareDate(record.dateCreated());
+            Instant updated = record.dateUpdated().equals(created) ? created : record.dateUpdated();
+            return created == record.dateCreated() && updated == record.dateUpdated() ? record
+                    : new IpRecord(record.accountSid(), record.sid(), record.friendlyName(), record.ipAddress(),
+                            record.cidrPrefixLength(), created, updated);
+        }
+
+        private Instant shareDate(Instant date) {
+            if (date.equals(lastCreated)) {
+                return lastCreated;
+            }
+            lastCreated = date;
+            return date;
+        }
 
         /**
          * The mapping as kept: the same objects as its IP record for the IP record SID (and the creation date when
-         * equal), the shared object for its SIP domain. A mapping kept holds no object of its own but its SID.
+         * equal, else the last one kept when equal), the shared object for its SIP domain.
          */
         SourceIpMapping canonical(SourceIpMapping mapping, IpRecord record) {
             SipDomainSid domain = share(mapping.sipDomainSid());
             Instant created = mapping.dateCreated().equals(record.dateCreated())
-                    ? record.dateCreated() : mapping.dateCreated();
+                    ? record.dateCreated() : shareDate(mapping.dateCreated());
             Instant updated = mapping.dateUpdated().equals(created) ? created : mapping.dateUpdated();
             return new SourceIpMapping(mapping.accountSid(), mapping.sid(), record.sid(), domain, created, updated);
         }
@@ -145,11 +166,13 @@ public final class InMemoryStores {
             return complete(() -> {
                 Partition p = writable(record.accountSid());
                 synchronized (p) {
-                    if (p.records.putIfAbsent(record.sid().value(), record) != null) {
+                    if (p.records.containsKey(record.sid().value())) {
                         throw new SipmapException.Conflict("IP record " + record.sid() + " already exists");
                     }
+                    IpRecord kept = p.canonical(record);
+                    p.records.put(kept.sid().value(), kept);
+                    return kept;
                 }
-                return record;
             });
         }
 
@@ -169,7 +192,11 @@ public final class InMemoryStores {
         public CompletionStage<Optional<IpRecord>> replace(IpRecord record) {
             return complete(() -> readable(record.accountSid()).map(p -> {
                 synchronized (p) {
-                    return p.records.replace(record.sid().value(), record) == null ? null : record;
+                    if (!p.records.containsKey(record.sid().value())) {
+                        return null;
+                    }
+                    p.records.put(record.sid().value(), record);
+                    return record;
                 }
             }));
         }
