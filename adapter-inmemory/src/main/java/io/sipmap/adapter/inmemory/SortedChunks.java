@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
  */
 final class SortedChunks<V> {
 
-    static final int MAX = 64;
+    static final int MAX = 128;
 
     private record Chunk(String[] keys, Object[] values) {
         int size() {
@@ -94,6 +94,10 @@ final class SortedChunks<V> {
         System.arraycopy(c.values, at, values, at + 1, c.size() - at);
         if (n <= MAX) {
             replace(e.getKey(), new Chunk(keys, values));
+        } else if (at == c.size()) {
+            // an append, as time-ordered SIDs arrive: the full chunk stays full and a new one starts, so that chunks
+            // filled in order are full rather than half full
+            chunks.put(key, new Chunk(new String[] {key}, new Object[] {value}));
         } else {
             int half = n / 2;
             Chunk right = new Chunk(Arrays.copyOfRange(keys, half, n), Arrays.copyOfRange(values, half, n));
