@@ -24,13 +24,15 @@ final class KeysetPages {
         int size = request.size();
         Cursor cursor = request.cursor();
         if (cursor instanceof Cursor.Before before) {
-            List<T> items = bySid.descending(before.sid(), size + 1);
+            SortedChunks.Run<T> run = bySid.descending(before.sid(), size + 1);
+            List<T> items = run.items();
             boolean hasPrevious = items.size() > size;
             if (hasPrevious) {
                 items.remove(size);
             }
             SortedChunks.reversed(items);
-            boolean hasNext = !items.isEmpty() && bySid.anyAfter(sidOf.apply(items.get(items.size() - 1)).value());
+            boolean hasNext = !items.isEmpty()
+                    && (run.anyBefore() || bySid.anyAfter(sidOf.apply(items.get(items.size() - 1)).value()));
             return Page.of(items, hasNext, hasPrevious, sidOf);
         }
         String after = cursor instanceof Cursor.After a ? a.sid() : null;

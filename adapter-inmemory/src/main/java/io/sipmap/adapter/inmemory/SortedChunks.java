@@ -155,7 +155,10 @@ final class SortedChunks<V> {
         }
     }
 
-    /** What {@link #ascending} read. */
+    /**
+     * What {@link #ascending} or {@link #descending} read, and whether there is an entry beyond the other end: before
+     * the first item read, or (for {@link #descending}) one seen not less than where it started.
+     */
     record Run<V>(List<V> items, boolean anyBefore) {
     }
 
@@ -202,11 +205,15 @@ final class SortedChunks<V> {
         return new Run<>(items, anyBefore);
     }
 
-    /** Up to {@code count} values before {@code before} (exclusive), nearest first. */
+    /**
+     * Up to {@code count} values before {@code before} (exclusive), nearest first; and whether an entry not less
+     * than {@code before} was seen on the way (if not, there may still be one).
+     */
     @SuppressWarnings("unchecked")
-    List<V> descending(String before, int count) {
+    Run<V> descending(String before, int count) {
         List<V> items = new ArrayList<>(Math.min(count, 64));
         Map.Entry<String, Chunk> e = chunks.lowerEntry(before);
+        boolean anyFrom = e != null && e.getValue().notBelow(before) < e.getValue().size();
         String last = before;
         while (e != null && items.size() < count) {
             Chunk c = e.getValue();
@@ -218,7 +225,7 @@ final class SortedChunks<V> {
                 e = chunks.lowerEntry(e.getKey());
             }
         }
-        return items;
+        return new Run<>(items, anyFrom);
     }
 
     /** Whether any SID is greater than {@code key}. */

@@ -44,9 +44,13 @@ class SortedChunksTest {
             assertThat(chunks.anyAfter(k)).isEqualTo(reference.higherKey(k) != null);
             assertThat(chunks.anyBefore(k)).isEqualTo(reference.lowerKey(k) != null);
             int count = 1 + random.nextInt(150);
-            assertThat(chunks.descending(k, count))
+            SortedChunks.Run<Integer> down = chunks.descending(k, count);
+            assertThat(down.items())
                     .isEqualTo(new ArrayList<>(reference.headMap(k, false).descendingMap().values()).subList(0,
                             Math.min(count, reference.headMap(k, false).size())));
+            if (down.anyBefore()) {
+                assertThat(reference.ceilingKey(k)).isNotNull();
+            }
             int skip = random.nextInt(3) == 0 ? random.nextInt(300) : 0;
             SortedChunks.Run<Integer> run = chunks.ascending(k, skip, count);
             List<Map.Entry<String, Integer>> expected = new ArrayList<>(reference.tailMap(k, false).entrySet());
