@@ -24,7 +24,7 @@ WARMUP="${WARMUP:-10}"
 CONNECTIONS="${CONNECTIONS:-32}"
 THREADS="${THREADS:-1}"
 MAX_SECONDS="${MAX_SECONDS:-480}"
-JAR=benchmarks/target/benchmarks.jar
+JAR="${JAR:-benchmarks/target/benchmarks.jar}"   # another build's jar, to compare versions (then SKIP_BUILD=1)
 ACCOUNT=AC0000000000000000000000000000be01   # Population.ACCOUNT
 TOKEN=bench-token                             # Population.AUTH_TOKEN
 AUTH="Authorization: Basic $(printf '%s:%s' "$ACCOUNT" "$TOKEN" | base64 -w0)"
