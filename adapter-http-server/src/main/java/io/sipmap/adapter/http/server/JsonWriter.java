@@ -1,6 +1,8 @@
 package io.sipmap.adapter.http.server;
 
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -183,9 +185,14 @@ final class JsonWriter {
         return Arrays.copyOf(json.bytes, json.size);
     }
 
-    /** What was written, as a Vert.x buffer (one copy). */
+    /**
+     * What was written, as a Vert.x buffer over this writer's array, without a copy; the writer is not to be used
+     * after. Vert.x 5 has no public way to wrap an array (its {@code Buffer.buffer(byte[])} copies), hence its
+     * internal {@code BufferInternal} over Netty's {@code Unpooled.wrappedBuffer}: a list page is 16 KB, and the copy
+     * and the second allocation took a tenth of its JSON time.
+     */
     Buffer toBuffer() {
-        return Buffer.buffer(size).appendBytes(bytes, 0, size);
+        return BufferInternal.buffer(Unpooled.wrappedBuffer(bytes, 0, size));
     }
 
     @Override
