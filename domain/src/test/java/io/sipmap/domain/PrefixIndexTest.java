@@ -28,6 +28,26 @@ class PrefixIndexTest {
     }
 
     @Test
+    void getsTheValueOfAKeyAloneOrSharingItsPrefix() {
+        index.put("b", prefix("10.0.0.0/8"), "B");
+        assertThat(index.get("b")).isEqualTo("B");
+        index.put("a", prefix("10.0.0.0/8"), "A");
+        index.put("c", prefix("10.1.0.0/16"), "C");
+        assertThat(index.get("a")).isEqualTo("A");
+        assertThat(index.get("b")).isEqualTo("B");
+        assertThat(at("10.2.0.1")).isEqualTo("A");
+        index.remove("a");
+        assertThat(index.get("a")).isNull();
+        assertThat(index.get("b")).isEqualTo("B");
+        assertThat(at("10.2.0.1")).isEqualTo("B");
+        index.put("b", prefix("10.1.0.0/16"), "B2");
+        assertThat(index.get("b")).isEqualTo("B2");
+        assertThat(at("10.1.0.1")).isEqualTo("B2");
+        assertThat(at("10.2.0.1")).isNull();
+        assertThat(index.get("nothing")).isNull();
+    }
+
+    @Test
     void slash32MatchesOnlyItsAddress() {
         index.put("a", prefix("192.0.2.10/32"), "A");
         assertThat(at("192.0.2.10")).isEqualTo("A");

@@ -8,19 +8,20 @@ import io.sipmap.domain.Page;
 import io.sipmap.domain.PageRequest;
 import io.sipmap.domain.PrefixIndex;
 import io.sipmap.domain.Resolution;
+import io.sipmap.domain.SipDomainSid;
 import io.sipmap.domain.SipmapException;
 import io.sipmap.domain.SourceIpMapping;
 import io.sipmap.domain.SourceIpMappingSid;
 import io.sipmap.spi.IpRecordStore;
 import io.sipmap.spi.ResolutionStore;
 import io.sipmap.spi.SourceIpMappingStore;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Supplier;
 
 /**
@@ -28,8 +29,8 @@ import java.util.function.Supplier;
  * (a mapping's IP record exists; one mapping per IP record; a mapped IP record cannot be deleted) and because
  * resolution reads both.
  *
- * <p>Each account has its own partition: two skip lists keyed by SID, an index from IP record to mapping, and a
- * {@link PrefixIndex} from source address to {@link Resolution}. Reads take no lock and see each write whole. Writes
+ * <p>Each account has its own partition: two {@link SortedChunks} keyed by SID and a {@link PrefixIndex} from source address to
+ * {@link Resolution}, which also says which mapping each IP record has. Reads take no lock and see each write whole. Writes
  * to one account take that account's lock, one lock behind all the stores, so the invariants hold whatever the order of
  * concurrent calls, and a mapping write changes the prefix index before the lock is released and the stage completed;
  * accounts never wait for each other. A page costs O(log n + page size) at any depth, forwards or backwards; a
@@ -65,15 +66,81 @@ public final class InMemoryStores {
     }
 
     private static final class Partition {
-        final ConcurrentSkipListMap<String, IpRecord> records = new ConcurrentSkipListMap<>();
-        final ConcurrentSkipListMap<String, SourceIpMapping> mappings = new ConcurrentSkipListMap<>();
-        /** IP record SID to the SID of its mapping; guarded by this partition's monitor. */
-        final Map<String, String> mappingOfRecord = new HashMap<>();
+        final SortedChunks<IpRecord> records = new SortedChunks<>();
+        final SortedChunks<SourceIpMapping> mappings = new SortedChunks<>();
         /**
          * Mapped IP records by prefix, keyed by IP record SID so that the index's tie-break (smallest key) is
-         * {@link Resolution}'s; written under this partition's monitor, read without it.
+         * {@link Resolution}'s; written under this partition's monitor, read without it. Also where a record's mapping
+         * is found ({@link #mappingOf}), rather than in a map of its own (40 bytes a mapping).
          */
         final PrefixIndex<IpRecordSid, Resolution> resolutions = new PrefixIndex<>();
+        /**
+         * The SIP domains that mappings map to, one object each, with how many mappings use it; guarded by this
+         * partition's monitor. Many mappings share few domains, and each arrives parsed afresh.
+         */
+        final Map<String, SharedDomain> domains = new HashMap<>();
+        /**
+         * The last creation date kept, so that what is created in the same second (a bulk load, an IP record and its
+         * mapping) shares one {@link Instant}; guarded by this partition's monitor.
+         */
+        private Instant lastCreated = Instant.EPOCH;
+
+        /** The record as kept: its dates the object of the last creation date when equal. */
+        IpRecord canonical(IpRecord record) {
+            Instant created = shareDate(record.dateCreated());
+            Instant updated = record.dateUpdated().equals(created) ? created : record.dateUpdated();
+            return created == record.dateCreated() && updated == record.dateUpdated() ? record
+                    : new IpRecord(record.accountSid(), record.sid(), record.friendlyName(), record.ipAddress(),
+                            record.cidrPrefixLength(), created, updated);
+        }
+
+        private Instant shareDate(Instant date) {
+            if (date.equals(lastCreated)) {
+                return lastCreated;
+            }
+            lastCreated = date;
+            return date;
+        }
+
+        /**
+         * The mapping as kept: the same objects as its IP record for the IP record SID (and the creation date when
+         * equal, else the last one kept when equal), the shared object for its SIP domain.
+         */
+        SourceIpMapping canonical(SourceIpMapping mapping, IpRecord record) {
+            SipDomainSid domain = share(mapping.sipDomainSid());
+            Instant created = mapping.dateCreated().equals(record.dateCreated())
+                    ? record.dateCreated() : shareDate(mapping.dateCreated());
+            Instant updated = mapping.dateUpdated().equals(created) ? created : mapping.dateUpdated();
+            return new SourceIpMapping(mapping.accountSid(), mapping.sid(), record.sid(), domain, created, updated);
+        }
+
+        /** The SID of the IP record's mapping, or null; under this partition's monitor. */
+        String mappingOf(IpRecordSid record) {
+            Resolution resolution = resolutions.get(record);
+            return resolution == null ? null : resolution.mappingSid().value();
+        }
+
+        private SipDomainSid share(SipDomainSid domain) {
+            SharedDomain shared = domains.computeIfAbsent(domain.value(), d -> new SharedDomain(domain));
+            shared.uses++;
+            return shared.sid;
+        }
+
+        void release(SipDomainSid domain) {
+            SharedDomain shared = domains.get(domain.value());
+            if (shared != null && --shared.uses == 0) {
+                domains.remove(domain.value());
+            }
+        }
+    }
+
+    private static final class SharedDomain {
+        final SipDomainSid sid;
+        int uses;
+
+        SharedDomain(SipDomainSid sid) {
+            this.sid = sid;
+        }
     }
 
     private Partition writable(AccountSid account) {
@@ -99,11 +166,13 @@ public final class InMemoryStores {
             return complete(() -> {
                 Partition p = writable(record.accountSid());
                 synchronized (p) {
-                    if (p.records.putIfAbsent(record.sid().value(), record) != null) {
+                    if (p.records.containsKey(record.sid().value())) {
                         throw new SipmapException.Conflict("IP record " + record.sid() + " already exists");
                     }
+                    IpRecord kept = p.canonical(record);
+                    p.records.put(kept.sid().value(), kept);
+                    return kept;
                 }
-                return record;
             });
         }
 
@@ -123,7 +192,11 @@ public final class InMemoryStores {
         public CompletionStage<Optional<IpRecord>> replace(IpRecord record) {
             return complete(() -> readable(record.accountSid()).map(p -> {
                 synchronized (p) {
-                    return p.records.replace(record.sid().value(), record) == null ? null : record;
+                    if (!p.records.containsKey(record.sid().value())) {
+                        return null;
+                    }
+                    p.records.put(record.sid().value(), record);
+                    return record;
                 }
             }));
         }
@@ -132,7 +205,7 @@ public final class InMemoryStores {
         public CompletionStage<Boolean> delete(AccountSid account, IpRecordSid sid) {
             return complete(() -> readable(account).map(p -> {
                 synchronized (p) {
-                    String mapping = p.mappingOfRecord.get(sid.value());
+                    String mapping = p.mappingOf(sid);
                     if (mapping != null) {
                         throw new SipmapException.Conflict("IP record " + sid + " is mapped by source IP mapping "
                                 + mapping + "; delete the mapping first");
@@ -156,19 +229,20 @@ public final class InMemoryStores {
                         throw new SipmapException.InvalidParameter("IpRecordSid",
                                 "Invalid IpRecordSid: no IP record " + recordSid + " exists");
                     }
-                    Resolution resolution = Resolution.of(mapping, record);
-                    String existing = p.mappingOfRecord.get(recordSid);
+                    Resolution.of(mapping, record); // checks before anything changes
+                    String existing = p.mappingOf(record.sid());
                     if (existing != null) {
                         throw new SipmapException.Conflict("IP record " + recordSid
                                 + " is already mapped by source IP mapping " + existing);
                     }
-                    if (p.mappings.putIfAbsent(mapping.sid().value(), mapping) != null) {
+                    if (p.mappings.containsKey(mapping.sid().value())) {
                         throw new SipmapException.Conflict("Source IP mapping " + mapping.sid() + " already exists");
                     }
-                    p.mappingOfRecord.put(recordSid, mapping.sid().value());
-                    p.resolutions.put(record.sid(), record.prefix(), resolution);
+                    SourceIpMapping kept = p.canonical(mapping, record);
+                    p.mappings.put(kept.sid().value(), kept);
+                    p.resolutions.put(record.sid(), record.prefix(), Resolution.of(kept, record));
+                    return kept;
                 }
-                return mapping;
             });
         }
 
@@ -197,10 +271,12 @@ public final class InMemoryStores {
                     }
                     // a mapped record cannot be deleted, and its prefix never changes
                     IpRecord record = p.records.get(mapping.ipRecordSid().value());
-                    Resolution resolution = Resolution.of(mapping, record);
-                    p.mappings.put(mapping.sid().value(), mapping);
-                    p.resolutions.put(record.sid(), record.prefix(), resolution);
-                    return mapping;
+                    Resolution.of(mapping, record); // checks before anything changes
+                    SourceIpMapping kept = p.canonical(mapping, record);
+                    p.release(stored.sipDomainSid());
+                    p.mappings.put(kept.sid().value(), kept);
+                    p.resolutions.put(record.sid(), record.prefix(), Resolution.of(kept, record));
+                    return kept;
                 }
             }));
         }
@@ -213,8 +289,8 @@ public final class InMemoryStores {
                     if (removed == null) {
                         return false;
                     }
-                    p.mappingOfRecord.remove(removed.ipRecordSid().value());
                     p.resolutions.remove(removed.ipRecordSid());
+                    p.release(removed.sipDomainSid());
                     return true;
                 }
             }).orElse(false));

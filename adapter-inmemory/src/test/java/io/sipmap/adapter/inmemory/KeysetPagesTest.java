@@ -7,8 +7,6 @@ import io.sipmap.domain.IpRecordSid;
 import io.sipmap.domain.Page;
 import io.sipmap.domain.PageRequest;
 import java.util.List;
-import java.util.NavigableMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class KeysetPagesTest {
 
     private static final int COUNT = 100_000;
-    private static final NavigableMap<String, IpRecordSid> SIDS = new ConcurrentSkipListMap<>();
+    private static final SortedChunks<IpRecordSid> SIDS = new SortedChunks<>();
 
     @BeforeAll
     static void fill() {
@@ -88,7 +86,7 @@ class KeysetPagesTest {
 
     @Test
     void emptyPageHasNoCursors() {
-        Page<IpRecordSid> page = KeysetPages.page(new ConcurrentSkipListMap<>(), PageRequest.first(),
+        Page<IpRecordSid> page = KeysetPages.page(new SortedChunks<IpRecordSid>(), PageRequest.first(),
                 Function.<IpRecordSid>identity());
 
         assertThat(page.items()).isEmpty();

@@ -4,9 +4,9 @@ import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.SipmapException;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
@@ -128,11 +128,11 @@ final class Exchanges {
     }
 
     /** Answers with a JSON body. */
-    static void json(RoutingContext ctx, int status, JsonObject body) {
+    static void json(RoutingContext ctx, int status, Buffer body) {
         ctx.response()
                 .setStatusCode(status)
                 .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
-                .end(body.encode());
+                .end(body);
     }
 
     /** Answers 204 with no body. */

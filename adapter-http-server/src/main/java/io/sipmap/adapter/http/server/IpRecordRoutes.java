@@ -36,8 +36,10 @@ final class IpRecordRoutes {
         PageQuery query = PageQuery.parse(Exchanges.query(ctx), IpRecordSid.PREFIX);
         Exchanges.onResult(ctx, ipRecords.list(Exchanges.account(ctx), query.request()), page -> {
             String base = baseUrl(ctx);
+            byte[] urlPrefix = IpRecordJson.urlPrefix(base);
             Exchanges.json(ctx, 200, PageJson.toJson(page, query, base + IpRecordJson.PATH, IpRecordJson.LIST_KEY,
-                    record -> IpRecordJson.toJson(record, base)));
+                    IpRecordJson.SIZE + urlPrefix.length,
+                    (json, record) -> IpRecordJson.write(json, record, urlPrefix)));
         });
     }
 

@@ -2,9 +2,8 @@ package io.sipmap.adapter.http.server;
 
 import io.sipmap.domain.Cursor;
 import io.sipmap.domain.Page;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import java.util.function.Function;
+import io.vertx.core.buffer.Buffer;
+import java.util.function.BiConsumer;
 
 /**
  * A page as Twilio writes it: the items under their list key and a {@code meta} object with every key present
@@ -16,26 +15,33 @@ final class PageJson {
     }
 
     /**
-     * @param listUrl the absolute URL of the list, without query
-     * @param key     {@code ip_records} or {@code source_ip_mappings}
+     * @param listUrl  the absolute URL of the list, without query
+     * @param key      {@code ip_records} or {@code source_ip_mappings}
+     * @param itemSize about the length of one item, to size the buffer
+     * @param item     writes one item
      */
-    static <T> JsonObject toJson(Page<T> page, PageQuery query, String listUrl, String key,
-                                 Function<T, JsonObject> item) {
-        JsonArray items = new JsonArray();
-        page.items().forEach(t -> items.add(item.apply(t)));
+    static <T> Buffer toJson(Page<T> page, PageQuery query, String listUrl, String key, int itemSize,
+                             BiConsumer<JsonWriter, T> item) {
+        JsonWriter json = new JsonWriter(page.items().size() * itemSize + 4 * listUrl.length() + 400);
+        json.beginObject().name(key).beginArray();
+        for (T t : page.items()) {
+            item.accept(json, t);
+        }
+        json.endArray();
         long p = query.page();
-        JsonObject meta = new JsonObject()
-                .put("page", p)
-                .put("page_size", query.size())
-                .put("key", key)
-                .put("url", url(listUrl, query.size(), p, query.token().map(Cursor::token).orElse(null)))
-                .put("first_page_url", url(listUrl, query.size(), 0, null))
-                .put("previous_page_url", page.previous()
+        json.name("meta").beginObject()
+                .name("page").value(p)
+                .name("page_size").value(query.size())
+                .name("key").value(key)
+                .name("url").value(url(listUrl, query.size(), p, query.token().map(Cursor::token).orElse(null)))
+                .name("first_page_url").value(url(listUrl, query.size(), 0, null))
+                .name("previous_page_url").value(page.previous()
                         .map(c -> url(listUrl, query.size(), Math.max(p - 1, 0), c.token())).orElse(null))
-                .put("next_page_url", page.next()
+                .name("next_page_url").value(page.next()
                         .map(c -> url(listUrl, query.size(), p == Long.MAX_VALUE ? p : p + 1, c.token()))
-                        .orElse(null));
-        return new JsonObject().put(key, items).put("meta", meta);
+                        .orElse(null))
+                .endObject();
+        return json.endObject().toBuffer();
     }
 
     private static String url(String listUrl, int size, long page, String token) {

@@ -34,8 +34,10 @@ final class SourceIpMappingRoutes {
         PageQuery query = PageQuery.parse(Exchanges.query(ctx), SourceIpMappingSid.PREFIX);
         Exchanges.onResult(ctx, mappings.list(Exchanges.account(ctx), query.request()), page -> {
             String base = baseUrl(ctx);
+            byte[] urlPrefix = SourceIpMappingJson.urlPrefix(base);
             Exchanges.json(ctx, 200, PageJson.toJson(page, query, base + SourceIpMappingJson.PATH,
-                    SourceIpMappingJson.LIST_KEY, mapping -> SourceIpMappingJson.toJson(mapping, base)));
+                    SourceIpMappingJson.LIST_KEY, SourceIpMappingJson.SIZE + urlPrefix.length,
+                    (json, mapping) -> SourceIpMappingJson.write(json, mapping, urlPrefix)));
         });
     }
 

@@ -1,0 +1,98 @@
+package io.sipmap.adapter.http.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.IpRecordSid;
+import io.sipmap.domain.SipDomainSid;
+import io.sipmap.domain.SourceIpMapping;
+import io.sipmap.domain.SourceIpMappingSid;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class JsonWriterTest {
+
+    private static final String[] STRINGS = {
+        "", "plain", "quote \" and backslash \\ and slash /", "controls \b\t\n\f\r \u0000\u0001\u001f\u007f",
+        "café ünïcödé", "emoji \uD83D\uDE00 pair", "lone \uD800 high", "lone \uDC00 low", "\u2028\u2029",
+        "mixed é\"\\\n😀x",
+    };
+
+    @Test
+    void writesStringsAsJsonObjectEncodes() {
+        for (String text : STRINGS) {
+            String written = new JsonWriter(4).beginObject().name("k").value(text).endObject().toString();
+            String expected = new JsonObject().put("k", text).encode();
+            assertThat(written.getBytes(StandardCharsets.UTF_8)).as(text)
+                    .isEqualTo(expected.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void writesNestingNumbersAndNullsAsJsonObjectEncodes() {
+        String written = new JsonWriter(1).beginObject()
+                .name("a").beginArray()
+                .beginObject().name("x").value(0).name("y").value((String) null).endObject()
+                .beginObject().name("x").value(-12).name("y").value(Long.MAX_VALUE).endObject()
+                .beginObject().endObject()
+                .endArray()
+                .name("b").beginArray().endArray()
+                .name("c").value(Long.MIN_VALUE)
+                .name("d").value("IB".getBytes(StandardCharsets.US_ASCII), "x\"y")
+                .endObject().toString();
+        String expected = new JsonObject()
+                .put("a", new JsonArray()
+                        .add(new JsonObject().put("x", 0).putNull("y"))
+                        .add(new JsonObject().put("x", -12).put("y", Long.MAX_VALUE))
+                        .add(new JsonObject()))
+                .put("b", new JsonArray())
+                .put("c", Long.MIN_VALUE)
+                .put("d", "IBx\"y")
+                .encode();
+        assertThat(written).isEqualTo(expected);
+    }
+
+    @Test
+    void writesMappingsAsJsonObjectWouldWhateverTheirDates() {
+        var account = AccountSid.ofHex("0".repeat(31) + "1");
+        byte[] prefix = SourceIpMappingJson.urlPrefix("http://h\u00e9st:8080/base");
+        for (Instant date : new Instant[] {Instant.parse("2020-03-18T23:31:36.5Z"), Instant.parse("+10000-01-01T00:00:00Z"),
+            Instant.parse("-0001-12-31T23:59:59Z")}) {
+            var mapping = new SourceIpMapping(account, SourceIpMappingSid.ofHex("a".repeat(32)),
+                    IpRecordSid.ofHex("b".repeat(32)), SipDomainSid.ofHex("c".repeat(32)), date,
+                    date.plusSeconds(1));
+            JsonWriter json = new JsonWriter(1).beginArray();
+            SourceIpMappingJson.write(json, mapping, prefix);
+            SourceIpMappingJson.write(json, mapping, prefix);
+            JsonObject expected = new JsonObject()
+                    .put("sid", mapping.sid().value())
+                    .put("ip_record_sid", mapping.ipRecordSid().value())
+                    .put("sip_domain_sid", mapping.sipDomainSid().value())
+                    .put("date_created", WireDates.format(mapping.dateCreated()))
+                    .put("date_updated", WireDates.format(mapping.dateUpdated()))
+                    .put("url", "http://h\u00e9st:8080/base/v1/SourceIpMappings/" + mapping.sid().value());
+            assertThat(json.endArray().toString()).isEqualTo(new JsonArray().add(expected).add(expected).encode());
+        }
+    }
+
+    @Test
+    void writesDatesAsTheFormatterDoes() {
+        DateTimeFormatter format = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+        Random random = new Random(7);
+        long[] edges = {0, -1, 951_782_400L /* 2000-02-29 */, 4_107_542_399L, -62_167_219_200L, -62_167_219_201L,
+            253_402_300_799L, 253_402_300_800L, 1_584_574_296L};
+        for (int i = 0; i < 20_000; i++) {
+            long seconds = i < edges.length ? edges[i] : random.nextLong() % 300_000_000_000L;
+            Instant instant = Instant.ofEpochSecond(seconds, random.nextInt(1_000_000_000));
+            String expected = "\"" + format.format(instant) + "\"";
+            assertThat(new JsonWriter(1).value(instant).toString()).as("%s", instant).isEqualTo(expected);
+            assertThat(WireDates.format(instant)).isEqualTo(format.format(instant));
+        }
+    }
+}
