@@ -36,7 +36,7 @@ final class ResolutionRoutes {
         }
         Ipv4Address address = Ipv4Address.parse(text, "IpAddress");
         Exchanges.onResult(ctx, resolver.resolve(Exchanges.account(ctx), address), answer -> Exchanges.json(ctx, 200,
-                toJson(address, answer, Exchanges.baseUrl(ctx, publicBaseUrl))));
+                toJson(address, answer, Exchanges.baseUrl(ctx, publicBaseUrl)).toBuffer()));
     }
 
     static JsonObject toJson(Ipv4Address address, Optional<Resolution> answer, String baseUrl) {
