@@ -2,26 +2,16 @@ package io.sipmap.examples;
 
 import io.sipmap.contract.IpRecordsContract;
 import io.sipmap.contract.Tenant;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The IP Records contract through client, server, services and in-memory stores. */
 class HttpIpRecordsContractTest extends IpRecordsContract {
 
-    private static HttpStack stack;
-
-    @BeforeAll
-    static void start() throws Exception {
-        stack = new HttpStack();
-    }
-
-    @AfterAll
-    static void stop() {
-        stack.close();
-    }
+    @RegisterExtension
+    static final HttpStack.PerClass STACK = new HttpStack.PerClass();
 
     @Override
     protected Tenant newTenant() {
-        return stack.newTenant();
+        return STACK.get().newTenant();
     }
 }

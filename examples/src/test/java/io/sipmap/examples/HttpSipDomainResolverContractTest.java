@@ -1,26 +1,16 @@
 package io.sipmap.examples;
 
 import io.sipmap.contract.SipDomainResolverContract;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The resolver contract through the client's resolve extension, the server, the services and in-memory stores. */
 class HttpSipDomainResolverContractTest extends SipDomainResolverContract {
 
-    private static HttpStack stack;
-
-    @BeforeAll
-    static void start() throws Exception {
-        stack = new HttpStack();
-    }
-
-    @AfterAll
-    static void stop() {
-        stack.close();
-    }
+    @RegisterExtension
+    static final HttpStack.PerClass STACK = new HttpStack.PerClass();
 
     @Override
     protected ResolvingTenant newTenant() {
-        return stack.newResolvingTenant();
+        return STACK.get().newResolvingTenant();
     }
 }

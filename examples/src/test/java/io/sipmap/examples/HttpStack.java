@@ -30,6 +30,30 @@ import java.util.concurrent.TimeUnit;
  */
 final class HttpStack implements AutoCloseable {
 
+    /**
+     * One stack for a whole test class: {@code @RegisterExtension static final HttpStack.PerClass stack = ...}, then
+     * {@code stack.get()}.
+     */
+    static final class PerClass implements org.junit.jupiter.api.extension.BeforeAllCallback,
+            org.junit.jupiter.api.extension.AfterAllCallback {
+        private HttpStack stack;
+
+        @Override
+        public void beforeAll(org.junit.jupiter.api.extension.ExtensionContext context) throws Exception {
+            stack = new HttpStack();
+        }
+
+        @Override
+        public void afterAll(org.junit.jupiter.api.extension.ExtensionContext context) {
+            stack.close();
+        }
+
+        HttpStack get() {
+            return stack;
+        }
+    }
+
+
     static final int ACCOUNTS = 128;
 
     private final Vertx vertx = Vertx.vertx();
