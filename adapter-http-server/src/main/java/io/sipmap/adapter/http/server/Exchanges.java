@@ -51,7 +51,11 @@ final class Exchanges {
 
     /** A form field that must be present and non-empty. */
     static String requiredForm(RoutingContext ctx, String name) {
-        String value = form(ctx, name);
+        return required(name, form(ctx, name));
+    }
+
+    /** {@code value} of the parameter {@code name}, which must be present and non-empty. */
+    static String required(String name, String value) {
         if (value == null || value.isEmpty()) {
             throw new SipmapException.InvalidParameter(name, "Missing required parameter " + name);
         }

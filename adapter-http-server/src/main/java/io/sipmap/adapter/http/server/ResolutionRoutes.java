@@ -3,7 +3,6 @@ package io.sipmap.adapter.http.server;
 import io.sipmap.api.SipDomainResolver;
 import io.sipmap.domain.Ipv4Address;
 import io.sipmap.domain.Resolution;
-import io.sipmap.domain.SipmapException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLEncoder;
@@ -29,12 +28,8 @@ final class ResolutionRoutes {
     }
 
     void resolve(RoutingContext ctx) {
-        String text = Exchanges.query(ctx).get("IpAddress");
-        if (text == null || text.isEmpty()) {
-            throw new SipmapException.InvalidParameter("IpAddress",
-                    "Missing required parameter IpAddress");
-        }
-        Ipv4Address address = Ipv4Address.parse(text, "IpAddress");
+        Ipv4Address address = Ipv4Address.parse(
+                Exchanges.required("IpAddress", Exchanges.query(ctx).get("IpAddress")), "IpAddress");
         Exchanges.onResult(ctx, resolver.resolve(Exchanges.account(ctx), address), answer -> Exchanges.json(ctx, 200,
                 toJson(address, answer, Exchanges.baseUrl(ctx, publicBaseUrl)).toBuffer()));
     }
