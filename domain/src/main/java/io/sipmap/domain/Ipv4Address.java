@@ -15,13 +15,13 @@ public record Ipv4Address(int bits) implements Comparable<Ipv4Address> {
      * @throws SipmapException.InvalidParameter naming {@code parameter} when the text is not strict dotted decimal
      */
     public static Ipv4Address parse(String text, String parameter) {
-        int bits = parseBits(text);
-        if (bits == INVALID_MARK && !"255.255.255.255".equals(text)) {
+        long bits = parseBits(text);
+        if (bits == INVALID) {
             throw new SipmapException.InvalidParameter(parameter,
                     "Invalid " + parameter + ": expected an IPv4 address in dotted decimal, such as 192.0.2.10, got "
                             + (text == null ? "nothing" : "'" + abbreviate(text) + "'"));
         }
-        return new Ipv4Address(bits);
+        return new Ipv4Address((int) bits);
     }
 
     /** Parses strict dotted decimal, naming {@code IpAddress} in the error. */
@@ -29,14 +29,15 @@ public record Ipv4Address(int bits) implements Comparable<Ipv4Address> {
         return parse(text, "IpAddress");
     }
 
-    // -1 is also 255.255.255.255; parse() tells the two apart, and this keeps the hot path free of allocation.
-    private static final int INVALID_MARK = -1;
+    /** What {@link #parseBits} returns for text that is not strict dotted decimal: outside every address's range. */
+    private static final long INVALID = -1L;
 
-    private static int parseBits(String text) {
+    /** The 32 bits as a non-negative long, or {@link #INVALID}; allocates nothing. */
+    private static long parseBits(String text) {
         if (text == null || text.length() < 7 || text.length() > 15) {
-            return INVALID_MARK;
+            return INVALID;
         }
-        int bits = 0;
+        long bits = 0;
         int octets = 0;
         int i = 0;
         int n = text.length();
@@ -49,21 +50,21 @@ public record Ipv4Address(int bits) implements Comparable<Ipv4Address> {
             }
             int digits = i - start;
             if (digits == 0 || digits > 3 || value > 255 || (digits > 1 && text.charAt(start) == '0')) {
-                return INVALID_MARK;
+                return INVALID;
             }
             bits = (bits << 8) | value;
             octets++;
             if (i < n) {
                 if (text.charAt(i) != '.' || octets == 4) {
-                    return INVALID_MARK;
+                    return INVALID;
                 }
                 i++;
                 if (i == n) {
-                    return INVALID_MARK;
+                    return INVALID;
                 }
             }
         }
-        return octets == 4 ? bits : INVALID_MARK;
+        return octets == 4 ? bits : INVALID;
     }
 
     private static String abbreviate(String text) {
