@@ -1,13 +1,22 @@
 package io.sipmap.domain;
 
-/** The SID of account ({@code AC...}). Canonical: construction checks the format and lower-cases the digits. */
-public record AccountSid(String value) implements Sid, Comparable<AccountSid> {
+/**
+ * The SID of an account ({@code AC...}), held as the number its 32 digits spell ({@link Sid}).
+ *
+ * @param high the first 16 digits
+ * @param low  the last 16 digits
+ */
+public record AccountSid(long high, long low) implements Sid, Comparable<AccountSid> {
 
     public static final String PREFIX = "AC";
 
-    /** @throws SipmapException.InvalidParameter naming {@code AccountSid} when {@code value} is not a well-formed SID */
-    public AccountSid {
-        value = Sid.canonical(PREFIX, value, "AccountSid");
+    /**
+     * Reads a SID in either case.
+     *
+     * @throws SipmapException.InvalidParameter naming {@code AccountSid} when {@code value} is not a well-formed SID
+     */
+    public AccountSid(String value) {
+        this(SidDigits.high(PREFIX, value, "AccountSid"), SidDigits.low(value));
     }
 
     /**
@@ -16,7 +25,7 @@ public record AccountSid(String value) implements Sid, Comparable<AccountSid> {
      * @throws SipmapException.InvalidParameter naming {@code parameter} when {@code value} is not well formed
      */
     public static AccountSid parse(String value, String parameter) {
-        return new AccountSid(Sid.canonical(PREFIX, value, parameter));
+        return new AccountSid(SidDigits.high(PREFIX, value, parameter), SidDigits.low(value));
     }
 
     /** A SID of this kind whose 32 digits are {@code hex}, as a {@link TimeOrderedSids} or a test produces them. */
@@ -25,12 +34,22 @@ public record AccountSid(String value) implements Sid, Comparable<AccountSid> {
     }
 
     @Override
+    public String value() {
+        return SidDigits.format(PREFIX, high, low);
+    }
+
+    @Override
+    public String prefix() {
+        return PREFIX;
+    }
+
+    @Override
     public int compareTo(AccountSid other) {
-        return value.compareTo(other.value);
+        return SidDigits.compare(high, low, other.high, other.low);
     }
 
     @Override
     public String toString() {
-        return value;
+        return value();
     }
 }

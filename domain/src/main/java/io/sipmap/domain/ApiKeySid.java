@@ -1,13 +1,22 @@
 package io.sipmap.domain;
 
-/** The SID of API key ({@code SK...}). Canonical: construction checks the format and lower-cases the digits. */
-public record ApiKeySid(String value) implements Sid, Comparable<ApiKeySid> {
+/**
+ * The SID of an API key ({@code SK...}), held as the number its 32 digits spell ({@link Sid}).
+ *
+ * @param high the first 16 digits
+ * @param low  the last 16 digits
+ */
+public record ApiKeySid(long high, long low) implements Sid, Comparable<ApiKeySid> {
 
     public static final String PREFIX = "SK";
 
-    /** @throws SipmapException.InvalidParameter naming {@code ApiKeySid} when {@code value} is not a well-formed SID */
-    public ApiKeySid {
-        value = Sid.canonical(PREFIX, value, "ApiKeySid");
+    /**
+     * Reads a SID in either case.
+     *
+     * @throws SipmapException.InvalidParameter naming {@code ApiKeySid} when {@code value} is not a well-formed SID
+     */
+    public ApiKeySid(String value) {
+        this(SidDigits.high(PREFIX, value, "ApiKeySid"), SidDigits.low(value));
     }
 
     /**
@@ -16,7 +25,7 @@ public record ApiKeySid(String value) implements Sid, Comparable<ApiKeySid> {
      * @throws SipmapException.InvalidParameter naming {@code parameter} when {@code value} is not well formed
      */
     public static ApiKeySid parse(String value, String parameter) {
-        return new ApiKeySid(Sid.canonical(PREFIX, value, parameter));
+        return new ApiKeySid(SidDigits.high(PREFIX, value, parameter), SidDigits.low(value));
     }
 
     /** A SID of this kind whose 32 digits are {@code hex}, as a {@link TimeOrderedSids} or a test produces them. */
@@ -25,12 +34,22 @@ public record ApiKeySid(String value) implements Sid, Comparable<ApiKeySid> {
     }
 
     @Override
+    public String value() {
+        return SidDigits.format(PREFIX, high, low);
+    }
+
+    @Override
+    public String prefix() {
+        return PREFIX;
+    }
+
+    @Override
     public int compareTo(ApiKeySid other) {
-        return value.compareTo(other.value);
+        return SidDigits.compare(high, low, other.high, other.low);
     }
 
     @Override
     public String toString() {
-        return value;
+        return value();
     }
 }

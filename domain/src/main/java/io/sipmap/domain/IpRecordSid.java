@@ -1,13 +1,22 @@
 package io.sipmap.domain;
 
-/** The SID of IP record ({@code IL...}). Canonical: construction checks the format and lower-cases the digits. */
-public record IpRecordSid(String value) implements Sid, Comparable<IpRecordSid> {
+/**
+ * The SID of an IP record ({@code IL...}), held as the number its 32 digits spell ({@link Sid}).
+ *
+ * @param high the first 16 digits
+ * @param low  the last 16 digits
+ */
+public record IpRecordSid(long high, long low) implements Sid, Comparable<IpRecordSid> {
 
     public static final String PREFIX = "IL";
 
-    /** @throws SipmapException.InvalidParameter naming {@code IpRecordSid} when {@code value} is not a well-formed SID */
-    public IpRecordSid {
-        value = Sid.canonical(PREFIX, value, "IpRecordSid");
+    /**
+     * Reads a SID in either case.
+     *
+     * @throws SipmapException.InvalidParameter naming {@code IpRecordSid} when {@code value} is not a well-formed SID
+     */
+    public IpRecordSid(String value) {
+        this(SidDigits.high(PREFIX, value, "IpRecordSid"), SidDigits.low(value));
     }
 
     /**
@@ -16,7 +25,7 @@ public record IpRecordSid(String value) implements Sid, Comparable<IpRecordSid> 
      * @throws SipmapException.InvalidParameter naming {@code parameter} when {@code value} is not well formed
      */
     public static IpRecordSid parse(String value, String parameter) {
-        return new IpRecordSid(Sid.canonical(PREFIX, value, parameter));
+        return new IpRecordSid(SidDigits.high(PREFIX, value, parameter), SidDigits.low(value));
     }
 
     /** A SID of this kind whose 32 digits are {@code hex}, as a {@link TimeOrderedSids} or a test produces them. */
@@ -25,12 +34,22 @@ public record IpRecordSid(String value) implements Sid, Comparable<IpRecordSid> 
     }
 
     @Override
+    public String value() {
+        return SidDigits.format(PREFIX, high, low);
+    }
+
+    @Override
+    public String prefix() {
+        return PREFIX;
+    }
+
+    @Override
     public int compareTo(IpRecordSid other) {
-        return value.compareTo(other.value);
+        return SidDigits.compare(high, low, other.high, other.low);
     }
 
     @Override
     public String toString() {
-        return value;
+        return value();
     }
 }

@@ -7,17 +7,28 @@ import java.util.Locale;
  * is its own type, so that one cannot stand where another is expected. Values are canonical: the prefix as given and
  * the digits in lower case, which is what sipmap emits; input may use either case.
  *
- * <p>Lower-case hexadecimal sorts like the number it spells, so comparing {@link #value()}s compares SIDs, and since
- * new SIDs begin with their creation time (see {@link TimeOrderedSids}) SID order is creation order.
+ * <p>A SID is held as the 128-bit number its digits spell ({@link #high()}, {@link #low()}): one small object, with no
+ * text to reach through, which matters where thousands are searched or written out; {@link #value()} builds the text.
+ * Lower-case hexadecimal sorts like the number it spells, so SIDs compare as their canonical texts do, and since new
+ * SIDs begin with their creation time (see {@link TimeOrderedSids}) SID order is creation order.
  */
 public sealed interface Sid permits SourceIpMappingSid, IpRecordSid, SipDomainSid, AccountSid, ApiKeySid {
 
-    /** The canonical 34-character form. */
+    /** The canonical 34-character form, built on each call. */
     String value();
 
     /** The two-letter prefix of this kind of SID. */
-    default String prefix() {
-        return value().substring(0, 2);
+    String prefix();
+
+    /** The first 16 digits, as an unsigned number. */
+    long high();
+
+    /** The last 16 digits, as an unsigned number. */
+    long low();
+
+    /** Writes the 34 ASCII bytes of {@link #value()} into {@code into} from index {@code at}, without building it. */
+    default void writeAscii(byte[] into, int at) {
+        SidDigits.write(prefix(), high(), low(), into, at);
     }
 
     /**

@@ -1,13 +1,22 @@
 package io.sipmap.domain;
 
-/** The SID of SIP domain ({@code SD...}). Canonical: construction checks the format and lower-cases the digits. */
-public record SipDomainSid(String value) implements Sid, Comparable<SipDomainSid> {
+/**
+ * The SID of a SIP domain ({@code SD...}), held as the number its 32 digits spell ({@link Sid}).
+ *
+ * @param high the first 16 digits
+ * @param low  the last 16 digits
+ */
+public record SipDomainSid(long high, long low) implements Sid, Comparable<SipDomainSid> {
 
     public static final String PREFIX = "SD";
 
-    /** @throws SipmapException.InvalidParameter naming {@code SipDomainSid} when {@code value} is not a well-formed SID */
-    public SipDomainSid {
-        value = Sid.canonical(PREFIX, value, "SipDomainSid");
+    /**
+     * Reads a SID in either case.
+     *
+     * @throws SipmapException.InvalidParameter naming {@code SipDomainSid} when {@code value} is not a well-formed SID
+     */
+    public SipDomainSid(String value) {
+        this(SidDigits.high(PREFIX, value, "SipDomainSid"), SidDigits.low(value));
     }
 
     /**
@@ -16,7 +25,7 @@ public record SipDomainSid(String value) implements Sid, Comparable<SipDomainSid
      * @throws SipmapException.InvalidParameter naming {@code parameter} when {@code value} is not well formed
      */
     public static SipDomainSid parse(String value, String parameter) {
-        return new SipDomainSid(Sid.canonical(PREFIX, value, parameter));
+        return new SipDomainSid(SidDigits.high(PREFIX, value, parameter), SidDigits.low(value));
     }
 
     /** A SID of this kind whose 32 digits are {@code hex}, as a {@link TimeOrderedSids} or a test produces them. */
@@ -25,12 +34,22 @@ public record SipDomainSid(String value) implements Sid, Comparable<SipDomainSid
     }
 
     @Override
+    public String value() {
+        return SidDigits.format(PREFIX, high, low);
+    }
+
+    @Override
+    public String prefix() {
+        return PREFIX;
+    }
+
+    @Override
     public int compareTo(SipDomainSid other) {
-        return value.compareTo(other.value);
+        return SidDigits.compare(high, low, other.high, other.low);
     }
 
     @Override
     public String toString() {
-        return value;
+        return value();
     }
 }

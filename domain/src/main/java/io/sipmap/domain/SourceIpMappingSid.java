@@ -1,13 +1,22 @@
 package io.sipmap.domain;
 
-/** The SID of source IP mapping ({@code IB...}). Canonical: construction checks the format and lower-cases the digits. */
-public record SourceIpMappingSid(String value) implements Sid, Comparable<SourceIpMappingSid> {
+/**
+ * The SID of a source IP mapping ({@code IB...}), held as the number its 32 digits spell ({@link Sid}).
+ *
+ * @param high the first 16 digits
+ * @param low  the last 16 digits
+ */
+public record SourceIpMappingSid(long high, long low) implements Sid, Comparable<SourceIpMappingSid> {
 
     public static final String PREFIX = "IB";
 
-    /** @throws SipmapException.InvalidParameter naming {@code Sid} when {@code value} is not a well-formed SID */
-    public SourceIpMappingSid {
-        value = Sid.canonical(PREFIX, value, "Sid");
+    /**
+     * Reads a SID in either case.
+     *
+     * @throws SipmapException.InvalidParameter naming {@code Sid} when {@code value} is not a well-formed SID
+     */
+    public SourceIpMappingSid(String value) {
+        this(SidDigits.high(PREFIX, value, "Sid"), SidDigits.low(value));
     }
 
     /**
@@ -16,7 +25,7 @@ public record SourceIpMappingSid(String value) implements Sid, Comparable<Source
      * @throws SipmapException.InvalidParameter naming {@code parameter} when {@code value} is not well formed
      */
     public static SourceIpMappingSid parse(String value, String parameter) {
-        return new SourceIpMappingSid(Sid.canonical(PREFIX, value, parameter));
+        return new SourceIpMappingSid(SidDigits.high(PREFIX, value, parameter), SidDigits.low(value));
     }
 
     /** A SID of this kind whose 32 digits are {@code hex}, as a {@link TimeOrderedSids} or a test produces them. */
@@ -25,12 +34,22 @@ public record SourceIpMappingSid(String value) implements Sid, Comparable<Source
     }
 
     @Override
+    public String value() {
+        return SidDigits.format(PREFIX, high, low);
+    }
+
+    @Override
+    public String prefix() {
+        return PREFIX;
+    }
+
+    @Override
     public int compareTo(SourceIpMappingSid other) {
-        return value.compareTo(other.value);
+        return SidDigits.compare(high, low, other.high, other.low);
     }
 
     @Override
     public String toString() {
-        return value;
+        return value();
     }
 }

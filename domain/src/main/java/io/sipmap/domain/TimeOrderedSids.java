@@ -38,7 +38,7 @@ public final class TimeOrderedSids {
 
     /** The creation time in milliseconds that the digits of a SID made by this rule begin with. */
     public static long millisOf(Sid sid) {
-        return Long.parseUnsignedLong(sid.value().substring(2, 14), 16);
+        return sid.high() >>> 16;
     }
 
     private static String hex16(long value) {

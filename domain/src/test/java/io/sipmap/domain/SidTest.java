@@ -70,6 +70,36 @@ class SidTest {
     }
 
     @Test
+    void theTextAndTheNumberAgreeForAnyDigits() {
+        var random = new java.util.Random(7);
+        long[] edges = {0, 1, 9, 10, 15, 16, 0x7fffffffffffffffL, 0x8000000000000000L, -1, 0xa0a0a0a0a0a0a0a0L,
+                0x0909090909090909L, 0xffffffff00000000L};
+        for (int i = 0; i < 20_000; i++) {
+            long high = i < edges.length ? edges[i] : random.nextLong();
+            long low = i < edges.length ? edges[edges.length - 1 - i] : random.nextLong();
+            String digits = String.format("%016x%016x", high, low);
+            var sid = new SourceIpMappingSid(high, low);
+            assertThat(sid.value()).isEqualTo("IB" + digits);
+            assertThat(new SourceIpMappingSid("IB" + digits.toUpperCase())).isEqualTo(sid);
+            byte[] into = new byte[40];
+            sid.writeAscii(into, 3);
+            assertThat(new String(into, 3, 34, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo(sid.value());
+        }
+    }
+
+    @Test
+    void sidsCompareAsTheirTextsDo() {
+        var random = new java.util.Random(11);
+        for (int i = 0; i < 20_000; i++) {
+            // few distinct values per half, so that equal highs and equal lows both occur
+            var a = new IpRecordSid(random.nextInt(4) - 2L << 62 | random.nextInt(3), random.nextInt(3) - 1L);
+            var b = new IpRecordSid(random.nextInt(4) - 2L << 62 | random.nextInt(3), random.nextInt(3) - 1L);
+            assertThat(Integer.signum(a.compareTo(b))).isEqualTo(Integer.signum(a.value().compareTo(b.value())));
+            assertThat(a.equals(b)).isEqualTo(a.value().equals(b.value()));
+        }
+    }
+
+    @Test
     void aMessageNeverEchoesAnUnboundedValue() {
         String huge = "IL" + "x".repeat(10_000);
         assertThatThrownBy(() -> new IpRecordSid(huge)).satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(200));
