@@ -20,7 +20,7 @@ public sealed interface Cursor permits Cursor.First, Cursor.After, Cursor.Before
     record First() implements Cursor {
     }
 
-    /** The records whose SID sorts after {@code sid}, which need not exist any more. */
+    /** The records whose SID sorts after {@code sid} (of the kind listed), which need not exist any more. */
     record After(String sid) implements Cursor {
         public After {
             sid = canonicalSid(sid);
@@ -56,10 +56,18 @@ public sealed interface Cursor permits Cursor.First, Cursor.After, Cursor.Before
         }
     }
 
-    /** The SID with its digits in lower case, so that a cursor compares with stored SIDs whatever case it came in. */
+    /**
+     * The SID with its digits in lower case, so that a cursor compares with stored SIDs whatever case it came in.
+     *
+     * @throws SipmapException.InvalidParameter naming {@code PageToken} unless it is a two-character prefix and 32 hex digits
+     */
     private static String canonicalSid(String sid) {
         Objects.requireNonNull(sid, "sid");
-        return sid.length() <= 2 ? sid : sid.substring(0, 2) + sid.substring(2).toLowerCase(Locale.ROOT);
+        if (sid.length() != 34 || !Sid.isWellFormed(sid.substring(0, 2), sid)) {
+            throw new SipmapException.InvalidParameter("PageToken",
+                    "Invalid PageToken: expected a SID, a prefix and 32 hexadecimal digits");
+        }
+        return sid.substring(0, 2) + sid.substring(2).toLowerCase(Locale.ROOT);
     }
 
     /** The {@code PageToken} of this cursor, or null for {@link First} and {@link Offset}, which have none. */

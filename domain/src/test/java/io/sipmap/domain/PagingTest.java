@@ -41,6 +41,14 @@ class PagingTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"", "x", "IB", "IB0123", "IB0123456789abcdef0123456789abcdeg", "IB0123456789abcdef0123456789abcdef0"})
+    void cursorsBuiltByHandNeedASid(String sid) {
+        assertThatThrownBy(() -> new Cursor.After(sid)).isInstanceOfSatisfying(SipmapException.InvalidParameter.class,
+                e -> assertThat(e.parameter()).isEqualTo("PageToken"));
+        assertThatThrownBy(() -> new Cursor.Before(sid)).isInstanceOf(SipmapException.InvalidParameter.class);
+    }
+
+    @ParameterizedTest
     @NullSource
     @ValueSource(strings = {"", "PA", "PC" + SID, "pa" + SID, "PAIL0123456789abcdef0123456789abcdef",
             "PA" + SID + "0", "PAIB0123", "PA" + "IB0123456789abcdef0123456789abcdeZ", "garbage"})

@@ -93,7 +93,7 @@ class SourceIpMappingServiceTest {
     @Test
     void listPassesRequestToStoreAndReturnsItsPage() {
         SourceIpMapping mapping = create();
-        store.page = new Page<>(List.of(mapping), Optional.empty(), Optional.of(new Cursor.Before("x")));
+        store.page = new Page<>(List.of(mapping), Optional.empty(), Optional.of(new Cursor.Before(mapping.sid().value())));
         PageRequest request = new PageRequest(3, new Cursor.Before(mapping.sid().value()));
 
         assertThat(value(service.list(ACCOUNT, request))).isEqualTo(store.page);
