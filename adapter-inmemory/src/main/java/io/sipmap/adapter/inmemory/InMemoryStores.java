@@ -78,7 +78,7 @@ public final class InMemoryStores {
          * The SIP domains that mappings map to, one object each, with how many mappings use it; guarded by this
          * partition's monitor. Many mappings share few domains, and each arrives parsed afresh.
          */
-        final Map<String, SharedDomain> domains = new HashMap<>();
+        final Map<SipDomainSid, SharedDomain> domains = new HashMap<>();
         /**
          * The last creation date kept, so that what is created in the same second (a bulk load, an IP record and its
          * mapping) shares one {@link Instant}; guarded by this partition's monitor.
@@ -115,21 +115,21 @@ public final class InMemoryStores {
         }
 
         /** The SID of the IP record's mapping, or null; under this partition's monitor. */
-        String mappingOf(IpRecordSid record) {
+        SourceIpMappingSid mappingOf(IpRecordSid record) {
             Resolution resolution = resolutions.get(record);
-            return resolution == null ? null : resolution.mappingSid().value();
+            return resolution == null ? null : resolution.mappingSid();
         }
 
         private SipDomainSid share(SipDomainSid domain) {
-            SharedDomain shared = domains.computeIfAbsent(domain.value(), d -> new SharedDomain(domain));
+            SharedDomain shared = domains.computeIfAbsent(domain, d -> new SharedDomain(domain));
             shared.uses++;
             return shared.sid;
         }
 
         void release(SipDomainSid domain) {
-            SharedDomain shared = domains.get(domain.value());
+            SharedDomain shared = domains.get(domain);
             if (shared != null && --shared.uses == 0) {
-                domains.remove(domain.value());
+                domains.remove(domain);
             }
         }
     }
@@ -166,11 +166,11 @@ public final class InMemoryStores {
             return complete(() -> {
                 Partition p = writable(record.accountSid());
                 synchronized (p) {
-                    if (p.records.containsKey(record.sid().value())) {
+                    if (p.records.containsKey(record.sid())) {
                         throw new SipmapException.Conflict("IP record " + record.sid() + " already exists");
                     }
                     IpRecord kept = p.canonical(record);
-                    p.records.put(kept.sid().value(), kept);
+                    p.records.put(kept.sid(), kept);
                     return kept;
                 }
             });
@@ -178,7 +178,7 @@ public final class InMemoryStores {
 
         @Override
         public CompletionStage<Optional<IpRecord>> find(AccountSid account, IpRecordSid sid) {
-            return complete(() -> readable(account).map(p -> p.records.get(sid.value())));
+            return complete(() -> readable(account).map(p -> p.records.get(sid)));
         }
 
         @Override
@@ -192,10 +192,10 @@ public final class InMemoryStores {
         public CompletionStage<Optional<IpRecord>> replace(IpRecord record) {
             return complete(() -> readable(record.accountSid()).map(p -> {
                 synchronized (p) {
-                    if (!p.records.containsKey(record.sid().value())) {
+                    if (!p.records.containsKey(record.sid())) {
                         return null;
                     }
-                    p.records.put(record.sid().value(), record);
+                    p.records.put(record.sid(), record);
                     return record;
                 }
             }));
@@ -205,12 +205,12 @@ public final class InMemoryStores {
         public CompletionStage<Boolean> delete(AccountSid account, IpRecordSid sid) {
             return complete(() -> readable(account).map(p -> {
                 synchronized (p) {
-                    String mapping = p.mappingOf(sid);
+                    SourceIpMappingSid mapping = p.mappingOf(sid);
                     if (mapping != null) {
                         throw new SipmapException.Conflict("IP record " + sid + " is mapped by source IP mapping "
                                 + mapping + "; delete the mapping first");
                     }
-                    return p.records.remove(sid.value()) != null;
+                    return p.records.remove(sid) != null;
                 }
             }).orElse(false));
         }
@@ -222,7 +222,7 @@ public final class InMemoryStores {
         public CompletionStage<SourceIpMapping> insert(SourceIpMapping mapping) {
             return complete(() -> {
                 Partition p = writable(mapping.accountSid());
-                String recordSid = mapping.ipRecordSid().value();
+                IpRecordSid recordSid = mapping.ipRecordSid();
                 synchronized (p) {
                     IpRecord record = p.records.get(recordSid);
                     if (record == null) {
@@ -230,16 +230,16 @@ public final class InMemoryStores {
                                 "Invalid IpRecordSid: no IP record " + recordSid + " exists");
                     }
                     Resolution.of(mapping, record); // checks before anything changes
-                    String existing = p.mappingOf(record.sid());
+                    SourceIpMappingSid existing = p.mappingOf(record.sid());
                     if (existing != null) {
                         throw new SipmapException.Conflict("IP record " + recordSid
                                 + " is already mapped by source IP mapping " + existing);
                     }
-                    if (p.mappings.containsKey(mapping.sid().value())) {
+                    if (p.mappings.containsKey(mapping.sid())) {
                         throw new SipmapException.Conflict("Source IP mapping " + mapping.sid() + " already exists");
                     }
                     SourceIpMapping kept = p.canonical(mapping, record);
-                    p.mappings.put(kept.sid().value(), kept);
+                    p.mappings.put(kept.sid(), kept);
                     p.resolutions.put(record.sid(), record.prefix(), Resolution.of(kept, record));
                     return kept;
                 }
@@ -248,7 +248,7 @@ public final class InMemoryStores {
 
         @Override
         public CompletionStage<Optional<SourceIpMapping>> find(AccountSid account, SourceIpMappingSid sid) {
-            return complete(() -> readable(account).map(p -> p.mappings.get(sid.value())));
+            return complete(() -> readable(account).map(p -> p.mappings.get(sid)));
         }
 
         @Override
@@ -262,7 +262,7 @@ public final class InMemoryStores {
         public CompletionStage<Optional<SourceIpMapping>> replace(SourceIpMapping mapping) {
             return complete(() -> readable(mapping.accountSid()).map(p -> {
                 synchronized (p) {
-                    SourceIpMapping stored = p.mappings.get(mapping.sid().value());
+                    SourceIpMapping stored = p.mappings.get(mapping.sid());
                     if (stored == null) {
                         return null;
                     }
@@ -270,11 +270,11 @@ public final class InMemoryStores {
                         throw new IllegalArgumentException("The IP record of a mapping never changes");
                     }
                     // a mapped record cannot be deleted, and its prefix never changes
-                    IpRecord record = p.records.get(mapping.ipRecordSid().value());
+                    IpRecord record = p.records.get(mapping.ipRecordSid());
                     Resolution.of(mapping, record); // checks before anything changes
                     SourceIpMapping kept = p.canonical(mapping, record);
                     p.release(stored.sipDomainSid());
-                    p.mappings.put(kept.sid().value(), kept);
+                    p.mappings.put(kept.sid(), kept);
                     p.resolutions.put(record.sid(), record.prefix(), Resolution.of(kept, record));
                     return kept;
                 }
@@ -285,7 +285,7 @@ public final class InMemoryStores {
         public CompletionStage<Boolean> delete(AccountSid account, SourceIpMappingSid sid) {
             return complete(() -> readable(account).map(p -> {
                 synchronized (p) {
-                    SourceIpMapping removed = p.mappings.remove(sid.value());
+                    SourceIpMapping removed = p.mappings.remove(sid);
                     if (removed == null) {
                         return false;
                     }

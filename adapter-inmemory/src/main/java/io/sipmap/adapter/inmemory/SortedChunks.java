@@ -1,249 +1,387 @@
 package io.sipmap.adapter.inmemory;
 
+import io.sipmap.domain.Sid;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
- * A map from SID to value sorted by SID, held as immutable sorted chunks of at most {@value #MAX} entries in a skip
- * list keyed by each chunk's first SID. Why not one skip list node per entry: a skip list cannot step backwards, so a
- * page before a SID cost one O(log n) search per record (22 times the first page at a million), and a page at depth
- * cost two more searches than the first; here a page costs one search plus one per chunk crossed, either way, and an
- * entry costs two array slots instead of a node and its index (about 36 bytes less).
+ * A map from SID to value sorted by SID, held as immutable sorted chunks of at most {@value #MAX} entries under a
+ * directory: an array of the chunks in order and, beside it, an array of each chunk's separator (a key not above any
+ * of the chunk's keys and above every key of the chunk before). Keys are the 128-bit numbers SIDs spell ({@link
+ * Sid#high()}, {@link Sid#low()}), two longs side by side in a {@code long[]}, so that a search reads primitive arrays
+ * and never follows a pointer per comparison.
  *
- * <p>Reads take no lock and see each chunk whole; a reader that walks from chunk to chunk filters by the last SID it
- * read, so a chunk split, merged or re-keyed meanwhile neither repeats nor skips entries that stayed. Writes must be
- * made by one thread at a time (the partition's lock): each replaces the chunk it changes, publishing new chunks
- * before withdrawing old ones.
+ * <p>A page costs one binary search of the separators, one of a chunk, then a walk over the chunks it spans, in either
+ * direction and at any depth: the deepest page of a million costs what the first does, plus about 20 comparisons of
+ * longs. An entry costs two longs and a value reference.
+ *
+ * <p>Reads take no lock. A read takes the directory once and walks it; a chunk read is whole. Writes must be made by
+ * one thread at a time (the partition's lock). A write within one chunk (most writes) replaces that chunk in its slot,
+ * in place, with a release store; a write that adds or removes a chunk, or lowers the first separator, publishes a new
+ * directory through a volatile field and leaves the old one as it was, a consistent earlier state for the reads still
+ * walking it. Separators are never raised: removing a chunk's first key leaves its separator below the new first key,
+ * which keeps every key of the chunk within its bounds.
  */
 final class SortedChunks<V> {
 
     static final int MAX = 128;
 
-    private record Chunk(String[] keys, Object[] values) {
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Chunk[].class);
+
+    /** An immutable chunk: keys as {@code high, low} pairs in ascending order, values at the same index. */
+    private static final class Chunk {
+        final long[] keys;
+        final Object[] values;
+
+        Chunk(long[] keys, Object[] values) {
+            this.keys = keys;
+            this.values = values;
+        }
+
+        static Chunk of(long high, long low, Object value) {
+            return new Chunk(new long[] {high, low}, new Object[] {value});
+        }
+
         int size() {
-            return keys.length;
+            return values.length;
         }
 
-        /** The index of {@code key}, or {@code -(insertion point) - 1}. */
-        int find(String key) {
-            return Arrays.binarySearch(keys, key);
+        /** The index of the key, or {@code -(insertion point) - 1}. */
+        int find(long high, long low) {
+            return search(keys, values.length, high, low);
         }
 
-        /** The first index whose key is greater than {@code key}. */
-        int above(String key) {
-            int i = find(key);
+        /** The first index whose key is greater than the given one. */
+        int above(long high, long low) {
+            int i = find(high, low);
             return i >= 0 ? i + 1 : -i - 1;
         }
 
-        /** The first index whose key is not less than {@code key}. */
-        int notBelow(String key) {
-            int i = find(key);
+        /** The first index whose key is not less than the given one. */
+        int notBelow(long high, long low) {
+            int i = find(high, low);
             return i >= 0 ? i : -i - 1;
         }
+
+        Chunk with(int at, Object value) {
+            Object[] copy = values.clone();
+            copy[at] = value;
+            return new Chunk(keys, copy);
+        }
+
+        Chunk inserted(int at, long high, long low, Object value) {
+            int n = size();
+            long[] k = new long[2 * n + 2];
+            Object[] v = new Object[n + 1];
+            System.arraycopy(keys, 0, k, 0, 2 * at);
+            System.arraycopy(values, 0, v, 0, at);
+            k[2 * at] = high;
+            k[2 * at + 1] = low;
+            v[at] = value;
+            System.arraycopy(keys, 2 * at, k, 2 * at + 2, 2 * (n - at));
+            System.arraycopy(values, at, v, at + 1, n - at);
+            return new Chunk(k, v);
+        }
+
+        Chunk removed(int at) {
+            int n = size() - 1;
+            long[] k = new long[2 * n];
+            Object[] v = new Object[n];
+            System.arraycopy(keys, 0, k, 0, 2 * at);
+            System.arraycopy(values, 0, v, 0, at);
+            System.arraycopy(keys, 2 * at + 2, k, 2 * at, 2 * (n - at));
+            System.arraycopy(values, at + 1, v, at, n - at);
+            return new Chunk(k, v);
+        }
+
+        Chunk range(int from, int to) {
+            return new Chunk(Arrays.copyOfRange(keys, 2 * from, 2 * to), Arrays.copyOfRange(values, from, to));
+        }
+
+        Chunk followedBy(Chunk next) {
+            long[] k = Arrays.copyOf(keys, keys.length + next.keys.length);
+            Object[] v = Arrays.copyOf(values, size() + next.size());
+            System.arraycopy(next.keys, 0, k, keys.length, next.keys.length);
+            System.arraycopy(next.values, 0, v, size(), next.size());
+            return new Chunk(k, v);
+        }
     }
 
-    private final ConcurrentSkipListMap<String, Chunk> chunks = new ConcurrentSkipListMap<>();
+    /**
+     * The chunks in order with their separators. The separators never change once published; a slot's chunk may be
+     * replaced in place by one whose keys lie within the same bounds. Chunks are never empty.
+     */
+    private static final class Directory {
+        final long[] separators;
+        final Chunk[] chunks;
+
+        Directory(long[] separators, Chunk[] chunks) {
+            this.separators = separators;
+            this.chunks = chunks;
+        }
+
+        int size() {
+            return chunks.length;
+        }
+
+        Chunk chunk(int slot) {
+            return (Chunk) SLOT.getAcquire(chunks, slot);
+        }
+
+        void set(int slot, Chunk chunk) {
+            SLOT.setRelease(chunks, slot, chunk);
+        }
+
+        /** The last slot whose separator is not above the key, or -1 when the key is below them all. */
+        int floor(long high, long low) {
+            int i = search(separators, chunks.length, high, low);
+            return i >= 0 ? i : -i - 2;
+        }
+
+        /** A copy with {@code removed} slots from {@code at} replaced by {@code added} (separator, chunk) pairs. */
+        Directory splice(int at, int removed, long[] addedSeparators, Chunk... added) {
+            int n = size() - removed + added.length;
+            long[] s = new long[2 * n];
+            Chunk[] c = new Chunk[n];
+            for (int i = 0; i < at; i++) {
+                c[i] = chunk(i);
+            }
+            System.arraycopy(separators, 0, s, 0, 2 * at);
+            System.arraycopy(addedSeparators, 0, s, 2 * at, 2 * added.length);
+            System.arraycopy(added, 0, c, at, added.length);
+            for (int i = at + removed; i < size(); i++) {
+                c[i - removed + added.length] = chunk(i);
+            }
+            System.arraycopy(separators, 2 * (at + removed), s, 2 * (at + added.length),
+                    2 * (size() - at - removed));
+            return new Directory(s, c);
+        }
+    }
+
+    private volatile Directory directory = new Directory(new long[0], new Chunk[0]);
+
+    /**
+     * Binary search of {@code n} keys stored as {@code high, low} pairs, compared unsigned as SIDs compare: the index
+     * of the key, or {@code -(insertion point) - 1}.
+     */
+    private static int search(long[] pairs, int n, long high, long low) {
+        int from = 0;
+        int to = n - 1;
+        while (from <= to) {
+            int mid = (from + to) >>> 1;
+            int c = Long.compareUnsigned(pairs[2 * mid], high);
+            if (c == 0) {
+                c = Long.compareUnsigned(pairs[2 * mid + 1], low);
+            }
+            if (c < 0) {
+                from = mid + 1;
+            } else if (c > 0) {
+                to = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -(from + 1);
+    }
+
+    V get(Sid key) {
+        return get(key.high(), key.low());
+    }
 
     @SuppressWarnings("unchecked")
-    V get(String key) {
-        Map.Entry<String, Chunk> e = chunks.floorEntry(key);
-        if (e == null) {
+    V get(long high, long low) {
+        Directory d = directory;
+        int slot = d.floor(high, low);
+        if (slot < 0) {
             return null;
         }
-        int i = e.getValue().find(key);
-        return i >= 0 ? (V) e.getValue().values[i] : null;
+        Chunk c = d.chunk(slot);
+        int i = c.find(high, low);
+        return i >= 0 ? (V) c.values[i] : null;
     }
 
-    boolean containsKey(String key) {
+    boolean containsKey(Sid key) {
         return get(key) != null;
     }
 
     /** Puts or replaces; returns the previous value. One writer at a time. */
+    V put(Sid key, V value) {
+        return put(key.high(), key.low(), value);
+    }
+
     @SuppressWarnings("unchecked")
-    V put(String key, V value) {
-        Map.Entry<String, Chunk> e = chunks.floorEntry(key);
-        if (e == null) {
-            e = chunks.firstEntry();
-            if (e == null) {
-                chunks.put(key, new Chunk(new String[] {key}, new Object[] {value}));
-                return null;
-            }
+    V put(long high, long low, V value) {
+        Directory d = directory;
+        long[] key = {high, low};
+        if (d.size() == 0) {
+            directory = new Directory(key, new Chunk[] {Chunk.of(high, low, value)});
+            return null;
         }
-        Chunk c = e.getValue();
-        int i = c.find(key);
+        int slot = d.floor(high, low);
+        boolean lowest = slot < 0; // below every separator: it joins the first chunk, whose separator it becomes
+        if (lowest) {
+            slot = 0;
+        }
+        Chunk c = d.chunk(slot);
+        int i = c.find(high, low);
         if (i >= 0) {
-            Object[] values = c.values.clone();
-            V previous = (V) values[i];
-            values[i] = value;
-            chunks.put(e.getKey(), new Chunk(c.keys, values));
-            return previous;
+            d.set(slot, c.with(i, value));
+            return (V) c.values[i];
         }
         int at = -i - 1;
-        int n = c.size() + 1;
-        String[] keys = new String[n];
-        Object[] values = new Object[n];
-        System.arraycopy(c.keys, 0, keys, 0, at);
-        System.arraycopy(c.values, 0, values, 0, at);
-        keys[at] = key;
-        values[at] = value;
-        System.arraycopy(c.keys, at, keys, at + 1, c.size() - at);
-        System.arraycopy(c.values, at, values, at + 1, c.size() - at);
-        if (n <= MAX) {
-            replace(e.getKey(), new Chunk(keys, values));
+        if (c.size() < MAX) {
+            Chunk grown = c.inserted(at, high, low, value);
+            if (lowest) {
+                directory = d.splice(0, 1, key, grown);
+            } else {
+                d.set(slot, grown);
+            }
         } else if (at == c.size()) {
-            // an append, as time-ordered SIDs arrive: the full chunk stays full and a new one starts, so that chunks
-            // filled in order are full rather than half full
-            chunks.put(key, new Chunk(new String[] {key}, new Object[] {value}));
+            // an append, as time-ordered SIDs arrive: the full chunk stays full and a new one starts after it, so that
+            // chunks filled in order are full rather than half full
+            directory = d.splice(slot + 1, 0, key, Chunk.of(high, low, value));
         } else {
-            int half = n / 2;
-            Chunk right = new Chunk(Arrays.copyOfRange(keys, half, n), Arrays.copyOfRange(values, half, n));
-            chunks.put(right.keys[0], right);
-            replace(e.getKey(), new Chunk(Arrays.copyOf(keys, half), Arrays.copyOf(values, half)));
+            Chunk grown = c.inserted(at, high, low, value);
+            int half = grown.size() / 2;
+            Chunk left = grown.range(0, half);
+            Chunk right = grown.range(half, grown.size());
+            long[] separators = {
+                lowest ? high : d.separators[2 * slot], lowest ? low : d.separators[2 * slot + 1],
+                right.keys[0], right.keys[1]};
+            directory = d.splice(slot, 1, separators, left, right);
         }
         return null;
     }
 
     /** Removes; returns the value removed, or null. One writer at a time. */
+    V remove(Sid key) {
+        return remove(key.high(), key.low());
+    }
+
     @SuppressWarnings("unchecked")
-    V remove(String key) {
-        Map.Entry<String, Chunk> e = chunks.floorEntry(key);
-        if (e == null) {
+    V remove(long high, long low) {
+        Directory d = directory;
+        int slot = d.floor(high, low);
+        if (slot < 0) {
             return null;
         }
-        Chunk c = e.getValue();
-        int i = c.find(key);
+        Chunk c = d.chunk(slot);
+        int i = c.find(high, low);
         if (i < 0) {
             return null;
         }
         V removed = (V) c.values[i];
-        int n = c.size() - 1;
-        if (n == 0) {
-            chunks.remove(e.getKey());
+        if (c.size() == 1) {
+            directory = d.splice(slot, 1, new long[0]);
             return removed;
         }
-        String[] keys = new String[n];
-        Object[] values = new Object[n];
-        System.arraycopy(c.keys, 0, keys, 0, i);
-        System.arraycopy(c.values, 0, values, 0, i);
-        System.arraycopy(c.keys, i + 1, keys, i, n - i);
-        System.arraycopy(c.values, i + 1, values, i, n - i);
-        Map.Entry<String, Chunk> next = chunks.higherEntry(e.getKey());
-        if (n < MAX / 4 && next != null && n + next.getValue().size() <= MAX / 2) {
-            // merge with the next chunk, so that deletions do not leave many small chunks
-            Chunk other = next.getValue();
-            String[] mergedKeys = Arrays.copyOf(keys, n + other.size());
-            Object[] mergedValues = Arrays.copyOf(values, n + other.size());
-            System.arraycopy(other.keys, 0, mergedKeys, n, other.size());
-            System.arraycopy(other.values, 0, mergedValues, n, other.size());
-            replace(e.getKey(), new Chunk(mergedKeys, mergedValues));
-            chunks.remove(next.getKey());
+        Chunk shrunk = c.removed(i);
+        Chunk next = slot + 1 < d.size() ? d.chunk(slot + 1) : null;
+        if (next != null && shrunk.size() < MAX / 4 && shrunk.size() + next.size() <= MAX / 2) {
+            // merged with the next chunk, so that deletions do not leave many small chunks
+            long[] separator = {d.separators[2 * slot], d.separators[2 * slot + 1]};
+            directory = d.splice(slot, 2, separator, shrunk.followedBy(next));
         } else {
-            replace(e.getKey(), new Chunk(keys, values));
+            d.set(slot, shrunk);
         }
         return removed;
     }
 
-    /** Puts {@code chunk} in place of the one under {@code oldKey}: under its new first key first, if it changed. */
-    private void replace(String oldKey, Chunk chunk) {
-        chunks.put(chunk.keys[0], chunk);
-        if (!chunk.keys[0].equals(oldKey)) {
-            chunks.remove(oldKey);
-        }
-    }
-
     /**
-     * What {@link #ascending} or {@link #descending} read, and whether there is an entry beyond the other end: before
-     * the first item read, or (for {@link #descending}) one seen not less than where it started.
+     * What a walk read, and whether there is an entry beyond the other end: before the first item read, or (for
+     * {@link #before}) one not less than where it started.
      */
     record Run<V>(List<V> items, boolean anyBefore) {
     }
 
+    /** Up to {@code count} values in SID order from the start, skipping the first {@code skip}. */
+    Run<V> first(long skip, int count) {
+        return ascending(directory, 0, -1, 0, 0, skip, count);
+    }
+
+    /** Up to {@code count} values in SID order after the given key (exclusive). */
+    Run<V> after(long high, long low, int count) {
+        Directory d = directory;
+        return ascending(d, Math.max(d.floor(high, low), 0), 1, high, low, 0, count);
+    }
+
     /**
-     * Up to {@code count} values in SID order after {@code after} (exclusive; null for the start), skipping the first
-     * {@code skip}; and whether any entry precedes the first value read (or, if none was read, the start).
+     * From {@code slot} on: skips entries up to the key when {@code keyed} is 1, then {@code skip} more; the run's
+     * {@code anyBefore} says whether an entry precedes the first value read.
      */
     @SuppressWarnings("unchecked")
-    Run<V> ascending(String after, long skip, int count) {
+    private Run<V> ascending(Directory d, int slot, int keyed, long high, long low, long skip, int count) {
         List<V> items = new ArrayList<>(Math.min(count, 64));
-        Map.Entry<String, Chunk> e = after == null ? null : chunks.floorEntry(after);
-        if (e == null) {
-            e = chunks.firstEntry();
-        }
-        String last = after;
         boolean anyBefore = false;
         boolean started = false;
-        while (e != null && items.size() < count) {
-            Chunk c = e.getValue();
-            int i = last == null ? 0 : c.above(last);
-            if (!started && i < c.size()) {
+        for (int s = slot; s < d.size() && items.size() < count; s++) {
+            Chunk c = d.chunk(s);
+            int i = keyed == 1 && s == slot ? c.above(high, low) : 0;
+            if (!started) {
                 long available = c.size() - i;
                 if (skip >= available) {
                     skip -= available;
-                    last = c.keys[c.size() - 1];
-                    e = chunks.higherEntry(e.getKey());
                     continue;
                 }
                 i += (int) skip;
                 skip = 0;
                 started = true;
-                Map.Entry<String, Chunk> head = chunks.firstEntry();
-                anyBefore = i > 0 || head != null && head.getKey().compareTo(e.getKey()) < 0;
+                anyBefore = i > 0 || s > 0; // chunks are never empty
             }
             for (; i < c.size() && items.size() < count; i++) {
                 items.add((V) c.values[i]);
-                last = c.keys[i];
-            }
-            if (items.size() < count) {
-                last = c.keys[c.size() - 1];
-                e = chunks.higherEntry(e.getKey());
             }
         }
         return new Run<>(items, anyBefore);
     }
 
     /**
-     * Up to {@code count} values before {@code before} (exclusive), nearest first; and whether an entry not less
-     * than {@code before} was seen on the way (if not, there may still be one).
+     * Up to {@code count} values before the given key (exclusive), nearest first; the run's {@code anyBefore} says
+     * whether any entry is not less than the key.
      */
     @SuppressWarnings("unchecked")
-    Run<V> descending(String before, int count) {
+    Run<V> before(long high, long low, int count) {
+        Directory d = directory;
+        int slot = d.floor(high, low);
         List<V> items = new ArrayList<>(Math.min(count, 64));
-        Map.Entry<String, Chunk> e = chunks.lowerEntry(before);
-        boolean anyFrom = e != null && e.getValue().notBelow(before) < e.getValue().size();
-        String last = before;
-        while (e != null && items.size() < count) {
-            Chunk c = e.getValue();
-            for (int i = c.notBelow(last) - 1; i >= 0 && items.size() < count; i--) {
+        if (slot < 0) {
+            return new Run<>(items, d.size() > 0);
+        }
+        Chunk first = d.chunk(slot);
+        int from = first.notBelow(high, low);
+        boolean anyFrom = from < first.size() || slot + 1 < d.size();
+        for (int s = slot; s >= 0 && items.size() < count; s--) {
+            Chunk c = s == slot ? first : d.chunk(s);
+            for (int i = (s == slot ? from : c.size()) - 1; i >= 0 && items.size() < count; i--) {
                 items.add((V) c.values[i]);
-                last = c.keys[i];
-            }
-            if (items.size() < count) {
-                e = chunks.lowerEntry(e.getKey());
             }
         }
         return new Run<>(items, anyFrom);
     }
 
-    /** Whether any SID is greater than {@code key}. */
-    boolean anyAfter(String key) {
-        Map.Entry<String, Chunk> e = chunks.floorEntry(key);
-        if (e == null) {
-            return !chunks.isEmpty();
+    /** Whether any key is greater than the given one. */
+    boolean anyAfter(long high, long low) {
+        Directory d = directory;
+        int slot = d.floor(high, low);
+        if (slot < 0) {
+            return d.size() > 0;
         }
-        return e.getValue().above(key) < e.getValue().size() || chunks.higherKey(e.getKey()) != null;
+        Chunk c = d.chunk(slot);
+        return c.above(high, low) < c.size() || slot + 1 < d.size();
     }
 
-    /** Whether any SID is less than {@code key}. */
-    boolean anyBefore(String key) {
-        Map.Entry<String, Chunk> e = chunks.floorEntry(key);
-        if (e == null) {
+    /** Whether any key is less than the given one. */
+    boolean anyBefore(long high, long low) {
+        Directory d = directory;
+        int slot = d.floor(high, low);
+        if (slot < 0) {
             return false;
         }
-        return e.getValue().keys[0].compareTo(key) < 0 || chunks.lowerKey(e.getKey()) != null;
+        return slot > 0 || d.chunk(slot).notBelow(high, low) > 0;
     }
 
     static <T> List<T> reversed(List<T> items) {

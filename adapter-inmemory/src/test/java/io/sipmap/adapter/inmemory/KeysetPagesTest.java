@@ -21,7 +21,7 @@ class KeysetPagesTest {
     static void fill() {
         for (int i = 0; i < COUNT; i++) {
             IpRecordSid sid = sid(i);
-            SIDS.put(sid.value(), sid);
+            SIDS.put(sid, sid);
         }
     }
 

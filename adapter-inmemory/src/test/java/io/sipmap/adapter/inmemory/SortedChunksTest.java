@@ -2,6 +2,7 @@ package io.sipmap.adapter.inmemory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sipmap.domain.SourceIpMappingSid;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,18 +13,22 @@ import org.junit.jupiter.api.Test;
 class SortedChunksTest {
 
     private final SortedChunks<Integer> chunks = new SortedChunks<>();
-    private final TreeMap<String, Integer> reference = new TreeMap<>();
+    private final TreeMap<SourceIpMappingSid, Integer> reference = new TreeMap<>();
     private final Random random = new Random(42);
 
-    private static String key(int n) {
-        return String.format("IB%032x", n);
+    /**
+     * Keys in the order of {@code n} below 8,192, whose halves use the top bit (set from 4,096 on in the first half,
+     * for odd {@code n} in the second), which compares unsigned.
+     */
+    private static SourceIpMappingSid key(int n) {
+        return new SourceIpMappingSid((long) n << 51, (long) (n & 1) << 63 | n);
     }
 
     @Test
     void agreesWithATreeMapThroughRandomPutsAndRemovals() {
         for (int step = 0; step < 20_000; step++) {
             // grow, then shrink, so that chunks split, re-key and merge
-            int n = random.nextInt(2_000);
+            int n = random.nextInt(6_000);
             boolean put = step < 10_000 ? random.nextInt(4) > 0 : random.nextInt(4) == 0;
             if (put) {
                 assertThat(chunks.put(key(n), step)).isEqualTo(reference.put(key(n), step));
@@ -37,30 +42,84 @@ class SortedChunksTest {
         check();
     }
 
+    @Test
+    void walksDuringWritesNeitherRepeatNorSkipWhatStays() throws Exception {
+        // even keys stay; odd keys come and go, splitting, merging and removing chunks, and lowering the first separator
+        int keys = 6_000;
+        for (int n = 2; n < keys; n += 2) {
+            chunks.put(key(n), n);
+        }
+        var stop = new java.util.concurrent.atomic.AtomicBoolean();
+        var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+        Thread writer = new Thread(() -> {
+            Random r = new Random(1);
+            while (!stop.get()) {
+                int n = r.nextInt(keys / 2) * 2 + 1;
+                if (r.nextBoolean()) {
+                    chunks.put(key(n), n);
+                } else {
+                    chunks.remove(key(n));
+                }
+                if (r.nextInt(1000) == 0) { // the lowest key, below every separator, and away again
+                    chunks.put(key(0), 0);
+                    chunks.remove(key(0));
+                }
+            }
+        });
+        writer.start();
+        try {
+            long deadline = System.nanoTime() + 1_500_000_000L;
+            int walks = 0;
+            while (System.nanoTime() < deadline || walks < 20) {
+                int size = 1 + random.nextInt(200);
+                List<Integer> forwards = new ArrayList<>();
+                SortedChunks.Run<Integer> run = chunks.first(0, size);
+                while (!run.items().isEmpty()) {
+                    forwards.addAll(run.items());
+                    SourceIpMappingSid last = key(run.items().get(run.items().size() - 1));
+                    run = chunks.after(last.high(), last.low(), size);
+                }
+                List<Integer> backwards = new ArrayList<>();
+                run = chunks.before(-1L, -1L, size);
+                while (!run.items().isEmpty()) {
+                    backwards.addAll(run.items());
+                    SourceIpMappingSid last = key(run.items().get(run.items().size() - 1));
+                    run = chunks.before(last.high(), last.low(), size);
+                }
+                java.util.Collections.reverse(backwards);
+                for (List<Integer> walk : List.of(forwards, backwards)) {
+                    assertThat(walk).isSorted().doesNotHaveDuplicates();
+                    assertThat(walk.stream().filter(n -> n % 2 == 0 && n > 0).count()).isEqualTo(keys / 2 - 1);
+                }
+                walks++;
+            }
+        } finally {
+            stop.set(true);
+            writer.join();
+        }
+    }
+
     private void check() {
-        for (int n = -1; n <= 2_001; n += 1 + random.nextInt(50)) {
-            String k = key(n);
+        for (int n = 0; n <= 6_001; n += 1 + random.nextInt(150)) {
+            SourceIpMappingSid k = key(n);
             assertThat(chunks.get(k)).isEqualTo(reference.get(k));
-            assertThat(chunks.anyAfter(k)).isEqualTo(reference.higherKey(k) != null);
-            assertThat(chunks.anyBefore(k)).isEqualTo(reference.lowerKey(k) != null);
+            assertThat(chunks.anyAfter(k.high(), k.low())).isEqualTo(reference.higherKey(k) != null);
+            assertThat(chunks.anyBefore(k.high(), k.low())).isEqualTo(reference.lowerKey(k) != null);
             int count = 1 + random.nextInt(150);
-            SortedChunks.Run<Integer> down = chunks.descending(k, count);
+            SortedChunks.Run<Integer> down = chunks.before(k.high(), k.low(), count);
             assertThat(down.items())
                     .isEqualTo(new ArrayList<>(reference.headMap(k, false).descendingMap().values()).subList(0,
                             Math.min(count, reference.headMap(k, false).size())));
-            if (down.anyBefore()) {
-                assertThat(reference.ceilingKey(k)).isNotNull();
-            }
+            assertThat(down.anyBefore()).isEqualTo(reference.ceilingKey(k) != null);
             int skip = random.nextInt(3) == 0 ? random.nextInt(300) : 0;
-            SortedChunks.Run<Integer> run = chunks.ascending(k, skip, count);
-            List<Map.Entry<String, Integer>> expected = new ArrayList<>(reference.tailMap(k, false).entrySet());
-            List<Map.Entry<String, Integer>> taken = expected.subList(Math.min(skip, expected.size()),
-                    Math.min(skip + count, expected.size()));
+            SortedChunks.Run<Integer> run = chunks.after(k.high(), k.low(), count);
+            List<Map.Entry<SourceIpMappingSid, Integer>> expected = new ArrayList<>(reference.tailMap(k, false).entrySet());
+            List<Map.Entry<SourceIpMappingSid, Integer>> taken = expected.subList(0, Math.min(count, expected.size()));
             assertThat(run.items()).isEqualTo(taken.stream().map(Map.Entry::getValue).toList());
             if (!taken.isEmpty()) {
                 assertThat(run.anyBefore()).isEqualTo(reference.lowerKey(taken.get(0).getKey()) != null);
             }
-            SortedChunks.Run<Integer> fromStart = chunks.ascending(null, skip, count);
+            SortedChunks.Run<Integer> fromStart = chunks.first(skip, count);
             List<Integer> all = new ArrayList<>(reference.values());
             assertThat(fromStart.items()).isEqualTo(all.subList(Math.min(skip, all.size()),
                     (int) Math.min((long) skip + count, all.size())));
