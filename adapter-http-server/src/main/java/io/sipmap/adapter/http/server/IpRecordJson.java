@@ -28,14 +28,14 @@ final class IpRecordJson {
 
     static void write(JsonWriter json, IpRecord record, byte[] urlPrefix) {
         json.beginObject()
-                .name("account_sid").value(record.accountSid().value())
-                .name("sid").value(record.sid().value())
+                .name("account_sid").value(record.accountSid())
+                .name("sid").value(record.sid())
                 .name("friendly_name").value(record.friendlyName())
                 .name("ip_address").value(record.ipAddress().toString())
                 .name("cidr_prefix_length").value(record.cidrPrefixLength())
                 .name("date_created").value(record.dateCreated())
                 .name("date_updated").value(record.dateUpdated())
-                .name("url").value(urlPrefix, record.sid().value())
+                .name("url").value(urlPrefix, record.sid())
                 .endObject();
     }
 }

@@ -1,11 +1,13 @@
 package io.sipmap.adapter.http.server;
 
 import io.netty.buffer.Unpooled;
+import io.sipmap.domain.Sid;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Writes JSON as UTF-8 bytes straight into a growing array, the bytes {@code JsonObject.encode()} would give for the
@@ -20,6 +22,8 @@ final class JsonWriter {
 
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL = {'n', 'u', 'l', 'l'};
+    /** The length of a SID's text: a two-letter prefix and 32 hex digits. */
+    static final int SID_LENGTH = 34;
 
     private byte[] bytes;
     private int size;
@@ -85,13 +89,26 @@ final class JsonWriter {
         return this;
     }
 
-    /** A string value made of an ASCII prefix needing no escape (a base URL and path, say) and an escaped rest. */
-    JsonWriter value(byte[] asciiPrefix, String rest) {
+    /** A SID as a string value: 34 ASCII characters, none to escape. */
+    JsonWriter value(Sid sid) {
+        separate();
+        ensure(SID_LENGTH + 2);
+        bytes[size++] = '"';
+        sid.writeAscii(bytes, size);
+        size += SID_LENGTH;
+        bytes[size++] = '"';
+        return this;
+    }
+
+    /** A string value made of an ASCII prefix needing no escape (a base URL and path, say) and a SID. */
+    JsonWriter value(byte[] asciiPrefix, Sid sid) {
         separate();
         put((byte) '"');
         put(asciiPrefix);
-        escaped(rest);
-        put((byte) '"');
+        ensure(SID_LENGTH + 1);
+        sid.writeAscii(bytes, size);
+        size += SID_LENGTH;
+        bytes[size++] = '"';
         return this;
     }
 
@@ -142,40 +159,43 @@ final class JsonWriter {
     }
 
     /**
-     * Starts a value written by the {@code raw...} methods, {@code length} bytes at most: the comma before it if
-     * needed, and room for it. For values whose every piece is known to need no escape (constant fragments, SIDs,
-     * dates), so that they are copied without a check per piece.
+     * A value copied as it is from {@code fragment}, which must be JSON needing nothing more (a template with its
+     * variable parts to be written in by {@link #sidAt} and {@link #dateAt}); returns the index where it starts.
      */
-    JsonWriter beginRaw(int length) {
+    int raw(byte[] fragment) {
         separate();
-        ensure(length);
-        return this;
-    }
-
-    /** Bytes copied as they are, within the room {@link #beginRaw} made. */
-    JsonWriter raw(byte[] fragment) {
-        System.arraycopy(fragment, 0, bytes, size, fragment.length);
+        ensure(fragment.length);
+        int at = size;
+        System.arraycopy(fragment, 0, bytes, at, fragment.length);
         size += fragment.length;
+        return at;
+    }
+
+    /** Writes a SID's 34 characters over what was written from index {@code at}. */
+    JsonWriter sidAt(int at, Sid sid) {
+        Objects.checkFromIndexSize(at, SID_LENGTH, size);
+        sid.writeAscii(bytes, at);
         return this;
     }
 
-    /** Text known to be ASCII with nothing to escape (a SID), within the room {@link #beginRaw} made. */
-    @SuppressWarnings("deprecation") // the one String method that copies Latin-1 text into an array as it is
-    JsonWriter raw(String ascii) {
-        int n = ascii.length();
-        ascii.getBytes(0, n, bytes, size);
-        size += n;
-        return this;
-    }
-
-    /** A date that {@link WireDates#byHand} takes, without quotes, within the room {@link #beginRaw} made. */
-    JsonWriter raw(Instant instant) {
+    /** Writes a date that {@link WireDates#byHand} takes over what was written from index {@code at}. */
+    JsonWriter dateAt(int at, Instant instant) {
+        Objects.checkFromIndexSize(at, WireDates.LENGTH, size);
         long second = instant.getEpochSecond();
         if (second != lastSecond) {
             WireDates.write(instant, lastDate, 0);
             lastSecond = second;
         }
-        return raw(lastDate);
+        System.arraycopy(lastDate, 0, bytes, at, WireDates.LENGTH);
+        return this;
+    }
+
+    /** Copies {@code length} bytes written from index {@code from} over those from index {@code to}. */
+    JsonWriter copyWithin(int from, int to, int length) {
+        Objects.checkFromIndexSize(from, length, size);
+        Objects.checkFromIndexSize(to, length, size);
+        System.arraycopy(bytes, from, bytes, to, length);
+        return this;
     }
 
     /** {@code text} escaped as in a JSON string, without the quotes. */

@@ -12,8 +12,6 @@ final class SourceIpMappingJson {
     /** About the length of one mapping without its base URL, to size buffers. */
     static final int SIZE = 300;
 
-    // A mapping is fixed text around three SIDs and two dates, which never need escaping (a SID is checked to be
-    // a prefix and 32 hex digits): written as such, without a check per piece, as a list writes thousands.
     private static final byte[] SID = ascii("{\"sid\":\"");
     private static final byte[] IP_RECORD_SID = ascii("\",\"ip_record_sid\":\"");
     private static final byte[] SIP_DOMAIN_SID = ascii("\",\"sip_domain_sid\":\"");
@@ -21,8 +19,6 @@ final class SourceIpMappingJson {
     private static final byte[] DATE_UPDATED = ascii("\",\"date_updated\":\"");
     private static final byte[] URL = ascii("\",\"url\":\"");
     private static final byte[] END = ascii("\"}");
-    private static final int FIXED = SID.length + IP_RECORD_SID.length + SIP_DOMAIN_SID.length + DATE_CREATED.length
-            + DATE_UPDATED.length + URL.length + END.length + 4 * 34 + 2 * WireDates.LENGTH;
 
     private SourceIpMappingJson() {
     }
@@ -30,7 +26,7 @@ final class SourceIpMappingJson {
     /** @param baseUrl the public base URL, without a trailing slash */
     static Buffer toJson(SourceIpMapping mapping, String baseUrl) {
         JsonWriter json = new JsonWriter(SIZE + baseUrl.length());
-        write(json, mapping, urlPrefix(baseUrl));
+        new Writer(urlPrefix(baseUrl)).write(json, mapping);
         return json.toBuffer();
     }
 
@@ -39,26 +35,70 @@ final class SourceIpMappingJson {
         return JsonWriter.escape(baseUrl + PATH + "/");
     }
 
-    static void write(JsonWriter json, SourceIpMapping mapping, byte[] urlPrefix) {
-        if (WireDates.byHand(mapping.dateCreated()) && WireDates.byHand(mapping.dateUpdated())) {
-            json.beginRaw(FIXED + urlPrefix.length)
-                    .raw(SID).raw(mapping.sid().value())
-                    .raw(IP_RECORD_SID).raw(mapping.ipRecordSid().value())
-                    .raw(SIP_DOMAIN_SID).raw(mapping.sipDomainSid().value())
-                    .raw(DATE_CREATED).raw(mapping.dateCreated())
-                    .raw(DATE_UPDATED).raw(mapping.dateUpdated())
-                    .raw(URL).raw(urlPrefix).raw(mapping.sid().value())
-                    .raw(END);
-            return;
+    /**
+     * Writes mappings whose {@code url}s begin with one prefix. A mapping is fixed text around three SIDs and two dates
+     * of fixed lengths, none needing an escape: the fixed text is laid out once, in a template, and each mapping is a
+     * copy of it with its SIDs and dates written into their places.
+     */
+    static final class Writer {
+        private final byte[] urlPrefix;
+        private final byte[] template;
+        private final int ipRecordSidAt;
+        private final int sipDomainSidAt;
+        private final int dateCreatedAt;
+        private final int dateUpdatedAt;
+        private final int urlSidAt;
+
+        /** @param urlPrefix the start of every mapping's url, escaped ({@link #urlPrefix}) */
+        Writer(byte[] urlPrefix) {
+            this.urlPrefix = urlPrefix;
+            int sid = JsonWriter.SID_LENGTH;
+            int date = WireDates.LENGTH;
+            ipRecordSidAt = SID.length + sid + IP_RECORD_SID.length;
+            sipDomainSidAt = ipRecordSidAt + sid + SIP_DOMAIN_SID.length;
+            dateCreatedAt = sipDomainSidAt + sid + DATE_CREATED.length;
+            dateUpdatedAt = dateCreatedAt + date + DATE_UPDATED.length;
+            urlSidAt = dateUpdatedAt + date + URL.length + urlPrefix.length;
+            template = new byte[urlSidAt + sid + END.length];
+            place(SID, 0);
+            place(IP_RECORD_SID, ipRecordSidAt - IP_RECORD_SID.length);
+            place(SIP_DOMAIN_SID, sipDomainSidAt - SIP_DOMAIN_SID.length);
+            place(DATE_CREATED, dateCreatedAt - DATE_CREATED.length);
+            place(DATE_UPDATED, dateUpdatedAt - DATE_UPDATED.length);
+            place(URL, urlSidAt - urlPrefix.length - URL.length);
+            place(urlPrefix, urlSidAt - urlPrefix.length);
+            place(END, urlSidAt + sid);
         }
-        json.beginObject()
-                .name("sid").value(mapping.sid().value())
-                .name("ip_record_sid").value(mapping.ipRecordSid().value())
-                .name("sip_domain_sid").value(mapping.sipDomainSid().value())
-                .name("date_created").value(mapping.dateCreated())
-                .name("date_updated").value(mapping.dateUpdated())
-                .name("url").value(urlPrefix, mapping.sid().value())
-                .endObject();
+
+        private void place(byte[] fragment, int at) {
+            System.arraycopy(fragment, 0, template, at, fragment.length);
+        }
+
+        /** The length of one mapping, its dates written by hand. */
+        int length() {
+            return template.length;
+        }
+
+        void write(JsonWriter json, SourceIpMapping mapping) {
+            if (WireDates.byHand(mapping.dateCreated()) && WireDates.byHand(mapping.dateUpdated())) {
+                int at = json.raw(template);
+                json.sidAt(at + SID.length, mapping.sid())
+                        .sidAt(at + ipRecordSidAt, mapping.ipRecordSid())
+                        .sidAt(at + sipDomainSidAt, mapping.sipDomainSid())
+                        .dateAt(at + dateCreatedAt, mapping.dateCreated())
+                        .dateAt(at + dateUpdatedAt, mapping.dateUpdated())
+                        .copyWithin(at + SID.length, at + urlSidAt, JsonWriter.SID_LENGTH);
+                return;
+            }
+            json.beginObject()
+                    .name("sid").value(mapping.sid())
+                    .name("ip_record_sid").value(mapping.ipRecordSid())
+                    .name("sip_domain_sid").value(mapping.sipDomainSid())
+                    .name("date_created").value(mapping.dateCreated())
+                    .name("date_updated").value(mapping.dateUpdated())
+                    .name("url").value(urlPrefix, mapping.sid())
+                    .endObject();
+        }
     }
 
     private static byte[] ascii(String text) {

@@ -16,6 +16,7 @@ final class SourceIpMappingRoutes {
 
     private final SourceIpMappings mappings;
     private final Optional<String> publicBaseUrl;
+    private volatile ListWriter lastList;
 
     SourceIpMappingRoutes(SourceIpMappings mappings, Optional<String> publicBaseUrl) {
         this.mappings = mappings;
@@ -33,11 +34,9 @@ final class SourceIpMappingRoutes {
     void list(RoutingContext ctx) {
         PageQuery query = PageQuery.parse(Exchanges.query(ctx), SourceIpMappingSid.PREFIX);
         Exchanges.onResult(ctx, mappings.list(Exchanges.account(ctx), query.request()), page -> {
-            String base = baseUrl(ctx);
-            byte[] urlPrefix = SourceIpMappingJson.urlPrefix(base);
-            Exchanges.json(ctx, 200, PageJson.toJson(page, query, base + SourceIpMappingJson.PATH,
-                    SourceIpMappingJson.LIST_KEY, SourceIpMappingJson.SIZE + urlPrefix.length,
-                    (json, mapping) -> SourceIpMappingJson.write(json, mapping, urlPrefix)));
+            ListWriter list = listWriter(baseUrl(ctx));
+            Exchanges.json(ctx, 200, PageJson.toJson(page, query, list.url, SourceIpMappingJson.LIST_KEY,
+                    list.writer.length(), list.writer::write));
         });
     }
 
@@ -65,6 +64,24 @@ final class SourceIpMappingRoutes {
             throw new SipmapException.NotFound("No source IP mapping " + sid);
         }
         return new SourceIpMappingSid(sid);
+    }
+
+    /** What a list under one base URL writes with: the list's URL and the mappings' writer. */
+    private record ListWriter(String base, String url, SourceIpMappingJson.Writer writer) {
+    }
+
+    /**
+     * The list writer for a base URL: the last one made, when the base URL is the same, as it is for every request
+     * but the first when the server has one name; its template is read only, so threads may share it.
+     */
+    private ListWriter listWriter(String base) {
+        ListWriter last = lastList;
+        if (last == null || !last.base.equals(base)) {
+            last = new ListWriter(base, base + SourceIpMappingJson.PATH,
+                    new SourceIpMappingJson.Writer(SourceIpMappingJson.urlPrefix(base)));
+            lastList = last;
+        }
+        return last;
     }
 
     private String baseUrl(RoutingContext ctx) {

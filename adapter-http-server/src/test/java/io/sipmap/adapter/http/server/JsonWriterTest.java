@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 
 class JsonWriterTest {
 
+    private static final SourceIpMappingSid SID = new SourceIpMappingSid(0x0123456789abcdefL, 0xfedcba9876543210L);
+
     private static final String[] STRINGS = {
         "", "plain", "quote \" and backslash \\ and slash /", "controls \b\t\n\f\r \u0000\u0001\u001f\u007f",
         "café ünïcödé", "emoji \uD83D\uDE00 pair", "lone \uD800 high", "lone \uDC00 low", "\u2028\u2029",
@@ -44,7 +46,9 @@ class JsonWriterTest {
                 .endArray()
                 .name("b").beginArray().endArray()
                 .name("c").value(Long.MIN_VALUE)
-                .name("d").value("IB".getBytes(StandardCharsets.US_ASCII), "x\"y")
+                .name("d").value("x/".getBytes(StandardCharsets.US_ASCII), SID)
+                .name("e").value(SID)
+                .name("f").beginArray().value(SID).value(SID).endArray()
                 .endObject().toString();
         String expected = new JsonObject()
                 .put("a", new JsonArray()
@@ -53,7 +57,9 @@ class JsonWriterTest {
                         .add(new JsonObject()))
                 .put("b", new JsonArray())
                 .put("c", Long.MIN_VALUE)
-                .put("d", "IBx\"y")
+                .put("d", "x/" + SID.value())
+                .put("e", SID.value())
+                .put("f", new JsonArray().add(SID.value()).add(SID.value()))
                 .encode();
         assertThat(written).isEqualTo(expected);
     }
@@ -61,24 +67,29 @@ class JsonWriterTest {
     @Test
     void writesMappingsAsJsonObjectWouldWhateverTheirDates() {
         var account = AccountSid.ofHex("0".repeat(31) + "1");
-        byte[] prefix = SourceIpMappingJson.urlPrefix("http://h\u00e9st:8080/base");
-        for (Instant date : new Instant[] {Instant.parse("2020-03-18T23:31:36.5Z"), Instant.parse("+10000-01-01T00:00:00Z"),
-            Instant.parse("-0001-12-31T23:59:59Z")}) {
-            var mapping = new SourceIpMapping(account, SourceIpMappingSid.ofHex("a".repeat(32)),
-                    IpRecordSid.ofHex("b".repeat(32)), SipDomainSid.ofHex("c".repeat(32)), date,
-                    date.plusSeconds(1));
-            JsonWriter json = new JsonWriter(1).beginArray();
-            SourceIpMappingJson.write(json, mapping, prefix);
-            SourceIpMappingJson.write(json, mapping, prefix);
-            JsonObject expected = new JsonObject()
+        var writer = new SourceIpMappingJson.Writer(SourceIpMappingJson.urlPrefix("http://h\u00e9st:8080/base"));
+        Random random = new Random(3);
+        JsonWriter json = new JsonWriter(1).beginArray();
+        JsonArray expected = new JsonArray();
+        Instant[] dates = {Instant.parse("2020-03-18T23:31:36.5Z"), Instant.parse("+10000-01-01T00:00:00Z"),
+            Instant.parse("-0001-12-31T23:59:59Z"), Instant.parse("2020-03-18T23:31:37Z")};
+        for (int i = 0; i < 200; i++) {
+            // runs of equal dates, dates written by hand and not, in one array
+            Instant created = dates[i / 7 % dates.length];
+            var mapping = new SourceIpMapping(account, new SourceIpMappingSid(random.nextLong(), random.nextLong()),
+                    new IpRecordSid(random.nextLong(), random.nextLong()),
+                    new SipDomainSid(random.nextLong(), random.nextLong()), created,
+                    i % 3 == 0 ? created : created.plusSeconds(i));
+            writer.write(json, mapping);
+            expected.add(new JsonObject()
                     .put("sid", mapping.sid().value())
                     .put("ip_record_sid", mapping.ipRecordSid().value())
                     .put("sip_domain_sid", mapping.sipDomainSid().value())
                     .put("date_created", WireDates.format(mapping.dateCreated()))
                     .put("date_updated", WireDates.format(mapping.dateUpdated()))
-                    .put("url", "http://h\u00e9st:8080/base/v1/SourceIpMappings/" + mapping.sid().value());
-            assertThat(json.endArray().toString()).isEqualTo(new JsonArray().add(expected).add(expected).encode());
+                    .put("url", "http://h\u00e9st:8080/base/v1/SourceIpMappings/" + mapping.sid().value()));
         }
+        assertThat(json.endArray().toString()).isEqualTo(expected.encode());
     }
 
     @Test
