@@ -21,6 +21,8 @@ import java.util.Optional;
  */
 public final class Credentials {
 
+    /** Never used itself, only cloned, so that threads may share it. Before UNKNOWN_USER, which needs it. */
+    private static final MessageDigest SHA_256 = sha256();
     private static final byte[] UNKNOWN_USER = sha256("\0no such user\0");
 
     /** Replaced whole, never changed, so that reads take no lock and see one state or the other. */
@@ -113,7 +115,16 @@ public final class Credentials {
 
     private static byte[] sha256(String text) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            // a clone of one instance: getInstance looks the provider up on every call
+            return ((MessageDigest) SHA_256.clone()).digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("The JDK's SHA-256 can be cloned", e);
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("Every JDK has SHA-256", e);
         }

@@ -2,8 +2,9 @@ package io.sipmap.adapter.http.server;
 
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.SipmapException;
-import io.vertx.core.Future;
+import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -117,18 +118,30 @@ final class Exchanges {
 
     /**
      * Continues on the request's context once the api's stage completes: {@code onSuccess} answers, a failure goes to
-     * the failure handler.
+     * the failure handler. A stage already complete (an in-memory store's) or completed on the request's own event
+     * loop is continued at once, without a hop through the context's task queue; any other is continued there.
      */
     static <T> void onResult(RoutingContext ctx, CompletionStage<T> stage, Consumer<T> onSuccess) {
-        Future.fromCompletionStage(stage, ctx.vertx().getOrCreateContext())
-                .onSuccess(value -> {
-                    try {
-                        onSuccess.accept(value);
-                    } catch (RuntimeException e) {
-                        ctx.fail(e);
-                    }
-                })
-                .onFailure(ctx::fail);
+        Context context = ctx.vertx().getOrCreateContext();
+        stage.whenComplete((value, failure) -> {
+            if (Vertx.currentContext() == context) {
+                settle(ctx, value, failure, onSuccess);
+            } else {
+                context.runOnContext(v -> settle(ctx, value, failure, onSuccess));
+            }
+        });
+    }
+
+    private static <T> void settle(RoutingContext ctx, T value, Throwable failure, Consumer<T> onSuccess) {
+        if (failure != null) {
+            ctx.fail(failure);
+            return;
+        }
+        try {
+            onSuccess.accept(value);
+        } catch (RuntimeException e) {
+            ctx.fail(e);
+        }
     }
 
     /** Answers with a JSON body. */

@@ -96,6 +96,10 @@ public final class SipmapRouter {
         // from formAttributes() and the query through Exchanges.query().
         BodyHandler body = BodyHandler.create(false).setBodyLimit(options.bodyLimit()).setMergeFormAttributes(false);
         router.route().handler(ctx -> {
+            if (ctx.request().isEnded() && !FORM_METHODS.contains(ctx.request().method())) {
+                ctx.next(); // nothing to read or decode, as for nearly every GET: BodyHandler's buffers are not needed
+                return;
+            }
             ctx.put(READING_BODY, Boolean.TRUE);
             if (!FORM_METHODS.contains(ctx.request().method())) {
                 // Vert.x refuses to decode a form on other methods, failing the request, yet Twilio's SDKs for other
