@@ -11,7 +11,7 @@ import java.util.Objects;
  * {@code PB<sid>} for the page before it. {@link #token()} prints it and {@link #parseToken} reads it, here and only
  * here.
  */
-public sealed interface Cursor permits Cursor.First, Cursor.After, Cursor.Before, Cursor.Offset {
+public sealed interface Cursor permits Cursor.First, Cursor.Keyset, Cursor.Offset {
 
     /** The first page. */
     First FIRST = new First();
@@ -20,8 +20,25 @@ public sealed interface Cursor permits Cursor.First, Cursor.After, Cursor.Before
     record First() implements Cursor {
     }
 
+    /** A cursor that names a SID: {@link After} or {@link Before}. */
+    sealed interface Keyset extends Cursor permits After, Before {
+
+        /** The SID, canonical. */
+        String sid();
+
+        /** The first 16 digits of the SID as a number, as {@link Sid#high()} gives them. */
+        default long high() {
+            return SidDigits.parse(sid(), 2);
+        }
+
+        /** The last 16 digits of the SID as a number, as {@link Sid#low()} gives them. */
+        default long low() {
+            return SidDigits.parse(sid(), 18);
+        }
+    }
+
     /** The records whose SID sorts after {@code sid} (of the kind listed), which need not exist any more. */
-    record After(String sid) implements Cursor {
+    record After(String sid) implements Keyset {
         public After {
             sid = canonicalSid(sid);
         }
@@ -33,7 +50,7 @@ public sealed interface Cursor permits Cursor.First, Cursor.After, Cursor.Before
     }
 
     /** The records whose SID sorts before {@code sid}, the page that ends just before it. */
-    record Before(String sid) implements Cursor {
+    record Before(String sid) implements Keyset {
         public Before {
             sid = canonicalSid(sid);
         }
@@ -63,11 +80,25 @@ public sealed interface Cursor permits Cursor.First, Cursor.After, Cursor.Before
      */
     private static String canonicalSid(String sid) {
         Objects.requireNonNull(sid, "sid");
-        if (sid.length() != 34 || !Sid.isWellFormed(sid.substring(0, 2), sid)) {
-            throw new SipmapException.InvalidParameter("PageToken",
-                    "Invalid PageToken: expected a SID, a prefix and 32 hexadecimal digits");
+        if (sid.length() != 34) {
+            throw notASid();
         }
-        return sid.substring(0, 2) + sid.substring(2).toLowerCase(Locale.ROOT);
+        boolean upper = false;
+        for (int i = 2; i < 34; i++) {
+            char c = sid.charAt(i);
+            if (c >= 'A' && c <= 'F') {
+                upper = true;
+            } else if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                throw notASid();
+            }
+        }
+        // as a page makes its cursors, from SIDs' canonical values: kept as it is, without a copy
+        return upper ? sid.substring(0, 2) + sid.substring(2).toLowerCase(Locale.ROOT) : sid;
+    }
+
+    private static SipmapException.InvalidParameter notASid() {
+        return new SipmapException.InvalidParameter("PageToken",
+                "Invalid PageToken: expected a SID, a prefix and 32 hexadecimal digits");
     }
 
     /** The {@code PageToken} of this cursor, or null for {@link First} and {@link Offset}, which have none. */

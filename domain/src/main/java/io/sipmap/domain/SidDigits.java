@@ -37,7 +37,7 @@ final class SidDigits {
     }
 
     /** 16 hex digits of either case from {@code from} on, already checked to be digits. */
-    private static long parse(String value, int from) {
+    static long parse(String value, int from) {
         long n = 0;
         for (int i = from; i < from + 16; i++) {
             char c = value.charAt(i);

@@ -40,6 +40,15 @@ class PagingTest {
         assertThat(new Cursor.Before("IB" + SID.substring(2).toUpperCase()).sid()).isEqualTo(SID);
     }
 
+    @Test
+    void aKeysetCursorReadsItsSidAsTheSidDoes() {
+        var sid = new SourceIpMappingSid(0x8123456789abcdefL, 0x0fedcba987654321L);
+        for (Cursor.Keyset cursor : List.of(new Cursor.After(sid.value()), new Cursor.Before(sid.value().toUpperCase()))) {
+            assertThat(cursor.high()).isEqualTo(sid.high());
+            assertThat(cursor.low()).isEqualTo(sid.low());
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "x", "IB", "IB0123", "IB0123456789abcdef0123456789abcdeg", "IB0123456789abcdef0123456789abcdef0"})
     void cursorsBuiltByHandNeedASid(String sid) {
