@@ -3,10 +3,9 @@ package io.sipmap.adapter.inmemory;
 import io.sipmap.domain.Sid;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A map from SID to value sorted by SID, held as immutable sorted chunks of at most {@value #MAX} entries under a
@@ -292,36 +291,51 @@ final class SortedChunks<V> {
     }
 
     /**
-     * What a walk read, and whether there is an entry beyond the other end: before the first item read, or (for
-     * {@link #before}) one not less than where it started.
+     * What a walk read: {@code values[from..to)}, in SID order whichever way it walked, copied from the chunks a range
+     * at a time; and whether there is an entry beyond the other end: before the first value (for {@link #first} and
+     * {@link #after}), or not less than where it started (for {@link #before}).
      */
-    record Run<V>(List<V> items, boolean anyBefore) {
+    record Run<V>(Object[] values, int from, int to, boolean anyBeyond) {
+
+        int size() {
+            return to - from;
+        }
+
+        /** The values from index {@code start} to {@code end} of this run, as a list over its array. */
+        @SuppressWarnings("unchecked")
+        List<V> items(int start, int end) {
+            Objects.checkFromToIndex(start, end, size());
+            return (List<V>) Arrays.asList(values).subList(from + start, from + end);
+        }
+
+        List<V> items() {
+            return items(0, size());
+        }
     }
 
     /** Up to {@code count} values in SID order from the start, skipping the first {@code skip}. */
     Run<V> first(long skip, int count) {
-        return ascending(directory, 0, -1, 0, 0, skip, count);
+        return ascending(directory, 0, false, 0, 0, skip, count);
     }
 
     /** Up to {@code count} values in SID order after the given key (exclusive). */
     Run<V> after(long high, long low, int count) {
         Directory d = directory;
-        return ascending(d, Math.max(d.floor(high, low), 0), 1, high, low, 0, count);
+        return ascending(d, Math.max(d.floor(high, low), 0), true, high, low, 0, count);
     }
 
     /**
-     * From {@code slot} on: skips entries up to the key when {@code keyed} is 1, then {@code skip} more; the run's
-     * {@code anyBefore} says whether an entry precedes the first value read.
+     * From {@code slot} on: skips the entries up to the key when {@code keyed}, then {@code skip} more. Kept small,
+     * without a per-value call, so that the compiler treats a walk from the start and one from a key alike.
      */
-    @SuppressWarnings("unchecked")
-    private Run<V> ascending(Directory d, int slot, int keyed, long high, long low, long skip, int count) {
-        List<V> items = new ArrayList<>(Math.min(count, 64));
+    private Run<V> ascending(Directory d, int slot, boolean keyed, long high, long low, long skip, int count) {
+        Object[] out = new Object[count];
+        int n = 0;
         boolean anyBefore = false;
-        boolean started = false;
-        for (int s = slot; s < d.size() && items.size() < count; s++) {
+        for (int s = slot; s < d.size() && n < count; s++) {
             Chunk c = d.chunk(s);
-            int i = keyed == 1 && s == slot ? c.above(high, low) : 0;
-            if (!started) {
+            int i = keyed && s == slot ? c.above(high, low) : 0;
+            if (n == 0) {
                 long available = c.size() - i;
                 if (skip >= available) {
                     skip -= available;
@@ -329,38 +343,38 @@ final class SortedChunks<V> {
                 }
                 i += (int) skip;
                 skip = 0;
-                started = true;
                 anyBefore = i > 0 || s > 0; // chunks are never empty
             }
-            for (; i < c.size() && items.size() < count; i++) {
-                items.add((V) c.values[i]);
-            }
+            int k = Math.min(c.size() - i, count - n);
+            System.arraycopy(c.values, i, out, n, k);
+            n += k;
         }
-        return new Run<>(items, anyBefore);
+        return new Run<>(out, 0, n, anyBefore);
     }
 
     /**
-     * Up to {@code count} values before the given key (exclusive), nearest first; the run's {@code anyBefore} says
-     * whether any entry is not less than the key.
+     * Up to {@code count} values before the given key (exclusive): the nearest ones, in SID order; the run's {@code
+     * anyBeyond} says whether any entry is not less than the key.
      */
-    @SuppressWarnings("unchecked")
     Run<V> before(long high, long low, int count) {
         Directory d = directory;
         int slot = d.floor(high, low);
-        List<V> items = new ArrayList<>(Math.min(count, 64));
+        Object[] out = new Object[count];
         if (slot < 0) {
-            return new Run<>(items, d.size() > 0);
+            return new Run<>(out, count, count, d.size() > 0);
         }
         Chunk first = d.chunk(slot);
-        int from = first.notBelow(high, low);
-        boolean anyFrom = from < first.size() || slot + 1 < d.size();
-        for (int s = slot; s >= 0 && items.size() < count; s--) {
+        int below = first.notBelow(high, low);
+        boolean anyFrom = below < first.size() || slot + 1 < d.size();
+        int start = count; // out[start..count) filled, backwards from the key
+        for (int s = slot; s >= 0 && start > 0; s--) {
             Chunk c = s == slot ? first : d.chunk(s);
-            for (int i = (s == slot ? from : c.size()) - 1; i >= 0 && items.size() < count; i--) {
-                items.add((V) c.values[i]);
-            }
+            int end = s == slot ? below : c.size();
+            int k = Math.min(end, start);
+            System.arraycopy(c.values, end - k, out, start - k, k);
+            start -= k;
         }
-        return new Run<>(items, anyFrom);
+        return new Run<>(out, start, count, anyFrom);
     }
 
     /** Whether any key is greater than the given one. */
@@ -384,8 +398,4 @@ final class SortedChunks<V> {
         return slot > 0 || d.chunk(slot).notBelow(high, low) > 0;
     }
 
-    static <T> List<T> reversed(List<T> items) {
-        Collections.reverse(items);
-        return items;
-    }
 }

@@ -82,11 +82,10 @@ class SortedChunksTest {
                 List<Integer> backwards = new ArrayList<>();
                 run = chunks.before(-1L, -1L, size);
                 while (!run.items().isEmpty()) {
-                    backwards.addAll(run.items());
-                    SourceIpMappingSid last = key(run.items().get(run.items().size() - 1));
-                    run = chunks.before(last.high(), last.low(), size);
+                    backwards.addAll(0, run.items());
+                    SourceIpMappingSid first = key(run.items().get(0));
+                    run = chunks.before(first.high(), first.low(), size);
                 }
-                java.util.Collections.reverse(backwards);
                 for (List<Integer> walk : List.of(forwards, backwards)) {
                     assertThat(walk).isSorted().doesNotHaveDuplicates();
                     assertThat(walk.stream().filter(n -> n % 2 == 0 && n > 0).count()).isEqualTo(keys / 2 - 1);
@@ -107,24 +106,23 @@ class SortedChunksTest {
             assertThat(chunks.anyBefore(k.high(), k.low())).isEqualTo(reference.lowerKey(k) != null);
             int count = 1 + random.nextInt(150);
             SortedChunks.Run<Integer> down = chunks.before(k.high(), k.low(), count);
-            assertThat(down.items())
-                    .isEqualTo(new ArrayList<>(reference.headMap(k, false).descendingMap().values()).subList(0,
-                            Math.min(count, reference.headMap(k, false).size())));
-            assertThat(down.anyBefore()).isEqualTo(reference.ceilingKey(k) != null);
+            List<Integer> below = new ArrayList<>(reference.headMap(k, false).values());
+            assertThat(down.items()).isEqualTo(below.subList(Math.max(0, below.size() - count), below.size()));
+            assertThat(down.anyBeyond()).isEqualTo(reference.ceilingKey(k) != null);
             int skip = random.nextInt(3) == 0 ? random.nextInt(300) : 0;
             SortedChunks.Run<Integer> run = chunks.after(k.high(), k.low(), count);
             List<Map.Entry<SourceIpMappingSid, Integer>> expected = new ArrayList<>(reference.tailMap(k, false).entrySet());
             List<Map.Entry<SourceIpMappingSid, Integer>> taken = expected.subList(0, Math.min(count, expected.size()));
             assertThat(run.items()).isEqualTo(taken.stream().map(Map.Entry::getValue).toList());
             if (!taken.isEmpty()) {
-                assertThat(run.anyBefore()).isEqualTo(reference.lowerKey(taken.get(0).getKey()) != null);
+                assertThat(run.anyBeyond()).isEqualTo(reference.lowerKey(taken.get(0).getKey()) != null);
             }
             SortedChunks.Run<Integer> fromStart = chunks.first(skip, count);
             List<Integer> all = new ArrayList<>(reference.values());
             assertThat(fromStart.items()).isEqualTo(all.subList(Math.min(skip, all.size()),
                     (int) Math.min((long) skip + count, all.size())));
             if (!fromStart.items().isEmpty()) {
-                assertThat(fromStart.anyBefore()).isEqualTo(skip > 0);
+                assertThat(fromStart.anyBeyond()).isEqualTo(skip > 0);
             }
         }
     }
