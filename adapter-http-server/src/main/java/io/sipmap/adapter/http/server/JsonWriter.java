@@ -34,9 +34,38 @@ final class JsonWriter {
     private long lastSecond = Long.MIN_VALUE;
     private final byte[] lastDate = new byte[WireDates.LENGTH];
 
+    /**
+     * Each thread's scratch array for {@link #onScratch}, lent out while a writer uses it (null meanwhile): a list
+     * page is written into memory that is already in the cache, and then copied once, rather than into a new array the
+     * size of the page that must first be zeroed.
+     */
+    private static final ThreadLocal<byte[][]> SCRATCH = ThreadLocal.withInitial(() -> new byte[1][]);
+    private static final int SCRATCH_KEPT = 1 << 20;
+
+    private final byte[][] lender;
+
     JsonWriter(int capacity) {
-        bytes = new byte[Math.max(capacity, 64)];
+        this(new byte[Math.max(capacity, 64)], null);
+    }
+
+    private JsonWriter(byte[] bytes, byte[][] lender) {
+        this.bytes = bytes;
+        this.lender = lender;
         empty[0] = true;
+    }
+
+    /**
+     * A writer on this thread's scratch array (one of its own if that is lent out already), for a large value
+     * written and sent at once: {@link #toBuffer} copies what was written and gives the array back.
+     */
+    static JsonWriter onScratch(int capacity) {
+        byte[][] lender = SCRATCH.get();
+        byte[] lent = lender[0];
+        lender[0] = null;
+        if (lent == null || lent.length < capacity) {
+            lent = new byte[Math.max(capacity, 4096)];
+        }
+        return new JsonWriter(lent, lender);
     }
 
     JsonWriter beginObject() {
@@ -206,12 +235,19 @@ final class JsonWriter {
     }
 
     /**
-     * What was written, as a Vert.x buffer over this writer's array, without a copy; the writer is not to be used
-     * after. Vert.x 5 has no public way to wrap an array (its {@code Buffer.buffer(byte[])} copies), hence its
+     * What was written, as a Vert.x buffer over this writer's array, without a copy (with one copy for a writer on
+     * scratch, whose array goes back to its thread); the writer is not to be used after. Vert.x 5 has no public way to wrap an array (its {@code Buffer.buffer(byte[])} copies), hence its
      * internal {@code BufferInternal} over Netty's {@code Unpooled.wrappedBuffer}: a list page is 16 KB, and the copy
      * and the second allocation took a tenth of its JSON time.
      */
     Buffer toBuffer() {
+        if (lender != null) {
+            byte[] written = Arrays.copyOf(bytes, size);
+            if (bytes.length <= SCRATCH_KEPT) {
+                lender[0] = bytes;
+            }
+            return BufferInternal.buffer(Unpooled.wrappedBuffer(written));
+        }
         return BufferInternal.buffer(Unpooled.wrappedBuffer(bytes, 0, size));
     }
 

@@ -22,7 +22,7 @@ final class PageJson {
      */
     static <T> Buffer toJson(Page<T> page, PageQuery query, String listUrl, String key, int itemSize,
                              BiConsumer<JsonWriter, T> item) {
-        JsonWriter json = new JsonWriter(page.items().size() * itemSize + 4 * listUrl.length() + 400);
+        JsonWriter json = JsonWriter.onScratch(page.items().size() * itemSize + 4 * listUrl.length() + 400);
         json.beginObject().name(key).beginArray();
         for (T t : page.items()) {
             item.accept(json, t);

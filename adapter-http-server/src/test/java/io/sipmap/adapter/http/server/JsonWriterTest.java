@@ -93,6 +93,31 @@ class JsonWriterTest {
     }
 
     @Test
+    void writersOnScratchStayApartAndTheirBuffersOutliveTheScratch() {
+        JsonWriter outer = JsonWriter.onScratch(8).beginArray();
+        JsonWriter inner = JsonWriter.onScratch(8).beginArray(); // the scratch is lent out: an array of its own
+        for (int i = 0; i < 5_000; i++) { // both grow past what they were given
+            outer.value(i);
+            inner.value(-i);
+        }
+        var innerBuffer = inner.endArray().toBuffer(); // gives its array to the thread's scratch
+        var outerBuffer = outer.endArray().toBuffer();
+        JsonWriter reuse = JsonWriter.onScratch(8).beginArray(); // on an array given back: the buffers are copies
+        for (int i = 0; i < 5_000; i++) {
+            reuse.value("overwritten");
+        }
+        reuse.endArray().toBuffer();
+        JsonArray expectedOuter = new JsonArray();
+        JsonArray expectedInner = new JsonArray();
+        for (int i = 0; i < 5_000; i++) {
+            expectedOuter.add(i);
+            expectedInner.add(-i);
+        }
+        assertThat(outerBuffer.toString()).isEqualTo(expectedOuter.encode());
+        assertThat(innerBuffer.toString()).isEqualTo(expectedInner.encode());
+    }
+
+    @Test
     void writesDatesAsTheFormatterDoes() {
         DateTimeFormatter format = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
         Random random = new Random(7);
