@@ -96,7 +96,7 @@ public final class SipmapRouter {
         // from formAttributes() and the query through Exchanges.query().
         BodyHandler body = BodyHandler.create(false).setBodyLimit(options.bodyLimit()).setMergeFormAttributes(false);
         router.route().handler(ctx -> {
-            if (ctx.request().isEnded() && !FORM_METHODS.contains(ctx.request().method())) {
+            if (bodiless(ctx.request())) {
                 ctx.next(); // nothing to read or decode, as for nearly every GET: BodyHandler's buffers are not needed
                 return;
             }
@@ -139,6 +139,19 @@ public final class SipmapRouter {
                     options.bodyLimit()));
         }
         return router;
+    }
+
+    /**
+     * Whether an HTTP/1 request that has no form to decode has no body either: neither Content-Length (or 0) nor
+     * Transfer-Encoding, which is how HTTP/1.1 says a request has none.
+     */
+    private static boolean bodiless(HttpServerRequest request) {
+        if (FORM_METHODS.contains(request.method()) || request.version() == HttpVersion.HTTP_2) {
+            return false;
+        }
+        var headers = request.headers();
+        String length = headers.get(HttpHeaders.CONTENT_LENGTH);
+        return (length == null || length.equals("0")) && headers.get(HttpHeaders.TRANSFER_ENCODING) == null;
     }
 
     /**
