@@ -115,9 +115,8 @@ public sealed interface Cursor permits Cursor.First, Cursor.Keyset, Cursor.Offse
     static Cursor parseToken(String token, String sidPrefix) {
         if (token != null && token.length() == 36 && (token.startsWith("PA") || token.startsWith("PB"))) {
             String sid = token.substring(2);
-            if (Sid.isWellFormed(sidPrefix, sid)) {
-                String canonical = Sid.canonical(sidPrefix, sid, "PageToken");
-                return token.charAt(1) == 'A' ? new After(canonical) : new Before(canonical);
+            if (Sid.isWellFormed(sidPrefix, sid)) { // the cursor lower-cases the digits if it must
+                return token.charAt(1) == 'A' ? new After(sid) : new Before(sid);
             }
         }
         throw new SipmapException.InvalidParameter("PageToken",

@@ -89,7 +89,8 @@ record PageQuery(int size, long page, Optional<Cursor> token) {
                 throw invalid(parameter, expected, text);
             }
         }
-        return new BigInteger(text);
+        // up to 18 digits fit a long: parsed as one, without a BigInteger, as every PageSize and Page sent is
+        return text.length() - start <= 18 ? BigInteger.valueOf(Long.parseLong(text)) : new BigInteger(text);
     }
 
     private static SipmapException.InvalidParameter invalid(String parameter, String expected, String text) {
