@@ -83,17 +83,12 @@ public sealed interface Cursor permits Cursor.First, Cursor.Keyset, Cursor.Offse
         if (sid.length() != 34) {
             throw notASid();
         }
-        boolean upper = false;
-        for (int i = 2; i < 34; i++) {
-            char c = sid.charAt(i);
-            if (c >= 'A' && c <= 'F') {
-                upper = true;
-            } else if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-                throw notASid();
-            }
+        int classes = SidDigits.classes(sid);
+        if ((classes & SidDigits.NOT_HEX) != 0) {
+            throw notASid();
         }
         // as a page makes its cursors, from SIDs' canonical values: kept as it is, without a copy
-        return upper ? sid.substring(0, 2) + sid.substring(2).toLowerCase(Locale.ROOT) : sid;
+        return classes == SidDigits.UPPER ? sid.substring(0, 2) + sid.substring(2).toLowerCase(Locale.ROOT) : sid;
     }
 
     private static SipmapException.InvalidParameter notASid() {

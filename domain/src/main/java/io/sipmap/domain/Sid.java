@@ -50,13 +50,7 @@ public sealed interface Sid permits SourceIpMappingSid, IpRecordSid, SipDomainSi
         if (value == null || value.length() != 34 || !value.startsWith(prefix)) {
             return false;
         }
-        for (int i = 2; i < 34; i++) {
-            char c = value.charAt(i);
-            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F')) {
-                return false;
-            }
-        }
-        return true;
+        return (SidDigits.classes(value) & SidDigits.NOT_HEX) == 0;
     }
 
     private static String describe(String value) {

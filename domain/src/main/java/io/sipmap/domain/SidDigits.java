@@ -16,7 +16,39 @@ final class SidDigits {
     private static final VarHandle LONG_BIG_ENDIAN =
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
+    /** {@link #classes}: some digit is an upper-case letter. */
+    static final int UPPER = 1;
+    /** {@link #classes}: some character is not a hex digit. */
+    static final int NOT_HEX = 2;
+    /** The class of each ASCII character: 0 for 0-9 and a-f, {@link #UPPER} for A-F, {@link #NOT_HEX} for the rest. */
+    private static final byte[] CLASS = new byte[128];
+
+    static {
+        java.util.Arrays.fill(CLASS, (byte) NOT_HEX);
+        for (char c = '0'; c <= '9'; c++) {
+            CLASS[c] = 0;
+        }
+        for (char c = 'a'; c <= 'f'; c++) {
+            CLASS[c] = 0;
+            CLASS[c - 'a' + 'A'] = UPPER;
+        }
+    }
+
     private SidDigits() {
+    }
+
+    /**
+     * The classes of the 32 characters after a 34-character SID's prefix, or-ed: 0 when they are lower-case hex
+     * digits, {@link #UPPER} when some are upper case, with {@link #NOT_HEX} when some are not hex digits at all.
+     * Without a branch per character, which random digits and letters would mispredict.
+     */
+    static int classes(String value) {
+        int classes = 0;
+        for (int i = 2; i < 34; i++) {
+            char c = value.charAt(i);
+            classes |= CLASS[c & 0x7f] | (c >>> 7) << 1; // a character from 128 on sets a bit above UPPER
+        }
+        return classes == UPPER || classes == 0 ? classes : classes | NOT_HEX;
     }
 
     /**

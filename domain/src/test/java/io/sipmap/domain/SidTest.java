@@ -100,6 +100,21 @@ class SidTest {
     }
 
     @Test
+    void everyCharacterIsJudgedAsAHexDigitOrNot() {
+        for (int c = 0; c <= Character.MAX_VALUE; c++) {
+            for (int at : new int[] {2, 17, 33}) {
+                char ch = (char) c;
+                String value = "IL" + "0".repeat(at - 2) + ch + "0".repeat(33 - at);
+                boolean hex = ch >= '0' && ch <= '9' || ch >= 'a' && ch <= 'f' || ch >= 'A' && ch <= 'F';
+                assertThat(Sid.isWellFormed("IL", value)).as("U+%04X at %d", c, at).isEqualTo(hex);
+                if (hex) {
+                    assertThat(new Cursor.After(value).sid()).isEqualTo(value.toLowerCase().replace("il", "IL"));
+                }
+            }
+        }
+    }
+
+    @Test
     void aMessageNeverEchoesAnUnboundedValue() {
         String huge = "IL" + "x".repeat(10_000);
         assertThatThrownBy(() -> new IpRecordSid(huge)).satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(200));
