@@ -1,5 +1,6 @@
 package io.sipmap.adapter.http.server;
 
+import io.netty.buffer.ByteBuf;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.SipmapException;
 import io.vertx.core.Context;
@@ -8,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
@@ -150,6 +152,24 @@ final class Exchanges {
                 .setStatusCode(status)
                 .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
                 .end(body);
+    }
+
+    /**
+     * Answers with what {@code json} wrote, from a pooled direct buffer released once the write is done, whether it
+     * succeeded or not. Vert.x wraps a buffer it did not allocate as unreleasable, so the release is this method's.
+     */
+    static void json(RoutingContext ctx, int status, JsonWriter json) {
+        ByteBuf direct = json.toPooledDirect();
+        try {
+            ctx.response()
+                    .setStatusCode(status)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+                    .end(BufferInternal.buffer(direct))
+                    .onComplete(written -> direct.release());
+        } catch (RuntimeException e) {
+            direct.release();
+            throw e;
+        }
     }
 
     /** Answers 204 with no body. */

@@ -2,7 +2,6 @@ package io.sipmap.adapter.http.server;
 
 import io.sipmap.domain.Cursor;
 import io.sipmap.domain.Page;
-import io.vertx.core.buffer.Buffer;
 import java.util.function.BiConsumer;
 
 /**
@@ -19,8 +18,10 @@ final class PageJson {
      * @param key      {@code ip_records} or {@code source_ip_mappings}
      * @param itemSize about the length of one item, to size the buffer
      * @param item     writes one item
+     * @return the writer, on this thread's scratch, with the page written: for {@link Exchanges#json(
+     *         io.vertx.ext.web.RoutingContext, int, JsonWriter)}
      */
-    static <T> Buffer toJson(Page<T> page, PageQuery query, String listUrl, String key, int itemSize,
+    static <T> JsonWriter toJson(Page<T> page, PageQuery query, String listUrl, String key, int itemSize,
                              BiConsumer<JsonWriter, T> item) {
         JsonWriter json = JsonWriter.onScratch(page.items().size() * itemSize + 4 * listUrl.length() + 400);
         json.beginObject().name(key).beginArray();
@@ -41,7 +42,7 @@ final class PageJson {
                         .map(c -> url(listUrl, query.size(), p == Long.MAX_VALUE ? p : p + 1, c.token()))
                         .orElse(null))
                 .endObject();
-        return json.endObject().toBuffer();
+        return json.endObject();
     }
 
     private static String url(String listUrl, int size, long page, String token) {

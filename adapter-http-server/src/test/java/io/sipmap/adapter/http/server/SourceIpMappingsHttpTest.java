@@ -76,6 +76,25 @@ class SourceIpMappingsHttpTest extends ServerTestBase {
     }
 
     @Test
+    void aListPagesBufferGoesBackToThePoolOnceWritten() {
+        for (int i = 0; i < 200; i++) { // pages of about 60 KB
+            post("/v1/IpRecords", "IpAddress", "198.51.100." + i);
+            post("/v1/SourceIpMappings", "IpRecordSid", "IL" + hex(3 + 2 * i), "SipDomainSid", DOMAIN);
+        }
+        var metric = ((io.netty.buffer.ByteBufAllocatorMetricProvider) io.netty.buffer.ByteBufAllocator.DEFAULT).metric();
+        String page = get("/v1/SourceIpMappings?PageSize=1000").bodyAsString();
+        long before = metric.usedDirectMemory();
+        // 64 MiB of pages: had one stayed unreleased, the pool would have grown by about that much
+        int requests = (int) (64L * 1024 * 1024 / page.length());
+        for (int i = 0; i < requests; i++) {
+            HttpResponse<Buffer> response = get("/v1/SourceIpMappings?PageSize=1000");
+            assertThat(response.bodyAsString()).isEqualTo(page);
+        }
+        assertThat(metric.usedDirectMemory() - before).as("direct memory held after %d pages", requests)
+                .isLessThan(16L * 1024 * 1024);
+    }
+
+    @Test
     void listsMappingsWithEveryMetaKey() {
         post("/v1/SourceIpMappings", "IpRecordSid", "IL" + hex(1), "SipDomainSid", DOMAIN);
         post("/v1/SourceIpMappings", "IpRecordSid", "IL" + hex(2), "SipDomainSid", DOMAIN);
