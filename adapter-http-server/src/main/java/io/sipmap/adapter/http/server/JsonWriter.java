@@ -34,6 +34,8 @@ final class JsonWriter {
     private int depth;
     private boolean afterName;
     private long lastSecond = Long.MIN_VALUE;
+    private Sid lastShared;
+    private int lastSharedAt;
     private final byte[] lastDate = new byte[WireDates.LENGTH];
 
     /**
@@ -207,6 +209,20 @@ final class JsonWriter {
         Objects.checkFromIndexSize(at, SID_LENGTH, size);
         sid.writeAscii(bytes, at);
         return this;
+    }
+
+    /**
+     * {@link #sidAt} for a SID that many values share as one object (the SIP domain of a store's mappings): when it is
+     * the one this method wrote last, its characters are copied from there rather than written from its number.
+     */
+    JsonWriter sharedSidAt(int at, Sid sid) {
+        if (sid != lastShared) {
+            sidAt(at, sid);
+            lastShared = sid;
+            lastSharedAt = at;
+            return this;
+        }
+        return copyWithin(lastSharedAt, at, SID_LENGTH);
     }
 
     /** Writes a date that {@link WireDates#byHand} takes over what was written from index {@code at}. */

@@ -84,7 +84,7 @@ final class SourceIpMappingJson {
                 int at = json.raw(template);
                 json.sidAt(at + SID.length, mapping.sid())
                         .sidAt(at + ipRecordSidAt, mapping.ipRecordSid())
-                        .sidAt(at + sipDomainSidAt, mapping.sipDomainSid())
+                        .sharedSidAt(at + sipDomainSidAt, mapping.sipDomainSid())
                         .dateAt(at + dateCreatedAt, mapping.dateCreated())
                         .dateAt(at + dateUpdatedAt, mapping.dateUpdated())
                         .copyWithin(at + SID.length, at + urlSidAt, JsonWriter.SID_LENGTH);

@@ -73,12 +73,14 @@ class JsonWriterTest {
         JsonArray expected = new JsonArray();
         Instant[] dates = {Instant.parse("2020-03-18T23:31:36.5Z"), Instant.parse("+10000-01-01T00:00:00Z"),
             Instant.parse("-0001-12-31T23:59:59Z"), Instant.parse("2020-03-18T23:31:37Z")};
+        // shared domain objects in runs, between which come domains of their own
+        SipDomainSid[] domains = {new SipDomainSid(1, 2), new SipDomainSid(3, 4), new SipDomainSid(1, 2)};
         for (int i = 0; i < 200; i++) {
             // runs of equal dates, dates written by hand and not, in one array
             Instant created = dates[i / 7 % dates.length];
             var mapping = new SourceIpMapping(account, new SourceIpMappingSid(random.nextLong(), random.nextLong()),
                     new IpRecordSid(random.nextLong(), random.nextLong()),
-                    new SipDomainSid(random.nextLong(), random.nextLong()), created,
+                    i % 11 == 0 ? new SipDomainSid(random.nextLong(), random.nextLong()) : domains[i / 5 % 3], created,
                     i % 3 == 0 ? created : created.plusSeconds(i));
             writer.write(json, mapping);
             expected.add(new JsonObject()
