@@ -301,11 +301,11 @@ final class SortedChunks<V> {
             return to - from;
         }
 
-        /** The values from index {@code start} to {@code end} of this run, as a list over its array. */
+        /** The values from index {@code start} to {@code end} of this run, as a list of their own. */
         @SuppressWarnings("unchecked")
         List<V> items(int start, int end) {
             Objects.checkFromToIndex(start, end, size());
-            return (List<V>) Arrays.asList(values).subList(from + start, from + end);
+            return (List<V>) Arrays.asList(Arrays.copyOfRange(values, from + start, from + end));
         }
 
         List<V> items() {
