@@ -34,11 +34,6 @@ public record AccountSid(long high, long low) implements Sid, Comparable<Account
     }
 
     @Override
-    public String value() {
-        return SidDigits.format(PREFIX, high, low);
-    }
-
-    @Override
     public String prefix() {
         return PREFIX;
     }

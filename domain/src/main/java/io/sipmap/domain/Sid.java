@@ -15,7 +15,9 @@ import java.util.Locale;
 public sealed interface Sid permits SourceIpMappingSid, IpRecordSid, SipDomainSid, AccountSid, ApiKeySid {
 
     /** The canonical 34-character form, built on each call. */
-    String value();
+    default String value() {
+        return SidDigits.format(prefix(), high(), low());
+    }
 
     /** The two-letter prefix of this kind of SID. */
     String prefix();

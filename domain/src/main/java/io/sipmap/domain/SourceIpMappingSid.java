@@ -34,11 +34,6 @@ public record SourceIpMappingSid(long high, long low) implements Sid, Comparable
     }
 
     @Override
-    public String value() {
-        return SidDigits.format(PREFIX, high, low);
-    }
-
-    @Override
     public String prefix() {
         return PREFIX;
     }
