@@ -187,12 +187,10 @@ final class SortedChunks<V> {
         return -(from + 1);
     }
 
-    V get(Sid key) {
-        return get(key.high(), key.low());
-    }
-
     @SuppressWarnings("unchecked")
-    V get(long high, long low) {
+    V get(Sid key) {
+        long high = key.high();
+        long low = key.low();
         Directory d = directory;
         int slot = d.floor(high, low);
         if (slot < 0) {
@@ -208,16 +206,14 @@ final class SortedChunks<V> {
     }
 
     /** Puts or replaces; returns the previous value. One writer at a time. */
-    V put(Sid key, V value) {
-        return put(key.high(), key.low(), value);
-    }
-
     @SuppressWarnings("unchecked")
-    V put(long high, long low, V value) {
+    V put(Sid key, V value) {
+        long high = key.high();
+        long low = key.low();
         Directory d = directory;
-        long[] key = {high, low};
+        long[] separator = {high, low};
         if (d.size() == 0) {
-            directory = new Directory(key, new Chunk[] {Chunk.of(high, low, value)});
+            directory = new Directory(separator, new Chunk[] {Chunk.of(high, low, value)});
             return null;
         }
         int slot = d.floor(high, low);
@@ -235,14 +231,14 @@ final class SortedChunks<V> {
         if (c.size() < MAX) {
             Chunk grown = c.inserted(at, high, low, value);
             if (lowest) {
-                directory = d.splice(0, 1, key, grown);
+                directory = d.splice(0, 1, separator, grown);
             } else {
                 d.set(slot, grown);
             }
         } else if (at == c.size()) {
             // an append, as time-ordered SIDs arrive: the full chunk stays full and a new one starts after it, so that
             // chunks filled in order are full rather than half full
-            directory = d.splice(slot + 1, 0, key, Chunk.of(high, low, value));
+            directory = d.splice(slot + 1, 0, separator, Chunk.of(high, low, value));
         } else {
             Chunk grown = c.inserted(at, high, low, value);
             int half = grown.size() / 2;
@@ -257,12 +253,10 @@ final class SortedChunks<V> {
     }
 
     /** Removes; returns the value removed, or null. One writer at a time. */
-    V remove(Sid key) {
-        return remove(key.high(), key.low());
-    }
-
     @SuppressWarnings("unchecked")
-    V remove(long high, long low) {
+    V remove(Sid key) {
+        long high = key.high();
+        long low = key.low();
         Directory d = directory;
         int slot = d.floor(high, low);
         if (slot < 0) {
