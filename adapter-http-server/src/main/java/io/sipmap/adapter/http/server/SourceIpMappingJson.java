@@ -9,8 +9,6 @@ final class SourceIpMappingJson {
 
     static final String PATH = "/v1/SourceIpMappings";
     static final String LIST_KEY = "source_ip_mappings";
-    /** About the length of one mapping without its base URL, to size buffers. */
-    static final int SIZE = 300;
 
     private static final byte[] SID = ascii("{\"sid\":\"");
     private static final byte[] IP_RECORD_SID = ascii("\",\"ip_record_sid\":\"");
@@ -23,10 +21,10 @@ final class SourceIpMappingJson {
     private SourceIpMappingJson() {
     }
 
-    /** @param baseUrl the public base URL, without a trailing slash */
-    static Buffer toJson(SourceIpMapping mapping, String baseUrl) {
-        JsonWriter json = new JsonWriter(SIZE + baseUrl.length());
-        new Writer(urlPrefix(baseUrl)).write(json, mapping);
+    /** One mapping, written by {@code writer}: the one for the base URL of the answer. */
+    static Buffer toJson(SourceIpMapping mapping, Writer writer) {
+        JsonWriter json = new JsonWriter(writer.length());
+        writer.write(json, mapping);
         return json.toBuffer();
     }
 

@@ -16,7 +16,7 @@ final class SourceIpMappingRoutes {
 
     private final SourceIpMappings mappings;
     private final Optional<String> publicBaseUrl;
-    private volatile ListWriter lastList;
+    private volatile Writers lastWriters;
 
     SourceIpMappingRoutes(SourceIpMappings mappings, Optional<String> publicBaseUrl) {
         this.mappings = mappings;
@@ -28,21 +28,21 @@ final class SourceIpMappingRoutes {
                 IpRecordSid.parse(Exchanges.requiredForm(ctx, "IpRecordSid"), "IpRecordSid"),
                 SipDomainSid.parse(Exchanges.requiredForm(ctx, "SipDomainSid"), "SipDomainSid"));
         Exchanges.onResult(ctx, mappings.create(Exchanges.account(ctx), command),
-                mapping -> Exchanges.json(ctx, 201, SourceIpMappingJson.toJson(mapping, baseUrl(ctx))));
+                mapping -> Exchanges.json(ctx, 201, SourceIpMappingJson.toJson(mapping, writers(ctx).mapping)));
     }
 
     void list(RoutingContext ctx) {
         PageQuery query = PageQuery.parse(Exchanges.query(ctx), SourceIpMappingSid.PREFIX);
         Exchanges.onResult(ctx, mappings.list(Exchanges.account(ctx), query.request()), page -> {
-            ListWriter list = listWriter(baseUrl(ctx));
-            Exchanges.json(ctx, 200, PageJson.toJson(page, query, list.url, SourceIpMappingJson.LIST_KEY,
-                    list.writer.length(), list.writer::write));
+            Writers writers = writers(ctx);
+            Exchanges.json(ctx, 200, PageJson.toJson(page, query, writers.listUrl, SourceIpMappingJson.LIST_KEY,
+                    writers.mapping.length(), writers.mapping::write));
         });
     }
 
     void fetch(RoutingContext ctx) {
         Exchanges.onResult(ctx, mappings.fetch(Exchanges.account(ctx), sid(ctx)),
-                mapping -> Exchanges.json(ctx, 200, SourceIpMappingJson.toJson(mapping, baseUrl(ctx))));
+                mapping -> Exchanges.json(ctx, 200, SourceIpMappingJson.toJson(mapping, writers(ctx).mapping)));
     }
 
     void update(RoutingContext ctx) {
@@ -50,7 +50,7 @@ final class SourceIpMappingRoutes {
         var command = new UpdateSourceIpMapping(
                 SipDomainSid.parse(Exchanges.requiredForm(ctx, "SipDomainSid"), "SipDomainSid"));
         Exchanges.onResult(ctx, mappings.update(Exchanges.account(ctx), sid, command),
-                mapping -> Exchanges.json(ctx, 200, SourceIpMappingJson.toJson(mapping, baseUrl(ctx))));
+                mapping -> Exchanges.json(ctx, 200, SourceIpMappingJson.toJson(mapping, writers(ctx).mapping)));
     }
 
     void delete(RoutingContext ctx) {
@@ -66,20 +66,21 @@ final class SourceIpMappingRoutes {
         return new SourceIpMappingSid(sid);
     }
 
-    /** What a list under one base URL writes with: the list's URL and the mappings' writer. */
-    private record ListWriter(String base, String url, SourceIpMappingJson.Writer writer) {
+    /** What answers under one base URL write with: the list's URL and the mappings' writer. */
+    private record Writers(String base, String listUrl, SourceIpMappingJson.Writer mapping) {
     }
 
     /**
-     * The list writer for a base URL: the last one made, when the base URL is the same, as it is for every request
-     * but the first when the server has one name; its template is read only, so threads may share it.
+     * The writers for the request's base URL: the last ones made, when the base URL is the same, as it is for every
+     * request but the first when the server has one name; their template is read only, so threads may share it.
      */
-    private ListWriter listWriter(String base) {
-        ListWriter last = lastList;
+    private Writers writers(RoutingContext ctx) {
+        String base = baseUrl(ctx);
+        Writers last = lastWriters;
         if (last == null || !last.base.equals(base)) {
-            last = new ListWriter(base, base + SourceIpMappingJson.PATH,
+            last = new Writers(base, base + SourceIpMappingJson.PATH,
                     new SourceIpMappingJson.Writer(SourceIpMappingJson.urlPrefix(base)));
-            lastList = last;
+            lastWriters = last;
         }
         return last;
     }
