@@ -60,7 +60,7 @@ final class JsonWriter {
 
     /**
      * A writer on this thread's scratch array (one of its own if that is lent out already), for a large value
-     * written and sent at once: {@link #toBuffer} copies what was written and gives the array back.
+     * written and sent at once: {@link #toPooledDirect} copies what was written and gives the array back.
      */
     static JsonWriter onScratch(int capacity) {
         byte[][] lender = SCRATCH.get();
@@ -253,8 +253,8 @@ final class JsonWriter {
     }
 
     /**
-     * What was written, as a Vert.x buffer over this writer's array, without a copy (with one copy for a writer on
-     * scratch, whose array goes back to its thread); the writer is not to be used after. Vert.x 5 has no public way to wrap an array (its {@code Buffer.buffer(byte[])} copies), hence its
+     * What was written, as a Vert.x buffer over this writer's array, without a copy (a writer on scratch keeps its
+     * array, which its thread then no longer lends); the writer is not to be used after. Vert.x 5 has no public way to wrap an array (its {@code Buffer.buffer(byte[])} copies), hence its
      * internal {@code BufferInternal} over Netty's {@code Unpooled.wrappedBuffer}: a list page is 16 KB, and the copy
      * and the second allocation took a tenth of its JSON time.
      */
@@ -274,13 +274,6 @@ final class JsonWriter {
     }
 
     Buffer toBuffer() {
-        if (lender != null) {
-            byte[] written = Arrays.copyOf(bytes, size);
-            if (bytes.length <= SCRATCH_KEPT) {
-                lender[0] = bytes;
-            }
-            return BufferInternal.buffer(Unpooled.wrappedBuffer(written));
-        }
         return BufferInternal.buffer(Unpooled.wrappedBuffer(bytes, 0, size));
     }
 

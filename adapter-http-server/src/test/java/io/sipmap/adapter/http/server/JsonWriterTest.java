@@ -2,6 +2,7 @@ package io.sipmap.adapter.http.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBuf;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.IpRecordSid;
 import io.sipmap.domain.SipDomainSid;
@@ -102,21 +103,26 @@ class JsonWriterTest {
             outer.value(i);
             inner.value(-i);
         }
-        var innerBuffer = inner.endArray().toBuffer(); // gives its array to the thread's scratch
-        var outerBuffer = outer.endArray().toBuffer();
+        ByteBuf innerBuffer = inner.endArray().toPooledDirect(); // gives its array to the thread's scratch
+        ByteBuf outerBuffer = outer.endArray().toPooledDirect();
         JsonWriter reuse = JsonWriter.onScratch(8).beginArray(); // on an array given back: the buffers are copies
         for (int i = 0; i < 5_000; i++) {
             reuse.value("overwritten");
         }
-        reuse.endArray().toBuffer();
+        reuse.endArray().toPooledDirect().release();
         JsonArray expectedOuter = new JsonArray();
         JsonArray expectedInner = new JsonArray();
         for (int i = 0; i < 5_000; i++) {
             expectedOuter.add(i);
             expectedInner.add(-i);
         }
-        assertThat(outerBuffer.toString()).isEqualTo(expectedOuter.encode());
-        assertThat(innerBuffer.toString()).isEqualTo(expectedInner.encode());
+        try {
+            assertThat(outerBuffer.toString(StandardCharsets.UTF_8)).isEqualTo(expectedOuter.encode());
+            assertThat(innerBuffer.toString(StandardCharsets.UTF_8)).isEqualTo(expectedInner.encode());
+        } finally {
+            outerBuffer.release();
+            innerBuffer.release();
+        }
     }
 
     @Test
