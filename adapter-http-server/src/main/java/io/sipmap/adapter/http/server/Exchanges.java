@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.SipmapException;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -148,10 +149,7 @@ final class Exchanges {
 
     /** Answers with a JSON body. */
     static void json(RoutingContext ctx, int status, Buffer body) {
-        ctx.response()
-                .setStatusCode(status)
-                .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
-                .end(body);
+        answer(ctx, status, body);
     }
 
     /**
@@ -161,15 +159,18 @@ final class Exchanges {
     static void json(RoutingContext ctx, int status, JsonWriter json) {
         ByteBuf direct = json.toPooledDirect();
         try {
-            ctx.response()
-                    .setStatusCode(status)
-                    .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
-                    .end(BufferInternal.buffer(direct))
-                    .onComplete(written -> direct.release());
+            answer(ctx, status, BufferInternal.buffer(direct)).onComplete(written -> direct.release());
         } catch (RuntimeException e) {
             direct.release();
             throw e;
         }
+    }
+
+    private static Future<Void> answer(RoutingContext ctx, int status, Buffer body) {
+        return ctx.response()
+                .setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+                .end(body);
     }
 
     /** Answers 204 with no body. */
