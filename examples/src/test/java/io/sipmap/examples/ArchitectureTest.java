@@ -18,8 +18,10 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * The module table of STYLE.md as rules. Maven's dependencies enforce the same table at compile time; these rules
- * also hold inside one class path (the examples see every module) and say why a build broke.
+ * The module table of STYLE.md as rules, over the production classes of every module, the benchmarks' included (the
+ * end-to-end tests module holds tests only, and no module depends on it). Maven's dependencies enforce the same table
+ * at compile time; these rules also hold inside one class path (the examples see every module) and say why a build
+ * broke.
  */
 @AnalyzeClasses(packages = "io.sipmap",
         importOptions = {ImportOption.DoNotIncludeTests.class, ArchitectureTest.ExcludeContracts.class})
@@ -46,19 +48,21 @@ class ArchitectureTest {
             .optionalLayer("HttpClient").definedBy("io.sipmap.adapter.http.client..")
             .optionalLayer("Postgres").definedBy("io.sipmap.adapter.postgres..")
             .optionalLayer("Examples").definedBy("io.sipmap.examples..")
+            .optionalLayer("Benchmarks").definedBy("io.sipmap.benchmarks..")
             .whereLayer("Domain").mayOnlyBeAccessedByLayers("Ports", "InMemory", "HttpServer", "HttpClient",
-                    "Postgres", "Examples")
+                    "Postgres", "Examples", "Benchmarks")
             .whereLayer("Domain").mayNotAccessAnyLayer()
             .whereLayer("Ports").mayOnlyAccessLayers("Domain")
             .whereLayer("InMemory").mayOnlyAccessLayers("Ports", "Domain")
             .whereLayer("HttpServer").mayOnlyAccessLayers("Ports", "Domain")
             .whereLayer("HttpClient").mayOnlyAccessLayers("Ports", "Domain")
             .whereLayer("Postgres").mayOnlyAccessLayers("Ports", "Domain")
-            .whereLayer("InMemory").mayOnlyBeAccessedByLayers("Examples")
-            .whereLayer("HttpServer").mayOnlyBeAccessedByLayers("Examples")
-            .whereLayer("HttpClient").mayOnlyBeAccessedByLayers("Examples")
-            .whereLayer("Postgres").mayOnlyBeAccessedByLayers("Examples")
-            .whereLayer("Examples").mayNotBeAccessedByAnyLayer();
+            .whereLayer("InMemory").mayOnlyBeAccessedByLayers("Examples", "Benchmarks")
+            .whereLayer("HttpServer").mayOnlyBeAccessedByLayers("Examples", "Benchmarks")
+            .whereLayer("HttpClient").mayOnlyBeAccessedByLayers("Examples", "Benchmarks")
+            .whereLayer("Postgres").mayOnlyBeAccessedByLayers("Examples", "Benchmarks")
+            .whereLayer("Examples").mayNotBeAccessedByAnyLayer()
+            .whereLayer("Benchmarks").mayNotBeAccessedByAnyLayer();
 
     @ArchTest
     static final ArchRule domainSeesOnlyTheJdk = classes().that().resideInAPackage("io.sipmap.domain..")
@@ -115,6 +119,10 @@ class ArchitectureTest {
         assertThat(production.containPackage("io.sipmap.domain")).isTrue();
         assertThat(production.containPackage("io.sipmap.service")).isTrue();
         assertThat(production.containPackage("io.sipmap.adapter.inmemory")).isTrue();
+        assertThat(production.containPackage("io.sipmap.adapter.http.server")).isTrue();
+        assertThat(production.containPackage("io.sipmap.adapter.http.client")).isTrue();
+        assertThat(production.containPackage("io.sipmap.examples")).isTrue();
+        assertThat(production.containPackage("io.sipmap.benchmarks")).isTrue();
         assertThat(production.containPackage("io.sipmap.contract")).isFalse();
     }
 }

@@ -1,4 +1,4 @@
-package io.sipmap.examples;
+package io.sipmap.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

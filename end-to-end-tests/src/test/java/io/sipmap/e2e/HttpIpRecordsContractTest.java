@@ -1,11 +1,11 @@
-package io.sipmap.examples;
+package io.sipmap.e2e;
 
-import io.sipmap.contract.SourceIpMappingsContract;
+import io.sipmap.contract.IpRecordsContract;
 import io.sipmap.contract.Tenant;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The Source IP Mappings contract through client, server, services and in-memory stores. */
-class HttpSourceIpMappingsContractTest extends SourceIpMappingsContract {
+/** The IP Records contract through client, server, services and in-memory stores. */
+class HttpIpRecordsContractTest extends IpRecordsContract {
 
     @RegisterExtension
     static final HttpStack.PerClass STACK = new HttpStack.PerClass();

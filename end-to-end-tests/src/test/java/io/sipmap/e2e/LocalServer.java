@@ -1,4 +1,4 @@
-package io.sipmap.examples;
+package io.sipmap.e2e;
 
 import io.sipmap.adapter.http.server.Credentials;
 import io.sipmap.adapter.http.server.SipmapServerOptions;
@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The whole stack on a real socket: the HTTP verticle over the services over the in-memory stores, as
- * {@link SipmapServer} wires it, with the services at hand so tests can set up data quickly. Three accounts; the
+ * the example server (SipmapServer) wires it, with the services at hand so tests can set up data quickly. Three accounts; the
  * first also has an API key.
  */
 final class LocalServer implements AutoCloseable {

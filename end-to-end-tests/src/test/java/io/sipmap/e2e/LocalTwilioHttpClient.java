@@ -1,4 +1,4 @@
-package io.sipmap.examples;
+package io.sipmap.e2e;
 
 import com.twilio.http.NetworkHttpClient;
 import com.twilio.http.Request;

@@ -1,4 +1,4 @@
-package io.sipmap.examples;
+package io.sipmap.e2e;
 
 import io.sipmap.adapter.http.client.RetryPolicy;
 import io.sipmap.adapter.http.client.SipmapClient;

@@ -1,4 +1,4 @@
-package io.sipmap.examples;
+package io.sipmap.e2e;
 
 import io.sipmap.contract.SipDomainResolverContract;
 import org.junit.jupiter.api.extension.RegisterExtension;
