@@ -48,19 +48,21 @@ class ArchitectureTest {
             .optionalLayer("HttpClient").definedBy("io.sipmap.adapter.http.client..")
             .optionalLayer("Postgres").definedBy("io.sipmap.adapter.postgres..")
             .optionalLayer("Examples").definedBy("io.sipmap.examples..")
+            .optionalLayer("Server").definedBy("io.sipmap.server..")
             .optionalLayer("Benchmarks").definedBy("io.sipmap.benchmarks..")
             .whereLayer("Domain").mayOnlyBeAccessedByLayers("Ports", "InMemory", "HttpServer", "HttpClient",
-                    "Postgres", "Examples", "Benchmarks")
+                    "Postgres", "Server", "Examples", "Benchmarks")
             .whereLayer("Domain").mayNotAccessAnyLayer()
             .whereLayer("Ports").mayOnlyAccessLayers("Domain")
             .whereLayer("InMemory").mayOnlyAccessLayers("Ports", "Domain")
             .whereLayer("HttpServer").mayOnlyAccessLayers("Ports", "Domain")
             .whereLayer("HttpClient").mayOnlyAccessLayers("Ports", "Domain")
             .whereLayer("Postgres").mayOnlyAccessLayers("Ports", "Domain")
-            .whereLayer("InMemory").mayOnlyBeAccessedByLayers("Examples", "Benchmarks")
-            .whereLayer("HttpServer").mayOnlyBeAccessedByLayers("Examples", "Benchmarks")
-            .whereLayer("HttpClient").mayOnlyBeAccessedByLayers("Examples", "Benchmarks")
-            .whereLayer("Postgres").mayOnlyBeAccessedByLayers("Examples", "Benchmarks")
+            .whereLayer("InMemory").mayOnlyBeAccessedByLayers("Server", "Examples", "Benchmarks")
+            .whereLayer("HttpServer").mayOnlyBeAccessedByLayers("Server", "Examples", "Benchmarks")
+            .whereLayer("HttpClient").mayOnlyBeAccessedByLayers("Server", "Examples", "Benchmarks")
+            .whereLayer("Postgres").mayOnlyBeAccessedByLayers("Server", "Examples", "Benchmarks")
+            .whereLayer("Server").mayNotBeAccessedByAnyLayer()
             .whereLayer("Examples").mayNotBeAccessedByAnyLayer()
             .whereLayer("Benchmarks").mayNotBeAccessedByAnyLayer();
 
@@ -122,6 +124,7 @@ class ArchitectureTest {
         assertThat(production.containPackage("io.sipmap.adapter.http.server")).isTrue();
         assertThat(production.containPackage("io.sipmap.adapter.http.client")).isTrue();
         assertThat(production.containPackage("io.sipmap.examples")).isTrue();
+        assertThat(production.containPackage("io.sipmap.server")).isTrue();
         assertThat(production.containPackage("io.sipmap.benchmarks")).isTrue();
         assertThat(production.containPackage("io.sipmap.contract")).isFalse();
     }

@@ -9,17 +9,17 @@ import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.SipDomainSid;
 import io.sipmap.domain.SourceIpMapping;
+import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** {@link ListMappings} against the example server ({@link SipmapServer}), across more than one page. */
+/** {@link ListMappings} against the server of {@link ServeExample}, across more than one page. */
 class ListMappingsTest {
 
     private static final AccountSid ACCOUNT = new AccountSid("AC" + "f6".repeat(16));
@@ -27,11 +27,9 @@ class ListMappingsTest {
 
     @Test
     void listsEveryMappingOfTheAccountThroughTheLocalServer() throws Exception {
-        var settings = new SipmapServer.Settings("127.0.0.1", 0, Optional.empty(), ACCOUNT, TOKEN,
-                Optional.empty(), Optional.empty(), false);
-        try (SipmapServer server = SipmapServer.run(settings);
-             SipmapClient client = SipmapClient.builder().baseUrl(server.baseUrl())
-                     .accountCredentials(ACCOUNT, TOKEN).build()) {
+        Vertx vertx = Vertx.vertx();
+        String baseUrl = "http://127.0.0.1:" + ServeExample.run(vertx, 0, ACCOUNT, TOKEN);
+        try (SipmapClient client = SipmapClient.builder().baseUrl(baseUrl).accountCredentials(ACCOUNT, TOKEN).build()) {
             SipDomainSid domain = new SipDomainSid("SD00000000000000000000000000000002");
             List<SourceIpMapping> created = new ArrayList<>();
             for (int i = 0; i < 1003; i++) {
@@ -46,7 +44,7 @@ class ListMappingsTest {
             long count = ListMappings.run(Map.of(
                     "TWILIO_ACCOUNT_SID", ACCOUNT.value(),
                     "TWILIO_AUTH_TOKEN", TOKEN,
-                    "SIPMAP_BASE_URL", server.baseUrl()), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+                    "SIPMAP_BASE_URL", baseUrl), new PrintStream(bytes, true, StandardCharsets.UTF_8));
 
             assertThat(count).isEqualTo(1003);
             List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
@@ -55,6 +53,8 @@ class ListMappingsTest {
                     .isEqualTo(created.get(0).sid() + "  " + created.get(0).ipRecordSid() + " -> " + domain);
             assertThat(lines.subList(0, 1003)).extracting(line -> line.substring(0, 34))
                     .containsExactlyElementsOf(created.stream().map(m -> m.sid().value()).toList());
+        } finally {
+            vertx.close().await(10, TimeUnit.SECONDS);
         }
     }
 }

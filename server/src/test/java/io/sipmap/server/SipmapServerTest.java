@@ -1,4 +1,4 @@
-package io.sipmap.examples;
+package io.sipmap.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class SipmapServerTest {
@@ -22,8 +21,7 @@ class SipmapServerTest {
 
     @Test
     void servesTheApiOverTheInMemoryStores() throws Exception {
-        var settings = new SipmapServer.Settings("127.0.0.1", 0, Optional.empty(), new AccountSid(SID), "tok",
-                Optional.empty(), Optional.empty(), false);
+        var settings = new Settings("127.0.0.1", 0, new AccountSid(SID), "tok");
         try (SipmapServer server = SipmapServer.run(settings)) {
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                             URI.create(server.baseUrl() + "/v1/IpRecords"))
@@ -42,8 +40,7 @@ class SipmapServerTest {
     @Test
     void failsFastWithAClearMessageWhenThePortIsTaken() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            var settings = new SipmapServer.Settings("127.0.0.1", taken.getLocalPort(), Optional.empty(),
-                    new AccountSid(SID), "tok", Optional.empty(), Optional.empty(), false);
+            var settings = new Settings("127.0.0.1", taken.getLocalPort(), new AccountSid(SID), "tok");
 
             assertThatThrownBy(() -> SipmapServer.run(settings))
                     .isInstanceOf(IllegalStateException.class)
@@ -54,7 +51,7 @@ class SipmapServerTest {
 
     @Test
     void generatesCredentialsWhenNoneAreGivenAndPrintsThem() {
-        var settings = SipmapServer.Settings.parse(new String[0], Map.of());
+        var settings = ServerCommand.parse(new String[0], Map.of());
 
         assertThat(settings.generated()).isTrue();
         assertThat(settings.account().value()).matches("AC[0-9a-f]{32}");
@@ -65,7 +62,7 @@ class SipmapServerTest {
 
     @Test
     void readsEnvironmentAndFlagsWithFlagsWinning() {
-        var settings = SipmapServer.Settings.parse(
+        var settings = ServerCommand.parse(
                 new String[] {"--port", "9191", "--public-base-url", "https://sip.example.com"},
                 Map.of("SIPMAP_PORT", "7000", "SIPMAP_HOST", "0.0.0.0", "TWILIO_ACCOUNT_SID", SID,
                         "TWILIO_AUTH_TOKEN", "t", "TWILIO_API_KEY", "SK" + "0".repeat(32), "TWILIO_API_SECRET", "s"));
@@ -81,32 +78,31 @@ class SipmapServerTest {
 
     @Test
     void readsTheRateLimitFromFlagsOrEnvironmentAndIsOffByDefault() {
-        assertThat(SipmapServer.Settings.parse(new String[0], Map.of()).options().rateLimit()).isZero();
+        assertThat(ServerCommand.parse(new String[0], Map.of()).options().rateLimit()).isZero();
 
-        var fromEnv = SipmapServer.Settings.parse(new String[0], Map.of("SIPMAP_RATE_LIMIT", "100"));
+        var fromEnv = ServerCommand.parse(new String[0], Map.of("SIPMAP_RATE_LIMIT", "100"));
         assertThat(fromEnv.options().rateLimit()).isEqualTo(100);
         assertThat(fromEnv.options().rateBurst()).as("burst defaults to the rate").isEqualTo(100);
 
-        var fromFlags = SipmapServer.Settings.parse(new String[] {"--rate-limit", "100", "--rate-burst", "200"},
+        var fromFlags = ServerCommand.parse(new String[] {"--rate-limit", "100", "--rate-burst", "200"},
                 Map.of("SIPMAP_RATE_LIMIT", "5", "SIPMAP_RATE_BURST", "6"));
         assertThat(fromFlags.options().rateLimit()).isEqualTo(100);
         assertThat(fromFlags.options().rateBurst()).isEqualTo(200);
         assertThat(fromFlags.toString()).contains("rateLimit=100", "rateBurst=200");
 
-        assertThatThrownBy(() -> SipmapServer.Settings.parse(new String[] {"--rate-limit", "-1"}, Map.of()))
+        assertThatThrownBy(() -> ServerCommand.parse(new String[] {"--rate-limit", "-1"}, Map.of()))
                 .hasMessageContaining("--rate-limit");
-        assertThatThrownBy(() -> SipmapServer.Settings.parse(new String[] {"--rate-limit", "ten"}, Map.of()))
-                .hasMessageContaining("rate limit");
-        assertThatThrownBy(() -> SipmapServer.Settings.parse(new String[] {"--rate-burst", "5"}, Map.of()))
+        assertThatThrownBy(() -> ServerCommand.parse(new String[] {"--rate-limit", "ten"}, Map.of()))
+                .hasMessageContaining("--rate-limit").hasMessageContaining("ten");
+        assertThatThrownBy(() -> ServerCommand.parse(new String[] {"--rate-burst", "5"}, Map.of()))
                 .hasMessageContaining("needs a rate limit");
-        assertThatThrownBy(() -> SipmapServer.Settings.parse(new String[] {"--rate-limit", "5", "--rate-burst", "0"},
+        assertThatThrownBy(() -> ServerCommand.parse(new String[] {"--rate-limit", "5", "--rate-burst", "0"},
                 Map.of())).hasMessageContaining("--rate-burst");
     }
 
     @Test
     void aRateLimitedServerAnswers429WithRetryAfterAndSaysSoInItsBanner() throws Exception {
-        var settings = new SipmapServer.Settings("127.0.0.1", 0, Optional.empty(), new AccountSid(SID), "tok",
-                Optional.empty(), Optional.empty(), false, 1, 2);
+        var settings = new Settings("127.0.0.1", 0, new AccountSid(SID), "tok").withRateLimit(1, 2);
         try (SipmapServer server = SipmapServer.run(settings)) {
             HttpClient client = HttpClient.newHttpClient();
             HttpRequest list = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/IpRecords"))
@@ -128,14 +124,14 @@ class SipmapServerTest {
 
     @Test
     void refusesIncompleteOrMalformedSettings() {
-        assertThatThrownBy(() -> SipmapServer.Settings.parse(new String[0], Map.of("TWILIO_ACCOUNT_SID", SID)))
+        assertThatThrownBy(() -> ServerCommand.parse(new String[0], Map.of("TWILIO_ACCOUNT_SID", SID)))
                 .hasMessageContaining("TWILIO_AUTH_TOKEN");
-        assertThatThrownBy(() -> SipmapServer.Settings.parse(new String[0],
+        assertThatThrownBy(() -> ServerCommand.parse(new String[0],
                 Map.of("TWILIO_ACCOUNT_SID", "nope", "TWILIO_AUTH_TOKEN", "t")))
                 .hasMessageContaining("TWILIO_ACCOUNT_SID");
-        assertThatThrownBy(() -> SipmapServer.Settings.parse(new String[] {"--port", "x"}, Map.of()))
+        assertThatThrownBy(() -> ServerCommand.parse(new String[] {"--port", "x"}, Map.of()))
                 .hasMessageContaining("port");
-        assertThatThrownBy(() -> SipmapServer.Settings.parse(new String[] {"--verbose"}, Map.of()))
+        assertThatThrownBy(() -> ServerCommand.parse(new String[] {"--verbose"}, Map.of()))
                 .hasMessageContaining("--verbose");
     }
 }

@@ -1,0 +1,216 @@
+package io.sipmap.server;
+
+import io.sipmap.adapter.http.server.SipmapServerOptions;
+import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.ApiKeySid;
+import java.io.PrintWriter;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The server's command line. Each setting is a flag, else an environment variable, else a default; the help lists all
+ * three. Secrets are read from the environment only, never from flags, which any user of the machine can read in the
+ * process list. {@link #parse} turns arguments and an environment into {@link Settings}, or fails with one line that
+ * says what is wrong.
+ */
+@Command(name = "sipmap-server", mixinStandardHelpOptions = true, sortOptions = false,
+        versionProvider = ServerCommand.Version.class, usageHelpAutoWidth = true,
+        description = "Serves Twilio's Voice v1 IpRecords and SourceIpMappings API, and the sipmap resolve extension.",
+        footerHeading = "%nCredentials, from the environment only:%n",
+        footer = {
+            "  TWILIO_ACCOUNT_SID   the account the server accepts (AC...)",
+            "  TWILIO_AUTH_TOKEN    its auth token; with neither set, a pair is made up",
+            "                       and printed at start",
+            "  TWILIO_API_KEY       optionally, an API key of that account (SK...)",
+            "  TWILIO_API_SECRET    that key's secret",
+            "",
+            "Exit status: 0 after a graceful stop, 1 when the server cannot start,",
+            "2 on a bad setting."})
+final class ServerCommand {
+
+    /** The environment variable behind each flag. */
+    static final Map<String, String> ENVIRONMENT = new LinkedHashMap<>();
+
+    static {
+        ENVIRONMENT.put("--host", "SIPMAP_HOST");
+        ENVIRONMENT.put("--port", "SIPMAP_PORT");
+        ENVIRONMENT.put("--public-base-url", "SIPMAP_PUBLIC_BASE_URL");
+        ENVIRONMENT.put("--rate-limit", "SIPMAP_RATE_LIMIT");
+        ENVIRONMENT.put("--rate-burst", "SIPMAP_RATE_BURST");
+        ENVIRONMENT.put("--idle-timeout", "SIPMAP_IDLE_TIMEOUT");
+        ENVIRONMENT.put("--request-timeout", "SIPMAP_REQUEST_TIMEOUT");
+        ENVIRONMENT.put("--shutdown-timeout", "SIPMAP_SHUTDOWN_TIMEOUT");
+        ENVIRONMENT.put("--body-limit", "SIPMAP_BODY_LIMIT");
+    }
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = SipmapServerOptions.DEFAULT_HOST,
+            description = "Address to listen on.%n  env SIPMAP_HOST, default ${DEFAULT-VALUE}")
+    private String host;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + SipmapServerOptions.DEFAULT_PORT,
+            description = "Port to listen on, 0 for any free one.%n  env SIPMAP_PORT, default ${DEFAULT-VALUE}")
+    private int port;
+
+    @Option(names = "--public-base-url", paramLabel = "URL",
+            description = "The scheme, host and path under which clients reach /v1, for the urls in answers.%n"
+                    + "  env SIPMAP_PUBLIC_BASE_URL, default: the scheme and Host of each request")
+    private String publicBaseUrl;
+
+    @Option(names = "--rate-limit", paramLabel = "N", defaultValue = "0",
+            description = "Requests per second per account on average; 429 beyond. 0 is no limit.%n"
+                    + "  env SIPMAP_RATE_LIMIT, default ${DEFAULT-VALUE}")
+    private int rateLimit;
+
+    @Option(names = "--rate-burst", paramLabel = "N",
+            description = "How many requests an account may make at once under the rate limit.%n"
+                    + "  env SIPMAP_RATE_BURST, default: the rate limit")
+    private Integer rateBurst;
+
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS",
+            defaultValue = "" + 30, // SipmapServerOptions.DEFAULT_IDLE_TIMEOUT, checked by a test
+            description = "Closes a connection on which nothing moves for this long.%n"
+                    + "  env SIPMAP_IDLE_TIMEOUT, default ${DEFAULT-VALUE}")
+    private int idleTimeoutSeconds;
+
+    @Option(names = "--request-timeout", paramLabel = "SECONDS",
+            defaultValue = "" + 30, // SipmapServerOptions.DEFAULT_REQUEST_TIMEOUT, checked by a test
+            description = "Answers 408 and closes the connection of a client that takes longer to send a request.%n"
+                    + "  env SIPMAP_REQUEST_TIMEOUT, default ${DEFAULT-VALUE}")
+    private int requestTimeoutSeconds;
+
+    @Option(names = "--shutdown-timeout", paramLabel = "SECONDS",
+            defaultValue = "" + 10, // SipmapServerOptions.DEFAULT_SHUTDOWN_TIMEOUT, checked by a test
+            description = "How long requests in flight may take to finish on SIGTERM or Ctrl-C.%n"
+                    + "  env SIPMAP_SHUTDOWN_TIMEOUT, default ${DEFAULT-VALUE}")
+    private int shutdownTimeoutSeconds;
+
+    @Option(names = "--body-limit", paramLabel = "BYTES",
+            defaultValue = "" + SipmapServerOptions.DEFAULT_BODY_LIMIT,
+            description = "The largest request body accepted; 413 beyond.%n"
+                    + "  env SIPMAP_BODY_LIMIT, default ${DEFAULT-VALUE}")
+    private long bodyLimit;
+
+    /**
+     * The settings for these arguments and this environment.
+     *
+     * @throws ParameterException with a one-line message when a setting is wrong
+     */
+    static Settings parse(String[] args, Map<String, String> env) {
+        CommandLine line = commandLine(env);
+        line.parseArgs(args);
+        return line.<ServerCommand>getCommand().settings(env);
+    }
+
+    /** The command line over this environment: flags, then {@code env}, then the defaults. */
+    static CommandLine commandLine(Map<String, String> env) {
+        CommandLine line = new CommandLine(new ServerCommand());
+        line.setDefaultValueProvider(argument -> {
+            String variable = argument instanceof OptionSpec option ? ENVIRONMENT.get(option.longestName()) : null;
+            return variable == null ? null : blankToNull(env.get(variable));
+        });
+        return line;
+    }
+
+    /**
+     * Runs the command line: prints the help or the version and returns 0, or prints what is wrong in one line and
+     * returns 2, or returns null with the settings handed to {@code run}.
+     */
+    static Integer execute(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err,
+                           java.util.function.Consumer<Settings> run) {
+        CommandLine line = commandLine(env);
+        line.setOut(out).setErr(err);
+        try {
+            var parsed = line.parseArgs(args);
+            if (CommandLine.printHelpIfRequested(parsed)) {
+                return 0;
+            }
+            Settings settings = line.<ServerCommand>getCommand().settings(env);
+            run.accept(settings);
+            return null;
+        } catch (ParameterException e) {
+            err.println("sipmap: " + e.getMessage() + " (see --help)");
+            err.flush();
+            return 2;
+        }
+    }
+
+    private Settings settings(Map<String, String> env) {
+        check(port >= 0 && port <= 65535, "--port must be 0..65535, got " + port);
+        check(rateLimit >= 0, "--rate-limit must be 0 or more, got " + rateLimit);
+        check(rateBurst == null || rateLimit > 0, "--rate-burst needs a rate limit (--rate-limit, SIPMAP_RATE_LIMIT)");
+        check(rateBurst == null || rateBurst >= 1, "--rate-burst must be 1 or more, got " + rateBurst);
+        check(idleTimeoutSeconds >= 1, "--idle-timeout must be 1 second or more, got " + idleTimeoutSeconds);
+        check(requestTimeoutSeconds >= 1, "--request-timeout must be 1 second or more, got "
+                + requestTimeoutSeconds);
+        check(shutdownTimeoutSeconds >= 0, "--shutdown-timeout must be 0 or more, got " + shutdownTimeoutSeconds);
+        check(bodyLimit >= 1024, "--body-limit must be 1024 bytes or more, got " + bodyLimit);
+
+        String sid = blankToNull(env.get("TWILIO_ACCOUNT_SID"));
+        String token = blankToNull(env.get("TWILIO_AUTH_TOKEN"));
+        String key = blankToNull(env.get("TWILIO_API_KEY"));
+        String secret = blankToNull(env.get("TWILIO_API_SECRET"));
+        check((sid == null) == (token == null), "set both TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN, or neither");
+        check((key == null) == (secret == null) && (key == null || sid != null),
+                "TWILIO_API_KEY needs TWILIO_API_SECRET, and the account (TWILIO_ACCOUNT_SID) it belongs to");
+        boolean generated = sid == null;
+        SecureRandom random = new SecureRandom();
+        AccountSid account = generated ? AccountSid.ofHex(randomHex(random))
+                : parsed(() -> new AccountSid(sid), "TWILIO_ACCOUNT_SID");
+        Optional<ApiKeySid> apiKey = key == null ? Optional.empty()
+                : Optional.of(parsed(() -> new ApiKeySid(key), "TWILIO_API_KEY"));
+        Settings settings = new Settings(host, port, Optional.ofNullable(blankToNull(publicBaseUrl)), account,
+                generated ? randomHex(random) : token, apiKey, Optional.ofNullable(secret), generated, rateLimit,
+                rateBurst == null ? rateLimit : rateBurst, Duration.ofSeconds(idleTimeoutSeconds),
+                Duration.ofSeconds(requestTimeoutSeconds), Duration.ofSeconds(shutdownTimeoutSeconds), bodyLimit);
+        parsed(settings::options, "--public-base-url"); // the one setting only the options check
+        return settings;
+    }
+
+    private void check(boolean condition, String message) {
+        if (!condition) {
+            throw new ParameterException(spec.commandLine(), message);
+        }
+    }
+
+    private <T> T parsed(Supplier<T> parser, String what) {
+        try {
+            return parser.get();
+        } catch (RuntimeException e) {
+            throw new ParameterException(spec.commandLine(), what + ": " + e.getMessage());
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    private static String randomHex(SecureRandom random) {
+        byte[] bytes = new byte[16];
+        random.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    /** The version of the jar, from its manifest; "development" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = ServerCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"sipmap-server " + (version == null ? "development" : version)};
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.sipmap.server;
+
+import io.sipmap.adapter.http.server.Credentials;
+import io.sipmap.adapter.http.server.SipmapServerOptions;
+import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.ApiKeySid;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * What the server is started with; {@link ServerCommand} reads it from flags and the environment.
+ *
+ * @param host            the address to listen on
+ * @param port            the port, 0 for any free one
+ * @param publicBaseUrl   where clients reach {@code /v1}, for the urls in answers; default the request's Host
+ * @param account         the account the server accepts
+ * @param authToken       its auth token
+ * @param apiKey          optionally, an {@code SK...} API key of the account
+ * @param apiSecret       that key's secret
+ * @param generated       whether the account and token were made up at start, so are printed
+ * @param rateLimit       requests per second per account on average, answered 429 beyond; 0 for no limit
+ * @param rateBurst       how many of them may come at once
+ * @param idleTimeout     a connection on which nothing moves for this long is closed
+ * @param requestTimeout  a client that takes longer to send a request is answered 408 and cut off
+ * @param shutdownTimeout how long requests in flight may take to finish when the server stops
+ * @param bodyLimit       the largest request body accepted, in bytes
+ */
+record Settings(String host, int port, Optional<String> publicBaseUrl, AccountSid account, String authToken,
+                Optional<ApiKeySid> apiKey, Optional<String> apiSecret, boolean generated, int rateLimit,
+                int rateBurst, Duration idleTimeout, Duration requestTimeout, Duration shutdownTimeout,
+                long bodyLimit) {
+
+    /** The defaults of everything but where to listen and whom to accept. */
+    Settings(String host, int port, AccountSid account, String authToken) {
+        this(host, port, Optional.empty(), account, authToken, Optional.empty(), Optional.empty(), false, 0, 0,
+                SipmapServerOptions.DEFAULT_IDLE_TIMEOUT, SipmapServerOptions.DEFAULT_REQUEST_TIMEOUT,
+                SipmapServerOptions.DEFAULT_SHUTDOWN_TIMEOUT, SipmapServerOptions.DEFAULT_BODY_LIMIT);
+    }
+
+    Settings withRateLimit(int perSecond, int burst) {
+        return new Settings(host, port, publicBaseUrl, account, authToken, apiKey, apiSecret, generated, perSecond,
+                burst, idleTimeout, requestTimeout, shutdownTimeout, bodyLimit);
+    }
+
+    /** The HTTP adapter's options for these settings, its request log on. */
+    SipmapServerOptions options() {
+        Credentials credentials = Credentials.of(account, authToken);
+        if (apiKey.isPresent()) {
+            credentials = credentials.withApiKey(apiKey.get(), apiSecret.orElseThrow(), account);
+        }
+        return SipmapServerOptions.of(credentials)
+                .withHost(host)
+                .withPort(port)
+                .withPublicBaseUrl(publicBaseUrl.orElse(null))
+                .withRequestLog(true)
+                .withRateLimit(rateLimit, rateBurst, Clock.systemUTC())
+                .withIdleTimeout(idleTimeout)
+                .withRequestTimeout(requestTimeout)
+                .withShutdownTimeout(shutdownTimeout)
+                .withBodyLimit(bodyLimit);
+    }
+
+    /** Without the token and the secret, so that settings can be logged. */
+    @Override
+    public String toString() {
+        return "Settings[host=" + host + ", port=" + port + ", publicBaseUrl=" + publicBaseUrl + ", account="
+                + account + ", apiKey=" + apiKey + ", generated=" + generated + ", rateLimit=" + rateLimit
+                + ", rateBurst=" + rateBurst + ", idleTimeout=" + idleTimeout + ", requestTimeout=" + requestTimeout
+                + ", shutdownTimeout=" + shutdownTimeout + ", bodyLimit=" + bodyLimit + "]";
+    }
+}

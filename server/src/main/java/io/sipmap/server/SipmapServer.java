@@ -1,0 +1,202 @@
+package io.sipmap.server;
+
+import io.sipmap.adapter.http.server.SipmapServerOptions;
+import io.sipmap.adapter.http.server.SipmapVerticle;
+import io.sipmap.adapter.inmemory.InMemoryStores;
+import io.sipmap.service.IpRecordService;
+import io.sipmap.service.ResolutionService;
+import io.sipmap.service.SourceIpMappingService;
+import io.sipmap.spi.SidGenerator;
+import io.vertx.core.Vertx;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.net.BindException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * The runnable Twilio-compatible server: the HTTP adapter, the services and the stores wired by plain constructors.
+ * Settings come from flags, else the environment, else defaults ({@link ServerCommand}; {@code --help} lists them).
+ *
+ * <pre>mvn -B -q -pl server -am package -DskipTests &amp;&amp; java -jar server/target/sipmap-server.jar</pre>
+ */
+public final class SipmapServer implements AutoCloseable {
+
+    private final Vertx vertx;
+    private final SipmapVerticle verticle;
+    private final Settings settings;
+
+    private SipmapServer(Vertx vertx, SipmapVerticle verticle, Settings settings) {
+        this.vertx = vertx;
+        this.verticle = verticle;
+        this.settings = settings;
+    }
+
+    public static void main(String[] args) {
+        Integer status = start(args, System.getenv(), System.out, System.err);
+        if (status != null) {
+            System.exit(status);
+        }
+    }
+
+    /**
+     * Starts a server: in-memory stores, services with the system clock and time-ordered SIDs, the HTTP verticle, on
+     * Vert.x threads of its own.
+     *
+     * @throws IllegalStateException with a message for the user when it cannot listen (the port is taken, say)
+     */
+    static SipmapServer run(Settings settings) {
+        SipmapServerOptions options;
+        try {
+            options = settings.options();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("sipmap: " + e.getMessage(), e);
+        }
+        InMemoryStores stores = InMemoryStores.create();
+        Clock clock = Clock.systemUTC();
+        SidGenerator sids = SidGenerator.timeOrdered(clock, new SecureRandom()::nextLong);
+        var verticle = new SipmapVerticle(new SourceIpMappingService(stores.sourceIpMappings(), clock, sids),
+                new IpRecordService(stores.ipRecords(), clock, sids), new ResolutionService(stores.resolutions()),
+                options);
+        Vertx vertx = Vertx.vertx();
+        try {
+            vertx.deployVerticle(verticle).await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            vertx.close();
+            String where = settings.host() + ":" + settings.port();
+            throw new IllegalStateException(e instanceof BindException
+                    ? "sipmap: cannot listen on " + where + ": " + e.getMessage()
+                            + ". Is another server running? Choose another port with --port or SIPMAP_PORT."
+                    : "sipmap: cannot start on " + where + ": " + e, e);
+        }
+        return new SipmapServer(vertx, verticle, settings);
+    }
+
+    /** The port bound. */
+    int port() {
+        return verticle.actualPort();
+    }
+
+    /** Where clients reach {@code /v1}: the public base URL, else {@code http://host:port}. */
+    String baseUrl() {
+        return settings.publicBaseUrl().orElse("http://" + settings.host() + ":" + port());
+    }
+
+    /** Stops accepting connections, lets in-flight requests finish, and releases every thread. */
+    @Override
+    public void close() {
+        try {
+            vertx.close().await(settings.shutdownTimeout().toSeconds() + 5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("sipmap: did not stop cleanly: " + e, e);
+        }
+    }
+
+    /**
+     * What {@code main} does: parse, start, print where and how to call it, stop gracefully on SIGTERM or Ctrl-C.
+     *
+     * @return the exit status when the program is done at once (0 after {@code --help}, 2 on a bad setting, 1 when it
+     *         cannot listen), or null while the server runs on Vert.x's threads
+     */
+    static Integer start(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        SipmapServer[] started = new SipmapServer[1];
+        Integer status;
+        try {
+            status = ServerCommand.execute(args, env, writer(out), writer(err), settings -> started[0] = run(settings));
+        } catch (IllegalStateException e) {
+            err.println(e.getMessage());
+            return 1;
+        }
+        if (status != null) {
+            return status;
+        }
+        SipmapServer server = started[0];
+        logOneLinePerRecord(out);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println("sipmap: stopping, letting requests in flight finish");
+            server.close();
+            out.println("sipmap: stopped");
+        }, "sipmap-shutdown"));
+        out.println(server.banner());
+        return null;
+    }
+
+    private static PrintWriter writer(PrintStream stream) {
+        return new PrintWriter(new java.io.OutputStreamWriter(stream, Charset.defaultCharset()), true);
+    }
+
+    String banner() {
+        Settings s = settings;
+        String list = baseUrl() + "/v1/IpRecords";
+        StringBuilder text = new StringBuilder()
+                .append("sipmap: Twilio Voice v1 IpRecords and SourceIpMappings on http://")
+                .append(s.host()).append(':').append(port()).append(" (in memory)\n");
+        if (s.rateLimit() > 0) {
+            text.append("sipmap: at most ").append(s.rateLimit()).append(" requests per second per account, ")
+                    .append(s.rateBurst()).append(" at once; 429 beyond\n");
+        }
+        if (s.generated()) {
+            text.append("sipmap: no TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN given, so made up these:\n")
+                    .append("  TWILIO_ACCOUNT_SID=").append(s.account()).append('\n')
+                    .append("  TWILIO_AUTH_TOKEN=").append(s.authToken()).append('\n')
+                    .append("sipmap: try\n  curl -u ").append(s.account()).append(':').append(s.authToken())
+                    .append(' ').append(list);
+        } else {
+            text.append("sipmap: accepting account ").append(s.account())
+                    .append(s.apiKey().map(k -> " and API key " + k).orElse(""))
+                    .append("\nsipmap: try\n  curl -u \"$TWILIO_ACCOUNT_SID:$TWILIO_AUTH_TOKEN\" ").append(list);
+        }
+        return text.toString();
+    }
+
+    private static String stackTrace(Throwable thrown) {
+        var text = new java.io.StringWriter();
+        thrown.printStackTrace(new java.io.PrintWriter(text));
+        return text.toString().stripTrailing();
+    }
+
+    /** The request log, one line each: time, level, message. JUL's default takes two lines per record. */
+    private static void logOneLinePerRecord(PrintStream out) {
+        Logger root = Logger.getLogger("");
+        for (Handler handler : root.getHandlers()) {
+            root.removeHandler(handler);
+        }
+        Handler handler = new Handler() {
+            private final Formatter formatter = new Formatter() {
+                @Override
+                public String format(LogRecord record) {
+                    return record.getInstant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS) + " "
+                            + record.getLevel() + " " + formatMessage(record)
+                            + (record.getThrown() == null ? "" : "\n" + stackTrace(record.getThrown()));
+                }
+            };
+
+            @Override
+            public void publish(LogRecord record) {
+                if (isLoggable(record)) {
+                    out.println(formatter.format(record));
+                }
+            }
+
+            @Override
+            public void flush() {
+                out.flush();
+            }
+
+            @Override
+            public void close() {
+                flush();
+            }
+        };
+        handler.setLevel(Level.INFO);
+        root.addHandler(handler);
+    }
+}

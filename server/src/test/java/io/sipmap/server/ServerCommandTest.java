@@ -1,0 +1,109 @@
+package io.sipmap.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sipmap.adapter.http.server.SipmapServerOptions;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine.Model.OptionSpec;
+
+class ServerCommandTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+    private final List<Settings> started = new ArrayList<>();
+
+    private Integer execute(Map<String, String> env, String... args) {
+        return ServerCommand.execute(args, env, new PrintWriter(out, true), new PrintWriter(err, true), started::add);
+    }
+
+    @Test
+    void helpListsEveryFlagWithItsEnvironmentVariableAndDefault() {
+        assertThat(execute(Map.of(), "--help")).isZero();
+
+        String help = out.toString();
+        assertThat(started).isEmpty();
+        for (OptionSpec option : ServerCommand.commandLine(Map.of()).getCommandSpec().options()) {
+            String name = option.longestName();
+            assertThat(help).contains(name);
+            if (!option.usageHelp() && !option.versionHelp()) {
+                assertThat(ServerCommand.ENVIRONMENT).as("environment variable of " + name).containsKey(name);
+                String described = String.join(" ", option.description());
+                assertThat(help).as(name).contains("env " + ServerCommand.ENVIRONMENT.get(name));
+                assertThat(described).as(name).contains("default");
+            }
+        }
+        assertThat(help).contains("default 127.0.0.1", "default 8080", "TWILIO_ACCOUNT_SID", "TWILIO_API_SECRET");
+    }
+
+    @Test
+    void theHelpsDefaultsAreTheServersDefaults() {
+        Settings settings = ServerCommand.parse(new String[0], Map.of());
+
+        SipmapServerOptions options = settings.options();
+        assertThat(options.idleTimeout()).isEqualTo(SipmapServerOptions.DEFAULT_IDLE_TIMEOUT);
+        assertThat(options.requestTimeout()).isEqualTo(SipmapServerOptions.DEFAULT_REQUEST_TIMEOUT);
+        assertThat(options.shutdownTimeout()).isEqualTo(SipmapServerOptions.DEFAULT_SHUTDOWN_TIMEOUT);
+        assertThat(options.bodyLimit()).isEqualTo(SipmapServerOptions.DEFAULT_BODY_LIMIT);
+        assertThat(options.host()).isEqualTo(SipmapServerOptions.DEFAULT_HOST);
+        assertThat(options.port()).isEqualTo(SipmapServerOptions.DEFAULT_PORT);
+        assertThat(options.rateLimit()).isZero();
+    }
+
+    @Test
+    void aBadFlagValueIsOneClearLineAndStatus2() {
+        for (String[] args : new String[][] {
+                {"--port", "eighty"}, {"--port", "70000"}, {"--rate-limit", "-3"}, {"--no-such-flag"},
+                {"--idle-timeout", "0"}, {"--public-base-url", "ftp://example.com"}, {"--body-limit", "10"}}) {
+            err.getBuffer().setLength(0);
+
+            assertThat(execute(Map.of(), args)).as(String.join(" ", args)).isEqualTo(2);
+
+            assertThat(err.toString().lines().toList()).as(String.join(" ", args)).hasSize(1)
+                    .first().asString().startsWith("sipmap: ").contains(args[0]).endsWith("(see --help)");
+        }
+        assertThat(started).isEmpty();
+    }
+
+    @Test
+    void aBadEnvironmentValueIsOneClearLineAndStatus2() {
+        assertThat(execute(Map.of("SIPMAP_PORT", "http"))).isEqualTo(2);
+
+        assertThat(err.toString()).startsWith("sipmap: ").contains("--port", "'http'");
+        assertThat(err.toString().lines()).hasSize(1);
+    }
+
+    @Test
+    void flagsWinOverTheEnvironmentWhichWinsOverDefaults() {
+        assertThat(execute(Map.of("SIPMAP_REQUEST_TIMEOUT", "5", "SIPMAP_IDLE_TIMEOUT", "7"),
+                "--idle-timeout", "9", "--shutdown-timeout", "1")).isNull();
+
+        Settings settings = started.get(0);
+        assertThat(settings.idleTimeout()).isEqualTo(Duration.ofSeconds(9));
+        assertThat(settings.requestTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(settings.shutdownTimeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(settings.options().requestTimeout()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void secretsAreNeverFlagsAndNeverPrinted() {
+        assertThat(execute(Map.of(), "--auth-token", "t")).isEqualTo(2);
+
+        Settings settings = ServerCommand.parse(new String[0], Map.of("TWILIO_ACCOUNT_SID", "AC" + "1".repeat(32),
+                "TWILIO_AUTH_TOKEN", "very-secret", "TWILIO_API_KEY", "SK" + "2".repeat(32),
+                "TWILIO_API_SECRET", "also-secret"));
+        assertThat(settings.toString()).doesNotContain("very-secret", "also-secret");
+    }
+
+    @Test
+    void printsItsVersion() {
+        assertThat(execute(Map.of(), "--version")).isZero();
+
+        assertThat(out.toString()).startsWith("sipmap-server ");
+    }
+}
