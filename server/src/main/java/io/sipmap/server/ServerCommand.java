@@ -53,6 +53,9 @@ final class ServerCommand {
         ENVIRONMENT.put("--request-timeout", "SIPMAP_REQUEST_TIMEOUT");
         ENVIRONMENT.put("--shutdown-timeout", "SIPMAP_SHUTDOWN_TIMEOUT");
         ENVIRONMENT.put("--body-limit", "SIPMAP_BODY_LIMIT");
+        ENVIRONMENT.put("--management-host", "SIPMAP_MANAGEMENT_HOST");
+        ENVIRONMENT.put("--management-port", "SIPMAP_MANAGEMENT_PORT");
+        ENVIRONMENT.put("--metrics", "SIPMAP_METRICS");
     }
 
     @Spec
@@ -104,6 +107,21 @@ final class ServerCommand {
             description = "The largest request body accepted; 413 beyond.%n"
                     + "  env SIPMAP_BODY_LIMIT, default ${DEFAULT-VALUE}")
     private long bodyLimit;
+
+    @Option(names = "--management-host", paramLabel = "ADDRESS", defaultValue = Settings.DEFAULT_MANAGEMENT_HOST,
+            description = "Address of /health/live, /health/ready and /metrics, which need no credentials.%n"
+                    + "  env SIPMAP_MANAGEMENT_HOST, default ${DEFAULT-VALUE}")
+    private String managementHost;
+
+    @Option(names = "--management-port", paramLabel = "PORT", defaultValue = "" + Settings.DEFAULT_MANAGEMENT_PORT,
+            description = "Their port, never the API's; 0 for any free one, -1 for none.%n"
+                    + "  env SIPMAP_MANAGEMENT_PORT, default ${DEFAULT-VALUE}")
+    private int managementPort;
+
+    @Option(names = "--metrics", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Collect metrics and serve them at /metrics on the management port (--no-metrics: off).%n"
+                    + "  env SIPMAP_METRICS, default ${DEFAULT-VALUE}")
+    private boolean metrics;
 
     /**
      * The settings for these arguments and this environment.
@@ -159,6 +177,10 @@ final class ServerCommand {
                 + requestTimeoutSeconds);
         check(shutdownTimeoutSeconds >= 0, "--shutdown-timeout must be 0 or more, got " + shutdownTimeoutSeconds);
         check(bodyLimit >= 1024, "--body-limit must be 1024 bytes or more, got " + bodyLimit);
+        check(managementPort >= -1 && managementPort <= 65535,
+                "--management-port must be -1 (none) or 0..65535, got " + managementPort);
+        check(managementPort <= 0 || managementPort != port,
+                "--management-port must differ from --port (" + port + "): management is never on the API port");
 
         String sid = blankToNull(env.get("TWILIO_ACCOUNT_SID"));
         String token = blankToNull(env.get("TWILIO_AUTH_TOKEN"));
@@ -176,7 +198,8 @@ final class ServerCommand {
         Settings settings = new Settings(host, port, Optional.ofNullable(blankToNull(publicBaseUrl)), account,
                 generated ? randomHex(random) : token, apiKey, Optional.ofNullable(secret), generated, rateLimit,
                 rateBurst == null ? rateLimit : rateBurst, Duration.ofSeconds(idleTimeoutSeconds),
-                Duration.ofSeconds(requestTimeoutSeconds), Duration.ofSeconds(shutdownTimeoutSeconds), bodyLimit);
+                Duration.ofSeconds(requestTimeoutSeconds), Duration.ofSeconds(shutdownTimeoutSeconds), bodyLimit,
+                managementHost, managementPort, metrics);
         parsed(settings::options, "--public-base-url"); // the one setting only the options check
         return settings;
     }

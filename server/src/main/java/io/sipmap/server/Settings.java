@@ -25,22 +25,36 @@ import java.util.Optional;
  * @param requestTimeout  a client that takes longer to send a request is answered 408 and cut off
  * @param shutdownTimeout how long requests in flight may take to finish when the server stops
  * @param bodyLimit       the largest request body accepted, in bytes
+ * @param managementHost  the address of the management endpoints (health, metrics)
+ * @param managementPort  their port, 0 for any free one, -1 for none
+ * @param metrics         whether metrics are collected and served
  */
 record Settings(String host, int port, Optional<String> publicBaseUrl, AccountSid account, String authToken,
                 Optional<ApiKeySid> apiKey, Optional<String> apiSecret, boolean generated, int rateLimit,
                 int rateBurst, Duration idleTimeout, Duration requestTimeout, Duration shutdownTimeout,
-                long bodyLimit) {
+                long bodyLimit, String managementHost, int managementPort, boolean metrics) {
 
-    /** The defaults of everything but where to listen and whom to accept. */
+    static final String DEFAULT_MANAGEMENT_HOST = "127.0.0.1";
+    static final int DEFAULT_MANAGEMENT_PORT = 8081;
+
+    /** The defaults of everything but where to listen and whom to accept; management on any free port. */
     Settings(String host, int port, AccountSid account, String authToken) {
         this(host, port, Optional.empty(), account, authToken, Optional.empty(), Optional.empty(), false, 0, 0,
                 SipmapServerOptions.DEFAULT_IDLE_TIMEOUT, SipmapServerOptions.DEFAULT_REQUEST_TIMEOUT,
-                SipmapServerOptions.DEFAULT_SHUTDOWN_TIMEOUT, SipmapServerOptions.DEFAULT_BODY_LIMIT);
+                SipmapServerOptions.DEFAULT_SHUTDOWN_TIMEOUT, SipmapServerOptions.DEFAULT_BODY_LIMIT,
+                DEFAULT_MANAGEMENT_HOST, 0, true);
     }
 
     Settings withRateLimit(int perSecond, int burst) {
         return new Settings(host, port, publicBaseUrl, account, authToken, apiKey, apiSecret, generated, perSecond,
-                burst, idleTimeout, requestTimeout, shutdownTimeout, bodyLimit);
+                burst, idleTimeout, requestTimeout, shutdownTimeout, bodyLimit, managementHost, managementPort,
+                metrics);
+    }
+
+    Settings withManagement(int newPort, boolean newMetrics) {
+        return new Settings(host, port, publicBaseUrl, account, authToken, apiKey, apiSecret, generated, rateLimit,
+                rateBurst, idleTimeout, requestTimeout, shutdownTimeout, bodyLimit, managementHost, newPort,
+                newMetrics);
     }
 
     /** The HTTP adapter's options for these settings, its request log on. */
@@ -67,6 +81,7 @@ record Settings(String host, int port, Optional<String> publicBaseUrl, AccountSi
         return "Settings[host=" + host + ", port=" + port + ", publicBaseUrl=" + publicBaseUrl + ", account="
                 + account + ", apiKey=" + apiKey + ", generated=" + generated + ", rateLimit=" + rateLimit
                 + ", rateBurst=" + rateBurst + ", idleTimeout=" + idleTimeout + ", requestTimeout=" + requestTimeout
-                + ", shutdownTimeout=" + shutdownTimeout + ", bodyLimit=" + bodyLimit + "]";
+                + ", shutdownTimeout=" + shutdownTimeout + ", bodyLimit=" + bodyLimit + ", managementHost="
+                + managementHost + ", managementPort=" + managementPort + ", metrics=" + metrics + "]";
     }
 }

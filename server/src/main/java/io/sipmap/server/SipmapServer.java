@@ -3,11 +3,18 @@ package io.sipmap.server;
 import io.sipmap.adapter.http.server.SipmapServerOptions;
 import io.sipmap.adapter.http.server.SipmapVerticle;
 import io.sipmap.adapter.inmemory.InMemoryStores;
+import io.sipmap.api.SipDomainResolver;
+import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.PageRequest;
 import io.sipmap.service.IpRecordService;
 import io.sipmap.service.ResolutionService;
 import io.sipmap.service.SourceIpMappingService;
+import io.sipmap.spi.IpRecordStore;
+import io.sipmap.spi.ResolutionStore;
 import io.sipmap.spi.SidGenerator;
+import io.sipmap.spi.SourceIpMappingStore;
 import io.vertx.core.Vertx;
+import io.vertx.micrometer.MicrometerMetricsFactory;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
@@ -15,7 +22,9 @@ import java.net.BindException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -33,11 +42,16 @@ public final class SipmapServer implements AutoCloseable {
     private final Vertx vertx;
     private final SipmapVerticle verticle;
     private final Settings settings;
+    private final int managementPort;
 
-    private SipmapServer(Vertx vertx, SipmapVerticle verticle, Settings settings) {
+    /** The account the readiness probe reads as: it asks the store for one page, whatever it holds. */
+    private static final AccountSid PROBE_ACCOUNT = new AccountSid("AC" + "0".repeat(32));
+
+    private SipmapServer(Vertx vertx, SipmapVerticle verticle, Settings settings, int managementPort) {
         this.vertx = vertx;
         this.verticle = verticle;
         this.settings = settings;
+        this.managementPort = managementPort;
     }
 
     public static void main(String[] args) {
@@ -48,8 +62,8 @@ public final class SipmapServer implements AutoCloseable {
     }
 
     /**
-     * Starts a server: in-memory stores, services with the system clock and time-ordered SIDs, the HTTP verticle, on
-     * Vert.x threads of its own.
+     * Starts a server: in-memory stores, services with the system clock and time-ordered SIDs, the HTTP verticle, and
+     * the management endpoints, on Vert.x threads of their own.
      *
      * @throws IllegalStateException with a message for the user when it cannot listen (the port is taken, say)
      */
@@ -60,29 +74,56 @@ public final class SipmapServer implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("sipmap: " + e.getMessage(), e);
         }
+        Metrics metrics = settings.metrics() ? Metrics.create() : null;
+        Vertx vertx = metrics == null ? Vertx.vertx()
+                : Vertx.builder().with(metrics.vertxOptions())
+                        .withMetrics(new MicrometerMetricsFactory(metrics.registry())).build();
         InMemoryStores stores = InMemoryStores.create();
+        IpRecordStore ipRecordStore = stores.ipRecords();
+        SourceIpMappingStore mappingStore = stores.sourceIpMappings();
+        ResolutionStore resolutionStore = stores.resolutions();
+        if (metrics != null) {
+            ipRecordStore = metrics.storeTimed(IpRecordStore.class, ipRecordStore, "ip_records");
+            mappingStore = metrics.storeTimed(SourceIpMappingStore.class, mappingStore, "source_ip_mappings");
+            resolutionStore = metrics.storeTimed(ResolutionStore.class, resolutionStore, "resolutions");
+        }
         Clock clock = Clock.systemUTC();
         SidGenerator sids = SidGenerator.timeOrdered(clock, new SecureRandom()::nextLong);
-        var verticle = new SipmapVerticle(new SourceIpMappingService(stores.sourceIpMappings(), clock, sids),
-                new IpRecordService(stores.ipRecords(), clock, sids), new ResolutionService(stores.resolutions()),
-                options);
-        Vertx vertx = Vertx.vertx();
+        SipDomainResolver resolver = new ResolutionService(resolutionStore);
+        var verticle = new SipmapVerticle(new SourceIpMappingService(mappingStore, clock, sids),
+                new IpRecordService(ipRecordStore, clock, sids),
+                metrics == null ? resolver : metrics.counted(resolver), options);
+        // the store itself, not its timed view: probes are not traffic
+        Supplier<CompletionStage<?>> ready = () -> stores.ipRecords().page(PROBE_ACCOUNT, PageRequest.first(1));
+        String where = settings.host() + ":" + settings.port();
+        String choose = "--port or SIPMAP_PORT";
+        int managementPort = -1;
         try {
             vertx.deployVerticle(verticle).await(30, TimeUnit.SECONDS);
+            if (settings.managementPort() >= 0) {
+                where = settings.managementHost() + ":" + settings.managementPort();
+                choose = "--management-port or SIPMAP_MANAGEMENT_PORT";
+                managementPort = Management.start(vertx, settings.managementHost(), settings.managementPort(),
+                        metrics == null ? null : metrics.registry(), ready).await(30, TimeUnit.SECONDS).actualPort();
+            }
         } catch (Exception e) {
             vertx.close();
-            String where = settings.host() + ":" + settings.port();
             throw new IllegalStateException(e instanceof BindException
                     ? "sipmap: cannot listen on " + where + ": " + e.getMessage()
-                            + ". Is another server running? Choose another port with --port or SIPMAP_PORT."
+                            + ". Is another server running? Choose another port with " + choose + "."
                     : "sipmap: cannot start on " + where + ": " + e, e);
         }
-        return new SipmapServer(vertx, verticle, settings);
+        return new SipmapServer(vertx, verticle, settings, managementPort);
     }
 
     /** The port bound. */
     int port() {
         return verticle.actualPort();
+    }
+
+    /** The management port bound, -1 when there is none. */
+    int managementPort() {
+        return managementPort;
     }
 
     /** Where clients reach {@code /v1}: the public base URL, else {@code http://host:port}. */
@@ -139,6 +180,11 @@ public final class SipmapServer implements AutoCloseable {
         StringBuilder text = new StringBuilder()
                 .append("sipmap: Twilio Voice v1 IpRecords and SourceIpMappings on http://")
                 .append(s.host()).append(':').append(port()).append(" (in memory)\n");
+        if (managementPort >= 0) {
+            String management = "http://" + s.managementHost() + ":" + managementPort;
+            text.append("sipmap: health at ").append(management).append("/health/live and /health/ready")
+                    .append(s.metrics() ? ", metrics at " + management + "/metrics" : ", metrics off").append('\n');
+        }
         if (s.rateLimit() > 0) {
             text.append("sipmap: at most ").append(s.rateLimit()).append(" requests per second per account, ")
                     .append(s.rateBurst()).append(" at once; 429 beyond\n");

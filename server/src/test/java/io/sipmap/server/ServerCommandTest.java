@@ -30,7 +30,7 @@ class ServerCommandTest {
         assertThat(started).isEmpty();
         for (OptionSpec option : ServerCommand.commandLine(Map.of()).getCommandSpec().options()) {
             String name = option.longestName();
-            assertThat(help).contains(name);
+            assertThat(help).contains(option.negatable() ? name.replace("--", "--[no-]") : name);
             if (!option.usageHelp() && !option.versionHelp()) {
                 assertThat(ServerCommand.ENVIRONMENT).as("environment variable of " + name).containsKey(name);
                 String described = String.join(" ", option.description());

@@ -1,0 +1,153 @@
+package io.sipmap.server;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.sipmap.api.SipDomainResolver;
+import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.Ipv4Address;
+import io.sipmap.domain.Resolution;
+import io.sipmap.domain.SipmapException;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The server's metrics, in one Prometheus registry: Vert.x's own (HTTP requests by route template, method and status,
+ * with latency histograms; any database pool), and sipmap's (store operations by store, operation and outcome, with
+ * latency histograms; resolutions with and without a match). Labels are never raw paths or SIDs: a route template
+ * such as {@code /v1/IpRecords/:sid} stands for every SID, and an unknown path has no route.
+ */
+final class Metrics {
+
+    /** Latency buckets, from a fast in-memory answer to the request timeout. */
+    private static final Duration[] BUCKETS = {
+        Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1),
+        Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+        Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+        Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
+
+    private final PrometheusMeterRegistry registry;
+
+    private Metrics(PrometheusMeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** A new registry, with the histogram buckets set before any meter is made. */
+    static Metrics create() {
+        var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().meterFilter(new MeterFilter() {
+            @Override
+            public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+                boolean latency = id.getType() == Meter.Type.TIMER && (id.getName().startsWith("sipmap.")
+                        || id.getName().startsWith("vertx.http.server."));
+                return latency ? DistributionStatisticConfig.builder().serviceLevelObjectives(
+                        java.util.Arrays.stream(BUCKETS).mapToDouble(Duration::toNanos).toArray())
+                        .build().merge(config) : config;
+            }
+        });
+        return new Metrics(registry);
+    }
+
+    PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** Vert.x options that report to this registry, with the labels above and no others. */
+    VertxOptions vertxOptions() {
+        return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+                .setEnabled(true)
+                .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+                .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE,
+                        Label.POOL_NAME)));
+    }
+
+    /**
+     * {@code target} with every stage-returning method timed: {@code sipmap_store_operations_seconds} with labels
+     * {@code store}, {@code operation} (the method) and {@code outcome} ({@code ok}, or the failure's
+     * {@link SipmapException} variant, or {@code error}).
+     */
+    <T> T storeTimed(Class<T> type, T target, String store) {
+        Map<Method, Timer> succeeded = new HashMap<>();
+        for (Method method : type.getMethods()) {
+            if (CompletionStage.class.isAssignableFrom(method.getReturnType())) {
+                succeeded.put(method, storeTimer(store, method.getName(), "ok"));
+            }
+        }
+        Object proxy = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (self, method, args) -> {
+            Timer ok = succeeded.get(method);
+            if (ok == null) {
+                return invoke(method, target, args);
+            }
+            long start = System.nanoTime();
+            CompletionStage<?> stage = (CompletionStage<?>) invoke(method, target, args);
+            return stage.whenComplete((value, failure) -> {
+                Timer timer = failure == null ? ok : storeTimer(store, method.getName(), outcome(failure));
+                timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            });
+        });
+        return type.cast(proxy);
+    }
+
+    private Timer storeTimer(String store, String operation, String outcome) {
+        return Timer.builder("sipmap.store.operations")
+                .description("Calls of the stores, by store, operation and outcome")
+                .tags("store", store, "operation", operation, "outcome", outcome)
+                .register(registry);
+    }
+
+    private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    private static String outcome(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return cause instanceof SipmapException ? cause.getClass().getSimpleName().toLowerCase(Locale.ROOT) : "error";
+    }
+
+    /** {@code resolver}, counting its answers: {@code sipmap_resolutions_total} with {@code result} match or none. */
+    SipDomainResolver counted(SipDomainResolver resolver) {
+        Counter match = resolutions("match");
+        Counter none = resolutions("none");
+        return new SipDomainResolver() {
+            @Override
+            public CompletionStage<Optional<Resolution>> resolve(AccountSid account, Ipv4Address address) {
+                return resolver.resolve(account, address).whenComplete((answer, failure) -> {
+                    if (answer != null) {
+                        (answer.isPresent() ? match : none).increment();
+                    }
+                });
+            }
+        };
+    }
+
+    private Counter resolutions(String result) {
+        return Counter.builder("sipmap.resolutions")
+                .description("Source addresses resolved, with and without a matching mapping")
+                .tag("result", result)
+                .register(registry);
+    }
+}

@@ -1,0 +1,163 @@
+package io.sipmap.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sipmap.domain.AccountSid;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The management port: health that monitors understand, and Prometheus metrics that move with the traffic. */
+class ManagementTest {
+
+    private static final AccountSid ACCOUNT = new AccountSid("AC" + "7a".repeat(16));
+    private static final String TOKEN = "management-test-token";
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private HttpResponse<String> get(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> api(SipmapServer server, String method, String path, String form) throws Exception {
+        var request = HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        (ACCOUNT.value() + ":" + TOKEN).getBytes(StandardCharsets.UTF_8)));
+        if (form != null) {
+            request.header("Content-Type", "application/x-www-form-urlencoded");
+        }
+        return http.send(request.method(method, form == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String management(SipmapServer server) {
+        return "http://127.0.0.1:" + server.managementPort();
+    }
+
+    @Test
+    void answersLivenessAndReadinessOnItsOwnPort() throws Exception {
+        try (SipmapServer server = SipmapServer.run(new Settings("127.0.0.1", 0, ACCOUNT, TOKEN))) {
+            assertThat(server.managementPort()).isPositive().isNotEqualTo(server.port());
+
+            HttpResponse<String> live = get(management(server) + "/health/live");
+            HttpResponse<String> ready = get(management(server) + "/health/ready");
+
+            assertThat(live.statusCode()).isEqualTo(200);
+            assertThat(new JsonObject(live.body()).getString("status")).isEqualTo("UP");
+            assertThat(ready.statusCode()).isEqualTo(200);
+            assertThat(new JsonObject(ready.body()).getJsonArray("checks").getJsonObject(0).getString("id"))
+                    .isEqualTo("store");
+            assertThat(get(server.baseUrl() + "/health/live").statusCode()).as("not on the API port").isEqualTo(401);
+            assertThat(get(server.baseUrl() + "/metrics").statusCode()).as("not on the API port").isEqualTo(401);
+        }
+    }
+
+    @Test
+    void isNotReadyWhenTheStoreFailsOrDoesNotAnswerInTime() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            int failing = Management.start(vertx, "127.0.0.1", 0, null,
+                    () -> CompletableFuture.failedStage(new IllegalStateException("connection refused")))
+                    .await(10, TimeUnit.SECONDS).actualPort();
+            int hanging = Management.start(vertx, "127.0.0.1", 0, null, CompletableFuture::new)
+                    .await(10, TimeUnit.SECONDS).actualPort();
+
+            HttpResponse<String> refused = get("http://127.0.0.1:" + failing + "/health/ready");
+            long start = System.nanoTime();
+            HttpResponse<String> slow = get("http://127.0.0.1:" + hanging + "/health/ready");
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(refused.body()).contains("DOWN", "IllegalStateException: connection refused");
+            assertThat(slow.statusCode()).isEqualTo(503);
+            assertThat(slow.body()).contains("no answer within");
+            assertThat(tookMillis).isLessThan(Management.READY_TIMEOUT_MILLIS + 5000);
+            assertThat(get("http://127.0.0.1:" + failing + "/health/live").statusCode()).isEqualTo(200);
+            assertThat(get("http://127.0.0.1:" + failing + "/metrics").statusCode())
+                    .as("no metrics when they are off").isEqualTo(404);
+        } finally {
+            vertx.close().await(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void metricsMoveWithRequestsAndNameRoutesNeverSids(@TempDir Path dir) throws Exception {
+        try (SipmapServer server = SipmapServer.run(new Settings("127.0.0.1", 0, ACCOUNT, TOKEN))) {
+            String before = get(management(server) + "/metrics").body();
+
+            HttpResponse<String> created = api(server, "POST", "/v1/IpRecords", "IpAddress=192.0.2.1");
+            String sid = new JsonObject(created.body()).getString("sid");
+            assertThat(api(server, "GET", "/v1/IpRecords/" + sid, null).statusCode()).isEqualTo(200);
+            assertThat(api(server, "GET", "/v1/IpRecords/IL" + "0".repeat(32), null).statusCode()).isEqualTo(404);
+            api(server, "POST", "/v1/SourceIpMappings", "IpRecordSid=" + sid + "&SipDomainSid=SD" + "1".repeat(32));
+            api(server, "GET", "/sipmap/v1/Resolve?IpAddress=192.0.2.1", null);
+            api(server, "GET", "/sipmap/v1/Resolve?IpAddress=10.9.9.9", null);
+            api(server, "GET", "/sipmap/v1/Resolve?IpAddress=10.9.9.10", null);
+            HttpResponse<String> scrape = get(management(server) + "/metrics");
+            String after = scrape.body();
+
+            assertThat(scrape.statusCode()).isEqualTo(200);
+            assertThat(scrape.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+            String fetched = "vertx_http_server_requests_total{code=\"200\",method=\"GET\",route=\"/v1/IpRecords/:sid\"}";
+            assertThat(value(before, fetched)).isZero();
+            assertThat(value(after, fetched)).isEqualTo(1);
+            assertThat(value(after, "vertx_http_server_requests_total{code=\"404\",method=\"GET\","
+                    + "route=\"/v1/IpRecords/:sid\"}")).isEqualTo(1);
+            assertThat(value(after, "vertx_http_server_response_time_seconds_count{code=\"201\",method=\"POST\","
+                    + "route=\"/v1/IpRecords\"}")).isEqualTo(1);
+            assertThat(after).contains("vertx_http_server_response_time_seconds_bucket{code=\"201\"");
+            assertThat(value(after, "sipmap_store_operations_seconds_count{operation=\"insert\",outcome=\"ok\","
+                    + "store=\"ip_records\"}")).isEqualTo(1);
+            assertThat(value(after, "sipmap_store_operations_seconds_count{operation=\"insert\",outcome=\"ok\","
+                    + "store=\"source_ip_mappings\"}")).isEqualTo(1);
+            assertThat(value(after, "sipmap_store_operations_seconds_count{operation=\"resolve\",outcome=\"ok\","
+                    + "store=\"resolutions\"}")).isEqualTo(3);
+            assertThat(after).contains("sipmap_store_operations_seconds_bucket{operation=\"insert\"");
+            assertThat(value(after, "sipmap_resolutions_total{result=\"match\"}")).isEqualTo(1);
+            assertThat(value(after, "sipmap_resolutions_total{result=\"none\"}")).isEqualTo(2);
+            assertThat(after).doesNotContain(sid).doesNotContain("IL" + "0".repeat(32))
+                    .doesNotContain(TOKEN).doesNotContain(ACCOUNT.value());
+
+            Path scraped = dir.resolve("metrics.txt");
+            Files.writeString(scraped, after);
+            Path promtool = DebianPackages.require("promtool", "prometheus");
+            Process check = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true)
+                    .redirectInput(scraped.toFile()).start();
+            assertThat(check.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            String said = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(check.exitValue()).as("promtool check metrics: " + said).isZero();
+        }
+    }
+
+    @Test
+    void canBeTurnedOffAndNeverSharesTheApiPort() throws Exception {
+        try (SipmapServer server = SipmapServer.run(new Settings("127.0.0.1", 0, ACCOUNT, TOKEN)
+                .withManagement(-1, false))) {
+            assertThat(server.managementPort()).isEqualTo(-1);
+            assertThat(server.banner()).doesNotContain("/health");
+        }
+        assertThat(ServerCommandTestSupport.errorOf("--port", "9000", "--management-port", "9000"))
+                .contains("--management-port must differ from --port");
+    }
+
+    /** The value of one sample line, 0 when absent. */
+    private static double value(String scrape, String series) {
+        Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(scrape);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+}
