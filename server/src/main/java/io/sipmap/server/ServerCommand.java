@@ -4,6 +4,8 @@ import io.sipmap.adapter.http.server.SipmapServerOptions;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.ApiKeySid;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -28,7 +30,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "sipmap-server", mixinStandardHelpOptions = true, sortOptions = false,
         versionProvider = ServerCommand.Version.class, usageHelpAutoWidth = true,
         description = "Serves Twilio's Voice v1 IpRecords and SourceIpMappings API, and the sipmap resolve extension.",
-        footerHeading = "%nCredentials, from the environment only:%n",
+        subcommands = ServerCommand.HashSecret.class,
+        footerHeading = "%nCredentials, from the environment (never from flags) or --credentials-file:%n",
         footer = {
             "  TWILIO_ACCOUNT_SID   the account the server accepts (AC...)",
             "  TWILIO_AUTH_TOKEN    its auth token; with neither set, a pair is made up",
@@ -56,6 +59,7 @@ final class ServerCommand {
         ENVIRONMENT.put("--management-host", "SIPMAP_MANAGEMENT_HOST");
         ENVIRONMENT.put("--management-port", "SIPMAP_MANAGEMENT_PORT");
         ENVIRONMENT.put("--metrics", "SIPMAP_METRICS");
+        ENVIRONMENT.put("--credentials-file", "SIPMAP_CREDENTIALS_FILE");
     }
 
     @Spec
@@ -123,6 +127,12 @@ final class ServerCommand {
                     + "  env SIPMAP_METRICS, default ${DEFAULT-VALUE}")
     private boolean metrics;
 
+    @Option(names = "--credentials-file", paramLabel = "FILE",
+            description = "Accounts and API keys with the SHA-256 digests of their secrets, one a line, re-read when"
+                    + " it changes (see hash-secret); besides those of the environment.%n"
+                    + "  env SIPMAP_CREDENTIALS_FILE, default: none")
+    private Path credentialsFile;
+
     /**
      * The settings for these arguments and this environment.
      *
@@ -145,17 +155,20 @@ final class ServerCommand {
     }
 
     /**
-     * Runs the command line: prints the help or the version and returns 0, or prints what is wrong in one line and
-     * returns 2, or returns null with the settings handed to {@code run}.
+     * Runs the command line: prints the help or the version, or runs {@code hash-secret}, and returns 0; or prints
+     * what is wrong in one line and returns 2; or returns null with the settings handed to {@code run}.
      */
-    static Integer execute(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err,
-                           java.util.function.Consumer<Settings> run) {
+    static Integer execute(String[] args, Map<String, String> env, java.io.BufferedReader in, PrintWriter out,
+                           PrintWriter err, java.util.function.Consumer<Settings> run) {
         CommandLine line = commandLine(env);
         line.setOut(out).setErr(err);
         try {
             var parsed = line.parseArgs(args);
             if (CommandLine.printHelpIfRequested(parsed)) {
                 return 0;
+            }
+            if (parsed.subcommand() != null) {
+                return parsed.subcommand().commandSpec().commandLine().<HashSecret>getCommand().run(in, out);
             }
             Settings settings = line.<ServerCommand>getCommand().settings(env);
             run.accept(settings);
@@ -189,17 +202,28 @@ final class ServerCommand {
         check((sid == null) == (token == null), "set both TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN, or neither");
         check((key == null) == (secret == null) && (key == null || sid != null),
                 "TWILIO_API_KEY needs TWILIO_API_SECRET, and the account (TWILIO_ACCOUNT_SID) it belongs to");
-        boolean generated = sid == null;
+        check(credentialsFile == null || Files.isReadable(credentialsFile),
+                "--credentials-file: cannot read " + credentialsFile);
+        if (credentialsFile != null) {
+            parsed(() -> {
+                try {
+                    return CredentialsFile.read(credentialsFile);
+                } catch (java.io.IOException e) {
+                    throw new IllegalArgumentException("cannot read " + credentialsFile + ": " + e.getMessage(), e);
+                }
+            }, "--credentials-file");
+        }
+        boolean generated = sid == null && credentialsFile == null;
         SecureRandom random = new SecureRandom();
         AccountSid account = generated ? AccountSid.ofHex(randomHex(random))
-                : parsed(() -> new AccountSid(sid), "TWILIO_ACCOUNT_SID");
+                : sid == null ? null : parsed(() -> new AccountSid(sid), "TWILIO_ACCOUNT_SID");
         Optional<ApiKeySid> apiKey = key == null ? Optional.empty()
                 : Optional.of(parsed(() -> new ApiKeySid(key), "TWILIO_API_KEY"));
         Settings settings = new Settings(host, port, Optional.ofNullable(blankToNull(publicBaseUrl)), account,
                 generated ? randomHex(random) : token, apiKey, Optional.ofNullable(secret), generated, rateLimit,
                 rateBurst == null ? rateLimit : rateBurst, Duration.ofSeconds(idleTimeoutSeconds),
                 Duration.ofSeconds(requestTimeoutSeconds), Duration.ofSeconds(shutdownTimeoutSeconds), bodyLimit,
-                managementHost, managementPort, metrics);
+                managementHost, managementPort, metrics, Optional.ofNullable(credentialsFile));
         parsed(settings::options, "--public-base-url"); // the one setting only the options check
         return settings;
     }
@@ -226,6 +250,28 @@ final class ServerCommand {
         byte[] bytes = new byte[16];
         random.nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
+    }
+
+    /** {@code hash-secret}: the line for a credentials file's digest, of a secret read from standard input. */
+    @Command(name = "hash-secret", mixinStandardHelpOptions = true,
+            description = {"Reads a secret (an auth token or an API key's secret) from standard input and prints its",
+                "digest as --credentials-file takes it: sha256: and 64 hexadecimal digits."})
+    static final class HashSecret {
+
+        Integer run(java.io.BufferedReader in, PrintWriter out) {
+            String secret;
+            try {
+                secret = in.readLine();
+            } catch (java.io.IOException e) {
+                throw new ParameterException(new CommandLine(this), "cannot read the secret: " + e.getMessage());
+            }
+            if (secret == null || secret.isEmpty()) {
+                throw new ParameterException(new CommandLine(this), "hash-secret: no secret on standard input");
+            }
+            out.println(CredentialsFile.digestOf(secret));
+            out.flush();
+            return 0;
+        }
     }
 
     /** The version of the jar, from its manifest; "development" when run from classes. */

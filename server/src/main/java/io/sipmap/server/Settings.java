@@ -4,6 +4,7 @@ import io.sipmap.adapter.http.server.Credentials;
 import io.sipmap.adapter.http.server.SipmapServerOptions;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.ApiKeySid;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -28,11 +29,14 @@ import java.util.Optional;
  * @param managementHost  the address of the management endpoints (health, metrics)
  * @param managementPort  their port, 0 for any free one, -1 for none
  * @param metrics         whether metrics are collected and served
+ * @param credentialsFile accounts and API keys with the digests of their secrets ({@link CredentialsFile}), re-read
+ *                        when it changes; with it, {@code account} and {@code authToken} may be null
  */
 record Settings(String host, int port, Optional<String> publicBaseUrl, AccountSid account, String authToken,
                 Optional<ApiKeySid> apiKey, Optional<String> apiSecret, boolean generated, int rateLimit,
                 int rateBurst, Duration idleTimeout, Duration requestTimeout, Duration shutdownTimeout,
-                long bodyLimit, String managementHost, int managementPort, boolean metrics) {
+                long bodyLimit, String managementHost, int managementPort, boolean metrics,
+                Optional<Path> credentialsFile) {
 
     static final String DEFAULT_MANAGEMENT_HOST = "127.0.0.1";
     static final int DEFAULT_MANAGEMENT_PORT = 8081;
@@ -42,28 +46,42 @@ record Settings(String host, int port, Optional<String> publicBaseUrl, AccountSi
         this(host, port, Optional.empty(), account, authToken, Optional.empty(), Optional.empty(), false, 0, 0,
                 SipmapServerOptions.DEFAULT_IDLE_TIMEOUT, SipmapServerOptions.DEFAULT_REQUEST_TIMEOUT,
                 SipmapServerOptions.DEFAULT_SHUTDOWN_TIMEOUT, SipmapServerOptions.DEFAULT_BODY_LIMIT,
-                DEFAULT_MANAGEMENT_HOST, 0, true);
+                DEFAULT_MANAGEMENT_HOST, 0, true, Optional.empty());
     }
 
     Settings withRateLimit(int perSecond, int burst) {
         return new Settings(host, port, publicBaseUrl, account, authToken, apiKey, apiSecret, generated, perSecond,
                 burst, idleTimeout, requestTimeout, shutdownTimeout, bodyLimit, managementHost, managementPort,
-                metrics);
+                metrics, credentialsFile);
     }
 
     Settings withManagement(int newPort, boolean newMetrics) {
         return new Settings(host, port, publicBaseUrl, account, authToken, apiKey, apiSecret, generated, rateLimit,
                 rateBurst, idleTimeout, requestTimeout, shutdownTimeout, bodyLimit, managementHost, newPort,
-                newMetrics);
+                newMetrics, credentialsFile);
     }
 
-    /** The HTTP adapter's options for these settings, its request log on. */
-    SipmapServerOptions options() {
+    Settings withCredentialsFile(Path file) {
+        return new Settings(host, port, publicBaseUrl, account, authToken, apiKey, apiSecret, generated, rateLimit,
+                rateBurst, idleTimeout, requestTimeout, shutdownTimeout, bodyLimit, managementHost, managementPort,
+                metrics, Optional.of(file));
+    }
+
+    /** The credentials given in the environment (none when there are only those of the credentials file). */
+    Credentials credentials() {
+        if (account == null) {
+            return Credentials.none();
+        }
         Credentials credentials = Credentials.of(account, authToken);
         if (apiKey.isPresent()) {
             credentials = credentials.withApiKey(apiKey.get(), apiSecret.orElseThrow(), account);
         }
-        return SipmapServerOptions.of(credentials)
+        return credentials;
+    }
+
+    /** The HTTP adapter's options for these settings, with the environment's credentials, its request log on. */
+    SipmapServerOptions options() {
+        return SipmapServerOptions.of(credentials())
                 .withHost(host)
                 .withPort(port)
                 .withPublicBaseUrl(publicBaseUrl.orElse(null))
@@ -82,6 +100,7 @@ record Settings(String host, int port, Optional<String> publicBaseUrl, AccountSi
                 + account + ", apiKey=" + apiKey + ", generated=" + generated + ", rateLimit=" + rateLimit
                 + ", rateBurst=" + rateBurst + ", idleTimeout=" + idleTimeout + ", requestTimeout=" + requestTimeout
                 + ", shutdownTimeout=" + shutdownTimeout + ", bodyLimit=" + bodyLimit + ", managementHost="
-                + managementHost + ", managementPort=" + managementPort + ", metrics=" + metrics + "]";
+                + managementHost + ", managementPort=" + managementPort + ", metrics=" + metrics + ", credentialsFile="
+                + credentialsFile + "]";
     }
 }

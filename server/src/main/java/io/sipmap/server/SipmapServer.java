@@ -1,5 +1,6 @@
 package io.sipmap.server;
 
+import io.sipmap.adapter.http.server.Credentials;
 import io.sipmap.adapter.http.server.SipmapServerOptions;
 import io.sipmap.adapter.http.server.SipmapVerticle;
 import io.sipmap.adapter.inmemory.InMemoryStores;
@@ -44,6 +45,9 @@ public final class SipmapServer implements AutoCloseable {
     private final Settings settings;
     private final int managementPort;
 
+    /** How often the credentials file is checked for changes. */
+    static final long CREDENTIALS_FILE_CHECK_MILLIS = 1000;
+
     /** The account the readiness probe reads as: it asks the store for one page, whatever it holds. */
     private static final AccountSid PROBE_ACCOUNT = new AccountSid("AC" + "0".repeat(32));
 
@@ -55,7 +59,7 @@ public final class SipmapServer implements AutoCloseable {
     }
 
     public static void main(String[] args) {
-        Integer status = start(args, System.getenv(), System.out, System.err);
+        Integer status = start(args, System.getenv(), System.in, System.out, System.err);
         if (status != null) {
             System.exit(status);
         }
@@ -69,9 +73,13 @@ public final class SipmapServer implements AutoCloseable {
      */
     static SipmapServer run(Settings settings) {
         SipmapServerOptions options;
+        Credentials base = settings.credentials();
+        Credentials shared;
         try {
-            options = settings.options();
-        } catch (IllegalArgumentException e) {
+            shared = settings.credentialsFile().isEmpty() ? base
+                    : base.withAll(CredentialsFile.read(settings.credentialsFile().get()));
+            options = settings.options().withCredentials(shared);
+        } catch (IllegalArgumentException | java.io.IOException e) {
             throw new IllegalStateException("sipmap: " + e.getMessage(), e);
         }
         Metrics metrics = settings.metrics() ? Metrics.create() : null;
@@ -113,6 +121,8 @@ public final class SipmapServer implements AutoCloseable {
                             + ". Is another server running? Choose another port with " + choose + "."
                     : "sipmap: cannot start on " + where + ": " + e, e);
         }
+        settings.credentialsFile().ifPresent(file -> CredentialsFile.watch(vertx, file, base, shared,
+                CREDENTIALS_FILE_CHECK_MILLIS, System.getLogger(SipmapServer.class.getName())));
         return new SipmapServer(vertx, verticle, settings, managementPort);
     }
 
@@ -147,11 +157,13 @@ public final class SipmapServer implements AutoCloseable {
      * @return the exit status when the program is done at once (0 after {@code --help}, 2 on a bad setting, 1 when it
      *         cannot listen), or null while the server runs on Vert.x's threads
      */
-    static Integer start(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    static Integer start(String[] args, Map<String, String> env, java.io.InputStream in, PrintStream out,
+                         PrintStream err) {
         SipmapServer[] started = new SipmapServer[1];
         Integer status;
         try {
-            status = ServerCommand.execute(args, env, writer(out), writer(err), settings -> started[0] = run(settings));
+            status = ServerCommand.execute(args, env, new java.io.BufferedReader(new java.io.InputStreamReader(in,
+                    Charset.defaultCharset())), writer(out), writer(err), settings -> started[0] = run(settings));
         } catch (IllegalStateException e) {
             err.println(e.getMessage());
             return 1;
@@ -196,9 +208,13 @@ public final class SipmapServer implements AutoCloseable {
                     .append("sipmap: try\n  curl -u ").append(s.account()).append(':').append(s.authToken())
                     .append(' ').append(list);
         } else {
-            text.append("sipmap: accepting account ").append(s.account())
-                    .append(s.apiKey().map(k -> " and API key " + k).orElse(""))
-                    .append("\nsipmap: try\n  curl -u \"$TWILIO_ACCOUNT_SID:$TWILIO_AUTH_TOKEN\" ").append(list);
+            if (s.account() != null) {
+                text.append("sipmap: accepting account ").append(s.account())
+                        .append(s.apiKey().map(k -> " and API key " + k).orElse("")).append('\n');
+            }
+            s.credentialsFile().ifPresent(file -> text.append("sipmap: accepting the accounts and API keys of ")
+                    .append(file).append(", re-read when it changes\n"));
+            text.append("sipmap: try\n  curl -u \"$TWILIO_ACCOUNT_SID:$TWILIO_AUTH_TOKEN\" ").append(list);
         }
         return text.toString();
     }

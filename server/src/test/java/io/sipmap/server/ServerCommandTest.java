@@ -17,9 +17,10 @@ class ServerCommandTest {
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
     private final List<Settings> started = new ArrayList<>();
+    private String input = "";
 
     private Integer execute(Map<String, String> env, String... args) {
-        return ServerCommand.execute(args, env, new PrintWriter(out, true), new PrintWriter(err, true), started::add);
+        return ServerCommand.execute(args, env, new java.io.BufferedReader(new java.io.StringReader(input)), new PrintWriter(out, true), new PrintWriter(err, true), started::add);
     }
 
     @Test
@@ -105,5 +106,19 @@ class ServerCommandTest {
         assertThat(execute(Map.of(), "--version")).isZero();
 
         assertThat(out.toString()).startsWith("sipmap-server ");
+    }
+
+    @Test
+    void hashSecretPrintsTheDigestACredentialsFileTakes() throws Exception {
+        input = "test\n";
+
+        assertThat(execute(Map.of(), "hash-secret")).isZero();
+
+        assertThat(out.toString().strip())
+                .isEqualTo("sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
+        assertThat(started).isEmpty();
+        input = "";
+        assertThat(execute(Map.of(), "hash-secret")).isEqualTo(2);
+        assertThat(err.toString()).contains("no secret");
     }
 }

@@ -12,7 +12,8 @@ final class ServerCommandTestSupport {
 
     static String errorOf(String... args) {
         StringWriter err = new StringWriter();
-        Integer status = ServerCommand.execute(args, Map.of(), new PrintWriter(new StringWriter(), true),
+        Integer status = ServerCommand.execute(args, Map.of(), new java.io.BufferedReader(new java.io.StringReader("")),
+                new PrintWriter(new StringWriter(), true),
                 new PrintWriter(err, true), settings -> {
                     throw new AssertionError("started with " + settings);
                 });

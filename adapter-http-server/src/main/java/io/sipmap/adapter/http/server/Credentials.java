@@ -58,12 +58,58 @@ public final class Credentials {
         return with(apiKey.value(), secret, account);
     }
 
+    /**
+     * A copy that also accepts {@code account} with the auth token whose SHA-256 digest is {@code tokenDigest} (of the
+     * token's UTF-8 bytes, as {@link #digest} makes it): for credentials stored as digests, never as secrets.
+     */
+    public Credentials withAccountDigest(AccountSid account, byte[] tokenDigest) {
+        Objects.requireNonNull(account, "account");
+        return withDigest(account.value(), tokenDigest, account);
+    }
+
+    /** A copy that also accepts {@code apiKey} with the secret whose SHA-256 digest is {@code secretDigest}. */
+    public Credentials withApiKeyDigest(ApiKeySid apiKey, byte[] secretDigest, AccountSid account) {
+        Objects.requireNonNull(apiKey, "apiKey");
+        Objects.requireNonNull(account, "account");
+        return withDigest(apiKey.value(), secretDigest, account);
+    }
+
+    /** A copy that also accepts everything {@code other} accepts; where both know a user, {@code other}'s secret. */
+    public Credentials withAll(Credentials other) {
+        Map<String, Entry> copy = new HashMap<>(byUser);
+        copy.putAll(other.byUser);
+        return new Credentials(copy);
+    }
+
+    /**
+     * From the next request on, accepts exactly what {@code other} accepts, on every server using these credentials:
+     * a request sees the old set or the new one, never a mix. Requests already authenticated finish.
+     */
+    public void replaceWith(Credentials other) {
+        Objects.requireNonNull(other, "other");
+        synchronized (this) {
+            byUser = other.byUser;
+        }
+    }
+
+    /** The SHA-256 digest of a secret's UTF-8 bytes, as the {@code ...Digest} methods take it. */
+    public static byte[] digest(String secret) {
+        return sha256(Objects.requireNonNull(secret, "secret"));
+    }
+
     private Credentials with(String user, String secret, AccountSid account) {
         if (secret == null || secret.isEmpty()) {
             throw new IllegalArgumentException("The secret of " + user + " is empty");
         }
+        return withDigest(user, sha256(secret), account);
+    }
+
+    private Credentials withDigest(String user, byte[] digest, AccountSid account) {
+        if (digest == null || digest.length != UNKNOWN_USER.length) {
+            throw new IllegalArgumentException("The digest of the secret of " + user + " is not a SHA-256 digest");
+        }
         Map<String, Entry> copy = new HashMap<>(byUser);
-        copy.put(user, new Entry(sha256(secret), account));
+        copy.put(user, new Entry(digest.clone(), account));
         return new Credentials(copy);
     }
 

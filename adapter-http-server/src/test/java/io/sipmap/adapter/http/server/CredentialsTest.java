@@ -1,6 +1,7 @@
 package io.sipmap.adapter.http.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.ApiKeySid;
@@ -86,5 +87,29 @@ class CredentialsTest {
                     .isEqualTo(i % 2 == 1);
         }
         assertThat(shared.size()).isEqualTo(1 + keys.size() / 2);
+    }
+
+    @Test
+    void acceptsSecretsGivenAsTheirDigestsOnly() {
+        Credentials credentials = Credentials.none()
+                .withAccountDigest(ACCOUNT, Credentials.digest("token"))
+                .withApiKeyDigest(KEY, Credentials.digest("secret"), ACCOUNT);
+
+        assertThat(credentials.authenticate(ACCOUNT.value(), "token")).contains(ACCOUNT);
+        assertThat(credentials.authenticate(KEY.value(), "secret")).contains(ACCOUNT);
+        assertThat(credentials.authenticate(KEY.value(), "token")).isEmpty();
+        assertThatThrownBy(() -> Credentials.none().withAccountDigest(ACCOUNT, new byte[31]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SHA-256");
+    }
+
+    @Test
+    void aReplacementTakesEffectWholeOnTheSharedInstance() {
+        Credentials shared = Credentials.of(ACCOUNT, "token").withApiKey(KEY, "secret", ACCOUNT);
+
+        shared.replaceWith(Credentials.of(ACCOUNT, "token").withApiKey(OTHER_KEY, "other", ACCOUNT));
+
+        assertThat(shared.authenticate(KEY.value(), "secret")).isEmpty();
+        assertThat(shared.authenticate(OTHER_KEY.value(), "other")).contains(ACCOUNT);
+        assertThat(shared.withAll(Credentials.of(new AccountSid("AC" + "5".repeat(32)), "t")).size()).isEqualTo(3);
     }
 }
