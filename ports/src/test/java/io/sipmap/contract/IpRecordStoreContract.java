@@ -1,7 +1,9 @@
 package io.sipmap.contract;
 
-import static io.sipmap.contract.Blocking.await;
-import static io.sipmap.contract.Blocking.failsWith;
+import static io.sipmap.contract.Fixtures.CREATED;
+import static io.sipmap.contract.Fixtures.LATER;
+import static io.sipmap.contract.Fixtures.await;
+import static io.sipmap.contract.Fixtures.failsWith;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sipmap.domain.AccountSid;
@@ -15,7 +17,6 @@ import io.sipmap.domain.SipmapException;
 import io.sipmap.domain.SourceIpMapping;
 import io.sipmap.domain.SourceIpMappingSid;
 import io.sipmap.spi.IpRecordStore;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -37,21 +38,18 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class IpRecordStoreContract {
 
-    static final Instant CREATED = Instant.parse("2020-03-18T23:31:36Z");
-    static final Instant LATER = Instant.parse("2020-03-19T08:00:00Z");
+    /** The stores under test; called before each test, and may return the same stores every time. */
+    protected abstract Stores stores();
 
-    /** The two stores of one backing system; called once per test. */
-    protected abstract Stores newStores();
-
-    private Stores stores;
+    private Stores system;
     private IpRecordStore store;
     private AccountSid account;
 
     @BeforeEach
     void freshAccount() {
-        stores = newStores();
-        store = stores.ipRecords();
-        account = Fresh.account();
+        system = stores();
+        store = system.ipRecords();
+        account = Fixtures.account();
     }
 
     static IpRecord record(AccountSid account, String hex) {
@@ -60,7 +58,7 @@ public abstract class IpRecordStoreContract {
     }
 
     private IpRecord record() {
-        return record(account, Fresh.orderedHex());
+        return record(account, Fixtures.orderedHex());
     }
 
     private IpRecord inserted(IpRecord record) {
@@ -70,8 +68,8 @@ public abstract class IpRecordStoreContract {
 
     private SourceIpMapping mapped(IpRecord record) {
         SourceIpMapping mapping = new SourceIpMapping(record.accountSid(),
-                SourceIpMappingSid.ofHex(Fresh.orderedHex()), record.sid(), Fresh.sipDomain(), CREATED, CREATED);
-        return await(stores.sourceIpMappings().insert(mapping));
+                SourceIpMappingSid.ofHex(Fixtures.orderedHex()), record.sid(), Fixtures.sipDomain(), CREATED, CREATED);
+        return await(system.sourceIpMappings().insert(mapping));
     }
 
     private Page<IpRecord> page(int size, Cursor cursor) {
@@ -84,7 +82,7 @@ public abstract class IpRecordStoreContract {
 
     @Test
     void findsInsertedRecord() {
-        IpRecord record = new IpRecord(account, IpRecordSid.ofHex(Fresh.orderedHex()), null,
+        IpRecord record = new IpRecord(account, IpRecordSid.ofHex(Fixtures.orderedHex()), null,
                 Ipv4Address.parse("198.51.100.77"), 24, CREATED, LATER);
 
         inserted(record);
@@ -94,8 +92,8 @@ public abstract class IpRecordStoreContract {
 
     @Test
     void keepsFriendlyNameOf255CodePointsIntact() {
-        String name = Fresh.friendlyNameOf255CodePoints();
-        IpRecord record = new IpRecord(account, IpRecordSid.ofHex(Fresh.orderedHex()), name,
+        String name = Fixtures.friendlyNameOf255CodePoints();
+        IpRecord record = new IpRecord(account, IpRecordSid.ofHex(Fixtures.orderedHex()), name,
                 Ipv4Address.parse("203.0.113.5"), 32, CREATED, CREATED);
 
         inserted(record);
@@ -107,7 +105,7 @@ public abstract class IpRecordStoreContract {
     void findsNothingForUnknownSid() {
         inserted(record());
 
-        assertThat(await(store.find(account, Fresh.unknownIpRecordSid()))).isEmpty();
+        assertThat(await(store.find(account, Fixtures.unknownIpRecordSid()))).isEmpty();
     }
 
     @Test
@@ -153,7 +151,7 @@ public abstract class IpRecordStoreContract {
 
     @Test
     void deleteOfUnknownRecordIsFalse() {
-        assertThat(await(store.delete(account, Fresh.unknownIpRecordSid()))).isFalse();
+        assertThat(await(store.delete(account, Fixtures.unknownIpRecordSid()))).isFalse();
     }
 
     @Test
@@ -164,14 +162,14 @@ public abstract class IpRecordStoreContract {
         failsWith(SipmapException.Conflict.class, store.delete(account, record.sid()));
 
         assertThat(await(store.find(account, record.sid()))).contains(record);
-        assertThat(await(stores.sourceIpMappings().find(account, mapping.sid()))).contains(mapping);
+        assertThat(await(system.sourceIpMappings().find(account, mapping.sid()))).contains(mapping);
     }
 
     @Test
     void deletesRecordOnceItsMappingIsDeleted() {
         IpRecord record = inserted(record());
         SourceIpMapping mapping = mapped(record);
-        assertThat(await(stores.sourceIpMappings().delete(account, mapping.sid()))).isTrue();
+        assertThat(await(system.sourceIpMappings().delete(account, mapping.sid()))).isTrue();
 
         assertThat(await(store.delete(account, record.sid()))).isTrue();
 
@@ -190,7 +188,7 @@ public abstract class IpRecordStoreContract {
     @Test
     void pagesThroughAllRecordsInSidOrderBothWays() {
         List<IpRecord> records = new ArrayList<>();
-        for (String hex : Fresh.orderedHexes(2345)) {
+        for (String hex : Fixtures.orderedHexes(2345)) {
             records.add(record(account, hex));
         }
         List<String> expected = records.stream().map(r -> r.sid().value()).toList();
@@ -290,7 +288,7 @@ public abstract class IpRecordStoreContract {
 
     @Test
     void walkSeesEveryLastingRecordOnceWhileOthersComeAndGo() {
-        List<String> hexes = Fresh.orderedHexes(400);
+        List<String> hexes = Fixtures.orderedHexes(400);
         TreeSet<String> lasting = new TreeSet<>();
         TreeSet<String> spare = new TreeSet<>();
         for (int i = 0; i < hexes.size(); i++) {
@@ -338,8 +336,8 @@ public abstract class IpRecordStoreContract {
     @Test
     void accountsNeverSeeEachOthersRecords() {
         IpRecord mine = inserted(record());
-        AccountSid other = Fresh.account();
-        IpRecord theirs = inserted(record(other, Fresh.orderedHex()));
+        AccountSid other = Fixtures.account();
+        IpRecord theirs = inserted(record(other, Fixtures.orderedHex()));
 
         assertThat(await(store.find(other, mine.sid()))).isEmpty();
         assertThat(await(store.replace(new IpRecord(other, mine.sid(), "stolen", mine.ipAddress(),
@@ -381,24 +379,24 @@ public abstract class IpRecordStoreContract {
         try (Race race = new Race(2)) {
             for (int i = 0; i < 200; i++) {
                 IpRecord record = inserted(record());
-                SourceIpMapping mapping = new SourceIpMapping(account, SourceIpMappingSid.ofHex(Fresh.orderedHex()),
-                        record.sid(), Fresh.sipDomain(), CREATED, CREATED);
+                SourceIpMapping mapping = new SourceIpMapping(account, SourceIpMappingSid.ofHex(Fixtures.orderedHex()),
+                        record.sid(), Fixtures.sipDomain(), CREATED, CREATED);
 
                 List<Race.Outcome> outcomes = race.run(List.of(
                         () -> store.delete(account, record.sid()),
-                        () -> stores.sourceIpMappings().insert(mapping)));
+                        () -> system.sourceIpMappings().insert(mapping)));
 
                 Race.Outcome delete = outcomes.get(0);
                 Race.Outcome insert = outcomes.get(1);
                 if (delete.succeeded()) {
                     assertThat(delete.value()).isEqualTo(true);
                     assertThat(insert.failure()).isInstanceOf(SipmapException.InvalidParameter.class);
-                    assertThat(await(stores.sourceIpMappings().find(account, mapping.sid()))).isEmpty();
+                    assertThat(await(system.sourceIpMappings().find(account, mapping.sid()))).isEmpty();
                     assertThat(await(store.find(account, record.sid()))).isEmpty();
                 } else {
                     assertThat(delete.failure()).isInstanceOf(SipmapException.Conflict.class);
                     assertThat(insert.succeeded()).isTrue();
-                    assertThat(await(stores.sourceIpMappings().find(account, mapping.sid()))).contains(mapping);
+                    assertThat(await(system.sourceIpMappings().find(account, mapping.sid()))).contains(mapping);
                     assertThat(await(store.find(account, record.sid()))).contains(record);
                 }
             }
