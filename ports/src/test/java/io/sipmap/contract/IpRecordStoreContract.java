@@ -119,6 +119,44 @@ public abstract class IpRecordStoreContract {
     }
 
     @Test
+    void insertOfExistingSidFailsWithConflictAndKeepsStoredRecord() {
+        IpRecord record = inserted(record());
+        IpRecord again = new IpRecord(account, record.sid(), "again", Ipv4Address.parse("198.51.100.1"), 24,
+                LATER, LATER);
+
+        failsWith(SipmapException.Conflict.class, store.insert(again));
+
+        assertThat(await(store.find(account, record.sid()))).contains(record);
+        assertThat(page(50, Cursor.FIRST).items()).containsExactly(record);
+    }
+
+    @Test
+    void replaceMayClearFriendlyName() {
+        IpRecord record = inserted(record());
+        IpRecord unnamed = record.withFriendlyName(null, LATER);
+
+        assertThat(await(store.replace(unnamed))).contains(unnamed);
+
+        assertThat(await(store.find(account, record.sid()))).contains(unnamed);
+    }
+
+    @Test
+    void replaceRefusesAnotherAddressPrefixOrCreationDateAndChangesNothing() {
+        IpRecord record = inserted(record());
+        List<IpRecord> refused = List.of(
+                new IpRecord(account, record.sid(), "moved", Ipv4Address.parse("192.0.2.11"), 32, CREATED, LATER),
+                new IpRecord(account, record.sid(), "widened", record.ipAddress(), 24, CREATED, LATER),
+                new IpRecord(account, record.sid(), "reborn", record.ipAddress(), 32, LATER, LATER));
+
+        for (IpRecord replacement : refused) {
+            failsWith(IllegalArgumentException.class, store.replace(replacement));
+
+            assertThat(await(store.find(account, record.sid()))).as("after replacing with %s", replacement)
+                    .contains(record);
+        }
+    }
+
+    @Test
     void replaceOfUnknownRecordStoresNothing() {
         IpRecord record = record();
 
@@ -217,17 +255,64 @@ public abstract class IpRecordStoreContract {
     }
 
     @Test
-    void pagesBeforeFirstAndAfterLastRecordAreEmpty() {
+    void pagesWithoutItemsHaveNeitherCursorWhateverLiesAround() {
         IpRecord first = inserted(record());
         IpRecord last = inserted(record());
 
-        Page<IpRecord> before = page(5, new Cursor.Before(first.sid().value()));
-        Page<IpRecord> after = page(5, new Cursor.After(last.sid().value()));
+        List<Page<IpRecord>> empty = List.of(page(5, new Cursor.Before(first.sid().value())),
+                page(5, new Cursor.After(last.sid().value())), page(5, new Cursor.Offset(2)));
 
-        assertThat(before.items()).isEmpty();
-        assertThat(before.previous()).isEmpty();
-        assertThat(after.items()).isEmpty();
+        assertThat(empty).allSatisfy(page -> {
+            assertThat(page.items()).isEmpty();
+            assertThat(page.next()).isEmpty();
+            assertThat(page.previous()).isEmpty();
+        });
+    }
+
+    @Test
+    void beforePageHoldsOnlyWhatPrecedesItsSid() {
+        List<IpRecord> records = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            records.add(inserted(record()));
+        }
+
+        Page<IpRecord> start = page(4, new Cursor.Before(records.get(2).sid().value()));
+        Page<IpRecord> full = page(4, new Cursor.Before(records.get(5).sid().value()));
+
+        assertThat(start.items()).containsExactlyElementsOf(records.subList(0, 2));
+        assertThat(start.previous()).isEmpty();
+        assertThat(start.next()).contains(new Cursor.After(records.get(1).sid().value()));
+        assertThat(full.items()).containsExactlyElementsOf(records.subList(1, 5));
+        assertThat(full.previous()).contains(new Cursor.Before(records.get(1).sid().value()));
+        assertThat(full.next()).contains(new Cursor.After(records.get(4).sid().value()));
+    }
+
+    @Test
+    void keysetCursorsMayNameSidsNeverStored() {
+        List<String> hexes = Fixtures.orderedHexes(5);
+        List<IpRecord> stored = List.of(inserted(record(account, hexes.get(0))),
+                inserted(record(account, hexes.get(2))), inserted(record(account, hexes.get(4))));
+
+        Page<IpRecord> after = page(5, new Cursor.After(IpRecordSid.ofHex(hexes.get(1)).value()));
+        Page<IpRecord> before = page(5, new Cursor.Before(IpRecordSid.ofHex(hexes.get(3)).value()));
+
+        assertThat(after.items()).containsExactlyElementsOf(stored.subList(1, 3));
+        assertThat(after.previous()).contains(new Cursor.Before(stored.get(1).sid().value()));
         assertThat(after.next()).isEmpty();
+        assertThat(before.items()).containsExactlyElementsOf(stored.subList(0, 2));
+        assertThat(before.previous()).isEmpty();
+        assertThat(before.next()).contains(new Cursor.After(stored.get(1).sid().value()));
+    }
+
+    @Test
+    void ordersSidsAsUnsigned128BitNumbers() {
+        List<String> hexes = Fixtures.hexesAcrossSignAndLetters();
+        List<IpRecord> shuffled = new ArrayList<>(hexes.stream().map(hex -> record(account, hex)).toList());
+        Collections.shuffle(shuffled, new Random(hexes.size()));
+        shuffled.forEach(this::inserted);
+
+        Walk.assertListsInOrder(request -> await(store.page(account, request)),
+                hexes.stream().map(hex -> IpRecordSid.ofHex(hex).value()).toList(), r -> r.sid().value());
     }
 
     @Test

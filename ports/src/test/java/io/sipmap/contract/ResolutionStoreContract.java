@@ -3,6 +3,7 @@ package io.sipmap.contract;
 import static io.sipmap.contract.Fixtures.CREATED;
 import static io.sipmap.contract.Fixtures.LATER;
 import static io.sipmap.contract.Fixtures.await;
+import static io.sipmap.contract.Fixtures.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sipmap.domain.AccountSid;
@@ -109,6 +110,32 @@ public abstract class ResolutionStoreContract {
         SipDomainSid other = domain();
         await(system.sourceIpMappings().replace(mapping.withSipDomainSid(other, LATER)));
         assertThat(resolve("10.1.2.3").orElseThrow().sipDomainSid()).isEqualTo(other);
+    }
+
+    @Test
+    void renamingAMappedRecordKeepsItsResolution() {
+        IpRecord record = record("10.1.2.0", 24);
+        SourceIpMapping mapping = map(record, domain());
+        IpRecord renamed = record.withFriendlyName("renamed", LATER);
+
+        assertThat(await(system.ipRecords().replace(renamed))).contains(renamed);
+
+        assertThat(resolve("10.1.2.3")).contains(Resolution.of(mapping, renamed));
+    }
+
+    @Test
+    void refusedReplaceOfAMappedRecordLeavesItsResolution() {
+        IpRecord record = record("10.1.2.0", 24);
+        SourceIpMapping mapping = map(record, domain());
+
+        assertThat(failureOf(system.ipRecords().replace(new IpRecord(account, record.sid(), null,
+                Ipv4Address.parse("10.9.9.0"), 24, CREATED, LATER)))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(failureOf(system.ipRecords().replace(new IpRecord(account, record.sid(), null,
+                record.ipAddress(), 16, CREATED, LATER)))).isInstanceOf(IllegalArgumentException.class);
+
+        assertThat(resolve("10.1.2.3")).contains(Resolution.of(mapping, record));
+        assertThat(resolve("10.9.9.1")).isEmpty();
+        assertThat(resolve("10.1.200.1")).isEmpty();
     }
 
     @Test

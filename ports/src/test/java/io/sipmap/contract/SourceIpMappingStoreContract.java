@@ -135,6 +135,20 @@ public abstract class SourceIpMappingStoreContract {
     }
 
     @Test
+    void insertOfExistingSidFailsWithConflictAndKeepsStoredMapping() {
+        SourceIpMapping mapping = inserted(mappingOf(ipRecord()));
+        IpRecord unmapped = ipRecord();
+        SourceIpMapping again = mappingOf(unmapped, mapping.sid().value().substring(2));
+
+        failsWith(SipmapException.Conflict.class, store.insert(again));
+
+        assertThat(await(store.find(account, mapping.sid()))).contains(mapping);
+        assertThat(page(50, Cursor.FIRST).items()).containsExactly(mapping);
+        SourceIpMapping ofUnmapped = inserted(mappingOf(unmapped));
+        assertThat(await(store.find(account, ofUnmapped.sid()))).contains(ofUnmapped);
+    }
+
+    @Test
     void exactlyOneOfConcurrentMappingsOfOneIpRecordWins() {
         int threads = 8;
         try (Race race = new Race(threads)) {
@@ -177,6 +191,25 @@ public abstract class SourceIpMappingStoreContract {
         assertThat(await(store.replace(mapping.withSipDomainSid(Fixtures.sipDomain(), LATER)))).isEmpty();
 
         assertThat(await(store.find(account, mapping.sid()))).isEmpty();
+    }
+
+    @Test
+    void replaceRefusesAnotherIpRecordOrCreationDateAndChangesNothing() {
+        SourceIpMapping mapping = inserted(mappingOf(ipRecord()));
+        IpRecord other = ipRecord();
+        List<SourceIpMapping> refused = List.of(
+                new SourceIpMapping(account, mapping.sid(), other.sid(), Fixtures.sipDomain(), CREATED, LATER),
+                new SourceIpMapping(account, mapping.sid(), mapping.ipRecordSid(), Fixtures.sipDomain(), LATER,
+                        LATER));
+
+        for (SourceIpMapping replacement : refused) {
+            failsWith(IllegalArgumentException.class, store.replace(replacement));
+
+            assertThat(await(store.find(account, mapping.sid()))).as("after replacing with %s", replacement)
+                    .contains(mapping);
+        }
+        SourceIpMapping ofOther = inserted(mappingOf(other));
+        assertThat(await(store.find(account, ofOther.sid()))).contains(ofOther);
     }
 
     @Test
@@ -248,6 +281,17 @@ public abstract class SourceIpMappingStoreContract {
         assertThat(page(5, new Cursor.Offset(5)).items()).containsExactlyElementsOf(mappings.subList(5, 10));
         assertThat(page(5, new Cursor.Offset(10)).items()).containsExactlyElementsOf(mappings.subList(10, 12));
         assertThat(page(5, new Cursor.Offset(12)).items()).isEmpty();
+    }
+
+    @Test
+    void ordersSidsAsUnsigned128BitNumbers() {
+        List<String> hexes = Fixtures.hexesAcrossSignAndLetters();
+        List<SourceIpMapping> shuffled = new ArrayList<>(hexes.stream().map(hex -> mappingOf(ipRecord(), hex)).toList());
+        Collections.shuffle(shuffled, new Random(hexes.size()));
+        shuffled.forEach(this::inserted);
+
+        Walk.assertListsInOrder(request -> await(store.page(account, request)),
+                hexes.stream().map(hex -> SourceIpMappingSid.ofHex(hex).value()).toList(), m -> m.sid().value());
     }
 
     @Test

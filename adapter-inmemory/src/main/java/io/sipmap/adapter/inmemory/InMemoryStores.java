@@ -196,8 +196,16 @@ public final class InMemoryStores {
         public CompletionStage<Optional<IpRecord>> replace(IpRecord record) {
             return complete(() -> readable(record.accountSid()).map(p -> {
                 synchronized (p) {
-                    if (!p.records.containsKey(record.sid())) {
+                    IpRecord stored = p.records.get(record.sid());
+                    if (stored == null) {
                         return null;
+                    }
+                    // the prefix index holds a mapped record's prefix, and nothing re-indexes it here
+                    if (!stored.ipAddress().equals(record.ipAddress())
+                            || stored.cidrPrefixLength() != record.cidrPrefixLength()
+                            || !stored.dateCreated().equals(record.dateCreated())) {
+                        throw new IllegalArgumentException(
+                                "Only the friendly name and date_updated of an IP record change");
                     }
                     p.records.put(record.sid(), record);
                     return record;
@@ -270,8 +278,10 @@ public final class InMemoryStores {
                     if (stored == null) {
                         return null;
                     }
-                    if (!stored.ipRecordSid().equals(mapping.ipRecordSid())) {
-                        throw new IllegalArgumentException("The IP record of a mapping never changes");
+                    if (!stored.ipRecordSid().equals(mapping.ipRecordSid())
+                            || !stored.dateCreated().equals(mapping.dateCreated())) {
+                        throw new IllegalArgumentException(
+                                "Only the SIP domain and date_updated of a source IP mapping change");
                     }
                     // a mapped record cannot be deleted, and its prefix never changes
                     IpRecord record = p.records.get(mapping.ipRecordSid());
