@@ -66,6 +66,15 @@ public abstract class IpRecordStoreContract {
         return record;
     }
 
+    /** {@code count} new records, inserted in SID order. */
+    private List<IpRecord> insertedRecords(int count) {
+        List<IpRecord> records = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            records.add(inserted(record()));
+        }
+        return records;
+    }
+
     private SourceIpMapping mapped(IpRecord record) {
         SourceIpMapping mapping = new SourceIpMapping(record.accountSid(),
                 SourceIpMappingSid.ofHex(Fixtures.orderedHex()), record.sid(), Fixtures.sipDomain(), CREATED, CREATED);
@@ -242,10 +251,7 @@ public abstract class IpRecordStoreContract {
 
     @Test
     void pageCursorsNameItsFirstAndLastRecords() {
-        List<IpRecord> records = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            records.add(inserted(record()));
-        }
+        List<IpRecord> records = insertedRecords(10);
 
         Page<IpRecord> page = page(3, new Cursor.After(records.get(2).sid().value()));
 
@@ -271,10 +277,7 @@ public abstract class IpRecordStoreContract {
 
     @Test
     void beforePageHoldsOnlyWhatPrecedesItsSid() {
-        List<IpRecord> records = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            records.add(inserted(record()));
-        }
+        List<IpRecord> records = insertedRecords(6);
 
         Page<IpRecord> start = page(4, new Cursor.Before(records.get(2).sid().value()));
         Page<IpRecord> full = page(4, new Cursor.Before(records.get(5).sid().value()));
@@ -317,10 +320,7 @@ public abstract class IpRecordStoreContract {
 
     @Test
     void offsetSkipsThatManyRecordsInSidOrder() {
-        List<String> expected = new ArrayList<>();
-        for (int i = 0; i < 30; i++) {
-            expected.add(inserted(record()).sid().value());
-        }
+        List<String> expected = insertedRecords(30).stream().map(r -> r.sid().value()).toList();
 
         Page<IpRecord> start = page(7, new Cursor.Offset(0));
         Page<IpRecord> middle = page(7, new Cursor.Offset(10));
@@ -341,10 +341,7 @@ public abstract class IpRecordStoreContract {
 
     @Test
     void afterCursorOfDeletedRecordStillWorks() {
-        List<IpRecord> records = new ArrayList<>();
-        for (int i = 0; i < 9; i++) {
-            records.add(inserted(record()));
-        }
+        List<IpRecord> records = insertedRecords(9);
         Page<IpRecord> first = page(3, Cursor.FIRST);
         assertThat(await(store.delete(account, records.get(2).sid()))).isTrue();
 
@@ -357,10 +354,7 @@ public abstract class IpRecordStoreContract {
 
     @Test
     void beforeCursorOfDeletedRecordStillWorks() {
-        List<IpRecord> records = new ArrayList<>();
-        for (int i = 0; i < 9; i++) {
-            records.add(inserted(record()));
-        }
+        List<IpRecord> records = insertedRecords(9);
         Page<IpRecord> last = page(3, new Cursor.After(records.get(5).sid().value()));
         assertThat(await(store.delete(account, records.get(6).sid()))).isTrue();
 
