@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.IpRecordSid;
 import io.sipmap.domain.SipDomainSid;
-import io.sipmap.domain.SipmapException;
 import io.sipmap.domain.SourceIpMappingSid;
 import io.sipmap.spi.SidGenerator;
 import java.security.SecureRandom;
