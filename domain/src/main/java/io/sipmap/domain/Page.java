@@ -6,10 +6,12 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * One page of a list in SID order, and where its neighbours start.
+ * One page of a list in SID order, and where its neighbours start. How a store chooses the items and derives the
+ * cursors is stated in {@code io.sipmap.spi}'s package documentation.
  *
  * @param items    the records, in SID order; never null, may be empty
- * @param next     the cursor of the next page, empty when no record follows the last item
+ * @param next     the cursor of the next page, empty when no record follows the last item (and on an empty page,
+ *                 which has no last item to stand after)
  * @param previous the cursor of the previous page, empty when no record precedes the first item (and on an empty
  *                 page, which has no first item to stand before)
  * @param <T>      the record type

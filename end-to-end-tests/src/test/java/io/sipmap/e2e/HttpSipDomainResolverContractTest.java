@@ -1,6 +1,7 @@
 package io.sipmap.e2e;
 
 import io.sipmap.contract.SipDomainResolverContract;
+import io.sipmap.contract.Tenant;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The resolver contract through the client's resolve extension, the server, the services and in-memory stores. */
@@ -10,7 +11,7 @@ class HttpSipDomainResolverContractTest extends SipDomainResolverContract {
     static final HttpStack.PerClass STACK = new HttpStack.PerClass();
 
     @Override
-    protected ResolvingTenant newTenant() {
-        return STACK.get().newResolvingTenant();
+    protected Tenant newTenant() {
+        return STACK.get().newTenant();
     }
 }

@@ -6,7 +6,6 @@ import io.sipmap.adapter.http.server.Credentials;
 import io.sipmap.adapter.http.server.SipmapServerOptions;
 import io.sipmap.adapter.http.server.SipmapVerticle;
 import io.sipmap.adapter.inmemory.InMemoryStores;
-import io.sipmap.contract.SipDomainResolverContract;
 import io.sipmap.contract.Tenant;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.ApiKeySid;
@@ -94,16 +93,11 @@ final class HttpStack implements AutoCloseable {
         return ApiKeySid.ofHex(account.value().substring(2));
     }
 
+    /** A tenant that also resolves, through the server's resolve extension. */
     synchronized Tenant newTenant() {
         SipmapClient client = newClient();
-        return new Tenant(client.account(), client.ipRecords(), client.sourceIpMappings());
-    }
-
-    /** A tenant that also resolves, through the server's resolve extension. */
-    synchronized SipDomainResolverContract.ResolvingTenant newResolvingTenant() {
-        SipmapClient client = newClient();
-        return new SipDomainResolverContract.ResolvingTenant(client.account(), client.ipRecords(),
-                client.sourceIpMappings(), client.sipDomainResolver());
+        return new Tenant(client.account(), client.ipRecords(), client.sourceIpMappings(),
+                client.sipDomainResolver());
     }
 
     private SipmapClient newClient() {

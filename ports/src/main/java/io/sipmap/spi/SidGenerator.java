@@ -9,6 +9,10 @@ import java.util.function.LongSupplier;
 /**
  * Where new SIDs come from. Each call returns 32 hex digits never returned before, greater than every earlier
  * result, so that SID order is creation order. Implementations are thread-safe.
+ *
+ * <p>Creation order holds per generator. Two generators, as in two processes serving one database, each keep their
+ * own order; between them, {@link #timeOrdered} SIDs order by their clocks' milliseconds, so records created within
+ * the clocks' skew of each other may list in the other order. Uniqueness across generators rests on the random bits.
  */
 @FunctionalInterface
 public interface SidGenerator {

@@ -1,7 +1,9 @@
 package io.sipmap.contract;
 
-import static io.sipmap.contract.Blocking.await;
-import static io.sipmap.contract.Blocking.failsWith;
+import static io.sipmap.contract.Fixtures.CREATED;
+import static io.sipmap.contract.Fixtures.LATER;
+import static io.sipmap.contract.Fixtures.await;
+import static io.sipmap.contract.Fixtures.failsWith;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sipmap.domain.AccountSid;
@@ -15,7 +17,6 @@ import io.sipmap.domain.SipmapException;
 import io.sipmap.domain.SourceIpMapping;
 import io.sipmap.domain.SourceIpMappingSid;
 import io.sipmap.spi.IpRecordStore;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -37,21 +38,18 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class IpRecordStoreContract {
 
-    static final Instant CREATED = Instant.parse("2020-03-18T23:31:36Z");
-    static final Instant LATER = Instant.parse("2020-03-19T08:00:00Z");
+    /** The stores under test; called before each test, and may return the same stores every time. */
+    protected abstract Stores stores();
 
-    /** The two stores of one backing system; called once per test. */
-    protected abstract Stores newStores();
-
-    private Stores stores;
+    private Stores system;
     private IpRecordStore store;
     private AccountSid account;
 
     @BeforeEach
     void freshAccount() {
-        stores = newStores();
-        store = stores.ipRecords();
-        account = Fresh.account();
+        system = stores();
+        store = system.ipRecords();
+        account = Fixtures.account();
     }
 
     static IpRecord record(AccountSid account, String hex) {
@@ -60,7 +58,7 @@ public abstract class IpRecordStoreContract {
     }
 
     private IpRecord record() {
-        return record(account, Fresh.orderedHex());
+        return record(account, Fixtures.orderedHex());
     }
 
     private IpRecord inserted(IpRecord record) {
@@ -68,10 +66,19 @@ public abstract class IpRecordStoreContract {
         return record;
     }
 
+    /** {@code count} new records, inserted in SID order. */
+    private List<IpRecord> insertedRecords(int count) {
+        List<IpRecord> records = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            records.add(inserted(record()));
+        }
+        return records;
+    }
+
     private SourceIpMapping mapped(IpRecord record) {
         SourceIpMapping mapping = new SourceIpMapping(record.accountSid(),
-                SourceIpMappingSid.ofHex(Fresh.orderedHex()), record.sid(), Fresh.sipDomain(), CREATED, CREATED);
-        return await(stores.sourceIpMappings().insert(mapping));
+                SourceIpMappingSid.ofHex(Fixtures.orderedHex()), record.sid(), Fixtures.sipDomain(), CREATED, CREATED);
+        return await(system.sourceIpMappings().insert(mapping));
     }
 
     private Page<IpRecord> page(int size, Cursor cursor) {
@@ -84,7 +91,7 @@ public abstract class IpRecordStoreContract {
 
     @Test
     void findsInsertedRecord() {
-        IpRecord record = new IpRecord(account, IpRecordSid.ofHex(Fresh.orderedHex()), null,
+        IpRecord record = new IpRecord(account, IpRecordSid.ofHex(Fixtures.orderedHex()), null,
                 Ipv4Address.parse("198.51.100.77"), 24, CREATED, LATER);
 
         inserted(record);
@@ -94,8 +101,8 @@ public abstract class IpRecordStoreContract {
 
     @Test
     void keepsFriendlyNameOf255CodePointsIntact() {
-        String name = Fresh.friendlyNameOf255CodePoints();
-        IpRecord record = new IpRecord(account, IpRecordSid.ofHex(Fresh.orderedHex()), name,
+        String name = Fixtures.friendlyNameOf255CodePoints();
+        IpRecord record = new IpRecord(account, IpRecordSid.ofHex(Fixtures.orderedHex()), name,
                 Ipv4Address.parse("203.0.113.5"), 32, CREATED, CREATED);
 
         inserted(record);
@@ -107,7 +114,7 @@ public abstract class IpRecordStoreContract {
     void findsNothingForUnknownSid() {
         inserted(record());
 
-        assertThat(await(store.find(account, Fresh.unknownIpRecordSid()))).isEmpty();
+        assertThat(await(store.find(account, Fixtures.unknownIpRecordSid()))).isEmpty();
     }
 
     @Test
@@ -118,6 +125,44 @@ public abstract class IpRecordStoreContract {
         assertThat(await(store.replace(renamed))).contains(renamed);
 
         assertThat(await(store.find(account, record.sid()))).contains(renamed);
+    }
+
+    @Test
+    void insertOfExistingSidFailsWithConflictAndKeepsStoredRecord() {
+        IpRecord record = inserted(record());
+        IpRecord again = new IpRecord(account, record.sid(), "again", Ipv4Address.parse("198.51.100.1"), 24,
+                LATER, LATER);
+
+        failsWith(SipmapException.Conflict.class, store.insert(again));
+
+        assertThat(await(store.find(account, record.sid()))).contains(record);
+        assertThat(page(50, Cursor.FIRST).items()).containsExactly(record);
+    }
+
+    @Test
+    void replaceMayClearFriendlyName() {
+        IpRecord record = inserted(record());
+        IpRecord unnamed = record.withFriendlyName(null, LATER);
+
+        assertThat(await(store.replace(unnamed))).contains(unnamed);
+
+        assertThat(await(store.find(account, record.sid()))).contains(unnamed);
+    }
+
+    @Test
+    void replaceRefusesAnotherAddressPrefixOrCreationDateAndChangesNothing() {
+        IpRecord record = inserted(record());
+        List<IpRecord> refused = List.of(
+                new IpRecord(account, record.sid(), "moved", Ipv4Address.parse("192.0.2.11"), 32, CREATED, LATER),
+                new IpRecord(account, record.sid(), "widened", record.ipAddress(), 24, CREATED, LATER),
+                new IpRecord(account, record.sid(), "reborn", record.ipAddress(), 32, LATER, LATER));
+
+        for (IpRecord replacement : refused) {
+            failsWith(IllegalArgumentException.class, store.replace(replacement));
+
+            assertThat(await(store.find(account, record.sid()))).as("after replacing with %s", replacement)
+                    .contains(record);
+        }
     }
 
     @Test
@@ -153,7 +198,7 @@ public abstract class IpRecordStoreContract {
 
     @Test
     void deleteOfUnknownRecordIsFalse() {
-        assertThat(await(store.delete(account, Fresh.unknownIpRecordSid()))).isFalse();
+        assertThat(await(store.delete(account, Fixtures.unknownIpRecordSid()))).isFalse();
     }
 
     @Test
@@ -164,14 +209,14 @@ public abstract class IpRecordStoreContract {
         failsWith(SipmapException.Conflict.class, store.delete(account, record.sid()));
 
         assertThat(await(store.find(account, record.sid()))).contains(record);
-        assertThat(await(stores.sourceIpMappings().find(account, mapping.sid()))).contains(mapping);
+        assertThat(await(system.sourceIpMappings().find(account, mapping.sid()))).contains(mapping);
     }
 
     @Test
     void deletesRecordOnceItsMappingIsDeleted() {
         IpRecord record = inserted(record());
         SourceIpMapping mapping = mapped(record);
-        assertThat(await(stores.sourceIpMappings().delete(account, mapping.sid()))).isTrue();
+        assertThat(await(system.sourceIpMappings().delete(account, mapping.sid()))).isTrue();
 
         assertThat(await(store.delete(account, record.sid()))).isTrue();
 
@@ -190,7 +235,7 @@ public abstract class IpRecordStoreContract {
     @Test
     void pagesThroughAllRecordsInSidOrderBothWays() {
         List<IpRecord> records = new ArrayList<>();
-        for (String hex : Fresh.orderedHexes(2345)) {
+        for (String hex : Fixtures.orderedHexes(2345)) {
             records.add(record(account, hex));
         }
         List<String> expected = records.stream().map(r -> r.sid().value()).toList();
@@ -206,10 +251,7 @@ public abstract class IpRecordStoreContract {
 
     @Test
     void pageCursorsNameItsFirstAndLastRecords() {
-        List<IpRecord> records = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            records.add(inserted(record()));
-        }
+        List<IpRecord> records = insertedRecords(10);
 
         Page<IpRecord> page = page(3, new Cursor.After(records.get(2).sid().value()));
 
@@ -219,25 +261,66 @@ public abstract class IpRecordStoreContract {
     }
 
     @Test
-    void pagesBeforeFirstAndAfterLastRecordAreEmpty() {
+    void pagesWithoutItemsHaveNeitherCursorWhateverLiesAround() {
         IpRecord first = inserted(record());
         IpRecord last = inserted(record());
 
-        Page<IpRecord> before = page(5, new Cursor.Before(first.sid().value()));
-        Page<IpRecord> after = page(5, new Cursor.After(last.sid().value()));
+        List<Page<IpRecord>> empty = List.of(page(5, new Cursor.Before(first.sid().value())),
+                page(5, new Cursor.After(last.sid().value())), page(5, new Cursor.Offset(2)));
 
-        assertThat(before.items()).isEmpty();
-        assertThat(before.previous()).isEmpty();
-        assertThat(after.items()).isEmpty();
+        assertThat(empty).allSatisfy(page -> {
+            assertThat(page.items()).isEmpty();
+            assertThat(page.next()).isEmpty();
+            assertThat(page.previous()).isEmpty();
+        });
+    }
+
+    @Test
+    void beforePageHoldsOnlyWhatPrecedesItsSid() {
+        List<IpRecord> records = insertedRecords(6);
+
+        Page<IpRecord> start = page(4, new Cursor.Before(records.get(2).sid().value()));
+        Page<IpRecord> full = page(4, new Cursor.Before(records.get(5).sid().value()));
+
+        assertThat(start.items()).containsExactlyElementsOf(records.subList(0, 2));
+        assertThat(start.previous()).isEmpty();
+        assertThat(start.next()).contains(new Cursor.After(records.get(1).sid().value()));
+        assertThat(full.items()).containsExactlyElementsOf(records.subList(1, 5));
+        assertThat(full.previous()).contains(new Cursor.Before(records.get(1).sid().value()));
+        assertThat(full.next()).contains(new Cursor.After(records.get(4).sid().value()));
+    }
+
+    @Test
+    void keysetCursorsMayNameSidsNeverStored() {
+        List<String> hexes = Fixtures.orderedHexes(5);
+        List<IpRecord> stored = List.of(inserted(record(account, hexes.get(0))),
+                inserted(record(account, hexes.get(2))), inserted(record(account, hexes.get(4))));
+
+        Page<IpRecord> after = page(5, new Cursor.After(IpRecordSid.ofHex(hexes.get(1)).value()));
+        Page<IpRecord> before = page(5, new Cursor.Before(IpRecordSid.ofHex(hexes.get(3)).value()));
+
+        assertThat(after.items()).containsExactlyElementsOf(stored.subList(1, 3));
+        assertThat(after.previous()).contains(new Cursor.Before(stored.get(1).sid().value()));
         assertThat(after.next()).isEmpty();
+        assertThat(before.items()).containsExactlyElementsOf(stored.subList(0, 2));
+        assertThat(before.previous()).isEmpty();
+        assertThat(before.next()).contains(new Cursor.After(stored.get(1).sid().value()));
+    }
+
+    @Test
+    void ordersSidsAsUnsigned128BitNumbers() {
+        List<String> hexes = Fixtures.hexesAcrossSignAndLetters();
+        List<IpRecord> shuffled = new ArrayList<>(hexes.stream().map(hex -> record(account, hex)).toList());
+        Collections.shuffle(shuffled, new Random(hexes.size()));
+        shuffled.forEach(this::inserted);
+
+        Walk.assertListsInOrder(request -> await(store.page(account, request)),
+                hexes.stream().map(hex -> IpRecordSid.ofHex(hex).value()).toList(), r -> r.sid().value());
     }
 
     @Test
     void offsetSkipsThatManyRecordsInSidOrder() {
-        List<String> expected = new ArrayList<>();
-        for (int i = 0; i < 30; i++) {
-            expected.add(inserted(record()).sid().value());
-        }
+        List<String> expected = insertedRecords(30).stream().map(r -> r.sid().value()).toList();
 
         Page<IpRecord> start = page(7, new Cursor.Offset(0));
         Page<IpRecord> middle = page(7, new Cursor.Offset(10));
@@ -258,10 +341,7 @@ public abstract class IpRecordStoreContract {
 
     @Test
     void afterCursorOfDeletedRecordStillWorks() {
-        List<IpRecord> records = new ArrayList<>();
-        for (int i = 0; i < 9; i++) {
-            records.add(inserted(record()));
-        }
+        List<IpRecord> records = insertedRecords(9);
         Page<IpRecord> first = page(3, Cursor.FIRST);
         assertThat(await(store.delete(account, records.get(2).sid()))).isTrue();
 
@@ -274,10 +354,7 @@ public abstract class IpRecordStoreContract {
 
     @Test
     void beforeCursorOfDeletedRecordStillWorks() {
-        List<IpRecord> records = new ArrayList<>();
-        for (int i = 0; i < 9; i++) {
-            records.add(inserted(record()));
-        }
+        List<IpRecord> records = insertedRecords(9);
         Page<IpRecord> last = page(3, new Cursor.After(records.get(5).sid().value()));
         assertThat(await(store.delete(account, records.get(6).sid()))).isTrue();
 
@@ -290,7 +367,7 @@ public abstract class IpRecordStoreContract {
 
     @Test
     void walkSeesEveryLastingRecordOnceWhileOthersComeAndGo() {
-        List<String> hexes = Fresh.orderedHexes(400);
+        List<String> hexes = Fixtures.orderedHexes(400);
         TreeSet<String> lasting = new TreeSet<>();
         TreeSet<String> spare = new TreeSet<>();
         for (int i = 0; i < hexes.size(); i++) {
@@ -338,8 +415,8 @@ public abstract class IpRecordStoreContract {
     @Test
     void accountsNeverSeeEachOthersRecords() {
         IpRecord mine = inserted(record());
-        AccountSid other = Fresh.account();
-        IpRecord theirs = inserted(record(other, Fresh.orderedHex()));
+        AccountSid other = Fixtures.account();
+        IpRecord theirs = inserted(record(other, Fixtures.orderedHex()));
 
         assertThat(await(store.find(other, mine.sid()))).isEmpty();
         assertThat(await(store.replace(new IpRecord(other, mine.sid(), "stolen", mine.ipAddress(),
@@ -381,24 +458,24 @@ public abstract class IpRecordStoreContract {
         try (Race race = new Race(2)) {
             for (int i = 0; i < 200; i++) {
                 IpRecord record = inserted(record());
-                SourceIpMapping mapping = new SourceIpMapping(account, SourceIpMappingSid.ofHex(Fresh.orderedHex()),
-                        record.sid(), Fresh.sipDomain(), CREATED, CREATED);
+                SourceIpMapping mapping = new SourceIpMapping(account, SourceIpMappingSid.ofHex(Fixtures.orderedHex()),
+                        record.sid(), Fixtures.sipDomain(), CREATED, CREATED);
 
                 List<Race.Outcome> outcomes = race.run(List.of(
                         () -> store.delete(account, record.sid()),
-                        () -> stores.sourceIpMappings().insert(mapping)));
+                        () -> system.sourceIpMappings().insert(mapping)));
 
                 Race.Outcome delete = outcomes.get(0);
                 Race.Outcome insert = outcomes.get(1);
                 if (delete.succeeded()) {
                     assertThat(delete.value()).isEqualTo(true);
                     assertThat(insert.failure()).isInstanceOf(SipmapException.InvalidParameter.class);
-                    assertThat(await(stores.sourceIpMappings().find(account, mapping.sid()))).isEmpty();
+                    assertThat(await(system.sourceIpMappings().find(account, mapping.sid()))).isEmpty();
                     assertThat(await(store.find(account, record.sid()))).isEmpty();
                 } else {
                     assertThat(delete.failure()).isInstanceOf(SipmapException.Conflict.class);
                     assertThat(insert.succeeded()).isTrue();
-                    assertThat(await(stores.sourceIpMappings().find(account, mapping.sid()))).contains(mapping);
+                    assertThat(await(system.sourceIpMappings().find(account, mapping.sid()))).contains(mapping);
                     assertThat(await(store.find(account, record.sid()))).contains(record);
                 }
             }

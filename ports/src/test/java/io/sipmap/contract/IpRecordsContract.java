@@ -1,7 +1,7 @@
 package io.sipmap.contract;
 
-import static io.sipmap.contract.Blocking.await;
-import static io.sipmap.contract.Blocking.failsWith;
+import static io.sipmap.contract.Fixtures.await;
+import static io.sipmap.contract.Fixtures.failsWith;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -64,7 +64,7 @@ public abstract class IpRecordsContract {
 
     private SourceIpMapping map(IpRecord record) {
         return await(tenant.sourceIpMappings().create(tenant.account(),
-                new CreateSourceIpMapping(record.sid(), Fresh.sipDomain())));
+                new CreateSourceIpMapping(record.sid(), Fixtures.sipDomain())));
     }
 
     private static void assertWholeSecondsInOrder(IpRecord record) {
@@ -105,7 +105,7 @@ public abstract class IpRecordsContract {
 
     @Test
     void keepsFriendlyNameOf255CodePointsIntact() {
-        String name = Fresh.friendlyNameOf255CodePoints();
+        String name = Fixtures.friendlyNameOf255CodePoints();
 
         IpRecord record = await(ipRecords.create(tenant.account(), CreateIpRecord.of("203.0.113.10")
                 .withFriendlyName(name)));
@@ -144,7 +144,7 @@ public abstract class IpRecordsContract {
     void fetchOfUnknownSidFailsWithNotFound() {
         create("203.0.113.12");
 
-        failsWith(SipmapException.NotFound.class, ipRecords.fetch(tenant.account(), Fresh.unknownIpRecordSid()));
+        failsWith(SipmapException.NotFound.class, ipRecords.fetch(tenant.account(), Fixtures.unknownIpRecordSid()));
     }
 
     @Test
@@ -192,7 +192,7 @@ public abstract class IpRecordsContract {
     @Test
     void updateOfUnknownSidFailsWithNotFound() {
         failsWith(SipmapException.NotFound.class,
-                ipRecords.update(tenant.account(), Fresh.unknownIpRecordSid(), new UpdateIpRecord("x")));
+                ipRecords.update(tenant.account(), Fixtures.unknownIpRecordSid(), new UpdateIpRecord("x")));
     }
 
     @Test
@@ -209,7 +209,7 @@ public abstract class IpRecordsContract {
 
     @Test
     void deleteOfUnknownSidFailsWithNotFound() {
-        failsWith(SipmapException.NotFound.class, ipRecords.delete(tenant.account(), Fresh.unknownIpRecordSid()));
+        failsWith(SipmapException.NotFound.class, ipRecords.delete(tenant.account(), Fixtures.unknownIpRecordSid()));
     }
 
     @Test

@@ -39,9 +39,9 @@ final class Race implements AutoCloseable {
         List<Future<Outcome>> futures = new ArrayList<>();
         for (Supplier<? extends CompletionStage<?>> call : calls) {
             futures.add(pool.submit(() -> {
-                start.await(Blocking.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                start.await(Fixtures.TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 try {
-                    return new Outcome(Blocking.await(call.get()), null);
+                    return new Outcome(Fixtures.await(call.get()), null);
                 } catch (RuntimeException e) {
                     return new Outcome(null, e);
                 }
@@ -50,9 +50,9 @@ final class Race implements AutoCloseable {
         List<Outcome> outcomes = new ArrayList<>();
         for (Future<Outcome> future : futures) {
             try {
-                outcomes.add(future.get(2 * Blocking.TIMEOUT_SECONDS, TimeUnit.SECONDS));
+                outcomes.add(future.get(2 * Fixtures.TIMEOUT_SECONDS, TimeUnit.SECONDS));
             } catch (ExecutionException e) {
-                throw new AssertionError("a racing call could not run", Blocking.unwrap(e));
+                throw new AssertionError("a racing call could not run", Fixtures.unwrap(e));
             } catch (TimeoutException e) {
                 throw new AssertionError("a racing call did not end", e);
             } catch (InterruptedException e) {
@@ -67,7 +67,7 @@ final class Race implements AutoCloseable {
     public void close() {
         pool.shutdownNow();
         try {
-            pool.awaitTermination(Blocking.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            pool.awaitTermination(Fixtures.TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

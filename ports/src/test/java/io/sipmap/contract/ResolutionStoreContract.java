@@ -1,5 +1,9 @@
 package io.sipmap.contract;
 
+import static io.sipmap.contract.Fixtures.CREATED;
+import static io.sipmap.contract.Fixtures.LATER;
+import static io.sipmap.contract.Fixtures.await;
+import static io.sipmap.contract.Fixtures.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sipmap.domain.AccountSid;
@@ -9,16 +13,8 @@ import io.sipmap.domain.Ipv4Prefix;
 import io.sipmap.domain.Resolution;
 import io.sipmap.domain.SipDomainSid;
 import io.sipmap.domain.SourceIpMapping;
-import io.sipmap.spi.IpRecordStore;
 import io.sipmap.spi.ResolutionStore;
-import io.sipmap.spi.SidGenerator;
-import io.sipmap.spi.SourceIpMappingStore;
-import java.security.SecureRandom;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,54 +24,46 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class ResolutionStoreContract {
 
-    /** The three stores of one backing system. */
-    public record Backing(IpRecordStore ipRecords, SourceIpMappingStore sourceIpMappings, ResolutionStore resolutions) {
-    }
+    /**
+     * The stores under test, resolutions included; called before each test, and may return the same stores every
+     * time.
+     */
+    protected abstract Stores stores();
 
-    /** The backing system under test; may be the same for every test. */
-    protected abstract Backing backing();
-
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final SidGenerator SIDS = SidGenerator.timeOrdered(Clock.systemUTC(), RANDOM::nextLong);
-    private static final Instant T = Instant.parse("2026-03-18T23:31:36Z");
-
-    private Backing stores;
+    private Stores system;
     private AccountSid account;
 
     @BeforeEach
     void freshAccount() {
-        stores = backing();
-        account = AccountSid.ofHex(SIDS.nextHex());
+        system = stores();
+        assertThat(system.resolutions()).as("the resolutions of the stores under test").isNotNull();
+        account = Fixtures.account();
     }
 
-    private static <T> T await(CompletionStage<T> stage) throws Exception {
-        return stage.toCompletableFuture().get(5, TimeUnit.SECONDS);
+    private IpRecord record(AccountSid owner, String address, int length) {
+        return await(system.ipRecords().insert(new IpRecord(owner, Fixtures.sids().nextIpRecordSid(), null,
+                Ipv4Address.parse(address), length, CREATED, CREATED)));
     }
 
-    private IpRecord record(AccountSid owner, String address, int length) throws Exception {
-        return await(stores.ipRecords().insert(new IpRecord(owner, SIDS.nextIpRecordSid(), null,
-                Ipv4Address.parse(address), length, T, T)));
-    }
-
-    private IpRecord record(String address, int length) throws Exception {
+    private IpRecord record(String address, int length) {
         return record(account, address, length);
     }
 
-    private SourceIpMapping map(IpRecord record, SipDomainSid domain) throws Exception {
-        return await(stores.sourceIpMappings().insert(new SourceIpMapping(record.accountSid(),
-                SIDS.nextSourceIpMappingSid(), record.sid(), domain, T, T)));
+    private SourceIpMapping map(IpRecord record, SipDomainSid domain) {
+        return await(system.sourceIpMappings().insert(new SourceIpMapping(record.accountSid(),
+                Fixtures.sids().nextSourceIpMappingSid(), record.sid(), domain, CREATED, CREATED)));
     }
 
     private static SipDomainSid domain() {
-        return SipDomainSid.ofHex(SIDS.nextHex());
+        return Fixtures.sipDomain();
     }
 
-    private Optional<Resolution> resolve(String address) throws Exception {
-        return await(stores.resolutions().resolve(account, Ipv4Address.parse(address)));
+    private Optional<Resolution> resolve(String address) {
+        return await(system.resolutions().resolve(account, Ipv4Address.parse(address)));
     }
 
     @Test
-    void resolvesToTheMappingOfTheLongestContainingPrefix() throws Exception {
+    void resolvesToTheMappingOfTheLongestContainingPrefix() {
         SourceIpMapping m8 = map(record("10.0.0.0", 8), domain());
         IpRecord r24 = record("10.1.2.0", 24);
         SourceIpMapping m24 = map(r24, domain());
@@ -88,44 +76,70 @@ public abstract class ResolutionStoreContract {
     }
 
     @Test
-    void noContainingMappedRecordIsAnEmptyAnswer() throws Exception {
+    void noContainingMappedRecordIsAnEmptyAnswer() {
         map(record("10.0.0.0", 8), domain());
         record("192.168.0.0", 16);
         assertThat(resolve("11.0.0.1")).isEmpty();
         assertThat(resolve("192.168.1.1")).isEmpty();
-        assertThat(await(stores.resolutions().resolve(AccountSid.ofHex(SIDS.nextHex()), Ipv4Address.parse("10.0.0.1"))))
+        assertThat(await(system.resolutions().resolve(Fixtures.account(), Ipv4Address.parse("10.0.0.1"))))
                 .isEmpty();
     }
 
     @Test
-    void unmappedRecordsTakeNoPart() throws Exception {
+    void unmappedRecordsTakeNoPart() {
         SourceIpMapping m16 = map(record("10.1.0.0", 16), domain());
         record("10.1.2.0", 24);
         assertThat(resolve("10.1.2.3").orElseThrow().mappingSid()).isEqualTo(m16.sid());
     }
 
     @Test
-    void deletingTheLongestMappingLeavesTheShorterWinning() throws Exception {
+    void deletingTheLongestMappingLeavesTheShorterWinning() {
         SourceIpMapping m16 = map(record("10.1.0.0", 16), domain());
         SourceIpMapping m24 = map(record("10.1.2.0", 24), domain());
         assertThat(resolve("10.1.2.3").orElseThrow().mappingSid()).isEqualTo(m24.sid());
 
-        assertThat(await(stores.sourceIpMappings().delete(account, m24.sid()))).isTrue();
+        assertThat(await(system.sourceIpMappings().delete(account, m24.sid()))).isTrue();
         assertThat(resolve("10.1.2.3").orElseThrow().mappingSid()).isEqualTo(m16.sid());
-        assertThat(await(stores.sourceIpMappings().delete(account, m16.sid()))).isTrue();
+        assertThat(await(system.sourceIpMappings().delete(account, m16.sid()))).isTrue();
         assertThat(resolve("10.1.2.3")).isEmpty();
     }
 
     @Test
-    void replacingAMappingChangesTheDomainResolvedTo() throws Exception {
+    void replacingAMappingChangesTheDomainResolvedTo() {
         SourceIpMapping mapping = map(record("10.1.2.0", 24), domain());
         SipDomainSid other = domain();
-        await(stores.sourceIpMappings().replace(mapping.withSipDomainSid(other, T.plusSeconds(1))));
+        await(system.sourceIpMappings().replace(mapping.withSipDomainSid(other, LATER)));
         assertThat(resolve("10.1.2.3").orElseThrow().sipDomainSid()).isEqualTo(other);
     }
 
     @Test
-    void samePrefixTwiceGoesToTheSmallestIpRecordSidWhicheverWasMappedFirst() throws Exception {
+    void renamingAMappedRecordKeepsItsResolution() {
+        IpRecord record = record("10.1.2.0", 24);
+        SourceIpMapping mapping = map(record, domain());
+        IpRecord renamed = record.withFriendlyName("renamed", LATER);
+
+        assertThat(await(system.ipRecords().replace(renamed))).contains(renamed);
+
+        assertThat(resolve("10.1.2.3")).contains(Resolution.of(mapping, renamed));
+    }
+
+    @Test
+    void refusedReplaceOfAMappedRecordLeavesItsResolution() {
+        IpRecord record = record("10.1.2.0", 24);
+        SourceIpMapping mapping = map(record, domain());
+
+        assertThat(failureOf(system.ipRecords().replace(new IpRecord(account, record.sid(), null,
+                Ipv4Address.parse("10.9.9.0"), 24, CREATED, LATER)))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(failureOf(system.ipRecords().replace(new IpRecord(account, record.sid(), null,
+                record.ipAddress(), 16, CREATED, LATER)))).isInstanceOf(IllegalArgumentException.class);
+
+        assertThat(resolve("10.1.2.3")).contains(Resolution.of(mapping, record));
+        assertThat(resolve("10.9.9.1")).isEmpty();
+        assertThat(resolve("10.1.200.1")).isEmpty();
+    }
+
+    @Test
+    void samePrefixTwiceGoesToTheSmallestIpRecordSidWhicheverWasMappedFirst() {
         IpRecord older = record("10.1.2.0", 24);
         IpRecord newer = record("10.1.2.77", 24);
         assertThat(older.sid()).isLessThan(newer.sid());
@@ -133,22 +147,22 @@ public abstract class ResolutionStoreContract {
         SourceIpMapping olderMapping = map(older, domain());
         assertThat(resolve("10.1.2.3").orElseThrow().mappingSid()).isEqualTo(olderMapping.sid());
 
-        await(stores.sourceIpMappings().delete(account, olderMapping.sid()));
+        await(system.sourceIpMappings().delete(account, olderMapping.sid()));
         assertThat(resolve("10.1.2.3").orElseThrow().ipRecordSid()).isEqualTo(newer.sid());
     }
 
     @Test
-    void thePrefixIsReportedAsTheRecordHoldsItHostBitsIncluded() throws Exception {
+    void thePrefixIsReportedAsTheRecordHoldsItHostBitsIncluded() {
         map(record("192.168.0.5", 24), domain());
         assertThat(resolve("192.168.0.200").orElseThrow().prefix().toString()).isEqualTo("192.168.0.5/24");
     }
 
     @Test
-    void otherAccountsRecordsTakeNoPart() throws Exception {
-        AccountSid other = AccountSid.ofHex(SIDS.nextHex());
+    void otherAccountsRecordsTakeNoPart() {
+        AccountSid other = Fixtures.account();
         map(record(other, "10.1.2.3", 32), domain());
         SourceIpMapping mine = map(record("10.0.0.0", 8), domain());
         assertThat(resolve("10.1.2.3").orElseThrow().mappingSid()).isEqualTo(mine.sid());
-        assertThat(await(stores.resolutions().resolve(other, Ipv4Address.parse("10.9.9.9")))).isEmpty();
+        assertThat(await(system.resolutions().resolve(other, Ipv4Address.parse("10.9.9.9")))).isEmpty();
     }
 }

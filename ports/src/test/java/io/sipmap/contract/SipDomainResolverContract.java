@@ -1,26 +1,22 @@
 package io.sipmap.contract;
 
+import static io.sipmap.contract.Fixtures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sipmap.api.CreateIpRecord;
 import io.sipmap.api.CreateSourceIpMapping;
-import io.sipmap.api.IpRecords;
 import io.sipmap.api.SipDomainResolver;
-import io.sipmap.api.SourceIpMappings;
 import io.sipmap.api.UpdateSourceIpMapping;
-import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.Ipv4Address;
 import io.sipmap.domain.Resolution;
 import io.sipmap.domain.SipDomainSid;
 import io.sipmap.domain.SourceIpMapping;
 import io.sipmap.domain.SourceIpMappingSid;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,45 +29,31 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class SipDomainResolverContract {
 
-    /** One account and the use cases acting for it, resolution included. */
-    public record ResolvingTenant(AccountSid account, IpRecords ipRecords, SourceIpMappings sourceIpMappings,
-                                  SipDomainResolver resolver) {
-    }
-
-    /** A new account on the system under test; two calls in one test give two accounts of the same system. */
-    protected abstract ResolvingTenant newTenant();
-
-    private static final SecureRandom RANDOM = new SecureRandom();
-
-    private static <T> T await(CompletionStage<T> stage) throws Exception {
-        return stage.toCompletableFuture().get(5, TimeUnit.SECONDS);
-    }
+    /**
+     * A fresh account on the system under test, with a resolver; two calls in one test give two accounts of the same
+     * system.
+     */
+    protected abstract Tenant newTenant();
 
     private static SipDomainSid domain() {
-        byte[] bytes = new byte[16];
-        RANDOM.nextBytes(bytes);
-        StringBuilder hex = new StringBuilder();
-        for (byte b : bytes) {
-            hex.append(String.format("%02x", b));
-        }
-        return SipDomainSid.ofHex(hex.toString());
+        return Fixtures.sipDomain();
     }
 
-    private static IpRecord record(ResolvingTenant t, String address, int length) throws Exception {
+    private static IpRecord record(Tenant t, String address, int length) {
         return await(t.ipRecords().create(t.account(), CreateIpRecord.of(address).withCidrPrefixLength(length)));
     }
 
-    private static SourceIpMapping map(ResolvingTenant t, IpRecord record, SipDomainSid domain) throws Exception {
+    private static SourceIpMapping map(Tenant t, IpRecord record, SipDomainSid domain) {
         return await(t.sourceIpMappings().create(t.account(), new CreateSourceIpMapping(record.sid(), domain)));
     }
 
-    private static Optional<Resolution> resolve(ResolvingTenant t, String address) throws Exception {
+    private static Optional<Resolution> resolve(Tenant t, String address) {
         return await(t.resolver().resolve(t.account(), Ipv4Address.parse(address)));
     }
 
     @Test
-    void namesTheDomainMappingRecordAndPrefixOfTheMostSpecificMappedRecord() throws Exception {
-        ResolvingTenant t = newTenant();
+    void namesTheDomainMappingRecordAndPrefixOfTheMostSpecificMappedRecord() {
+        Tenant t = newTenant();
         IpRecord office = record(t, "198.51.100.0", 24);
         IpRecord pbx = record(t, "198.51.100.7", 32);
         SourceIpMapping officeMapping = map(t, office, domain());
@@ -83,8 +65,8 @@ public abstract class SipDomainResolverContract {
     }
 
     @Test
-    void followsUpdatesAndDeletesOfMappings() throws Exception {
-        ResolvingTenant t = newTenant();
+    void followsUpdatesAndDeletesOfMappings() {
+        Tenant t = newTenant();
         IpRecord wide = record(t, "10.0.0.0", 8);
         IpRecord narrow = record(t, "10.20.0.0", 16);
         SourceIpMapping wideMapping = map(t, wide, domain());
@@ -103,8 +85,8 @@ public abstract class SipDomainResolverContract {
     }
 
     @Test
-    void samePrefixTwiceGoesToTheOlderRecord() throws Exception {
-        ResolvingTenant t = newTenant();
+    void samePrefixTwiceGoesToTheOlderRecord() {
+        Tenant t = newTenant();
         IpRecord older = record(t, "203.0.113.0", 24);
         IpRecord newer = record(t, "203.0.113.0", 24);
         map(t, newer, domain());
@@ -113,9 +95,9 @@ public abstract class SipDomainResolverContract {
     }
 
     @Test
-    void accountsResolveOnlyTheirOwnRecords() throws Exception {
-        ResolvingTenant mine = newTenant();
-        ResolvingTenant theirs = newTenant();
+    void accountsResolveOnlyTheirOwnRecords() {
+        Tenant mine = newTenant();
+        Tenant theirs = newTenant();
         map(theirs, record(theirs, "10.1.2.3", 32), domain());
         assertThat(resolve(mine, "10.1.2.3")).isEmpty();
         assertThat(resolve(theirs, "10.1.2.3")).isPresent();
@@ -128,8 +110,8 @@ public abstract class SipDomainResolverContract {
      * c..b: never a state no write produced (half applied), never one older than a write completed before it began.
      */
     @Test
-    void resolutionsDuringWritesSeeCompletedWritesAndNoHalfAppliedState() throws Exception {
-        ResolvingTenant t = newTenant();
+    void resolutionsDuringWritesSeeCompletedWritesAndNoHalfAppliedState() throws InterruptedException {
+        Tenant t = newTenant();
         String address = "10.1.2.3";
         List<IpRecord> records = List.of(record(t, "10.0.0.0", 8), record(t, "10.1.0.0", 16),
                 record(t, "10.1.2.0", 24), record(t, "10.1.2.0", 24), record(t, "10.1.2.3", 32));
@@ -154,7 +136,7 @@ public abstract class SipDomainResolverContract {
                     while (!done.get() && mine.size() < 200_000) {
                         int from = completed.get();
                         Optional<Resolution> answer = t.resolver().resolve(t.account(), Ipv4Address.parse(address))
-                                .toCompletableFuture().get(5, TimeUnit.SECONDS);
+                                .toCompletableFuture().get(Fixtures.TIMEOUT_SECONDS, TimeUnit.SECONDS);
                         int to = begun.get();
                         mine.add(new Object[] {from, to, answer.orElse(none)});
                     }

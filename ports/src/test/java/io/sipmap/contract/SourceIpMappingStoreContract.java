@@ -1,9 +1,9 @@
 package io.sipmap.contract;
 
-import static io.sipmap.contract.Blocking.await;
-import static io.sipmap.contract.Blocking.failsWith;
-import static io.sipmap.contract.IpRecordStoreContract.CREATED;
-import static io.sipmap.contract.IpRecordStoreContract.LATER;
+import static io.sipmap.contract.Fixtures.await;
+import static io.sipmap.contract.Fixtures.failsWith;
+import static io.sipmap.contract.Fixtures.CREATED;
+import static io.sipmap.contract.Fixtures.LATER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sipmap.domain.AccountSid;
@@ -38,23 +38,23 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class SourceIpMappingStoreContract {
 
-    /** The two stores of one backing system; called once per test. */
-    protected abstract Stores newStores();
+    /** The stores under test; called before each test, and may return the same stores every time. */
+    protected abstract Stores stores();
 
-    private Stores stores;
+    private Stores system;
     private SourceIpMappingStore store;
     private AccountSid account;
 
     @BeforeEach
     void freshAccount() {
-        stores = newStores();
-        store = stores.sourceIpMappings();
-        account = Fresh.account();
+        system = stores();
+        store = system.sourceIpMappings();
+        account = Fixtures.account();
     }
 
     private IpRecord ipRecord(AccountSid owner) {
-        IpRecord record = IpRecordStoreContract.record(owner, Fresh.orderedHex());
-        return await(stores.ipRecords().insert(record));
+        IpRecord record = IpRecordStoreContract.record(owner, Fixtures.orderedHex());
+        return await(system.ipRecords().insert(record));
     }
 
     private IpRecord ipRecord() {
@@ -63,11 +63,11 @@ public abstract class SourceIpMappingStoreContract {
 
     private static SourceIpMapping mappingOf(IpRecord record, String hex) {
         return new SourceIpMapping(record.accountSid(), SourceIpMappingSid.ofHex(hex), record.sid(),
-                Fresh.sipDomain(), CREATED, CREATED);
+                Fixtures.sipDomain(), CREATED, CREATED);
     }
 
     private static SourceIpMapping mappingOf(IpRecord record) {
-        return mappingOf(record, Fresh.orderedHex());
+        return mappingOf(record, Fixtures.orderedHex());
     }
 
     private SourceIpMapping inserted(SourceIpMapping mapping) {
@@ -81,8 +81,8 @@ public abstract class SourceIpMappingStoreContract {
 
     @Test
     void findsInsertedMapping() {
-        SourceIpMapping mapping = new SourceIpMapping(account, SourceIpMappingSid.ofHex(Fresh.orderedHex()),
-                ipRecord().sid(), Fresh.sipDomain(), CREATED, LATER);
+        SourceIpMapping mapping = new SourceIpMapping(account, SourceIpMappingSid.ofHex(Fixtures.orderedHex()),
+                ipRecord().sid(), Fixtures.sipDomain(), CREATED, LATER);
 
         inserted(mapping);
 
@@ -93,13 +93,13 @@ public abstract class SourceIpMappingStoreContract {
     void findsNothingForUnknownSid() {
         inserted(mappingOf(ipRecord()));
 
-        assertThat(await(store.find(account, Fresh.unknownSourceIpMappingSid()))).isEmpty();
+        assertThat(await(store.find(account, Fixtures.unknownSourceIpMappingSid()))).isEmpty();
     }
 
     @Test
     void rejectsMappingOfUnknownIpRecordAndStoresNothing() {
-        SourceIpMapping mapping = new SourceIpMapping(account, SourceIpMappingSid.ofHex(Fresh.orderedHex()),
-                Fresh.unknownIpRecordSid(), Fresh.sipDomain(), CREATED, CREATED);
+        SourceIpMapping mapping = new SourceIpMapping(account, SourceIpMappingSid.ofHex(Fixtures.orderedHex()),
+                Fixtures.unknownIpRecordSid(), Fixtures.sipDomain(), CREATED, CREATED);
 
         var failure = failsWith(SipmapException.InvalidParameter.class, store.insert(mapping));
 
@@ -110,9 +110,9 @@ public abstract class SourceIpMappingStoreContract {
 
     @Test
     void rejectsMappingOfAnotherAccountsIpRecord() {
-        IpRecord theirs = ipRecord(Fresh.account());
-        SourceIpMapping mapping = new SourceIpMapping(account, SourceIpMappingSid.ofHex(Fresh.orderedHex()),
-                theirs.sid(), Fresh.sipDomain(), CREATED, CREATED);
+        IpRecord theirs = ipRecord(Fixtures.account());
+        SourceIpMapping mapping = new SourceIpMapping(account, SourceIpMappingSid.ofHex(Fixtures.orderedHex()),
+                theirs.sid(), Fixtures.sipDomain(), CREATED, CREATED);
 
         var failure = failsWith(SipmapException.InvalidParameter.class, store.insert(mapping));
 
@@ -132,6 +132,20 @@ public abstract class SourceIpMappingStoreContract {
         assertThat(await(store.find(account, second.sid()))).isEmpty();
         assertThat(await(store.find(account, first.sid()))).contains(first);
         assertThat(page(50, Cursor.FIRST).items()).containsExactly(first);
+    }
+
+    @Test
+    void insertOfExistingSidFailsWithConflictAndKeepsStoredMapping() {
+        SourceIpMapping mapping = inserted(mappingOf(ipRecord()));
+        IpRecord unmapped = ipRecord();
+        SourceIpMapping again = mappingOf(unmapped, mapping.sid().value().substring(2));
+
+        failsWith(SipmapException.Conflict.class, store.insert(again));
+
+        assertThat(await(store.find(account, mapping.sid()))).contains(mapping);
+        assertThat(page(50, Cursor.FIRST).items()).containsExactly(mapping);
+        SourceIpMapping ofUnmapped = inserted(mappingOf(unmapped));
+        assertThat(await(store.find(account, ofUnmapped.sid()))).contains(ofUnmapped);
     }
 
     @Test
@@ -162,7 +176,7 @@ public abstract class SourceIpMappingStoreContract {
     @Test
     void replaceStoresNewSipDomain() {
         SourceIpMapping mapping = inserted(mappingOf(ipRecord()));
-        SourceIpMapping moved = mapping.withSipDomainSid(Fresh.sipDomain(), LATER);
+        SourceIpMapping moved = mapping.withSipDomainSid(Fixtures.sipDomain(), LATER);
 
         assertThat(await(store.replace(moved))).contains(moved);
 
@@ -174,9 +188,28 @@ public abstract class SourceIpMappingStoreContract {
         SourceIpMapping mapping = inserted(mappingOf(ipRecord()));
         assertThat(await(store.delete(account, mapping.sid()))).isTrue();
 
-        assertThat(await(store.replace(mapping.withSipDomainSid(Fresh.sipDomain(), LATER)))).isEmpty();
+        assertThat(await(store.replace(mapping.withSipDomainSid(Fixtures.sipDomain(), LATER)))).isEmpty();
 
         assertThat(await(store.find(account, mapping.sid()))).isEmpty();
+    }
+
+    @Test
+    void replaceRefusesAnotherIpRecordOrCreationDateAndChangesNothing() {
+        SourceIpMapping mapping = inserted(mappingOf(ipRecord()));
+        IpRecord other = ipRecord();
+        List<SourceIpMapping> refused = List.of(
+                new SourceIpMapping(account, mapping.sid(), other.sid(), Fixtures.sipDomain(), CREATED, LATER),
+                new SourceIpMapping(account, mapping.sid(), mapping.ipRecordSid(), Fixtures.sipDomain(), LATER,
+                        LATER));
+
+        for (SourceIpMapping replacement : refused) {
+            failsWith(IllegalArgumentException.class, store.replace(replacement));
+
+            assertThat(await(store.find(account, mapping.sid()))).as("after replacing with %s", replacement)
+                    .contains(mapping);
+        }
+        SourceIpMapping ofOther = inserted(mappingOf(other));
+        assertThat(await(store.find(account, ofOther.sid()))).contains(ofOther);
     }
 
     @Test
@@ -193,7 +226,7 @@ public abstract class SourceIpMappingStoreContract {
 
     @Test
     void deleteOfUnknownMappingIsFalse() {
-        assertThat(await(store.delete(account, Fresh.unknownSourceIpMappingSid()))).isFalse();
+        assertThat(await(store.delete(account, Fixtures.unknownSourceIpMappingSid()))).isFalse();
     }
 
     @Test
@@ -210,7 +243,7 @@ public abstract class SourceIpMappingStoreContract {
     @Test
     void pagesThroughAllMappingsInSidOrderBothWays() {
         List<SourceIpMapping> mappings = new ArrayList<>();
-        for (String hex : Fresh.orderedHexes(2345)) {
+        for (String hex : Fixtures.orderedHexes(2345)) {
             mappings.add(mappingOf(ipRecord(), hex));
         }
         List<String> expected = mappings.stream().map(m -> m.sid().value()).toList();
@@ -251,6 +284,17 @@ public abstract class SourceIpMappingStoreContract {
     }
 
     @Test
+    void ordersSidsAsUnsigned128BitNumbers() {
+        List<String> hexes = Fixtures.hexesAcrossSignAndLetters();
+        List<SourceIpMapping> shuffled = new ArrayList<>(hexes.stream().map(hex -> mappingOf(ipRecord(), hex)).toList());
+        Collections.shuffle(shuffled, new Random(hexes.size()));
+        shuffled.forEach(this::inserted);
+
+        Walk.assertListsInOrder(request -> await(store.page(account, request)),
+                hexes.stream().map(hex -> SourceIpMappingSid.ofHex(hex).value()).toList(), m -> m.sid().value());
+    }
+
+    @Test
     void cursorsOfDeletedMappingsStillWork() {
         List<SourceIpMapping> mappings = new ArrayList<>();
         for (int i = 0; i < 9; i++) {
@@ -269,7 +313,7 @@ public abstract class SourceIpMappingStoreContract {
 
     @Test
     void walkSeesEveryLastingMappingOnceWhileOthersComeAndGo() {
-        List<String> hexes = Fresh.orderedHexes(300);
+        List<String> hexes = Fixtures.orderedHexes(300);
         TreeSet<String> lasting = new TreeSet<>();
         TreeMap<String, SourceIpMapping> spare = new TreeMap<>();
         for (int i = 0; i < hexes.size(); i++) {
@@ -316,12 +360,12 @@ public abstract class SourceIpMappingStoreContract {
     @Test
     void accountsNeverSeeEachOthersMappings() {
         SourceIpMapping mine = inserted(mappingOf(ipRecord()));
-        AccountSid other = Fresh.account();
+        AccountSid other = Fixtures.account();
         SourceIpMapping theirs = inserted(mappingOf(ipRecord(other)));
 
         assertThat(await(store.find(other, mine.sid()))).isEmpty();
         assertThat(await(store.replace(new SourceIpMapping(other, mine.sid(), mine.ipRecordSid(),
-                Fresh.sipDomain(), CREATED, LATER)))).isEmpty();
+                Fixtures.sipDomain(), CREATED, LATER)))).isEmpty();
         assertThat(await(store.delete(other, mine.sid()))).isFalse();
         assertThat(await(store.page(other, PageRequest.first())).items()).containsExactly(theirs);
 
@@ -332,12 +376,12 @@ public abstract class SourceIpMappingStoreContract {
     @Test
     void anotherAccountCannotDeleteOrMapAnIpRecordThroughItsSid() {
         IpRecord record = ipRecord();
-        AccountSid other = Fresh.account();
+        AccountSid other = Fixtures.account();
         IpRecordSid sid = record.sid();
 
-        assertThat(await(stores.ipRecords().delete(other, sid))).isFalse();
+        assertThat(await(system.ipRecords().delete(other, sid))).isFalse();
         failsWith(SipmapException.InvalidParameter.class, store.insert(new SourceIpMapping(other,
-                SourceIpMappingSid.ofHex(Fresh.orderedHex()), sid, Fresh.sipDomain(), CREATED, CREATED)));
+                SourceIpMappingSid.ofHex(Fixtures.orderedHex()), sid, Fixtures.sipDomain(), CREATED, CREATED)));
 
         SourceIpMapping mine = inserted(mappingOf(record));
         assertThat(await(store.find(account, mine.sid()))).contains(mine);

@@ -1,7 +1,7 @@
 package io.sipmap.contract;
 
-import static io.sipmap.contract.Blocking.await;
-import static io.sipmap.contract.Blocking.failsWith;
+import static io.sipmap.contract.Fixtures.await;
+import static io.sipmap.contract.Fixtures.failsWith;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sipmap.api.CreateIpRecord;
@@ -64,7 +64,7 @@ public abstract class SourceIpMappingsContract {
     }
 
     private SourceIpMapping map(IpRecord record) {
-        return map(record, Fresh.sipDomain());
+        return map(record, Fixtures.sipDomain());
     }
 
     private SourceIpMapping fetch(SourceIpMapping mapping) {
@@ -84,7 +84,7 @@ public abstract class SourceIpMappingsContract {
     @Test
     void createsMappingOfIpRecordToSipDomain() {
         IpRecord record = ipRecord();
-        SipDomainSid domain = Fresh.sipDomain();
+        SipDomainSid domain = Fixtures.sipDomain();
 
         SourceIpMapping mapping = map(record, domain);
 
@@ -106,14 +106,14 @@ public abstract class SourceIpMappingsContract {
         map(ipRecord());
 
         failsWith(SipmapException.NotFound.class,
-                mappings.fetch(tenant.account(), Fresh.unknownSourceIpMappingSid()));
+                mappings.fetch(tenant.account(), Fixtures.unknownSourceIpMappingSid()));
     }
 
     @Test
     void updateChangesSipDomainOnly() {
         IpRecord record = ipRecord();
         SourceIpMapping mapping = map(record);
-        SipDomainSid domain = Fresh.sipDomain();
+        SipDomainSid domain = Fixtures.sipDomain();
 
         SourceIpMapping updated = await(mappings.update(tenant.account(), mapping.sid(),
                 new UpdateSourceIpMapping(domain)));
@@ -134,7 +134,7 @@ public abstract class SourceIpMappingsContract {
         Thread.sleep(1100);
 
         SourceIpMapping updated = await(mappings.update(tenant.account(), mapping.sid(),
-                new UpdateSourceIpMapping(Fresh.sipDomain())));
+                new UpdateSourceIpMapping(Fixtures.sipDomain())));
 
         assertThat(updated.dateCreated()).isEqualTo(mapping.dateCreated());
         assertThat(updated.dateUpdated()).isAfter(mapping.dateUpdated());
@@ -143,7 +143,7 @@ public abstract class SourceIpMappingsContract {
     @Test
     void updateOfUnknownSidFailsWithNotFound() {
         failsWith(SipmapException.NotFound.class, mappings.update(tenant.account(),
-                Fresh.unknownSourceIpMappingSid(), new UpdateSourceIpMapping(Fresh.sipDomain())));
+                Fixtures.unknownSourceIpMappingSid(), new UpdateSourceIpMapping(Fixtures.sipDomain())));
     }
 
     @Test
@@ -161,13 +161,13 @@ public abstract class SourceIpMappingsContract {
     @Test
     void deleteOfUnknownSidFailsWithNotFound() {
         failsWith(SipmapException.NotFound.class,
-                mappings.delete(tenant.account(), Fresh.unknownSourceIpMappingSid()));
+                mappings.delete(tenant.account(), Fixtures.unknownSourceIpMappingSid()));
     }
 
     @Test
     void rejectsMappingOfUnknownIpRecord() {
         var failure = failsWith(SipmapException.InvalidParameter.class, mappings.create(tenant.account(),
-                new CreateSourceIpMapping(Fresh.unknownIpRecordSid(), Fresh.sipDomain())));
+                new CreateSourceIpMapping(Fixtures.unknownIpRecordSid(), Fixtures.sipDomain())));
 
         assertThat(failure.parameter()).isEqualTo("IpRecordSid");
         assertThat(list(PageRequest.first()).items()).isEmpty();
@@ -179,7 +179,7 @@ public abstract class SourceIpMappingsContract {
         IpRecord theirs = ipRecord(other);
 
         var failure = failsWith(SipmapException.InvalidParameter.class, mappings.create(tenant.account(),
-                new CreateSourceIpMapping(theirs.sid(), Fresh.sipDomain())));
+                new CreateSourceIpMapping(theirs.sid(), Fixtures.sipDomain())));
 
         assertThat(failure.parameter()).isEqualTo("IpRecordSid");
         assertThat(list(PageRequest.first()).items()).isEmpty();
@@ -192,7 +192,7 @@ public abstract class SourceIpMappingsContract {
         SourceIpMapping first = map(record);
 
         failsWith(SipmapException.Conflict.class, mappings.create(tenant.account(),
-                new CreateSourceIpMapping(record.sid(), Fresh.sipDomain())));
+                new CreateSourceIpMapping(record.sid(), Fixtures.sipDomain())));
 
         assertThat(list(PageRequest.first()).items()).containsExactly(first);
         assertThat(fetch(first)).isEqualTo(first);
@@ -222,7 +222,7 @@ public abstract class SourceIpMappingsContract {
                 List<Supplier<? extends CompletionStage<?>>> calls = new ArrayList<>();
                 for (int t = 0; t < threads; t++) {
                     calls.add(() -> mappings.create(tenant.account(),
-                            new CreateSourceIpMapping(record.sid(), Fresh.sipDomain())));
+                            new CreateSourceIpMapping(record.sid(), Fixtures.sipDomain())));
                 }
 
                 List<Race.Outcome> outcomes = race.run(calls);
@@ -246,7 +246,7 @@ public abstract class SourceIpMappingsContract {
 
                 List<Race.Outcome> outcomes = race.run(List.of(
                         () -> tenant.ipRecords().delete(tenant.account(), sid),
-                        () -> mappings.create(tenant.account(), new CreateSourceIpMapping(sid, Fresh.sipDomain()))));
+                        () -> mappings.create(tenant.account(), new CreateSourceIpMapping(sid, Fixtures.sipDomain()))));
 
                 Race.Outcome delete = outcomes.get(0);
                 Race.Outcome create = outcomes.get(1);
@@ -352,11 +352,11 @@ public abstract class SourceIpMappingsContract {
         Tenant other = newTenant();
         assertThat(other.account()).isNotEqualTo(tenant.account());
         SourceIpMapping theirs = await(other.sourceIpMappings().create(other.account(),
-                new CreateSourceIpMapping(ipRecord(other).sid(), Fresh.sipDomain())));
+                new CreateSourceIpMapping(ipRecord(other).sid(), Fixtures.sipDomain())));
 
         failsWith(SipmapException.NotFound.class, other.sourceIpMappings().fetch(other.account(), mine.sid()));
         failsWith(SipmapException.NotFound.class, other.sourceIpMappings().update(other.account(), mine.sid(),
-                new UpdateSourceIpMapping(Fresh.sipDomain())));
+                new UpdateSourceIpMapping(Fixtures.sipDomain())));
         failsWith(SipmapException.NotFound.class, other.sourceIpMappings().delete(other.account(), mine.sid()));
         failsWith(SipmapException.NotFound.class, other.ipRecords().delete(other.account(), mine.ipRecordSid()));
         assertThat(await(other.sourceIpMappings().list(other.account(), PageRequest.first())).items())

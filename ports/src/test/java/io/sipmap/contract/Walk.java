@@ -2,6 +2,7 @@ package io.sipmap.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sipmap.domain.Cursor;
 import io.sipmap.domain.Page;
 import io.sipmap.domain.PageRequest;
 import java.util.ArrayList;
@@ -79,5 +80,21 @@ final class Walk {
             betweenPages.accept(seen.get(seen.size() - 1));
             page = list.apply(new PageRequest(size, page.next().get()));
         }
+    }
+
+    /**
+     * Asserts that a list of exactly {@code expected} (SIDs in their order) lists them in that order, and that keyset
+     * cursors cut it by the same order: after the second SID, and before the eighth.
+     */
+    static <T> void assertListsInOrder(Function<PageRequest, Page<T>> list, List<String> expected,
+                                       Function<T, String> sidOf) {
+        assertThat(expected).as("SIDs to list").hasSizeGreaterThan(8);
+        Function<Cursor, List<String>> sids = cursor -> list.apply(new PageRequest(PageRequest.MAX_SIZE, cursor))
+                .items().stream().map(sidOf).toList();
+
+        assertThat(sids.apply(Cursor.FIRST)).containsExactlyElementsOf(expected);
+        assertThat(sids.apply(new Cursor.After(expected.get(1))))
+                .containsExactlyElementsOf(expected.subList(2, expected.size()));
+        assertThat(sids.apply(new Cursor.Before(expected.get(7)))).containsExactlyElementsOf(expected.subList(0, 7));
     }
 }

@@ -15,7 +15,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
-/** An {@link IpRecordStore} in a map, which can be told to fail, to throw, or to lose a record under an update. */
+/**
+ * An {@link IpRecordStore} in a map, which can be told to fail, to throw, or to lose a record under an update: a
+ * script for the service tests, not a store, and so not run against {@code IpRecordStoreContract}. Its pages are
+ * whatever the test puts in {@link #page}; it knows no mappings, so it never refuses a delete; it does not refuse a
+ * second insert of a SID or a replace that changes more than the name; and it is not thread-safe.
+ */
 final class FakeIpRecordStore implements IpRecordStore {
 
     final Map<List<Object>, IpRecord> records = new LinkedHashMap<>();

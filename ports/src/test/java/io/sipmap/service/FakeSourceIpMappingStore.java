@@ -21,7 +21,11 @@ import java.util.function.Supplier;
 
 /**
  * A {@link SourceIpMappingStore} in a map that knows which IP records exist, as a real store does, and can be told
- * to fail, to throw, or to lose a mapping under an update.
+ * to fail, to throw, or to lose a mapping under an update: a script for the service tests, not a store, and so not
+ * run against {@code SourceIpMappingStoreContract}. Its pages are whatever the test puts in {@link #page}; the IP
+ * records it knows are a set the test fills, with no {@code IpRecordStore} beside it to share invariants with; it
+ * does not refuse a second insert of a SID or a replace that changes more than the SIP domain; and it is not
+ * thread-safe.
  */
 final class FakeSourceIpMappingStore implements SourceIpMappingStore {
 

@@ -8,16 +8,12 @@ import io.sipmap.domain.Page;
 import io.sipmap.domain.PageRequest;
 import io.sipmap.domain.PrefixIndex;
 import io.sipmap.domain.Resolution;
-import io.sipmap.domain.SipDomainSid;
 import io.sipmap.domain.SipmapException;
 import io.sipmap.domain.SourceIpMapping;
 import io.sipmap.domain.SourceIpMappingSid;
 import io.sipmap.spi.IpRecordStore;
 import io.sipmap.spi.ResolutionStore;
 import io.sipmap.spi.SourceIpMappingStore;
-import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -74,76 +70,13 @@ public final class InMemoryStores {
          * is found ({@link #mappingOf}), rather than in a map of its own (40 bytes a mapping).
          */
         final PrefixIndex<IpRecordSid, Resolution> resolutions = new PrefixIndex<>();
-        /**
-         * The SIP domains that mappings map to, one object each, with how many mappings use it; guarded by this
-         * partition's monitor. Many mappings share few domains, and each arrives parsed afresh.
-         */
-        final Map<SipDomainSid, SharedDomain> domains = new HashMap<>();
-        /**
-         * The last creation date kept, so that what is created in the same second (a bulk load, an IP record and its
-         * mapping) shares one {@link Instant}; guarded by this partition's monitor.
-         */
-        private Instant lastCreated = Instant.EPOCH;
-
-        /** The record as kept: its dates the object of the last creation date when equal. */
-        IpRecord canonical(IpRecord record) {
-            Instant created = shareDate(record.dateCreated());
-            Instant updated = record.dateUpdated().equals(created) ? created : record.dateUpdated();
-            return created == record.dateCreated() && updated == record.dateUpdated() ? record
-                    : new IpRecord(record.accountSid(), record.sid(), record.friendlyName(), record.ipAddress(),
-                            record.cidrPrefixLength(), created, updated);
-        }
-
-        private Instant shareDate(Instant date) {
-            if (date.equals(lastCreated)) {
-                return lastCreated;
-            }
-            lastCreated = date;
-            return date;
-        }
-
-        /**
-         * The mapping as kept: the creation date of its IP record when equal (else the last one kept when equal), the
-         * shared object for its SIP domain. Its IP record SID stays its own object, not the record's: a list writes
-         * it for every mapping, and an object of the mapping's own is copied by the collector beside the mapping's
-         * other fields, where the record's lies with the records (a cache miss per mapping, a tenth of a list
-         * request's time), for 32 bytes.
-         */
-        SourceIpMapping canonical(SourceIpMapping mapping, IpRecord record) {
-            SipDomainSid domain = share(mapping.sipDomainSid());
-            Instant created = mapping.dateCreated().equals(record.dateCreated())
-                    ? record.dateCreated() : shareDate(mapping.dateCreated());
-            Instant updated = mapping.dateUpdated().equals(created) ? created : mapping.dateUpdated();
-            return new SourceIpMapping(mapping.accountSid(), mapping.sid(), mapping.ipRecordSid(), domain, created,
-                    updated);
-        }
+        /** Equal dates and SIP domains as one object each; used under this partition's monitor. */
+        final SharedValues shared = new SharedValues();
 
         /** The SID of the IP record's mapping, or null; under this partition's monitor. */
         SourceIpMappingSid mappingOf(IpRecordSid record) {
             Resolution resolution = resolutions.get(record);
             return resolution == null ? null : resolution.mappingSid();
-        }
-
-        private SipDomainSid share(SipDomainSid domain) {
-            SharedDomain shared = domains.computeIfAbsent(domain, d -> new SharedDomain(domain));
-            shared.uses++;
-            return shared.sid;
-        }
-
-        void release(SipDomainSid domain) {
-            SharedDomain shared = domains.get(domain);
-            if (shared != null && --shared.uses == 0) {
-                domains.remove(domain);
-            }
-        }
-    }
-
-    private static final class SharedDomain {
-        final SipDomainSid sid;
-        int uses;
-
-        SharedDomain(SipDomainSid sid) {
-            this.sid = sid;
         }
     }
 
@@ -173,7 +106,7 @@ public final class InMemoryStores {
                     if (p.records.containsKey(record.sid())) {
                         throw new SipmapException.Conflict("IP record " + record.sid() + " already exists");
                     }
-                    IpRecord kept = p.canonical(record);
+                    IpRecord kept = p.shared.kept(record);
                     p.records.put(kept.sid(), kept);
                     return kept;
                 }
@@ -196,8 +129,16 @@ public final class InMemoryStores {
         public CompletionStage<Optional<IpRecord>> replace(IpRecord record) {
             return complete(() -> readable(record.accountSid()).map(p -> {
                 synchronized (p) {
-                    if (!p.records.containsKey(record.sid())) {
+                    IpRecord stored = p.records.get(record.sid());
+                    if (stored == null) {
                         return null;
+                    }
+                    // the prefix index holds a mapped record's prefix, and nothing re-indexes it here
+                    if (!stored.ipAddress().equals(record.ipAddress())
+                            || stored.cidrPrefixLength() != record.cidrPrefixLength()
+                            || !stored.dateCreated().equals(record.dateCreated())) {
+                        throw new IllegalArgumentException(
+                                "Only the friendly name and date_updated of an IP record change");
                     }
                     p.records.put(record.sid(), record);
                     return record;
@@ -242,7 +183,7 @@ public final class InMemoryStores {
                     if (p.mappings.containsKey(mapping.sid())) {
                         throw new SipmapException.Conflict("Source IP mapping " + mapping.sid() + " already exists");
                     }
-                    SourceIpMapping kept = p.canonical(mapping, record);
+                    SourceIpMapping kept = p.shared.kept(mapping, record);
                     p.mappings.put(kept.sid(), kept);
                     p.resolutions.put(record.sid(), record.prefix(), Resolution.of(kept, record));
                     return kept;
@@ -270,14 +211,16 @@ public final class InMemoryStores {
                     if (stored == null) {
                         return null;
                     }
-                    if (!stored.ipRecordSid().equals(mapping.ipRecordSid())) {
-                        throw new IllegalArgumentException("The IP record of a mapping never changes");
+                    if (!stored.ipRecordSid().equals(mapping.ipRecordSid())
+                            || !stored.dateCreated().equals(mapping.dateCreated())) {
+                        throw new IllegalArgumentException(
+                                "Only the SIP domain and date_updated of a source IP mapping change");
                     }
                     // a mapped record cannot be deleted, and its prefix never changes
                     IpRecord record = p.records.get(mapping.ipRecordSid());
                     Resolution.of(mapping, record); // checks before anything changes
-                    SourceIpMapping kept = p.canonical(mapping, record);
-                    p.release(stored.sipDomainSid());
+                    SourceIpMapping kept = p.shared.kept(mapping, record);
+                    p.shared.release(stored.sipDomainSid());
                     p.mappings.put(kept.sid(), kept);
                     p.resolutions.put(record.sid(), record.prefix(), Resolution.of(kept, record));
                     return kept;
@@ -294,7 +237,7 @@ public final class InMemoryStores {
                         return false;
                     }
                     p.resolutions.remove(removed.ipRecordSid());
-                    p.release(removed.sipDomainSid());
+                    p.shared.release(removed.sipDomainSid());
                     return true;
                 }
             }).orElse(false));

@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Pages of {@link SortedChunks}: a keyset page costs one search and a walk over the chunks it spans, wherever it
- * starts and in either direction; an offset page also skips whole chunks.
+ * Pages of {@link SortedChunks}, cut and given cursors by the paging rule of {@code io.sipmap.spi}'s package
+ * documentation: a keyset page costs one search and a walk over the chunks it spans, wherever it starts and in either
+ * direction; an offset page also skips whole chunks.
  */
 final class KeysetPages {
 

@@ -5,9 +5,10 @@ import io.sipmap.contract.Stores;
 
 class InMemoryIpRecordStoreTest extends IpRecordStoreContract {
 
+    private final Stores stores = InMemoryFixture.newStores();
+
     @Override
-    protected Stores newStores() {
-        InMemoryStores stores = InMemoryStores.create();
-        return new Stores(stores.ipRecords(), stores.sourceIpMappings());
+    protected Stores stores() {
+        return stores;
     }
 }

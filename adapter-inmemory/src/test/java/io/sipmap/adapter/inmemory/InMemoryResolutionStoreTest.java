@@ -1,13 +1,14 @@
 package io.sipmap.adapter.inmemory;
 
 import io.sipmap.contract.ResolutionStoreContract;
+import io.sipmap.contract.Stores;
 
 class InMemoryResolutionStoreTest extends ResolutionStoreContract {
 
-    private final InMemoryStores stores = InMemoryStores.create();
+    private final Stores stores = InMemoryFixture.newStores();
 
     @Override
-    protected Backing backing() {
-        return new Backing(stores.ipRecords(), stores.sourceIpMappings(), stores.resolutions());
+    protected Stores stores() {
+        return stores;
     }
 }

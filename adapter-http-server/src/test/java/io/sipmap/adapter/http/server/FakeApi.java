@@ -52,6 +52,11 @@ final class FakeApi {
         return String.format("%032x", counter.incrementAndGet());
     }
 
+    /** An account this fake has not seen. */
+    AccountSid newAccount() {
+        return AccountSid.ofHex(nextHex());
+    }
+
     private NavigableMap<String, IpRecord> records(AccountSid account) {
         return records.computeIfAbsent(account, a -> new ConcurrentSkipListMap<>());
     }
