@@ -1,0 +1,296 @@
+package io.sipmap.adapter.postgres;
+
+import static io.sipmap.adapter.postgres.Columns.uuid;
+
+import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.IpRecordSid;
+import io.sipmap.domain.Ipv4Address;
+import io.sipmap.domain.Ipv4Prefix;
+import io.sipmap.domain.PrefixIndex;
+import io.sipmap.domain.Resolution;
+import io.sipmap.domain.SipDomainSid;
+import io.sipmap.domain.SourceIpMapping;
+import io.sipmap.domain.SourceIpMappingSid;
+import io.sipmap.spi.ResolutionStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.pubsub.PgSubscriber;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@link ResolutionStore} answered from a replica in this instance's memory: one {@link PrefixIndex} per account, as
+ * the in-memory store keeps, so a resolution takes no lock, does no I/O and returns a completed stage.
+ *
+ * <p>The replica follows the database's change log ({@code resolution_log}), which every mapping write appends to in
+ * its own transaction, numbered per account without gaps (see {@code sipmap_log_resolution} in the migration). A
+ * replica applies an account's changes strictly in number order, each once: a change numbered {@code applied + 1} is
+ * applied at once, one already applied is dropped, and one further ahead makes the replica read the log from
+ * {@code applied + 1} on. That read cannot miss a change: numbers are handed out by updating the account's counter
+ * row, which the writing transaction holds until it ends, so a transaction numbered n commits (and becomes visible)
+ * only after every transaction numbered below it has committed or rolled back, and a rolled-back one leaves no number
+ * behind. Whoever sees change n can therefore read changes 1..n, all of them.
+ *
+ * <p>Changes arrive three ways: the instance that wrote applies its own change before its write's stage completes
+ * (read your own writes); every instance hears LISTEN/NOTIFY, whose payload carries the change whole, so another
+ * instance applies it without a read, milliseconds after commit; and a periodic catch-up compares the counter rows
+ * with the replica and reads what is missing, so a lost notification or a dropped connection (the subscriber
+ * reconnects by itself) costs latency, never correctness. At start, the replica is loaded from one repeatable-read
+ * snapshot of the mappings and counters, after LISTEN has begun, and caught up once more.
+ *
+ * <p>Thread-safety: an account's partition is changed under its monitor, from the event loop of whichever pool
+ * connection or subscriber delivered the change; lookups read the index's published snapshot without locking.
+ */
+final class PgResolutionStore implements ResolutionStore {
+
+    static final String CHANNEL = "sipmap_resolution_log";
+    private static final System.Logger LOG = System.getLogger(PgResolutionStore.class.getName());
+    private static final long RECONNECT_DELAY_MS = 200;
+    private static final String HEADS = "SELECT account, last_seq FROM resolution_log_heads";
+    private static final String RESOLUTIONS = "SELECT m.account, m.ip_record_sid, m.sid, m.sip_domain_sid,"
+            + " r.ip_address, r.cidr_prefix_length FROM source_ip_mappings m"
+            + " JOIN ip_records r ON r.account = m.account AND r.sid = m.ip_record_sid";
+    private static final String CHANGES_AFTER = "SELECT seq, ip_record_sid, mapping_sid, sip_domain_sid, ip_address,"
+            + " cidr_prefix_length FROM resolution_log WHERE account = $1 AND seq > $2 ORDER BY seq";
+
+    private final ConcurrentHashMap<AccountSid, Partition> partitions = new ConcurrentHashMap<>();
+    private final Vertx vertx;
+    private final Pool pool;
+    private final AtomicBoolean catchingUp = new AtomicBoolean();
+    private volatile boolean loaded;
+    private PgSubscriber subscriber;
+    private long timer = -1;
+
+    PgResolutionStore(Vertx vertx, Pool pool) {
+        this.vertx = vertx;
+        this.pool = pool;
+    }
+
+    /** One account's replica: its index, and the number of the last change applied to it. */
+    private static final class Partition {
+        final PrefixIndex<IpRecordSid, Resolution> index = new PrefixIndex<>();
+        /** Written under this partition's monitor. */
+        volatile long applied;
+
+        /** Applies {@code change} if it is the next one; under this partition's monitor. */
+        void offer(Change change) {
+            if (change.seq() == applied + 1) {
+                change.applyTo(index);
+                applied = change.seq();
+            }
+        }
+    }
+
+    /**
+     * One entry of the log: what an IP record resolves to after change {@code seq} of its account.
+     *
+     * @param mapping the record's mapping, null when the change deleted it (then {@code domain} is null too)
+     */
+    record Change(AccountSid account, long seq, IpRecordSid ipRecord, SourceIpMappingSid mapping, SipDomainSid domain,
+                  Ipv4Prefix prefix) {
+
+        /** The change that a mapping write logged; {@code mapping} null for a delete. */
+        static Change of(AccountSid account, long seq, IpRecordSid record, SourceIpMapping mapping, int address,
+                         int length) {
+            return new Change(account, seq, record, mapping == null ? null : mapping.sid(),
+                    mapping == null ? null : mapping.sipDomainSid(), new Ipv4Prefix(new Ipv4Address(address), length));
+        }
+
+        /** A change as {@code sipmap_log_resolution} notifies it: its seven columns, comma-separated. */
+        static Change parse(String payload) {
+            String[] f = payload.split(",", -1);
+            return new Change(sid(f[0], AccountSid::new), Long.parseLong(f[1]), sid(f[2], IpRecordSid::new),
+                    sid(f[3], SourceIpMappingSid::new), sid(f[4], SipDomainSid::new),
+                    new Ipv4Prefix(new Ipv4Address(Integer.parseInt(f[5])), Integer.parseInt(f[6])));
+        }
+
+        /** A change as {@link #CHANGES_AFTER} reads it. */
+        static Change read(AccountSid account, Row row) {
+            return new Change(account, row.getLong(0), Columns.ipRecordSid(row, 1), Columns.mappingSid(row, 2),
+                    Columns.sipDomainSid(row, 3),
+                    new Ipv4Prefix(new Ipv4Address(row.getInteger(4)), row.getInteger(5)));
+        }
+
+        private interface SidOf<S> {
+            S of(long high, long low);
+        }
+
+        private static <S> S sid(String uuid, SidOf<S> kind) {
+            if (uuid.isEmpty()) {
+                return null;
+            }
+            UUID u = UUID.fromString(uuid);
+            return kind.of(u.getMostSignificantBits(), u.getLeastSignificantBits());
+        }
+
+        void applyTo(PrefixIndex<IpRecordSid, Resolution> index) {
+            if (mapping == null) {
+                index.remove(ipRecord);
+            } else {
+                index.put(ipRecord, prefix, new Resolution(domain, mapping, ipRecord, prefix));
+            }
+        }
+    }
+
+    @Override
+    public CompletionStage<Optional<Resolution>> resolve(AccountSid account, Ipv4Address address) {
+        try {
+            Partition p = partitions.get(account);
+            return CompletableFuture.completedStage(
+                    Optional.ofNullable(p == null ? null : p.index.lookup(address.bits())));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedStage(e);
+        }
+    }
+
+    /** Listens for changes, loads the replica, catches up, and from then on every {@code catchUpInterval}. */
+    Future<Void> start(PgConnectOptions connect, Duration catchUpInterval) {
+        subscriber = PgSubscriber.subscriber(vertx, connect).reconnectPolicy(retries -> RECONNECT_DELAY_MS);
+        subscriber.channel(CHANNEL)
+                .handler(this::notified)
+                .subscribeHandler(v -> catchUp()); // after a reconnection: what was said meanwhile is lost
+        return subscriber.connect()
+                .compose(v -> load())
+                .compose(v -> catchUp())
+                .onSuccess(v -> timer = vertx.setPeriodic(catchUpInterval.toMillis(), id -> catchUp()));
+    }
+
+    Future<Void> close() {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+        return subscriber == null ? Future.succeededFuture() : subscriber.close();
+    }
+
+    /** Every account's changes up to what its counter row says, for those behind; one run at a time. */
+    Future<Void> catchUp() {
+        if (!loaded || !catchingUp.compareAndSet(false, true)) {
+            return Future.succeededFuture();
+        }
+        return pool.query(HEADS).execute().compose(heads -> {
+            List<Future<Void>> reads = new ArrayList<>();
+            for (Row row : heads) {
+                AccountSid account = Columns.accountSid(row, 0);
+                long head = row.getLong(1);
+                Partition p = partitions.get(account);
+                if (p == null || p.applied < head) {
+                    reads.add(catchUp(account, head));
+                }
+            }
+            return Future.all(reads).<Void>mapEmpty();
+        }).andThen(done -> {
+            catchingUp.set(false);
+            if (done.failed()) {
+                LOG.log(Level.WARNING, "Resolution replica: catching up failed; next try at the next period",
+                        done.cause());
+            }
+        });
+    }
+
+    /**
+     * A change this instance committed: applied before the returned future completes, after the changes before it
+     * (read from the log when they have not arrived yet).
+     */
+    Future<Void> written(Change change) {
+        Partition p = partition(change.account());
+        synchronized (p) {
+            p.offer(change);
+            if (p.applied >= change.seq()) {
+                return Future.succeededFuture();
+            }
+        }
+        return catchUp(change.account(), change.seq());
+    }
+
+    private void notified(String payload) {
+        if (!loaded) {
+            return; // the snapshot being loaded, and the catch-up after it, cover it
+        }
+        Change change;
+        try {
+            change = Change.parse(payload);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Resolution replica: unreadable notification '" + payload + "'", e);
+            return;
+        }
+        written(change).onFailure(e -> LOG.log(Level.WARNING,
+                "Resolution replica: could not read the log of account " + change.account(), e));
+    }
+
+    /** Reads and applies the account's changes after the last applied, when that is below {@code upTo}. */
+    private Future<Void> catchUp(AccountSid account, long upTo) {
+        Partition p = partition(account);
+        long from = p.applied;
+        if (from >= upTo) {
+            return Future.succeededFuture();
+        }
+        return pool.preparedQuery(CHANGES_AFTER).execute(Tuple.of(uuid(account), from)).map(rows -> {
+            synchronized (p) {
+                for (Row row : rows) {
+                    p.offer(Change.read(account, row));
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Loads every account's resolutions and counters from one snapshot, so each index is exactly at its counter. */
+    private Future<Void> load() {
+        return pool.withTransaction(conn -> conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                .execute()
+                .compose(v -> conn.query(HEADS).execute())
+                .compose(heads -> conn.query(RESOLUTIONS).execute().map(resolutions -> {
+                    for (Row row : heads) {
+                        Partition p = partition(Columns.accountSid(row, 0));
+                        synchronized (p) {
+                            p.applied = row.getLong(1);
+                        }
+                    }
+                    for (Row row : resolutions) {
+                        Partition p = partition(Columns.accountSid(row, 0));
+                        IpRecordSid record = Columns.ipRecordSid(row, 1);
+                        Ipv4Prefix prefix = new Ipv4Prefix(new Ipv4Address(row.getInteger(4)), row.getInteger(5));
+                        synchronized (p) {
+                            p.index.put(record, prefix, new Resolution(Columns.sipDomainSid(row, 3),
+                                    Columns.mappingSid(row, 2), record, prefix));
+                        }
+                    }
+                    loaded = true;
+                    return null;
+                })));
+    }
+
+    private Partition partition(AccountSid account) {
+        return partitions.computeIfAbsent(account, a -> new Partition());
+    }
+
+    /** What the replica holds for one IP record: its resolution, or null; for tests comparing it with the database. */
+    Resolution held(AccountSid account, IpRecordSid record) {
+        Partition p = partitions.get(account);
+        return p == null ? null : p.index.get(record);
+    }
+
+    /** How many mapped IP records the replica holds for the account. */
+    int size(AccountSid account) {
+        Partition p = partitions.get(account);
+        return p == null ? 0 : p.index.size();
+    }
+
+    /** The number of the account's last change applied, 0 for none. */
+    long applied(AccountSid account) {
+        Partition p = partitions.get(account);
+        return p == null ? 0 : p.applied;
+    }
+}
