@@ -42,9 +42,11 @@ final class PgPages<T> {
         String from = " FROM " + table + " WHERE account = $1";
         first = select + from + " ORDER BY sid LIMIT $2";
         offset = select + from + " ORDER BY sid LIMIT $2 OFFSET $3";
-        // the flag says whether a row lies on the cursor's other side: the neighbour page in that direction
-        after = select + ", EXISTS (SELECT 1" + from + " AND sid <= $2)" + from + " AND sid > $2 ORDER BY sid LIMIT $3";
-        before = select + ", EXISTS (SELECT 1" + from + " AND sid >= $2)" + from
+        // the flag says whether a row lies on the cursor's other side (the neighbour page in that direction): the
+        // nearest such row, so that the probe is one step of the same index rather than anything EXISTS may choose
+        after = select + ", (SELECT sid" + from + " AND sid <= $2 ORDER BY sid DESC LIMIT 1) IS NOT NULL" + from
+                + " AND sid > $2 ORDER BY sid LIMIT $3";
+        before = select + ", (SELECT sid" + from + " AND sid >= $2 ORDER BY sid LIMIT 1) IS NOT NULL" + from
                 + " AND sid < $2 ORDER BY sid DESC LIMIT $3";
     }
 
