@@ -288,6 +288,11 @@ final class PgResolutionStore implements ResolutionStore {
         return p == null ? 0 : p.index.size();
     }
 
+    /** The server process of the LISTEN connection, for tests that cut it. */
+    int listenerProcessId() {
+        return subscriber.actualConnection().processId();
+    }
+
     /** The number of the account's last change applied, 0 for none. */
     long applied(AccountSid account) {
         Partition p = partitions.get(account);
