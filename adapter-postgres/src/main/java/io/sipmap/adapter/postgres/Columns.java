@@ -9,10 +9,13 @@ import io.sipmap.domain.Sid;
 import io.sipmap.domain.SourceIpMapping;
 import io.sipmap.domain.SourceIpMappingSid;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * How domain values sit in columns: a SID is a {@code uuid} of the same 128 bits (PostgreSQL compares uuids as
@@ -62,6 +65,11 @@ final class Columns {
 
     static Instant instant(Row row, int column) {
         return row.getOffsetDateTime(column).toInstant();
+    }
+
+    /** The first row of {@code rows} as {@code read} makes it, or empty when there is none. */
+    static <T> Optional<T> first(RowSet<Row> rows, Function<Row, T> read) {
+        return rows.size() == 0 ? Optional.empty() : Optional.of(read.apply(rows.iterator().next()));
     }
 
     /** A record from the columns of {@link #IP_RECORD}, in that order from {@code 0}. */

@@ -35,8 +35,6 @@ final class PgIpRecordStore implements IpRecordStore {
     private static final String REPLACE = "UPDATE ip_records SET friendly_name = $3, date_updated = $4"
             + " WHERE account = $1 AND sid = $2 RETURNING " + Columns.IP_RECORD;
     private static final String DELETE = "DELETE FROM ip_records WHERE account = $1 AND sid = $2";
-    private static final String MAPPING_OF = "SELECT sid FROM source_ip_mappings"
-            + " WHERE account = $1 AND ip_record_sid = $2";
 
     private final Pool pool;
 
@@ -81,20 +79,13 @@ final class PgIpRecordStore implements IpRecordStore {
         return Failures.stage(() -> pool.preparedQuery(DELETE).execute(Tuple.of(uuid(account), uuid(sid)))
                 .map(rows -> rows.rowCount() > 0)
                 .recover(e -> Failures.violates(e, Failures.FOREIGN_KEY_VIOLATION, PgSourceIpMappingStore.RECORD_KEY)
-                        ? pool.preparedQuery(MAPPING_OF).execute(Tuple.of(uuid(account), uuid(sid)))
-                                .transform(found -> Future.failedFuture(new SipmapException.Conflict("IP record " + sid
-                                        + " is mapped by source IP mapping " + mappingNamed(found.result())
-                                        + "; delete the mapping first")))
+                        ? PgSourceIpMappingStore.mappingOf(pool, account, sid).compose(mapping -> Future.failedFuture(
+                                new SipmapException.Conflict("IP record " + sid + " is mapped by source IP mapping "
+                                        + mapping + "; delete the mapping first")))
                         : Future.failedFuture(e)));
     }
 
-    /** The SID of the mapping read after the refusal, or a placeholder when it is gone already (or unreadable). */
-    private static String mappingNamed(RowSet<Row> rows) {
-        return rows == null || rows.size() == 0 ? "(since deleted)" : Columns.mappingSid(rows.iterator().next(), 0)
-                .value();
-    }
-
     private static Optional<IpRecord> single(RowSet<Row> rows) {
-        return rows.size() == 0 ? Optional.empty() : Optional.of(Columns.ipRecord(rows.iterator().next()));
+        return Columns.first(rows, Columns::ipRecord);
     }
 }

@@ -84,23 +84,27 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
                     new SipmapException.Conflict("Source IP mapping " + mapping.sid() + " already exists"));
         }
         if (Failures.violates(e, Failures.UNIQUE_VIOLATION, "source_ip_mappings_one_per_ip_record")) {
-            return pool.preparedQuery(MAPPING_OF).execute(Tuple.of(uuid(mapping.accountSid()), uuid(record)))
-                    .transform(found -> Future.failedFuture(new SipmapException.Conflict("IP record " + record
-                            + " is already mapped by source IP mapping " + existing(found.result()))));
+            return mappingOf(pool, mapping.accountSid(), record).compose(existing -> Future.failedFuture(
+                    new SipmapException.Conflict("IP record " + record + " is already mapped by source IP mapping "
+                            + existing)));
         }
         return Future.failedFuture(e);
     }
 
-    private static String existing(RowSet<Row> rows) {
-        return rows == null || rows.size() == 0 ? "(since deleted)"
-                : Columns.mappingSid(rows.iterator().next(), 0).value();
+    /**
+     * The SID of the record's mapping, to name it in a refusal: read after the refused statement, so it may be gone
+     * by then, or unreadable, and then the text says so; never a failed future.
+     */
+    static Future<String> mappingOf(Pool pool, AccountSid account, IpRecordSid record) {
+        return pool.preparedQuery(MAPPING_OF).execute(Tuple.of(uuid(account), uuid(record)))
+                .map(rows -> Columns.first(rows, row -> Columns.mappingSid(row, 0).value()).orElse("(since deleted)"))
+                .otherwise("(unknown)");
     }
 
     @Override
     public CompletionStage<Optional<SourceIpMapping>> find(AccountSid account, SourceIpMappingSid sid) {
         return Failures.stage(() -> pool.preparedQuery(FIND).execute(Tuple.of(uuid(account), uuid(sid)))
-                .map(rows -> rows.size() == 0 ? Optional.empty()
-                        : Optional.of(Columns.mapping(rows.iterator().next()))));
+                .map(rows -> Columns.first(rows, Columns::mapping)));
     }
 
     @Override
