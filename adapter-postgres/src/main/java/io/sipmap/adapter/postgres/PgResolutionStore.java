@@ -70,8 +70,9 @@ final class PgResolutionStore implements ResolutionStore {
     private final Pool pool;
     private final AtomicBoolean catchingUp = new AtomicBoolean();
     private volatile boolean loaded;
-    private PgSubscriber subscriber;
-    private long timer = -1;
+    private volatile boolean deaf;
+    private volatile PgSubscriber subscriber;
+    private volatile long timer = -1;
 
     PgResolutionStore(Vertx vertx, Pool pool) {
         this.vertx = vertx;
@@ -215,7 +216,7 @@ final class PgResolutionStore implements ResolutionStore {
     }
 
     private void notified(String payload) {
-        if (!loaded) {
+        if (!loaded || deaf) {
             return; // the snapshot being loaded, and the catch-up after it, cover it
         }
         Change change;
@@ -286,6 +287,11 @@ final class PgResolutionStore implements ResolutionStore {
     int size(AccountSid account) {
         Partition p = partitions.get(account);
         return p == null ? 0 : p.index.size();
+    }
+
+    /** Makes this replica drop every notification, as if lost, for tests of the other ways changes arrive. */
+    void dropNotifications(boolean drop) {
+        deaf = drop;
     }
 
     /** The server process of the LISTEN connection, for tests that cut it. */

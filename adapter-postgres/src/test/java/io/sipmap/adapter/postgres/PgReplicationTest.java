@@ -198,6 +198,36 @@ class PgReplicationTest {
         assertThat(cut.replica().held(account, later.ipRecordSid()).mappingSid()).isEqualTo(later.sid());
     }
 
+    @Test
+    void aReplicaThatHearsNothingFollowsByCatchingUpAndReadsItsOwnWritesAfterAGap() throws Exception {
+        PgStores writer = instances.get(0);
+        PgStores deaf = instances.get(1);
+        AccountSid account = AccountSid.ofHex(SIDS.nextHex());
+        deaf.replica().dropNotifications(true);
+        try {
+            IpRecord first = record(writer, account, 0x0d000000, 24);
+            SourceIpMapping lost = map(writer, first);
+            long written = System.nanoTime();
+            awaitApplied(deaf, account, head(account));
+            long caughtUp = System.nanoTime() - written;
+            assertThat(deaf.replica().held(account, first.sid()).mappingSid()).isEqualTo(lost.sid());
+            assertThat(caughtUp).as("caught up within two periods").isLessThan(2 * CATCH_UP.toNanos() + 500_000_000L);
+
+            // two changes it has not heard of, then one of its own: it reads the two before applying its own
+            SourceIpMapping second = map(writer, record(writer, account, 0x0d000100, 24));
+            await(writer.sourceIpMappings().delete(account, lost.sid()));
+            IpRecord own = record(deaf, account, 0x0d000200, 24);
+            SourceIpMapping mine = map(deaf, own);
+
+            assertThat(deaf.replica().applied(account)).isEqualTo(head(account));
+            assertThat(deaf.replica().held(account, first.sid())).isNull();
+            assertThat(deaf.replica().held(account, second.ipRecordSid()).mappingSid()).isEqualTo(second.sid());
+            assertThat(deaf.replica().held(account, own.sid()).mappingSid()).isEqualTo(mine.sid());
+        } finally {
+            deaf.replica().dropNotifications(false);
+        }
+    }
+
     private static void awaitApplied(PgStores stores, AccountSid account, long head) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (stores.replica().applied(account) < head && System.nanoTime() < deadline) {
