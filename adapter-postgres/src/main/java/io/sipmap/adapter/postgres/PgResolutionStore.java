@@ -13,11 +13,13 @@ import io.sipmap.domain.SourceIpMapping;
 import io.sipmap.domain.SourceIpMappingSid;
 import io.sipmap.spi.ResolutionStore;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -50,6 +52,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * reconnects by itself) costs latency, never correctness. At start, the replica is loaded from one repeatable-read
  * snapshot of the mappings and counters, after LISTEN has begun, and caught up once more.
  *
+ * <p>The log is pruned of changes older than a retention period. A replica that needs a change no longer there (it
+ * was behind for longer, or meets an account it never saw) reloads that account from the tables, in one
+ * repeatable-read snapshot of its mappings and its counter, then goes on from the log.
+ *
  * <p>Thread-safety: an account's partition is changed under its monitor, from the event loop of whichever pool
  * connection or subscriber delivered the change; lookups read the index's published snapshot without locking.
  */
@@ -62,6 +68,9 @@ final class PgResolutionStore implements ResolutionStore {
     private static final String RESOLUTIONS = "SELECT m.account, m.ip_record_sid, m.sid, m.sip_domain_sid,"
             + " r.ip_address, r.cidr_prefix_length FROM source_ip_mappings m"
             + " JOIN ip_records r ON r.account = m.account AND r.sid = m.ip_record_sid";
+    private static final String HEAD_OF = HEADS + " WHERE account = $1";
+    private static final String RESOLUTIONS_OF = RESOLUTIONS + " WHERE m.account = $1";
+    private static final String PRUNE = "DELETE FROM resolution_log WHERE logged_at < now() - make_interval(secs => $1)";
     private static final String CHANGES_AFTER = "SELECT seq, ip_record_sid, mapping_sid, sip_domain_sid, ip_address,"
             + " cidr_prefix_length FROM resolution_log WHERE account = $1 AND seq > $2 ORDER BY seq";
 
@@ -73,6 +82,7 @@ final class PgResolutionStore implements ResolutionStore {
     private volatile boolean deaf;
     private volatile PgSubscriber subscriber;
     private volatile long timer = -1;
+    private volatile long pruneTimer = -1;
 
     PgResolutionStore(Vertx vertx, Pool pool) {
         this.vertx = vertx;
@@ -81,9 +91,11 @@ final class PgResolutionStore implements ResolutionStore {
 
     /** One account's replica: its index, and the number of the last change applied to it. */
     private static final class Partition {
-        final PrefixIndex<IpRecordSid, Resolution> index = new PrefixIndex<>();
-        /** Written under this partition's monitor. */
+        /** Replaced whole when the account is reloaded; both fields written under this partition's monitor. */
+        volatile PrefixIndex<IpRecordSid, Resolution> index = new PrefixIndex<>();
         volatile long applied;
+        /** The reload of this account under way, or null; under this partition's monitor. */
+        Future<Void> reload;
 
         /** Applies {@code change} if it is the next one; under this partition's monitor. */
         void offer(Change change) {
@@ -156,8 +168,11 @@ final class PgResolutionStore implements ResolutionStore {
         }
     }
 
-    /** Listens for changes, loads the replica, catches up, and from then on every {@code catchUpInterval}. */
-    Future<Void> start(PgConnectOptions connect, Duration catchUpInterval) {
+    /**
+     * Listens for changes, loads the replica, catches up, and from then on every {@code catchUpInterval}; prunes the
+     * log of changes older than {@code logRetention} every quarter of it (at most every minute).
+     */
+    Future<Void> start(PgConnectOptions connect, Duration catchUpInterval, Duration logRetention) {
         subscriber = PgSubscriber.subscriber(vertx, connect).reconnectPolicy(retries -> RECONNECT_DELAY_MS);
         subscriber.channel(CHANNEL)
                 .handler(this::notified)
@@ -165,12 +180,19 @@ final class PgResolutionStore implements ResolutionStore {
         return subscriber.connect()
                 .compose(v -> load())
                 .compose(v -> catchUp())
-                .onSuccess(v -> timer = vertx.setPeriodic(catchUpInterval.toMillis(), id -> catchUp()));
+                .onSuccess(v -> {
+                    timer = vertx.setPeriodic(catchUpInterval.toMillis(), id -> catchUp());
+                    long pruneEvery = Math.max(1, Math.min(logRetention.toMillis() / 4, 60_000));
+                    pruneTimer = vertx.setPeriodic(pruneEvery, id -> prune(logRetention));
+                });
     }
 
     Future<Void> close() {
         if (timer >= 0) {
             vertx.cancelTimer(timer);
+        }
+        if (pruneTimer >= 0) {
+            vertx.cancelTimer(pruneTimer);
         }
         return subscriber == null ? Future.succeededFuture() : subscriber.close();
     }
@@ -230,21 +252,93 @@ final class PgResolutionStore implements ResolutionStore {
                 "Resolution replica: could not read the log of account " + change.account(), e));
     }
 
-    /** Reads and applies the account's changes after the last applied, when that is below {@code upTo}. */
+    /**
+     * Reads and applies the account's changes after the last applied, when that is below {@code upTo}. When the log
+     * no longer reaches back that far (pruned while this replica was behind, or an account it has never seen), the
+     * account is reloaded from the tables instead, and the log read once more from there.
+     */
     private Future<Void> catchUp(AccountSid account, long upTo) {
         Partition p = partition(account);
         long from = p.applied;
         if (from >= upTo) {
             return Future.succeededFuture();
         }
-        return pool.preparedQuery(CHANGES_AFTER).execute(Tuple.of(uuid(account), from)).map(rows -> {
-            synchronized (p) {
-                for (Row row : rows) {
-                    p.offer(Change.read(account, row));
-                }
+        return pool.preparedQuery(CHANGES_AFTER).execute(Tuple.of(uuid(account), from)).compose(rows -> {
+            boolean reachesBack = rows.size() > 0 && rows.iterator().next().getLong(0) <= from + 1;
+            offerAll(account, p, rows);
+            if (reachesBack || p.applied >= upTo) {
+                return Future.succeededFuture();
             }
-            return null;
+            return reload(account, p).compose(v -> catchUpOnce(account, p));
         });
+    }
+
+    /** Applies what the log holds after the last applied; no reload, so that a log pruned very fast cannot loop. */
+    private Future<Void> catchUpOnce(AccountSid account, Partition p) {
+        return pool.preparedQuery(CHANGES_AFTER).execute(Tuple.of(uuid(account), p.applied))
+                .map(rows -> {
+                    offerAll(account, p, rows);
+                    return null;
+                });
+    }
+
+    /** Offers the changes read by {@link #CHANGES_AFTER}, in their order. */
+    private static void offerAll(AccountSid account, Partition p, RowSet<Row> rows) {
+        synchronized (p) {
+            for (Row row : rows) {
+                p.offer(Change.read(account, row));
+            }
+        }
+    }
+
+    /** Replaces the account's index and counter with one snapshot of the tables; one reload at a time per account. */
+    private Future<Void> reload(AccountSid account, Partition p) {
+        synchronized (p) {
+            if (p.reload != null) {
+                return p.reload;
+            }
+            Promise<Void> done = Promise.promise();
+            Future<Void> reload = done.future();
+            p.reload = reload;
+            Tuple owner = Tuple.of(uuid(account));
+            pool.withTransaction(conn -> conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    .execute()
+                    .compose(v -> conn.preparedQuery(HEAD_OF).execute(owner))
+                    .compose(head -> conn.preparedQuery(RESOLUTIONS_OF).execute(owner).map(resolutions -> {
+                        long seq = head.size() == 0 ? 0 : head.iterator().next().getLong(1);
+                        PrefixIndex<IpRecordSid, Resolution> index = new PrefixIndex<>();
+                        resolutions.forEach(row -> put(index, row));
+                        synchronized (p) {
+                            if (seq > p.applied) {
+                                p.index = index;
+                                p.applied = seq;
+                            }
+                        }
+                        return (Void) null;
+                    })))
+                    .andThen(result -> {
+                        synchronized (p) {
+                            p.reload = null;
+                        }
+                    })
+                    .onComplete(done);
+            return reload;
+        }
+    }
+
+    /** Deletes the log's changes older than the retention; replicas further behind reload the accounts concerned. */
+    Future<Void> prune(Duration retention) {
+        return pool.preparedQuery(PRUNE).execute(Tuple.of(retention.toMillis() / 1000.0)).<Void>mapEmpty()
+                .onFailure(e -> LOG.log(Level.WARNING, "Resolution log: pruning failed; next try at the next period",
+                        e));
+    }
+
+    /** Puts a row of {@link #RESOLUTIONS} into an index. */
+    private static void put(PrefixIndex<IpRecordSid, Resolution> index, Row row) {
+        IpRecordSid record = Columns.ipRecordSid(row, 1);
+        Ipv4Prefix prefix = new Ipv4Prefix(new Ipv4Address(row.getInteger(4)), row.getInteger(5));
+        index.put(record, prefix, new Resolution(Columns.sipDomainSid(row, 3), Columns.mappingSid(row, 2), record,
+                prefix));
     }
 
     /** Loads every account's resolutions and counters from one snapshot, so each index is exactly at its counter. */
@@ -261,11 +355,8 @@ final class PgResolutionStore implements ResolutionStore {
                     }
                     for (Row row : resolutions) {
                         Partition p = partition(Columns.accountSid(row, 0));
-                        IpRecordSid record = Columns.ipRecordSid(row, 1);
-                        Ipv4Prefix prefix = new Ipv4Prefix(new Ipv4Address(row.getInteger(4)), row.getInteger(5));
                         synchronized (p) {
-                            p.index.put(record, prefix, new Resolution(Columns.sipDomainSid(row, 3),
-                                    Columns.mappingSid(row, 2), record, prefix));
+                            put(p.index, row);
                         }
                     }
                     loaded = true;

@@ -45,7 +45,7 @@ public final class PgStores {
                     .using(vertx)
                     .build();
             PgResolutionStore resolutions = new PgResolutionStore(vertx, pool);
-            return resolutions.start(options.connect(), options.catchUpInterval())
+            return resolutions.start(options.connect(), options.catchUpInterval(), options.logRetention())
                     .map(v -> new PgStores(pool, resolutions))
                     .recover(e -> resolutions.close().transform(closed -> pool.close())
                             .transform(closed -> Future.failedFuture(e)));

@@ -228,6 +228,35 @@ class PgReplicationTest {
         }
     }
 
+    @Test
+    void aReplicaBehindAPrunedLogReloadsTheAccountFromTheTables() throws Exception {
+        PgStores writer = instances.get(0);
+        PgStores behind = TestDatabase.start(PgStoreOptions.of(database).withPoolSize(2)
+                .withCatchUpInterval(Duration.ofHours(1)));
+        try {
+            behind.replica().dropNotifications(true);
+            AccountSid account = AccountSid.ofHex(SIDS.nextHex());
+            SourceIpMapping first = map(writer, record(writer, account, 0x0e000000, 24));
+            SourceIpMapping second = map(writer, record(writer, account, 0x0e000100, 24));
+            await(writer.sourceIpMappings().replace(second.withSipDomainSid(SipDomainSid.ofHex(SIDS.nextHex()), T)));
+            Thread.sleep(20);
+            behind.replica().prune(Duration.ofMillis(1)).await(10, TimeUnit.SECONDS);
+            assertThat(behind.replica().applied(account)).isZero();
+
+            // its own write is numbered 4; changes 1 to 3 are gone from the log, so it reloads the account
+            SourceIpMapping own = map(behind, record(behind, account, 0x0e000200, 24));
+
+            Map<IpRecordSid, Resolution> stored = resolutions(account);
+            assertThat(stored).hasSize(3).containsKeys(first.ipRecordSid(), own.ipRecordSid());
+            assertThat(behind.replica().applied(account)).isEqualTo(head(account)).isEqualTo(4);
+            assertThat(behind.replica().size(account)).isEqualTo(3);
+            stored.forEach((record, resolution) ->
+                    assertThat(behind.replica().held(account, record)).isEqualTo(resolution));
+        } finally {
+            behind.close().await();
+        }
+    }
+
     private static void awaitApplied(PgStores stores, AccountSid account, long head) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (stores.replica().applied(account) < head && System.nanoTime() < deadline) {

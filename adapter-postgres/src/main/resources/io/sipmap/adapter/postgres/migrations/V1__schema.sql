@@ -71,8 +71,12 @@ CREATE TABLE resolution_log (
     sip_domain_sid     uuid,
     ip_address         integer  NOT NULL,
     cidr_prefix_length smallint NOT NULL,
+    logged_at          timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT resolution_log_pkey PRIMARY KEY (account, seq)
 );
+
+-- For pruning old changes: rows arrive in time order, so a block range index is small and enough.
+CREATE INDEX resolution_log_logged_at ON resolution_log USING brin (logged_at);
 
 -- Logs the change of what an IP record resolves to, in the transaction of the mapping write that called it, and
 -- returns its number with the record's prefix. The number comes from updating the account's counter row, which stays
