@@ -80,7 +80,12 @@ final class Columns {
 
     /** A mapping from the columns of {@link #MAPPING}, in that order from {@code 0}. */
     static SourceIpMapping mapping(Row row) {
-        return new SourceIpMapping(accountSid(row, 0), mappingSid(row, 1), ipRecordSid(row, 2),
-                sipDomainSid(row, 3), instant(row, 4), instant(row, 5));
+        return mapping(row, 0);
+    }
+
+    /** A mapping from the columns of {@link #MAPPING}, in that order from {@code from}. */
+    static SourceIpMapping mapping(Row row, int from) {
+        return new SourceIpMapping(accountSid(row, from), mappingSid(row, from + 1), ipRecordSid(row, from + 2),
+                sipDomainSid(row, from + 3), instant(row, from + 4), instant(row, from + 5));
     }
 }

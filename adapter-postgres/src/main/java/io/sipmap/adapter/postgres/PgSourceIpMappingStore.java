@@ -16,6 +16,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import java.lang.System.Logger.Level;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
@@ -44,6 +45,8 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
             + " RETURNING account, ip_record_sid", ", m.ip_record_sid", true);
     private static final String MAPPING_OF = "SELECT sid FROM source_ip_mappings"
             + " WHERE account = $1 AND ip_record_sid = $2";
+
+    private static final System.Logger LOG = System.getLogger(PgSourceIpMappingStore.class.getName());
 
     private final Pool pool;
     private final PgResolutionStore resolutions;
@@ -122,10 +125,7 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
                         return Future.succeededFuture(Optional.<SourceIpMapping>empty());
                     }
                     // the stored mapping follows the three log columns
-                    Row row = rows.iterator().next();
-                    SourceIpMapping stored = new SourceIpMapping(Columns.accountSid(row, 3),
-                            Columns.mappingSid(row, 4), Columns.ipRecordSid(row, 5), Columns.sipDomainSid(row, 6),
-                            Columns.instant(row, 7), Columns.instant(row, 8));
+                    SourceIpMapping stored = Columns.mapping(rows.iterator().next(), 3);
                     return applied(stored.accountSid(), stored.ipRecordSid(), stored, rows).map(Optional.of(stored));
                 })
                 .recover(e -> Future.failedFuture(
@@ -142,7 +142,9 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
     }
 
     /**
-     * Applies the logged change of a committed write to this instance's replica; the write's stage waits for it.
+     * Applies the logged change of a committed write to this instance's replica; the write's stage waits for it. When
+     * that needs a read of the log which fails (the database out of reach right after the commit), the write still
+     * succeeds, since it did, and the replica gets the change at its next catch-up.
      *
      * @param mapping the record's mapping after the write, null when it was deleted
      */
@@ -152,6 +154,10 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
         }
         Row row = rows.iterator().next();
         return resolutions.written(PgResolutionStore.Change.of(account, row.getLong(0), record, mapping,
-                row.getInteger(1), row.getInteger(2)));
+                row.getInteger(1), row.getInteger(2))).otherwise(e -> {
+                    LOG.log(Level.WARNING, "Resolution replica: a committed write of account " + account
+                            + " waits for the next catch-up", e);
+                    return null;
+                });
     }
 }
