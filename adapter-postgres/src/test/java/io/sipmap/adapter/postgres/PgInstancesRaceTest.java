@@ -129,14 +129,18 @@ class PgInstancesRaceTest {
         SourceIpMapping mapping = await(one.sourceIpMappings().insert(new SourceIpMapping(account,
                 SIDS.nextSourceIpMappingSid(), record.sid(), SipDomainSid.ofHex(SIDS.nextHex()), T, T)));
 
-        for (String change : List.of("ip_address = ip_address + 1", "cidr_prefix_length = 25")) {
-            assertThatThrownBy(() -> update("UPDATE ip_records SET " + change + " WHERE sid = '"
+        for (String column : List.of("ip_address", "cidr_prefix_length")) {
+            assertThatThrownBy(() -> update("UPDATE ip_records SET " + column + " = " + column + " + 1 WHERE sid = '"
                     + Columns.uuid(record.sid()) + "'"))
-                    .isInstanceOf(SQLException.class).hasMessageContaining("never change");
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("the " + column + " of ip_records " + Columns.uuid(record.sid())
+                            + " never changes");
         }
         assertThatThrownBy(() -> update("UPDATE source_ip_mappings SET ip_record_sid = '"
                 + Columns.uuid(other.sid()) + "' WHERE sid = '" + Columns.uuid(mapping.sid()) + "'"))
-                .isInstanceOf(SQLException.class).hasMessageContaining("never changes");
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("the ip_record_sid of source_ip_mappings " + Columns.uuid(mapping.sid())
+                        + " never changes");
         SourceIpMapping moved = new SourceIpMapping(account, mapping.sid(), other.sid(), mapping.sipDomainSid(), T, T);
         assertThatThrownBy(() -> await(two.sourceIpMappings().replace(moved)))
                 .hasCauseInstanceOf(IllegalArgumentException.class);

@@ -28,31 +28,26 @@ CREATE TABLE source_ip_mappings (
         REFERENCES ip_records (account, sid) ON DELETE RESTRICT
 );
 
--- What a resolution depends on never changes under it: a record's address and prefix, a mapping's IP record.
-CREATE FUNCTION sipmap_ip_record_fixed() RETURNS trigger LANGUAGE plpgsql AS $$
+-- What a resolution depends on never changes under it: a record's address and prefix, a mapping's record; nor does
+-- any row's account or SID. The trigger's arguments name the columns it keeps.
+CREATE FUNCTION sipmap_keep_columns() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    kept text;
 BEGIN
-    IF NEW.account <> OLD.account OR NEW.sid <> OLD.sid OR NEW.ip_address <> OLD.ip_address
-            OR NEW.cidr_prefix_length <> OLD.cidr_prefix_length THEN
-        RAISE EXCEPTION 'the address and prefix of IP record % never change', OLD.sid
-            USING ERRCODE = 'integrity_constraint_violation', CONSTRAINT = 'ip_records_fixed';
-    END IF;
+    FOREACH kept IN ARRAY TG_ARGV LOOP
+        IF to_jsonb(NEW) -> kept IS DISTINCT FROM to_jsonb(OLD) -> kept THEN
+            RAISE EXCEPTION 'the % of % % never changes', kept, TG_TABLE_NAME, OLD.sid
+                USING ERRCODE = 'integrity_constraint_violation', CONSTRAINT = TG_NAME;
+        END IF;
+    END LOOP;
     RETURN NEW;
 END $$;
 
 CREATE TRIGGER ip_records_fixed BEFORE UPDATE ON ip_records
-    FOR EACH ROW EXECUTE FUNCTION sipmap_ip_record_fixed();
-
-CREATE FUNCTION sipmap_mapping_fixed() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF NEW.account <> OLD.account OR NEW.sid <> OLD.sid OR NEW.ip_record_sid <> OLD.ip_record_sid THEN
-        RAISE EXCEPTION 'the IP record of source IP mapping % never changes', OLD.sid
-            USING ERRCODE = 'integrity_constraint_violation', CONSTRAINT = 'source_ip_mappings_fixed';
-    END IF;
-    RETURN NEW;
-END $$;
+    FOR EACH ROW EXECUTE FUNCTION sipmap_keep_columns('account', 'sid', 'ip_address', 'cidr_prefix_length');
 
 CREATE TRIGGER source_ip_mappings_fixed BEFORE UPDATE ON source_ip_mappings
-    FOR EACH ROW EXECUTE FUNCTION sipmap_mapping_fixed();
+    FOR EACH ROW EXECUTE FUNCTION sipmap_keep_columns('account', 'sid', 'ip_record_sid');
 
 -- The change log of resolutions, which replicas in each instance follow. A change is what an IP record resolves to
 -- after a mapping write: its mapping and SIP domain, or nulls when its mapping was deleted. Changes are numbered per
