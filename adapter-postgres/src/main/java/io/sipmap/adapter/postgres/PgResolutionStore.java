@@ -49,7 +49,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (read your own writes); every instance hears LISTEN/NOTIFY, whose payload carries the change whole, so another
  * instance applies it without a read, milliseconds after commit; and a periodic catch-up compares the counter rows
  * with the replica and reads what is missing, so a lost notification or a dropped connection (the subscriber
- * reconnects by itself) costs latency, never correctness. At start, the replica is loaded from one repeatable-read
+ * reconnects by itself) costs latency, never correctness. The catch-up reads only the counter rows changed by
+ * transactions that had not finished at its previous look (those at or above that snapshot's xmin), so its cost
+ * follows the accounts written meanwhile, not all accounts. At start, the replica is loaded from one repeatable-read
  * snapshot of the mappings and counters, after LISTEN has begun, and caught up once more.
  *
  * <p>The log is pruned of changes older than a retention period. A replica that needs a change no longer there (it
@@ -69,6 +71,14 @@ final class PgResolutionStore implements ResolutionStore {
             + " r.ip_address, r.cidr_prefix_length FROM source_ip_mappings m"
             + " JOIN ip_records r ON r.account = m.account AND r.sid = m.ip_record_sid";
     private static final String HEAD_OF = HEADS + " WHERE account = $1";
+    /**
+     * The counter rows changed by transactions not finished at the last look, and the oldest transaction not finished
+     * now, in one snapshot: a change not visible then was made by a transaction at or above that look's xmin.
+     */
+    private static final String HEADS_SINCE = "WITH s AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin)"
+            + " SELECT s.xmin, h.account, h.last_seq FROM s"
+            + " LEFT JOIN resolution_log_heads h ON h.changed_xid >= $1::text::xid8";
+    private static final String XMIN = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text";
     private static final String RESOLUTIONS_OF = RESOLUTIONS + " WHERE m.account = $1";
     private static final String PRUNE = "DELETE FROM resolution_log WHERE logged_at < now() - make_interval(secs => $1)";
     private static final String CHANGES_AFTER = "SELECT seq, ip_record_sid, mapping_sid, sip_domain_sid, ip_address,"
@@ -79,6 +89,8 @@ final class PgResolutionStore implements ResolutionStore {
     private final Pool pool;
     private final AtomicBoolean catchingUp = new AtomicBoolean();
     private volatile boolean loaded;
+    /** The xmin of the snapshot the replica last compared itself with: where the next catch-up looks from. */
+    private volatile String since;
     private volatile boolean deaf;
     private volatile PgSubscriber subscriber;
     private volatile long timer = -1;
@@ -197,22 +209,36 @@ final class PgResolutionStore implements ResolutionStore {
         return subscriber == null ? Future.succeededFuture() : subscriber.close();
     }
 
-    /** Every account's changes up to what its counter row says, for those behind; one run at a time. */
+    /**
+     * Every account's changes up to what its counter row says, for those behind, among the rows changed since the last
+     * look; one run at a time.
+     */
     Future<Void> catchUp() {
         if (!loaded || !catchingUp.compareAndSet(false, true)) {
             return Future.succeededFuture();
         }
-        return pool.query(HEADS).execute().compose(heads -> {
-            List<Future<Void>> reads = new ArrayList<>();
+        return pool.preparedQuery(HEADS_SINCE).execute(Tuple.of(since)).compose(heads -> {
+            List<Future<Boolean>> reads = new ArrayList<>();
+            String xmin = null;
             for (Row row : heads) {
-                AccountSid account = Columns.accountSid(row, 0);
-                long head = row.getLong(1);
+                xmin = row.getString(0);
+                if (row.getValue(1) == null) {
+                    continue; // no row changed: the left join's one row
+                }
+                AccountSid account = Columns.accountSid(row, 1);
+                long head = row.getLong(2);
                 Partition p = partitions.get(account);
                 if (p == null || p.applied < head) {
-                    reads.add(catchUp(account, head));
+                    reads.add(catchUp(account, head).map(v -> partition(account).applied >= head));
                 }
             }
-            return Future.all(reads).<Void>mapEmpty();
+            String next = xmin;
+            return Future.all(reads).<Void>map(all -> {
+                if (reads.stream().allMatch(Future::result)) {
+                    since = next; // else look from the same point again: an account is still behind
+                }
+                return null;
+            });
         }).andThen(done -> {
             catchingUp.set(false);
             if (done.failed()) {
@@ -345,7 +371,11 @@ final class PgResolutionStore implements ResolutionStore {
     private Future<Void> load() {
         return pool.withTransaction(conn -> conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 .execute()
-                .compose(v -> conn.query(HEADS).execute())
+                .compose(v -> conn.query(XMIN).execute())
+                .compose(xmin -> conn.query(HEADS).execute().map(heads -> {
+                    since = xmin.iterator().next().getString(0);
+                    return heads;
+                }))
                 .compose(heads -> conn.query(RESOLUTIONS).execute().map(resolutions -> {
                     for (Row row : heads) {
                         Partition p = partition(Columns.accountSid(row, 0));

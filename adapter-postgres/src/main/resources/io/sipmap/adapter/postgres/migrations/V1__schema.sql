@@ -53,10 +53,15 @@ CREATE TRIGGER source_ip_mappings_fixed BEFORE UPDATE ON source_ip_mappings
 -- after a mapping write: its mapping and SIP domain, or nulls when its mapping was deleted. Changes are numbered per
 -- account, 1, 2, 3, ... without gaps, by the counter row of resolution_log_heads.
 CREATE TABLE resolution_log_heads (
-    account  uuid   NOT NULL,
-    last_seq bigint NOT NULL,
+    account     uuid   NOT NULL,
+    last_seq    bigint NOT NULL,
+    -- the transaction that handed out last_seq: a replica reads the rows changed by transactions not finished at its
+    -- last look (from that look's pg_snapshot_xmin on), rather than every account's row
+    changed_xid xid8   NOT NULL DEFAULT pg_current_xact_id(),
     CONSTRAINT resolution_log_heads_pkey PRIMARY KEY (account)
 );
+
+CREATE INDEX resolution_log_heads_changed_xid ON resolution_log_heads (changed_xid);
 
 CREATE TABLE resolution_log (
     account            uuid     NOT NULL,
@@ -93,7 +98,7 @@ BEGIN
         RETURN; -- no such record: the foreign key fails the calling statement
     END IF;
     INSERT INTO resolution_log_heads AS h (account, last_seq) VALUES (p_account, 1)
-        ON CONFLICT (account) DO UPDATE SET last_seq = h.last_seq + 1
+        ON CONFLICT (account) DO UPDATE SET last_seq = h.last_seq + 1, changed_xid = pg_current_xact_id()
         RETURNING h.last_seq INTO v_seq;
     INSERT INTO resolution_log (account, seq, ip_record_sid, mapping_sid, sip_domain_sid, ip_address,
                                 cidr_prefix_length)
