@@ -15,9 +15,9 @@ import io.vertx.sqlclient.PoolOptions;
  *
  * <p>{@link #start} migrates the schema (Flyway over JDBC, on a worker thread), opens a pool of vertx-pg-client
  * connections, and loads this instance's resolution replica, which it keeps current from the database's change log
- * (see {@link PgResolutionStore}). Any number of instances may share one database; each answers resolutions from its
- * own replica. Stages of the stores complete on Vert.x event loops; failures to reach the database arrive as
- * {@link io.sipmap.domain.SipmapException.Upstream}. Thread-safe.
+ * (see {@link PgResolutionStore}). Any number of instances may share one database, PostgreSQL 13 or later; each
+ * answers resolutions from its own replica. Stages of the stores complete on Vert.x event loops; failures to reach the
+ * database arrive as {@link io.sipmap.domain.SipmapException.Upstream}. Thread-safe.
  */
 public final class PgStores {
 

@@ -1,6 +1,7 @@
 -- The stores of sipmap. Every table is keyed by account first, so an account's rows are one range of each index and
 -- no statement reaches across accounts. SIDs are uuid: 16 bytes compared unsigned, byte by byte, which is the order of
 -- the domain's SIDs (their lower-case hex text), so the primary keys list in SID order without a collation.
+-- Needs PostgreSQL 13 or later (xid8, pg_current_xact_id).
 
 CREATE TABLE ip_records (
     account            uuid        NOT NULL,
@@ -64,13 +65,13 @@ CREATE TABLE resolution_log_heads (
 CREATE INDEX resolution_log_heads_changed_xid ON resolution_log_heads (changed_xid);
 
 CREATE TABLE resolution_log (
-    account            uuid     NOT NULL,
-    seq                bigint   NOT NULL,
-    ip_record_sid      uuid     NOT NULL,
+    account            uuid        NOT NULL,
+    seq                bigint      NOT NULL,
+    ip_record_sid      uuid        NOT NULL,
     mapping_sid        uuid,
     sip_domain_sid     uuid,
-    ip_address         integer  NOT NULL,
-    cidr_prefix_length smallint NOT NULL,
+    ip_address         integer     NOT NULL,
+    cidr_prefix_length smallint    NOT NULL,
     logged_at          timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT resolution_log_pkey PRIMARY KEY (account, seq)
 );
