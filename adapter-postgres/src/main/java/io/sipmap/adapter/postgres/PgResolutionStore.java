@@ -20,6 +20,8 @@ import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.RowStream;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -31,6 +33,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * {@link ResolutionStore} answered from a replica in this instance's memory: one {@link PrefixIndex} per account, as
@@ -66,6 +69,7 @@ final class PgResolutionStore implements ResolutionStore {
     static final String CHANNEL = "sipmap_resolution_log";
     private static final System.Logger LOG = System.getLogger(PgResolutionStore.class.getName());
     private static final long RECONNECT_DELAY_MS = 200;
+    private static final int LOAD_FETCH = 10_000;
     private static final String HEADS = "SELECT account, last_seq FROM resolution_log_heads";
     private static final String RESOLUTIONS = "SELECT m.account, m.ip_record_sid, m.sid, m.sip_domain_sid,"
             + " r.ip_address, r.cidr_prefix_length FROM source_ip_mappings m"
@@ -367,31 +371,43 @@ final class PgResolutionStore implements ResolutionStore {
                 prefix));
     }
 
-    /** Loads every account's resolutions and counters from one snapshot, so each index is exactly at its counter. */
+    /**
+     * Loads every account's resolutions and counters from one snapshot, so each index is exactly at its counter.
+     * Rows are streamed, {@value #LOAD_FETCH} at a time, so that a large database is not held in memory twice.
+     */
     private Future<Void> load() {
         return pool.withTransaction(conn -> conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 .execute()
                 .compose(v -> conn.query(XMIN).execute())
-                .compose(xmin -> conn.query(HEADS).execute().map(heads -> {
+                .compose(xmin -> {
                     since = xmin.iterator().next().getString(0);
-                    return heads;
-                }))
-                .compose(heads -> conn.query(RESOLUTIONS).execute().map(resolutions -> {
-                    for (Row row : heads) {
+                    return forEachRow(conn, HEADS, row -> {
                         Partition p = partition(Columns.accountSid(row, 0));
                         synchronized (p) {
                             p.applied = row.getLong(1);
                         }
+                    });
+                })
+                .compose(v -> forEachRow(conn, RESOLUTIONS, row -> {
+                    Partition p = partition(Columns.accountSid(row, 0));
+                    synchronized (p) {
+                        put(p.index, row);
                     }
-                    for (Row row : resolutions) {
-                        Partition p = partition(Columns.accountSid(row, 0));
-                        synchronized (p) {
-                            put(p.index, row);
-                        }
-                    }
+                }))
+                .map(v -> {
                     loaded = true;
                     return null;
-                })));
+                }));
+    }
+
+    /** Runs {@code sql} in the connection's transaction and hands its rows to {@code action} as they arrive. */
+    private static Future<Void> forEachRow(SqlConnection conn, String sql, Consumer<Row> action) {
+        return conn.prepare(sql).compose(statement -> {
+            Promise<Void> done = Promise.promise();
+            RowStream<Row> rows = statement.createStream(LOAD_FETCH);
+            rows.exceptionHandler(done::tryFail).endHandler(v -> done.tryComplete()).handler(action::accept);
+            return done.future().eventually(statement::close);
+        });
     }
 
     private Partition partition(AccountSid account) {

@@ -257,6 +257,37 @@ class PgReplicationTest {
         }
     }
 
+    @Test
+    void aNewInstanceLoadsEveryResolutionOfALargeDatabase() throws Exception {
+        PgConnectOptions large = TestDatabase.freshDatabase();
+        TestDatabase.start(PgStoreOptions.of(large)).close().await();
+        List<AccountSid> accounts = List.of(AccountSid.ofHex(SIDS.nextHex()), AccountSid.ofHex(SIDS.nextHex()));
+        int perAccount = 12_500; // more than one fetch of the streamed load
+        for (AccountSid account : accounts) {
+            UUID owner = Columns.uuid(account);
+            TestDatabase.execute(large, "INSERT INTO ip_records SELECT '" + owner + "', md5('" + owner
+                    + "' || i)::uuid, NULL, i, 32, now(), now() FROM generate_series(1, " + perAccount + ") i");
+            TestDatabase.execute(large, "INSERT INTO source_ip_mappings SELECT account, md5('m' || sid)::uuid, sid,"
+                    + " sid, now(), now() FROM ip_records WHERE account = '" + owner + "'");
+            TestDatabase.execute(large, "INSERT INTO resolution_log_heads (account, last_seq) VALUES ('" + owner
+                    + "', 7)");
+        }
+
+        PgStores loaded = TestDatabase.start(PgStoreOptions.of(large));
+        try {
+            for (AccountSid account : accounts) {
+                assertThat(loaded.replica().size(account)).isEqualTo(perAccount);
+                assertThat(loaded.replica().applied(account)).isEqualTo(7);
+                Resolution last = await(loaded.resolutions().resolve(account, new Ipv4Address(perAccount)))
+                        .orElseThrow();
+                assertThat(Columns.uuid(last.sipDomainSid())).isEqualTo(Columns.uuid(last.ipRecordSid()));
+                assertThat(last.prefix()).isEqualTo(new Ipv4Prefix(new Ipv4Address(perAccount), 32));
+            }
+        } finally {
+            loaded.close().await();
+        }
+    }
+
     private static void awaitApplied(PgStores stores, AccountSid account, long head) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (stores.replica().applied(account) < head && System.nanoTime() < deadline) {
