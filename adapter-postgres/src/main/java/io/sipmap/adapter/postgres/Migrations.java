@@ -13,8 +13,9 @@ import org.flywaydb.core.Flyway;
  * runs on a worker thread. The versioned scripts live in {@code io/sipmap/adapter/postgres/migrations}.
  *
  * <p>Instances starting together take turns: each holds a session-level advisory lock on a connection of its own for
- * the whole migration, so only the first one migrates and the others find the schema current. Flyway locks too, but
- * only once its history table exists; the lock here also covers creating that table in an empty database.
+ * the whole migration, so only the first one migrates and the others find the schema current. Flyway takes locks of its
+ * own while it migrates; the one here spans the whole run, the creation of the history table included, so that the
+ * turn-taking does not depend on how a Flyway version does it.
  */
 final class Migrations {
 
