@@ -1,0 +1,91 @@
+package io.sipmap.adapter.postgres;
+
+import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.IpRecord;
+import io.sipmap.domain.IpRecordSid;
+import io.sipmap.domain.Ipv4Address;
+import io.sipmap.domain.SipDomainSid;
+import io.sipmap.domain.Sid;
+import io.sipmap.domain.SourceIpMapping;
+import io.sipmap.domain.SourceIpMappingSid;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * How domain values sit in columns: a SID is a {@code uuid} of the same 128 bits (PostgreSQL compares uuids as
+ * unsigned bytes, which is SID order; {@link UUID#compareTo} is signed, so ordering is left to the database), an
+ * address its 32 bits in an {@code integer}, a time a {@code timestamptz}.
+ */
+final class Columns {
+
+    static final String IP_RECORD = "account, sid, friendly_name, ip_address, cidr_prefix_length, date_created,"
+            + " date_updated";
+    static final String MAPPING = "account, sid, ip_record_sid, sip_domain_sid, date_created, date_updated";
+
+    private Columns() {
+    }
+
+    static UUID uuid(Sid sid) {
+        return new UUID(sid.high(), sid.low());
+    }
+
+    static UUID uuidOrNull(Sid sid) {
+        return sid == null ? null : uuid(sid);
+    }
+
+    static OffsetDateTime time(Instant instant) {
+        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    static AccountSid accountSid(Row row, int column) {
+        UUID u = row.getUUID(column);
+        return new AccountSid(u.getMostSignificantBits(), u.getLeastSignificantBits());
+    }
+
+    static IpRecordSid ipRecordSid(Row row, int column) {
+        UUID u = row.getUUID(column);
+        return new IpRecordSid(u.getMostSignificantBits(), u.getLeastSignificantBits());
+    }
+
+    static SourceIpMappingSid mappingSid(Row row, int column) {
+        UUID u = row.getUUID(column);
+        return u == null ? null : new SourceIpMappingSid(u.getMostSignificantBits(), u.getLeastSignificantBits());
+    }
+
+    static SipDomainSid sipDomainSid(Row row, int column) {
+        UUID u = row.getUUID(column);
+        return u == null ? null : new SipDomainSid(u.getMostSignificantBits(), u.getLeastSignificantBits());
+    }
+
+    static Instant instant(Row row, int column) {
+        return row.getOffsetDateTime(column).toInstant();
+    }
+
+    /** The first row of {@code rows} as {@code read} makes it, or empty when there is none. */
+    static <T> Optional<T> first(RowSet<Row> rows, Function<Row, T> read) {
+        return rows.size() == 0 ? Optional.empty() : Optional.of(read.apply(rows.iterator().next()));
+    }
+
+    /** A record from the columns of {@link #IP_RECORD}, in that order from {@code 0}. */
+    static IpRecord ipRecord(Row row) {
+        return new IpRecord(accountSid(row, 0), ipRecordSid(row, 1), row.getString(2),
+                new Ipv4Address(row.getInteger(3)), row.getInteger(4), instant(row, 5), instant(row, 6));
+    }
+
+    /** A mapping from the columns of {@link #MAPPING}, in that order from {@code 0}. */
+    static SourceIpMapping mapping(Row row) {
+        return mapping(row, 0);
+    }
+
+    /** A mapping from the columns of {@link #MAPPING}, in that order from {@code from}. */
+    static SourceIpMapping mapping(Row row, int from) {
+        return new SourceIpMapping(accountSid(row, from), mappingSid(row, from + 1), ipRecordSid(row, from + 2),
+                sipDomainSid(row, from + 3), instant(row, from + 4), instant(row, from + 5));
+    }
+}

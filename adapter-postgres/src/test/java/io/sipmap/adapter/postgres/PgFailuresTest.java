@@ -1,0 +1,58 @@
+package io.sipmap.adapter.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.IpRecordSid;
+import io.sipmap.domain.SipmapException;
+import io.vertx.core.VertxException;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import java.net.ServerSocket;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class PgFailuresTest {
+
+    @Test
+    void aDatabaseOutOfReachIsUpstream() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort(); // closed again: nothing listens there
+        }
+        Pool pool = PgBuilder.pool().connectingTo(new PgConnectOptions().setHost("localhost").setPort(port)
+                .setDatabase("sipmap").setUser("sipmap")).using(TestDatabase.vertx()).build();
+        try {
+            var stage = new PgIpRecordStore(pool).find(AccountSid.ofHex("0".repeat(32)),
+                    IpRecordSid.ofHex("1".repeat(32)));
+
+            assertThatThrownBy(() -> stage.toCompletableFuture().get(10, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(SipmapException.Upstream.class)
+                    .hasMessageStartingWith("PostgreSQL is out of reach");
+        } finally {
+            pool.close().await();
+        }
+    }
+
+    @Test
+    void connectionAndShutdownStatesAreUpstreamOtherStatesStayAsTheyAre() {
+        for (String state : new String[] {"08006", "08001", "53300", "57P01"}) {
+            assertThat(Failures.translate(pg(state))).as(state).isInstanceOf(SipmapException.Upstream.class);
+        }
+        PgException syntax = pg("42601");
+        assertThat(Failures.translate(syntax)).isSameAs(syntax);
+        assertThat(Failures.translate(new VertxException("Connection is closed")))
+                .isInstanceOf(SipmapException.Upstream.class);
+        IllegalStateException bug = new IllegalStateException("a bug");
+        assertThat(Failures.translate(bug)).isSameAs(bug);
+    }
+
+    private static PgException pg(String state) {
+        return new PgException("message", "ERROR", state, "detail");
+    }
+}
