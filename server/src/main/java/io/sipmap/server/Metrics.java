@@ -15,6 +15,7 @@ import io.sipmap.domain.Resolution;
 import io.sipmap.domain.SipmapException;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import java.lang.reflect.InvocationTargetException;
@@ -76,8 +77,11 @@ final class Metrics {
         return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
                 .setEnabled(true)
                 .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+                // the database client's connections are counted by its pool's series; its net client's gauges
+                // would be registered twice (the pool's and the change feed's connections), with a warning
+                .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)
                 .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE,
-                        Label.POOL_NAME)));
+                        Label.POOL_NAME, Label.NAMESPACE)));
     }
 
     /**

@@ -3,6 +3,7 @@ package io.sipmap.server;
 import io.sipmap.adapter.http.server.SipmapServerOptions;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.ApiKeySid;
+import io.vertx.pgclient.PgConnectOptions;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,6 +61,9 @@ final class ServerCommand {
         ENVIRONMENT.put("--management-port", "SIPMAP_MANAGEMENT_PORT");
         ENVIRONMENT.put("--metrics", "SIPMAP_METRICS");
         ENVIRONMENT.put("--credentials-file", "SIPMAP_CREDENTIALS_FILE");
+        ENVIRONMENT.put("--store", "SIPMAP_STORE");
+        ENVIRONMENT.put("--data-dir", "SIPMAP_DATA_DIR");
+        ENVIRONMENT.put("--database-url", "SIPMAP_DATABASE_URL");
     }
 
     @Spec
@@ -72,6 +76,22 @@ final class ServerCommand {
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + SipmapServerOptions.DEFAULT_PORT,
             description = "Port to listen on, 0 for any free one.%n  env SIPMAP_PORT, default ${DEFAULT-VALUE}")
     private int port;
+
+    @Option(names = "--store", paramLabel = "KIND", defaultValue = "embedded",
+            description = "Where records are kept: embedded (a PostgreSQL started with the server, its data in"
+                    + " --data-dir), postgres (an existing one: --database-url or PG* variables), or memory (gone"
+                    + " when the server stops).%n  env SIPMAP_STORE, default ${DEFAULT-VALUE}")
+    private String store;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = Settings.DEFAULT_DATA_DIR,
+            description = "The embedded PostgreSQL's data.%n  env SIPMAP_DATA_DIR, default ./${DEFAULT-VALUE}")
+    private Path dataDir;
+
+    @Option(names = "--database-url", paramLabel = "URL",
+            description = "postgresql://user:password@host:port/database, for --store postgres; better given in the"
+                    + " environment, where the process list does not show the password.%n"
+                    + "  env SIPMAP_DATABASE_URL, default: from PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD")
+    private String databaseUrl;
 
     @Option(names = "--public-base-url", paramLabel = "URL",
             description = "The scheme, host and path under which clients reach /v1, for the urls in answers.%n"
@@ -213,6 +233,11 @@ final class ServerCommand {
                 }
             }, "--credentials-file");
         }
+        Storage.Kind kind = parsed(() -> Storage.Kind.parse(store), "--store");
+        Optional<PgConnectOptions> database = parsed(() -> Storage.database(blankToNull(databaseUrl), env),
+                "--database-url");
+        check(kind != Storage.Kind.POSTGRES || database.isPresent(),
+                "--store postgres needs --database-url (SIPMAP_DATABASE_URL) or PGHOST and the other PG* variables");
         boolean generated = sid == null && credentialsFile == null;
         SecureRandom random = new SecureRandom();
         AccountSid account = generated ? AccountSid.ofHex(randomHex(random))
@@ -223,7 +248,8 @@ final class ServerCommand {
                 generated ? randomHex(random) : token, apiKey, Optional.ofNullable(secret), generated, rateLimit,
                 rateBurst == null ? rateLimit : rateBurst, Duration.ofSeconds(idleTimeoutSeconds),
                 Duration.ofSeconds(requestTimeoutSeconds), Duration.ofSeconds(shutdownTimeoutSeconds), bodyLimit,
-                managementHost, managementPort, metrics, Optional.ofNullable(credentialsFile));
+                managementHost, managementPort, metrics, Optional.ofNullable(credentialsFile), kind, dataDir,
+                kind == Storage.Kind.POSTGRES ? database : Optional.empty());
         parsed(settings::options, "--public-base-url"); // the one setting only the options check
         return settings;
     }

@@ -4,6 +4,7 @@ import io.sipmap.adapter.http.server.Credentials;
 import io.sipmap.adapter.http.server.SipmapServerOptions;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.ApiKeySid;
+import io.vertx.pgclient.PgConnectOptions;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,12 +32,18 @@ import java.util.Optional;
  * @param metrics         whether metrics are collected and served
  * @param credentialsFile accounts and API keys with the digests of their secrets ({@link CredentialsFile}), re-read
  *                        when it changes; with it, {@code account} and {@code authToken} may be null
+ * @param store           where records are kept
+ * @param dataDir         the directory of the embedded PostgreSQL's data, for {@link Storage.Kind#EMBEDDED}
+ * @param database        the PostgreSQL to use, for {@link Storage.Kind#POSTGRES}
  */
 record Settings(String host, int port, Optional<String> publicBaseUrl, AccountSid account, String authToken,
                 Optional<ApiKeySid> apiKey, Optional<String> apiSecret, boolean generated, int rateLimit,
                 int rateBurst, Duration idleTimeout, Duration requestTimeout, Duration shutdownTimeout,
                 long bodyLimit, String managementHost, int managementPort, boolean metrics,
-                Optional<Path> credentialsFile) {
+                Optional<Path> credentialsFile, Storage.Kind store, Path dataDir,
+                Optional<PgConnectOptions> database) {
+
+    static final String DEFAULT_DATA_DIR = "sipmap-data";
 
     static final String DEFAULT_MANAGEMENT_HOST = "127.0.0.1";
     static final int DEFAULT_MANAGEMENT_PORT = 8081;
@@ -46,25 +53,40 @@ record Settings(String host, int port, Optional<String> publicBaseUrl, AccountSi
         this(host, port, Optional.empty(), account, authToken, Optional.empty(), Optional.empty(), false, 0, 0,
                 SipmapServerOptions.DEFAULT_IDLE_TIMEOUT, SipmapServerOptions.DEFAULT_REQUEST_TIMEOUT,
                 SipmapServerOptions.DEFAULT_SHUTDOWN_TIMEOUT, SipmapServerOptions.DEFAULT_BODY_LIMIT,
-                DEFAULT_MANAGEMENT_HOST, 0, true, Optional.empty());
+                DEFAULT_MANAGEMENT_HOST, 0, true, Optional.empty(), Storage.Kind.MEMORY, Path.of(DEFAULT_DATA_DIR),
+                Optional.empty());
     }
 
     Settings withRateLimit(int perSecond, int burst) {
         return new Settings(host, port, publicBaseUrl, account, authToken, apiKey, apiSecret, generated, perSecond,
                 burst, idleTimeout, requestTimeout, shutdownTimeout, bodyLimit, managementHost, managementPort,
-                metrics, credentialsFile);
+                metrics, credentialsFile, store, dataDir, database);
     }
 
     Settings withManagement(int newPort, boolean newMetrics) {
         return new Settings(host, port, publicBaseUrl, account, authToken, apiKey, apiSecret, generated, rateLimit,
                 rateBurst, idleTimeout, requestTimeout, shutdownTimeout, bodyLimit, managementHost, newPort,
-                newMetrics, credentialsFile);
+                newMetrics, credentialsFile, store, dataDir, database);
     }
 
     Settings withCredentialsFile(Path file) {
         return new Settings(host, port, publicBaseUrl, account, authToken, apiKey, apiSecret, generated, rateLimit,
                 rateBurst, idleTimeout, requestTimeout, shutdownTimeout, bodyLimit, managementHost, managementPort,
-                metrics, Optional.of(file));
+                metrics, Optional.of(file), store, dataDir, database);
+    }
+
+    /** These settings over the embedded PostgreSQL with its data in {@code directory}. */
+    Settings withEmbeddedStore(Path directory) {
+        return new Settings(host, port, publicBaseUrl, account, authToken, apiKey, apiSecret, generated, rateLimit,
+                rateBurst, idleTimeout, requestTimeout, shutdownTimeout, bodyLimit, managementHost, managementPort,
+                metrics, credentialsFile, Storage.Kind.EMBEDDED, directory, Optional.empty());
+    }
+
+    /** These settings over an existing PostgreSQL. */
+    Settings withPostgresStore(PgConnectOptions connect) {
+        return new Settings(host, port, publicBaseUrl, account, authToken, apiKey, apiSecret, generated, rateLimit,
+                rateBurst, idleTimeout, requestTimeout, shutdownTimeout, bodyLimit, managementHost, managementPort,
+                metrics, credentialsFile, Storage.Kind.POSTGRES, dataDir, Optional.of(connect));
     }
 
     /** The credentials given in the environment (none when there are only those of the credentials file). */
@@ -101,6 +123,7 @@ record Settings(String host, int port, Optional<String> publicBaseUrl, AccountSi
                 + ", rateBurst=" + rateBurst + ", idleTimeout=" + idleTimeout + ", requestTimeout=" + requestTimeout
                 + ", shutdownTimeout=" + shutdownTimeout + ", bodyLimit=" + bodyLimit + ", managementHost="
                 + managementHost + ", managementPort=" + managementPort + ", metrics=" + metrics + ", credentialsFile="
-                + credentialsFile + "]";
+                + credentialsFile + ", store=" + store.label() + ", dataDir=" + dataDir + ", database="
+                + database.map(Storage::describe) + "]";
     }
 }

@@ -3,10 +3,7 @@ package io.sipmap.server;
 import io.sipmap.adapter.http.server.Credentials;
 import io.sipmap.adapter.http.server.SipmapServerOptions;
 import io.sipmap.adapter.http.server.SipmapVerticle;
-import io.sipmap.adapter.inmemory.InMemoryStores;
 import io.sipmap.api.SipDomainResolver;
-import io.sipmap.domain.AccountSid;
-import io.sipmap.domain.PageRequest;
 import io.sipmap.service.IpRecordService;
 import io.sipmap.service.ResolutionService;
 import io.sipmap.service.SourceIpMappingService;
@@ -23,9 +20,7 @@ import java.net.BindException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -42,18 +37,24 @@ public final class SipmapServer implements AutoCloseable {
 
     private final Vertx vertx;
     private final SipmapVerticle verticle;
+    private final Storage storage;
     private final Settings settings;
     private final int managementPort;
 
     /** How often the credentials file is checked for changes. */
     static final long CREDENTIALS_FILE_CHECK_MILLIS = 1000;
 
-    /** The account the readiness probe reads as: it asks the store for one page, whatever it holds. */
-    private static final AccountSid PROBE_ACCOUNT = new AccountSid("AC" + "0".repeat(32));
+    /** Held here: java.util.logging forgets a logger's level when nothing holds the logger. */
+    private static final Logger[] QUIETED = {Logger.getLogger("io.zonky"), Logger.getLogger("org.flywaydb")};
 
-    private SipmapServer(Vertx vertx, SipmapVerticle verticle, Settings settings, int managementPort) {
+    /** How long opening the store may take: creating an embedded cluster, migrating, loading the replica. */
+    static final long STORE_START_SECONDS = 300;
+
+    private SipmapServer(Vertx vertx, SipmapVerticle verticle, Storage storage, Settings settings,
+                         int managementPort) {
         this.vertx = vertx;
         this.verticle = verticle;
+        this.storage = storage;
         this.settings = settings;
         this.managementPort = managementPort;
     }
@@ -86,10 +87,17 @@ public final class SipmapServer implements AutoCloseable {
         Vertx vertx = metrics == null ? Vertx.vertx()
                 : Vertx.builder().with(metrics.vertxOptions())
                         .withMetrics(new MicrometerMetricsFactory(metrics.registry())).build();
-        InMemoryStores stores = InMemoryStores.create();
-        IpRecordStore ipRecordStore = stores.ipRecords();
-        SourceIpMappingStore mappingStore = stores.sourceIpMappings();
-        ResolutionStore resolutionStore = stores.resolutions();
+        Storage storage;
+        try {
+            storage = Storage.open(vertx, settings).await(STORE_START_SECONDS, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            vertx.close();
+            throw new IllegalStateException("sipmap: cannot open the " + settings.store().label() + " store: "
+                    + firstLine(e), e);
+        }
+        IpRecordStore ipRecordStore = storage.ipRecords;
+        SourceIpMappingStore mappingStore = storage.sourceIpMappings;
+        ResolutionStore resolutionStore = storage.resolutions;
         if (metrics != null) {
             ipRecordStore = metrics.storeTimed(IpRecordStore.class, ipRecordStore, "ip_records");
             mappingStore = metrics.storeTimed(SourceIpMappingStore.class, mappingStore, "source_ip_mappings");
@@ -101,8 +109,6 @@ public final class SipmapServer implements AutoCloseable {
         var verticle = new SipmapVerticle(new SourceIpMappingService(mappingStore, clock, sids),
                 new IpRecordService(ipRecordStore, clock, sids),
                 metrics == null ? resolver : metrics.counted(resolver), options);
-        // the store itself, not its timed view: probes are not traffic
-        Supplier<CompletionStage<?>> ready = () -> stores.ipRecords().page(PROBE_ACCOUNT, PageRequest.first(1));
         String where = settings.host() + ":" + settings.port();
         String choose = "--port or SIPMAP_PORT";
         int managementPort = -1;
@@ -111,11 +117,13 @@ public final class SipmapServer implements AutoCloseable {
             if (settings.managementPort() >= 0) {
                 where = settings.managementHost() + ":" + settings.managementPort();
                 choose = "--management-port or SIPMAP_MANAGEMENT_PORT";
+                // the store itself, not its timed view: probes are not traffic
                 managementPort = Management.start(vertx, settings.managementHost(), settings.managementPort(),
-                        metrics == null ? null : metrics.registry(), ready).await(30, TimeUnit.SECONDS).actualPort();
+                        metrics == null ? null : metrics.registry(), storage::probe)
+                        .await(30, TimeUnit.SECONDS).actualPort();
             }
         } catch (Exception e) {
-            vertx.close();
+            closeQuietly(vertx, storage);
             throw new IllegalStateException(e instanceof BindException
                     ? "sipmap: cannot listen on " + where + ": " + e.getMessage()
                             + ". Is another server running? Choose another port with " + choose + "."
@@ -123,7 +131,24 @@ public final class SipmapServer implements AutoCloseable {
         }
         settings.credentialsFile().ifPresent(file -> CredentialsFile.watch(vertx, file, base, shared,
                 CREDENTIALS_FILE_CHECK_MILLIS, System.getLogger(SipmapServer.class.getName())));
-        return new SipmapServer(vertx, verticle, settings, managementPort);
+        return new SipmapServer(vertx, verticle, storage, settings, managementPort);
+    }
+
+    private static void closeQuietly(Vertx vertx, Storage storage) {
+        try {
+            storage.close().await(STORE_START_SECONDS, TimeUnit.SECONDS);
+            vertx.close().await(30, TimeUnit.SECONDS);
+        } catch (Exception ignored) {
+            // already failing: the first failure is the one to report
+        }
+    }
+
+    private static String firstLine(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getMessage() == null) {
+            cause = cause.getCause();
+        }
+        return String.valueOf(cause.getMessage()).lines().findFirst().orElse(cause.getClass().getSimpleName());
     }
 
     /** The port bound. */
@@ -141,11 +166,18 @@ public final class SipmapServer implements AutoCloseable {
         return settings.publicBaseUrl().orElse("http://" + settings.host() + ":" + port());
     }
 
-    /** Stops accepting connections, lets in-flight requests finish, and releases every thread. */
+    /**
+     * Stops accepting connections, lets in-flight requests finish, closes the store (and stops the embedded
+     * PostgreSQL), and releases every thread.
+     */
     @Override
     public void close() {
         try {
-            vertx.close().await(settings.shutdownTimeout().toSeconds() + 5, TimeUnit.SECONDS);
+            // Each step awaited here, off Vert.x's threads: a continuation of the last one would be handed to an
+            // event loop that the close has stopped.
+            vertx.undeploy(verticle.deploymentID()).transform(undeployed -> storage.close())
+                    .await(settings.shutdownTimeout().toSeconds() + 60, TimeUnit.SECONDS);
+            vertx.close().await(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("sipmap: did not stop cleanly: " + e, e);
         }
@@ -159,6 +191,7 @@ public final class SipmapServer implements AutoCloseable {
      */
     static Integer start(String[] args, Map<String, String> env, java.io.InputStream in, PrintStream out,
                          PrintStream err) {
+        logOneLinePerRecord(out);
         SipmapServer[] started = new SipmapServer[1];
         Integer status;
         try {
@@ -172,7 +205,6 @@ public final class SipmapServer implements AutoCloseable {
             return status;
         }
         SipmapServer server = started[0];
-        logOneLinePerRecord(out);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("sipmap: stopping, letting requests in flight finish");
             server.close();
@@ -191,7 +223,7 @@ public final class SipmapServer implements AutoCloseable {
         String list = baseUrl() + "/v1/IpRecords";
         StringBuilder text = new StringBuilder()
                 .append("sipmap: Twilio Voice v1 IpRecords and SourceIpMappings on http://")
-                .append(s.host()).append(':').append(port()).append(" (in memory)\n");
+                .append(s.host()).append(':').append(port()).append(" (").append(storage.description).append(")\n");
         if (managementPort >= 0) {
             String management = "http://" + s.managementHost() + ":" + managementPort;
             text.append("sipmap: health at ").append(management).append("/health/live and /health/ready")
@@ -260,5 +292,10 @@ public final class SipmapServer implements AutoCloseable {
         };
         handler.setLevel(Level.INFO);
         root.addHandler(handler);
+        // The embedded PostgreSQL's and Flyway's progress (initdb's output, each migration step) is not the server's
+        // news; their warnings and errors are. The store's description in the banner says where the data is.
+        for (Logger chatty : QUIETED) {
+            chatty.setLevel(Level.WARNING);
+        }
     }
 }

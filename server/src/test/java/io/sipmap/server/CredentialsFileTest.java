@@ -76,8 +76,9 @@ class CredentialsFileTest {
     @Test
     void theServerFollowsTheFileWithoutARestartAndKeepsTheEnvironmentsAccount() throws Exception {
         Path file = write("credentials", line(KEY, "key-secret", ACCOUNT));
-        Settings settings = ServerCommand.parse(new String[] {"--port", "0", "--management-port", "-1",
-                "--credentials-file", file.toString()}, Map.of("TWILIO_ACCOUNT_SID", OTHER.value(),
+        Settings settings = ServerCommand.parse(new String[] {"--store", "memory", "--port", "0",
+                "--management-port", "-1", "--credentials-file", file.toString()}, Map.of("TWILIO_ACCOUNT_SID",
+                OTHER.value(),
                 "TWILIO_AUTH_TOKEN", "env-token"));
         try (SipmapServer server = SipmapServer.run(settings)) {
             assertThat(status(server, KEY.value(), "key-secret")).isEqualTo(200);

@@ -184,12 +184,21 @@ final class PgResolutionStore implements ResolutionStore {
         }
     }
 
+    /** {@code connect} under another name in the client metrics, which count each named client apart. */
+    static PgConnectOptions named(PgConnectOptions connect, String name) {
+        PgConnectOptions copy = new PgConnectOptions(connect);
+        copy.setMetricsName(name);
+        return copy;
+    }
+
     /**
      * Listens for changes, loads the replica, catches up, and from then on every {@code catchUpInterval}; prunes the
      * log of changes older than {@code logRetention} every quarter of it (at most every minute).
      */
     Future<Void> start(PgConnectOptions connect, Duration catchUpInterval, Duration logRetention) {
-        subscriber = PgSubscriber.subscriber(vertx, connect).reconnectPolicy(retries -> RECONNECT_DELAY_MS);
+        // named apart from the pool, so that metrics count the two clients separately
+        subscriber = PgSubscriber.subscriber(vertx, named(connect, "sipmap-changes"))
+                .reconnectPolicy(retries -> RECONNECT_DELAY_MS);
         subscriber.channel(CHANNEL)
                 .handler(this::notified)
                 .subscribeHandler(v -> catchUp()); // after a reconnection: what was said meanwhile is lost

@@ -41,7 +41,7 @@ public final class PgStores {
         return vertx.executeBlocking(() -> Migrations.migrate(options), false).compose(migrated -> {
             Pool pool = PgBuilder.pool()
                     .with(new PoolOptions().setMaxSize(options.poolSize()))
-                    .connectingTo(options.connect())
+                    .connectingTo(PgResolutionStore.named(options.connect(), "sipmap-pool"))
                     .using(vertx)
                     .build();
             PgResolutionStore resolutions = new PgResolutionStore(vertx, pool);

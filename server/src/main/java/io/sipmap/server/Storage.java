@@ -1,0 +1,133 @@
+package io.sipmap.server;
+
+import io.sipmap.adapter.inmemory.InMemoryStores;
+import io.sipmap.adapter.postgres.PgStoreOptions;
+import io.sipmap.adapter.postgres.PgStores;
+import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.PageRequest;
+import io.sipmap.spi.IpRecordStore;
+import io.sipmap.spi.ResolutionStore;
+import io.sipmap.spi.SourceIpMappingStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * Where the server keeps its records: the three stores of one backing system, what to say about it, how to tell that
+ * it answers, and how to stop it. {@link Kind} names the three systems the command line offers.
+ */
+final class Storage {
+
+    /** The stores the command line offers. */
+    enum Kind {
+        /** In this process only: gone when it stops. For throwaway runs and tests. */
+        MEMORY,
+        /** A PostgreSQL the server starts and stops itself, its data in a directory: durable, nothing to install. */
+        EMBEDDED,
+        /** An existing PostgreSQL server or cluster, shared by any number of instances. */
+        POSTGRES;
+
+        static Kind parse(String name) {
+            for (Kind kind : values()) {
+                if (kind.label().equals(name)) {
+                    return kind;
+                }
+            }
+            throw new IllegalArgumentException("expected memory, embedded or postgres, got '" + name + "'");
+        }
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** The account the readiness probe reads as: it asks the store for one page, whatever it holds. */
+    private static final AccountSid PROBE_ACCOUNT = new AccountSid("AC" + "0".repeat(32));
+
+    final IpRecordStore ipRecords;
+    final SourceIpMappingStore sourceIpMappings;
+    final ResolutionStore resolutions;
+    /** For the banner: "in memory", or which PostgreSQL, never with a password. */
+    final String description;
+    private final Supplier<Future<Void>> close;
+
+    private Storage(IpRecordStore ipRecords, SourceIpMappingStore sourceIpMappings, ResolutionStore resolutions,
+                    String description, Supplier<Future<Void>> close) {
+        this.ipRecords = ipRecords;
+        this.sourceIpMappings = sourceIpMappings;
+        this.resolutions = resolutions;
+        this.description = description;
+        this.close = close;
+    }
+
+    /** Opens the stores the settings name: migrating a database, starting the embedded one first when it is that. */
+    static Future<Storage> open(Vertx vertx, Settings settings) {
+        return switch (settings.store()) {
+            case MEMORY -> {
+                InMemoryStores stores = InMemoryStores.create();
+                yield Future.succeededFuture(new Storage(stores.ipRecords(), stores.sourceIpMappings(),
+                        stores.resolutions(), "in memory", Future::succeededFuture));
+            }
+            case POSTGRES -> {
+                PgConnectOptions connect = settings.database().orElseThrow();
+                yield postgres(vertx, connect, "PostgreSQL at " + describe(connect), Future::succeededFuture);
+            }
+            case EMBEDDED -> vertx.executeBlocking(() -> Embedded.start(settings.dataDir()), false)
+                    .compose(embedded -> postgres(vertx, embedded.connect(),
+                            "embedded PostgreSQL, data in " + settings.dataDir().toAbsolutePath().normalize(),
+                            () -> vertx.executeBlocking(embedded::stop, false))
+                            .recover(e -> vertx.executeBlocking(embedded::stop, false)
+                                    .transform(stopped -> Future.failedFuture(e))));
+        };
+    }
+
+    private static Future<Storage> postgres(Vertx vertx, PgConnectOptions connect, String description,
+                                            Supplier<Future<Void>> afterwards) {
+        return PgStores.start(vertx, PgStoreOptions.of(connect)).map(stores -> new Storage(stores.ipRecords(),
+                stores.sourceIpMappings(), stores.resolutions(), description,
+                () -> stores.close().transform(closed -> afterwards.get())));
+    }
+
+    /** A one-row read of the IP records: completes when the store answers. */
+    CompletionStage<?> probe() {
+        return ipRecords.page(PROBE_ACCOUNT, PageRequest.first(1));
+    }
+
+    /** Stops the stores, then the embedded PostgreSQL when there is one. */
+    Future<Void> close() {
+        return close.get();
+    }
+
+    /**
+     * The database named by {@code url} (a {@code postgresql://} URI), else by the usual {@code PG*} variables
+     * ({@code PGHOST}, {@code PGPORT}, {@code PGDATABASE}, {@code PGUSER}, {@code PGPASSWORD}); empty when neither
+     * names one.
+     */
+    static Optional<PgConnectOptions> database(String url, Map<String, String> env) {
+        if (url != null) {
+            return Optional.of(PgConnectOptions.fromUri(url));
+        }
+        if (env.keySet().stream().noneMatch(k -> k.startsWith("PG"))) {
+            return Optional.empty();
+        }
+        PgConnectOptions options = new PgConnectOptions()
+                .setHost(env.getOrDefault("PGHOST", "localhost"))
+                .setPort(Integer.parseInt(env.getOrDefault("PGPORT", "5432")))
+                .setUser(env.getOrDefault("PGUSER", System.getProperty("user.name")));
+        options.setDatabase(env.getOrDefault("PGDATABASE", options.getUser()));
+        if (env.get("PGPASSWORD") != null) {
+            options.setPassword(env.get("PGPASSWORD"));
+        }
+        return Optional.of(options);
+    }
+
+    /** {@code user@host:port/database}: never the password. */
+    static String describe(PgConnectOptions connect) {
+        return connect.getUser() + "@" + connect.getHost() + ":" + connect.getPort() + "/" + connect.getDatabase();
+    }
+}
