@@ -125,6 +125,7 @@ class ArchitectureTest {
         assertThat(production.containPackage("io.sipmap.adapter.http.client")).isTrue();
         assertThat(production.containPackage("io.sipmap.examples")).isTrue();
         assertThat(production.containPackage("io.sipmap.server")).isTrue();
+        assertThat(production.containPackage("io.sipmap.adapter.postgres")).isTrue();
         assertThat(production.containPackage("io.sipmap.benchmarks")).isTrue();
         assertThat(production.containPackage("io.sipmap.contract")).isFalse();
     }

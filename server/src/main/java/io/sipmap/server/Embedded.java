@@ -47,7 +47,10 @@ final class Embedded {
         Path cluster = dataDir.resolve("postgres");
         Path passwordFile = dataDir.resolve("db-password");
         Files.createDirectories(dataDir);
-        stopOrphan(cluster);
+        if (Files.isDirectory(cluster)) {
+            requireUnused(cluster);
+            stopOrphan(cluster);
+        }
         String password = password(passwordFile);
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                 .setDataDirectory(cluster)
@@ -93,6 +96,25 @@ final class Embedded {
         Files.writeString(written, password + "\n", StandardCharsets.UTF_8);
         Files.move(written, file);
         return password;
+    }
+
+    /**
+     * Fails when a running server (this program, in another process) holds the cluster: the library keeps a file
+     * lock on {@code epg-lock} there for as long as it runs PostgreSQL, which a killed process gives up.
+     */
+    private static void requireUnused(Path cluster) throws IOException {
+        Path lockFile = cluster.resolve("epg-lock");
+        if (!Files.exists(lockFile)) {
+            return;
+        }
+        try (var channel = java.nio.channels.FileChannel.open(lockFile, java.nio.file.StandardOpenOption.WRITE);
+             var lock = channel.tryLock()) {
+            if (lock == null) {
+                throw new IOException(cluster.getParent() + " is in use by a running server; stop it first");
+            }
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            throw new IOException(cluster.getParent() + " is in use by a server in this process", e);
+        }
     }
 
     /**
