@@ -173,17 +173,17 @@ public final class SipmapRouter {
     /** Answers any failure as a Twilio error; an unexpected one is logged here and answered 500 without its cause. */
     private static void fail(RoutingContext ctx, int status, long bodyLimit) {
         Throwable failure = ctx.failure();
-        TwilioError error;
+        ErrorAnswer error;
         if (ctx.get(READING_BODY) != null && failure != null && !(failure instanceof HttpException)) {
             LOG.log(System.Logger.Level.DEBUG, "Refused the body of a request", failure);
-            error = TwilioErrors.ofBody(failure, bodyLimit);
+            error = ErrorTable.ofBody(failure, bodyLimit);
         } else {
-            error = TwilioErrors.of(failure, status, ctx.request().path(), bodyLimit);
+            error = ErrorTable.of(failure, status, ctx.request().path(), bodyLimit);
         }
         if (error == null) {
             LOG.log(System.Logger.Level.ERROR, "Unexpected failure (status " + status + ") answering "
                     + ctx.request().method() + " " + ctx.request().path(), ctx.failure());
-            error = TwilioErrors.internal();
+            error = ErrorTable.internal();
         }
         var response = ctx.response();
         if (response.headWritten()) {

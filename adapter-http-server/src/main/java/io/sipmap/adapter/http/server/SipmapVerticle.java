@@ -82,7 +82,7 @@ public final class SipmapVerticle extends VerticleBase {
         // malformed header) is a malformed request, not a long one
         int status = kind.startsWith("TooLong") && kind.contains("Line") ? 414
                 : kind.startsWith("TooLong") && kind.contains("Header") ? 431 : 400;
-        TwilioError error = TwilioErrors.ofStatus(status, request.path(), 0);
+        ErrorAnswer error = ErrorTable.ofStatus(status, request.path(), 0);
         request.response()
                 .setStatusCode(error.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, Exchanges.JSON)

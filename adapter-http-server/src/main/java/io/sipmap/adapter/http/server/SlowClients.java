@@ -69,8 +69,7 @@ final class SlowClients {
             }
             it.remove();
             if (request != null && !request.response().headWritten()) {
-                TwilioError error = new TwilioError(408, TwilioErrors.INVALID_PARAMETER,
-                        "Request timeout: the request was not received in time");
+                ErrorAnswer error = ErrorTable.requestTimeout();
                 request.response().setStatusCode(408).putHeader(HttpHeaders.CONTENT_TYPE, Exchanges.JSON)
                         .putHeader(HttpHeaders.CONNECTION, "close")
                         .end(error.toJson().encode())

@@ -5,20 +5,20 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A Twilio error response: the HTTP status, which the body repeats (Twilio's SDK reads it from there), Twilio's error
+ * A Twilio error answer: the HTTP status, which the body repeats (Twilio's SDK reads it from there), Twilio's error
  * code, a message, and the extra headers some errors carry ({@code WWW-Authenticate}, {@code Retry-After},
- * {@code Allow}).
+ * {@code Allow}). Which failure gets which answer is {@link ErrorTable}'s business.
  */
-record TwilioError(int status, int code, String message, Map<String, String> headers) {
+record ErrorAnswer(int status, int code, String message, Map<String, String> headers) {
 
     static final String MORE_INFO = "https://www.twilio.com/docs/errors/";
 
-    TwilioError {
+    ErrorAnswer {
         Objects.requireNonNull(message, "message");
         headers = Map.copyOf(headers);
     }
 
-    TwilioError(int status, int code, String message) {
+    ErrorAnswer(int status, int code, String message) {
         this(status, code, message, Map.of());
     }
 
