@@ -1,6 +1,5 @@
 package io.sipmap.adapter.http.server;
 
-import io.netty.buffer.ByteBuf;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.SipmapException;
 import io.vertx.core.Context;
@@ -10,7 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
@@ -153,17 +152,14 @@ final class Exchanges {
     }
 
     /**
-     * Answers with what {@code json} wrote, from a pooled direct buffer released once the write is done, whether it
-     * succeeded or not. Vert.x wraps a buffer it did not allocate as unreleasable, so the release is this method's.
+     * Answers with what {@code json} wrote: a writer on scratch (a list page) is copied into a pooled direct buffer,
+     * as its array goes back to its thread; any other is sent from its own array, without a copy.
      */
     static void json(RoutingContext ctx, int status, JsonWriter json) {
-        ByteBuf direct = json.toPooledDirect();
-        try {
-            answer(ctx, status, BufferInternal.buffer(direct)).onComplete(written -> direct.release());
-        } catch (RuntimeException e) {
-            direct.release();
-            throw e;
-        }
+        HttpServerResponse response = ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON);
+        json.finish((bytes, length, lent) -> lent
+                ? DirectBuffers.endWithPooledCopy(response, bytes, length)
+                : response.end(DirectBuffers.wrap(bytes, length)));
     }
 
     private static Future<Void> answer(RoutingContext ctx, int status, Buffer body) {

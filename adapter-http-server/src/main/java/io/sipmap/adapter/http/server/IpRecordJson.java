@@ -1,7 +1,6 @@
 package io.sipmap.adapter.http.server;
 
 import io.sipmap.domain.IpRecord;
-import io.vertx.core.buffer.Buffer;
 
 /** An IP record as Twilio writes it; the wire names are pinned by the tests. */
 final class IpRecordJson {
@@ -15,10 +14,10 @@ final class IpRecordJson {
     }
 
     /** @param baseUrl the public base URL, without a trailing slash */
-    static Buffer toJson(IpRecord record, String baseUrl) {
+    static JsonWriter toJson(IpRecord record, String baseUrl) {
         JsonWriter json = new JsonWriter(SIZE + baseUrl.length());
         write(json, record, urlPrefix(baseUrl));
-        return json.toBuffer();
+        return json;
     }
 
     /** The start of every record's {@code url}, escaped, to write once per response. */

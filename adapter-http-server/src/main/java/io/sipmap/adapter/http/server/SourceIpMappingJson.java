@@ -1,7 +1,6 @@
 package io.sipmap.adapter.http.server;
 
 import io.sipmap.domain.SourceIpMapping;
-import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 
 /** A source IP mapping as Twilio writes it; the wire names are pinned by the tests. */
@@ -22,10 +21,10 @@ final class SourceIpMappingJson {
     }
 
     /** One mapping, written by {@code writer}: the one for the base URL of the answer. */
-    static Buffer toJson(SourceIpMapping mapping, Writer writer) {
+    static JsonWriter toJson(SourceIpMapping mapping, Writer writer) {
         JsonWriter json = new JsonWriter(writer.length());
         writer.write(json, mapping);
-        return json.toBuffer();
+        return json;
     }
 
     /** The start of every mapping's {@code url}, escaped, to write once per response. */
