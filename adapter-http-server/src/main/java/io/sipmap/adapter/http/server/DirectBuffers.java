@@ -10,8 +10,8 @@ import io.vertx.core.internal.buffer.BufferInternal;
 
 /**
  * The one class of the server that touches Netty or Vert.x internals: it hands a body's bytes to Vert.x without the
- * copies Vert.x's public API makes. Everything else deals in byte arrays ({@link JsonWriter}); an ArchUnit rule
- * keeps Netty and {@code io.vertx.core.internal} out of every other class.
+ * copies Vert.x's public API makes. Everything else deals in byte arrays ({@link JsonWriter}) and answers through
+ * {@link Answers}; an ArchUnit rule keeps Netty and {@code io.vertx.core.internal} out of every other class.
  *
  * <p>Why internals: Vert.x 5 has no public way to wrap an array ({@code Buffer.buffer(byte[])} copies it), nor to
  * send from a pooled direct buffer it did not allocate; both copies showed in the list request's profile (README,

@@ -29,7 +29,7 @@ final class IpRecordRoutes {
         int length = prefix == null ? IpRecord.DEFAULT_CIDR_PREFIX_LENGTH : Ipv4Prefix.parseLength(prefix);
         var command = new CreateIpRecord(address, Exchanges.form(ctx, "FriendlyName"), length);
         Exchanges.onResult(ctx, ipRecords.create(Exchanges.account(ctx), command),
-                record -> Exchanges.json(ctx, 201, IpRecordJson.toJson(record, baseUrl(ctx))));
+                record -> Answers.json(ctx, 201, IpRecordJson.toJson(record, baseUrl(ctx))));
     }
 
     void list(RoutingContext ctx) {
@@ -37,7 +37,7 @@ final class IpRecordRoutes {
         Exchanges.onResult(ctx, ipRecords.list(Exchanges.account(ctx), query.request()), page -> {
             String base = baseUrl(ctx);
             byte[] urlPrefix = IpRecordJson.urlPrefix(base);
-            Exchanges.json(ctx, 200, PageJson.toJson(page, query, base + IpRecordJson.PATH, IpRecordJson.LIST_KEY,
+            Answers.json(ctx, 200, PageJson.toJson(page, query, base + IpRecordJson.PATH, IpRecordJson.LIST_KEY,
                     IpRecordJson.SIZE + urlPrefix.length,
                     (json, record) -> IpRecordJson.write(json, record, urlPrefix)));
         });
@@ -45,18 +45,18 @@ final class IpRecordRoutes {
 
     void fetch(RoutingContext ctx) {
         Exchanges.onResult(ctx, ipRecords.fetch(Exchanges.account(ctx), sid(ctx)),
-                record -> Exchanges.json(ctx, 200, IpRecordJson.toJson(record, baseUrl(ctx))));
+                record -> Answers.json(ctx, 200, IpRecordJson.toJson(record, baseUrl(ctx))));
     }
 
     void update(RoutingContext ctx) {
         IpRecordSid sid = sid(ctx);
         var command = new UpdateIpRecord(Exchanges.form(ctx, "FriendlyName"));
         Exchanges.onResult(ctx, ipRecords.update(Exchanges.account(ctx), sid, command),
-                record -> Exchanges.json(ctx, 200, IpRecordJson.toJson(record, baseUrl(ctx))));
+                record -> Answers.json(ctx, 200, IpRecordJson.toJson(record, baseUrl(ctx))));
     }
 
     void delete(RoutingContext ctx) {
-        Exchanges.onResult(ctx, ipRecords.delete(Exchanges.account(ctx), sid(ctx)), done -> Exchanges.noContent(ctx));
+        Exchanges.onResult(ctx, ipRecords.delete(Exchanges.account(ctx), sid(ctx)), done -> Answers.noContent(ctx));
     }
 
     /** The SID in the path; a malformed one names no resource, so 404 rather than 400. */

@@ -18,8 +18,7 @@ final class PageJson {
      * @param key      {@code ip_records} or {@code source_ip_mappings}
      * @param itemSize about the length of one item, to size the buffer
      * @param item     writes one item
-     * @return the writer, on this thread's scratch, with the page written: for {@link Exchanges#json(
-     *         io.vertx.ext.web.RoutingContext, int, JsonWriter)}
+     * @return the writer, on this thread's scratch, with the page written: for {@link Answers#json}
      */
     static <T> JsonWriter toJson(Page<T> page, PageQuery query, String listUrl, String key, int itemSize,
                              BiConsumer<JsonWriter, T> item) {

@@ -3,7 +3,6 @@ package io.sipmap.adapter.http.server;
 import io.sipmap.api.IpRecords;
 import io.sipmap.api.SipDomainResolver;
 import io.sipmap.api.SourceIpMappings;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
@@ -190,14 +189,9 @@ public final class SipmapRouter {
             response.reset();
             return;
         }
-        response.setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, Exchanges.JSON);
-        error.headers().forEach(response::putHeader);
         HttpServerRequest request = ctx.request();
         boolean unread = !request.isEnded() && request.version() != HttpVersion.HTTP_2;
-        if (unread) {
-            response.putHeader(HttpHeaders.CONNECTION, "close");
-        }
-        response.end(error.toJson().encode());
+        Answers.error(response, error, unread);
         if (unread) {
             lingerThenClose(ctx.vertx(), request);
         }

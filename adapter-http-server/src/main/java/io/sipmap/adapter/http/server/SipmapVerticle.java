@@ -5,7 +5,6 @@ import io.sipmap.api.SipDomainResolver;
 import io.sipmap.api.SourceIpMappings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -82,12 +81,7 @@ public final class SipmapVerticle extends VerticleBase {
         // malformed header) is a malformed request, not a long one
         int status = kind.startsWith("TooLong") && kind.contains("Line") ? 414
                 : kind.startsWith("TooLong") && kind.contains("Header") ? 431 : 400;
-        ErrorAnswer error = ErrorTable.ofStatus(status, request.path(), 0);
-        request.response()
-                .setStatusCode(error.status())
-                .putHeader(HttpHeaders.CONTENT_TYPE, Exchanges.JSON)
-                .putHeader(HttpHeaders.CONNECTION, "close")
-                .end(error.toJson().encode())
+        Answers.error(request.response(), ErrorTable.ofStatus(status, request.path(), 0), true)
                 .onComplete(done -> request.connection().close());
     }
 

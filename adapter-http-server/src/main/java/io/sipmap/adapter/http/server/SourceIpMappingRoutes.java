@@ -28,21 +28,21 @@ final class SourceIpMappingRoutes {
                 IpRecordSid.parse(Exchanges.requiredForm(ctx, "IpRecordSid"), "IpRecordSid"),
                 SipDomainSid.parse(Exchanges.requiredForm(ctx, "SipDomainSid"), "SipDomainSid"));
         Exchanges.onResult(ctx, mappings.create(Exchanges.account(ctx), command),
-                mapping -> Exchanges.json(ctx, 201, SourceIpMappingJson.toJson(mapping, writers(ctx).mapping)));
+                mapping -> Answers.json(ctx, 201, SourceIpMappingJson.toJson(mapping, writers(ctx).mapping)));
     }
 
     void list(RoutingContext ctx) {
         PageQuery query = PageQuery.parse(Exchanges.query(ctx), SourceIpMappingSid.PREFIX);
         Exchanges.onResult(ctx, mappings.list(Exchanges.account(ctx), query.request()), page -> {
             Writers writers = writers(ctx);
-            Exchanges.json(ctx, 200, PageJson.toJson(page, query, writers.listUrl, SourceIpMappingJson.LIST_KEY,
+            Answers.json(ctx, 200, PageJson.toJson(page, query, writers.listUrl, SourceIpMappingJson.LIST_KEY,
                     writers.mapping.length(), writers.mapping::write));
         });
     }
 
     void fetch(RoutingContext ctx) {
         Exchanges.onResult(ctx, mappings.fetch(Exchanges.account(ctx), sid(ctx)),
-                mapping -> Exchanges.json(ctx, 200, SourceIpMappingJson.toJson(mapping, writers(ctx).mapping)));
+                mapping -> Answers.json(ctx, 200, SourceIpMappingJson.toJson(mapping, writers(ctx).mapping)));
     }
 
     void update(RoutingContext ctx) {
@@ -50,11 +50,11 @@ final class SourceIpMappingRoutes {
         var command = new UpdateSourceIpMapping(
                 SipDomainSid.parse(Exchanges.requiredForm(ctx, "SipDomainSid"), "SipDomainSid"));
         Exchanges.onResult(ctx, mappings.update(Exchanges.account(ctx), sid, command),
-                mapping -> Exchanges.json(ctx, 200, SourceIpMappingJson.toJson(mapping, writers(ctx).mapping)));
+                mapping -> Answers.json(ctx, 200, SourceIpMappingJson.toJson(mapping, writers(ctx).mapping)));
     }
 
     void delete(RoutingContext ctx) {
-        Exchanges.onResult(ctx, mappings.delete(Exchanges.account(ctx), sid(ctx)), done -> Exchanges.noContent(ctx));
+        Exchanges.onResult(ctx, mappings.delete(Exchanges.account(ctx), sid(ctx)), done -> Answers.noContent(ctx));
     }
 
     /** The SID in the path; a malformed one names no resource, so 404 rather than 400. */

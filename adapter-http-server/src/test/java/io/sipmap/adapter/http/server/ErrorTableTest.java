@@ -65,7 +65,7 @@ class ErrorTableTest {
 
     @Test
     void errorJsonHasTwilioKeysInOrder() {
-        assertThat(new ErrorAnswer(404, 20404, "gone").toJson().encode()).isEqualTo(
+        assertThat(new ErrorAnswer(404, 20404, "gone").write(new JsonWriter(1)).toString()).isEqualTo(
                 "{\"code\":20404,\"message\":\"gone\",\"more_info\":\"https://www.twilio.com/docs/errors/20404\","
                         + "\"status\":404}");
     }
