@@ -113,19 +113,8 @@ public final class SipmapRouter {
         });
         router.route().failureHandler(ctx -> fail(ctx, ctx.statusCode(), options.bodyLimit()));
 
-        var records = new IpRecordRoutes(ipRecords, options.publicBaseUrl());
-        router.post(IpRecordJson.PATH).handler(records::create);
-        router.get(IpRecordJson.PATH).handler(records::list);
-        router.get(IpRecordJson.PATH + "/:sid").handler(records::fetch);
-        router.post(IpRecordJson.PATH + "/:sid").handler(records::update);
-        router.delete(IpRecordJson.PATH + "/:sid").handler(records::delete);
-
-        var mappings = new SourceIpMappingRoutes(sourceIpMappings, options.publicBaseUrl());
-        router.post(SourceIpMappingJson.PATH).handler(mappings::create);
-        router.get(SourceIpMappingJson.PATH).handler(mappings::list);
-        router.get(SourceIpMappingJson.PATH + "/:sid").handler(mappings::fetch);
-        router.post(SourceIpMappingJson.PATH + "/:sid").handler(mappings::update);
-        router.delete(SourceIpMappingJson.PATH + "/:sid").handler(mappings::delete);
+        new IpRecordRoutes(ipRecords, options.publicBaseUrl()).mount(router);
+        new SourceIpMappingRoutes(sourceIpMappings, options.publicBaseUrl()).mount(router);
 
         if (resolver != null) {
             router.get(ResolutionRoutes.PATH).handler(new ResolutionRoutes(resolver, options.publicBaseUrl())::resolve);
