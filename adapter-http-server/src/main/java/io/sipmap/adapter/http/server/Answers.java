@@ -9,7 +9,7 @@ import io.vertx.ext.web.RoutingContext;
  * Every answer the server writes goes through here: a JSON body (a resource, a list page, a resolution), a 204
  * without one, and every Twilio error body, whoever sends it (the failure handler, the slow-client timer, the HTTP
  * decoder's invalid-request handler). Bodies are {@link JsonWriter}s; how their bytes reach Vert.x is
- * {@link DirectBuffers}' business. Runs on the thread that answers.
+ * {@link NettyBridge}' business. Runs on the thread that answers.
  */
 final class Answers {
 
@@ -52,7 +52,7 @@ final class Answers {
      */
     private static Future<Void> end(HttpServerResponse response, JsonWriter json) {
         return json.finish((bytes, length, lent) -> lent
-                ? DirectBuffers.endWithPooledCopy(response, bytes, length)
-                : response.end(DirectBuffers.wrap(bytes, length)));
+                ? NettyBridge.endWithPooledCopy(response, bytes, length)
+                : response.end(NettyBridge.wrap(bytes, length)));
     }
 }

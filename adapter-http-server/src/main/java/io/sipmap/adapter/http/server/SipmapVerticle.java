@@ -75,7 +75,7 @@ public final class SipmapVerticle extends VerticleBase {
      * Twilio error body, as every other answer has, and closes the connection, which may be out of step.
      */
     static void invalidRequest(HttpServerRequest request) {
-        Throwable cause = request.decoderResult().cause();
+        Throwable cause = NettyBridge.decoderFailure(request);
         String kind = cause == null ? "" : cause.getClass().getSimpleName();
         // Netty's TooLongHttpLineException and TooLongHttpHeaderException; anything else (a bare CR or LF, a
         // malformed header) is a malformed request, not a long one

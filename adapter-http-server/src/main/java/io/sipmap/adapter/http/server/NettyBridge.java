@@ -5,21 +5,23 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.internal.buffer.BufferInternal;
 
 /**
- * The one class of the server that touches Netty or Vert.x internals: it hands a body's bytes to Vert.x without the
- * copies Vert.x's public API makes. Everything else deals in byte arrays ({@link JsonWriter}) and answers through
- * {@link Answers}; an ArchUnit rule keeps Netty and {@code io.vertx.core.internal} out of every other class.
+ * The one class of the server that touches Netty or Vert.x internals. It hands a body's bytes to Vert.x without the
+ * copies Vert.x's public API makes, and reads the HTTP decoder's failure, which Vert.x's public API returns as a Netty
+ * type. Everything else deals in byte arrays ({@link JsonWriter}) and answers through {@link Answers}; an ArchUnit rule
+ * keeps Netty and {@code io.vertx.core.internal} out of every other class.
  *
  * <p>Why internals: Vert.x 5 has no public way to wrap an array ({@code Buffer.buffer(byte[])} copies it), nor to
  * send from a pooled direct buffer it did not allocate; both copies showed in the list request's profile (README,
  * "Performance"). Stateless; runs on the thread that answers.
  */
-final class DirectBuffers {
+final class NettyBridge {
 
-    private DirectBuffers() {
+    private NettyBridge() {
     }
 
     /**
@@ -45,5 +47,10 @@ final class DirectBuffers {
             direct.release();
             throw e;
         }
+    }
+
+    /** Why the HTTP decoder refused {@code request}, or null when it gave no cause. */
+    static Throwable decoderFailure(HttpServerRequest request) {
+        return request.decoderResult().cause();
     }
 }
