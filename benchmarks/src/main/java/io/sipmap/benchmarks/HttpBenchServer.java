@@ -28,8 +28,8 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@code sipmap DIR}: the real server ({@link SipmapVerticle} over the services and in-memory stores, as
  *   {@code SipmapServer} wires them, without the request log), loaded in-process with 10,000 IP records mapped once
- *   each and 1,000 unmapped ones. Loading in-process takes a second where 21,000 HTTP requests would take longer than
- *   the benchmark, and it goes through the same services the HTTP handlers call. It writes into DIR what the wrk
+ *   each and 1,000 unmapped ones. Loading in-process is quick where 21,000 HTTP requests would take longer than the
+ *   benchmark, and it goes through the same services the HTTP handlers call. It writes into DIR what the wrk
  *   scripts cycle through: {@code list.paths} (every page of PageSize=50, the first by {@code Page=0}, the others by
  *   the {@code PageToken} of the walk), {@code fetch.paths} (every mapping, shuffled) and {@code pool.sids} (the
  *   unmapped IP records, for create and delete).</li>

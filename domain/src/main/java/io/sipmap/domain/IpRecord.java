@@ -33,7 +33,7 @@ public record IpRecord(AccountSid accountSid, IpRecordSid sid, String friendlyNa
         dateCreated = Objects.requireNonNull(dateCreated, "dateCreated").truncatedTo(ChronoUnit.SECONDS);
         dateUpdated = Objects.requireNonNull(dateUpdated, "dateUpdated").truncatedTo(ChronoUnit.SECONDS);
         if (dateUpdated.equals(dateCreated)) {
-            dateUpdated = dateCreated; // one object for both, as they usually are on create: 24 bytes less to keep
+            dateUpdated = dateCreated; // one object for both, as they usually are on create: one Instant less to keep
         }
     }
 

@@ -28,7 +28,14 @@ public sealed interface Sid permits SourceIpMappingSid, IpRecordSid, SipDomainSi
     /** The last 16 digits, as an unsigned number. */
     long low();
 
-    /** Writes the 34 ASCII bytes of {@link #value()} into {@code into} from index {@code at}, without building it. */
+    /**
+     * Writes the 34 ASCII bytes of {@link #value()} into {@code into} from index {@code at}, without building it.
+     *
+     * <p>Only the HTTP server's JSON writer calls this, and it stays here on purpose: printing a SID lives in
+     * {@code Sid} (its digits' layout is the package-private {@code SidDigits}), so the server would otherwise need a
+     * second SID printer of its own, or go through {@link #value()}, which builds a String, and its array, for every
+     * SID of every item of a list page: the allocation this method exists to avoid (README, "Performance").
+     */
     default void writeAscii(byte[] into, int at) {
         SidDigits.write(prefix(), high(), low(), into, at);
     }

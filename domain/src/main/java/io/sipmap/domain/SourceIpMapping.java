@@ -26,7 +26,7 @@ public record SourceIpMapping(AccountSid accountSid, SourceIpMappingSid sid, IpR
         dateCreated = Objects.requireNonNull(dateCreated, "dateCreated").truncatedTo(ChronoUnit.SECONDS);
         dateUpdated = Objects.requireNonNull(dateUpdated, "dateUpdated").truncatedTo(ChronoUnit.SECONDS);
         if (dateUpdated.equals(dateCreated)) {
-            dateUpdated = dateCreated; // one object for both, as they usually are on create: 24 bytes less to keep
+            dateUpdated = dateCreated; // one object for both, as they usually are on create: one Instant less to keep
         }
     }
 

@@ -96,9 +96,23 @@ class Ipv4Test {
         assertThat(Ipv4Prefix.parseLength("1")).isEqualTo(1);
         assertThat(Ipv4Prefix.parseLength("32")).isEqualTo(32);
         assertThat(Ipv4Prefix.parseLength("08")).isEqualTo(8);
-        for (String bad : new String[] {"", "0", "33", "-1", "+8", "8.0", "abc", " 8", "99999999999"}) {
+        for (String bad : new String[] {"", "33", "-1", "+8", "8.0", "abc", " 8", "99999999999"}) {
             assertThatThrownBy(() -> Ipv4Prefix.parseLength(bad))
                     .as(bad).isInstanceOf(SipmapException.InvalidParameter.class).hasMessageContaining("CidrPrefixLength");
+        }
+    }
+
+    @Test
+    void aRequestedLengthOfZeroMeansTheWholeAddress() {
+        assertThat(Ipv4Prefix.requestedLength(0)).isEqualTo(32);
+        assertThat(Ipv4Prefix.parseLength("0")).isEqualTo(32);
+        assertThat(Ipv4Prefix.parseLength("00")).isEqualTo(32);
+        assertThat(Ipv4Prefix.requestedLength(1)).isEqualTo(1);
+        assertThat(Ipv4Prefix.requestedLength(24)).isEqualTo(24);
+        for (int bad : new int[] {-1, 33, Integer.MIN_VALUE, Integer.MAX_VALUE}) {
+            assertThatThrownBy(() -> Ipv4Prefix.requestedLength(bad)).as("%d", bad)
+                    .isInstanceOfSatisfying(SipmapException.InvalidParameter.class,
+                            e -> assertThat(e.parameter()).isEqualTo("CidrPrefixLength"));
         }
     }
 }

@@ -243,7 +243,7 @@ class GeneratedRequestsTest {
                 + "." + octets.get(3));
         Arbitrary<List<String[]>> recordForm = Combinators.combine(ip,
                 Arbitraries.strings().withCharRange('a', 'z').ofMaxLength(20).injectNull(0.3),
-                Arbitraries.integers().between(1, 32).injectNull(0.5)).as((a, n, c) -> {
+                Arbitraries.integers().between(0, 32).injectNull(0.5)).as((a, n, c) -> {
                     List<String[]> f = new ArrayList<>();
                     f.add(new String[] {"IpAddress", a});
                     if (n != null) {
@@ -491,7 +491,7 @@ class GeneratedRequestsTest {
                     assertThat(created.getString("friendly_name")).as(what).isEqualTo(first(form, "FriendlyName"));
                     String length = first(form, "CidrPrefixLength");
                     assertThat(created.getInteger("cidr_prefix_length")).as(what)
-                            .isEqualTo(length == null ? 32 : Integer.parseInt(length));
+                            .isEqualTo(length == null || Integer.parseInt(length) == 0 ? 32 : Integer.parseInt(length));
                 }
             } else {
                 String record = created.getString("ip_record_sid");
@@ -716,8 +716,7 @@ class GeneratedRequestsTest {
         boolean valid = address != null && address.matches("((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}"
                 + "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])")
                 && (name == null || name.codePointCount(0, name.length()) <= 255)
-                && (length == null || length.matches("[0-9]{1,2}") && Integer.parseInt(length) >= 1
-                && Integer.parseInt(length) <= 32);
+                && (length == null || length.matches("[0-9]{1,2}") && Integer.parseInt(length) <= 32); // 0 means 32
         return valid ? new Expected(201, 0) : new Expected(400, 20001);
     }
 

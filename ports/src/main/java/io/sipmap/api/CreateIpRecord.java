@@ -10,15 +10,18 @@ import java.util.Objects;
  *
  * @param ipAddress        the address, host bits allowed
  * @param friendlyName     at most 255 characters, or null
- * @param cidrPrefixLength 1..32
+ * @param cidrPrefixLength 1..32, or 0 meaning the whole address: the command then holds 32, as the record will
  */
 public record CreateIpRecord(Ipv4Address ipAddress, String friendlyName, int cidrPrefixLength) {
 
-    /** @throws io.sipmap.domain.SipmapException.InvalidParameter when a field is invalid, naming it */
+    /**
+     * @throws io.sipmap.domain.SipmapException.InvalidParameter when a field is invalid, naming it; a prefix length is
+     *         invalid outside 0..32 ({@link Ipv4Prefix#requestedLength})
+     */
     public CreateIpRecord {
         Objects.requireNonNull(ipAddress, "ipAddress");
         IpRecord.checkFriendlyName(friendlyName);
-        Ipv4Prefix.checkLength(cidrPrefixLength);
+        cidrPrefixLength = Ipv4Prefix.requestedLength(cidrPrefixLength);
     }
 
     /** A single address (/32) without a friendly name. */
@@ -31,7 +34,7 @@ public record CreateIpRecord(Ipv4Address ipAddress, String friendlyName, int cid
         return new CreateIpRecord(ipAddress, name, cidrPrefixLength);
     }
 
-    /** A copy with a prefix length. */
+    /** A copy with a prefix length: 1..32, or 0 meaning 32. */
     public CreateIpRecord withCidrPrefixLength(int length) {
         return new CreateIpRecord(ipAddress, friendlyName, length);
     }

@@ -175,16 +175,21 @@ final class WireJson {
         return s;
     }
 
+    /**
+     * The prefix length of a record: 1..32, or 0, which Twilio takes for the whole address (WIRE.md), so read as 32
+     * rather than refused; a server following WIRE.md never sends 0, but a record stored that way elsewhere still
+     * names one address.
+     */
     private static int prefixLength(JsonObject o) {
         Object prefix = o.getValue("cidr_prefix_length");
         if (!(prefix instanceof Integer || prefix instanceof Long)) {
-            throw invalid("cidr_prefix_length", "an integer from 1 to 32 expected, got " + prefix);
+            throw invalid("cidr_prefix_length", "an integer from 0 to 32 expected, got " + prefix);
         }
         long length = ((Number) prefix).longValue();
-        if (length < 1 || length > 32) {
-            throw invalid("cidr_prefix_length", "an integer from 1 to 32 expected, got " + length);
+        if (length < 0 || length > 32) {
+            throw invalid("cidr_prefix_length", "an integer from 0 to 32 expected, got " + length);
         }
-        return (int) length;
+        return Ipv4Prefix.requestedLength((int) length);
     }
 
     private static <S> S sid(JsonObject o, String field, BiFunction<String, String, S> parse) {

@@ -111,6 +111,16 @@ class TwilioExamplesTest {
     }
 
     @Test
+    void aCommandForPrefixLengthZeroSendsTheWholeAddress(Vertx vertx) throws Exception {
+        serve(vertx, answer(HttpMethod.POST, "/v1/IpRecords", 201, twilio("ip_record.json")));
+
+        await(client.ipRecords().create(ACCOUNT, CreateIpRecord.of("10.2.3.4").withCidrPrefixLength(0)));
+
+        assertThat(form(stub.requests().get(0).body())).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "IpAddress", "10.2.3.4", "CidrPrefixLength", "32"));
+    }
+
+    @Test
     void sendsBasicAuthenticationAndUserAgentOnEveryRequest(Vertx vertx) throws Exception {
         serve(vertx, answer(HttpMethod.GET, "/v1/IpRecords/:sid", 200, twilio("ip_record.json")));
 

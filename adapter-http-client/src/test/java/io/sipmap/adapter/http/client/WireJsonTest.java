@@ -89,6 +89,13 @@ class WireJsonTest {
                 .isInstanceOf(SipmapException.Upstream.class).hasMessageContaining("'cidr_prefix_length'");
     }
 
+    @Test
+    void readsAPrefixLengthOfZeroAsTheWholeAddress() {
+        assertThat(WireJson.ipRecord(record().put("cidr_prefix_length", 0)).cidrPrefixLength()).isEqualTo(32);
+        assertThatThrownBy(() -> WireJson.ipRecord(record().put("cidr_prefix_length", -1)))
+                .isInstanceOf(SipmapException.Upstream.class).hasMessageContaining("'cidr_prefix_length'");
+    }
+
     private static JsonObject page(String next, String previous, JsonObject... items) {
         JsonObject meta = new JsonObject().put("page", 1).put("page_size", 2).put("key", "ip_records")
                 .put("url", "https://h/v1/IpRecords?PageSize=2&Page=1").put("first_page_url", "https://h/v1/IpRecords?PageSize=2&Page=0")

@@ -24,7 +24,7 @@ final class BasicAuthentication implements Handler<RoutingContext> {
     public void handle(RoutingContext ctx) {
         Optional<AccountSid> account = account(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
         if (account.isEmpty()) {
-            ctx.fail(new WireError(TwilioErrors.authenticate()));
+            ctx.fail(new RefusedRequest(ErrorTable.authenticate()));
             return;
         }
         ctx.put(Exchanges.ACCOUNT, account.get());

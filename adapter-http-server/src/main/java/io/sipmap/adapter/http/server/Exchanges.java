@@ -1,16 +1,11 @@
 package io.sipmap.adapter.http.server;
 
-import io.netty.buffer.ByteBuf;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.SipmapException;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
@@ -22,11 +17,13 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
-/** What every handler does with a request: who asks, the form and query, the base URL, the answer. */
+/**
+ * What every handler reads from a request (who asks, the form and query, the base URL) and how it continues once the
+ * api answers; the answer itself is {@link Answers}'.
+ */
 final class Exchanges {
 
     static final String ACCOUNT = "sipmap.account";
-    static final String JSON = "application/json";
 
     private Exchanges() {
     }
@@ -145,36 +142,5 @@ final class Exchanges {
         } catch (RuntimeException e) {
             ctx.fail(e);
         }
-    }
-
-    /** Answers with a JSON body. */
-    static void json(RoutingContext ctx, int status, Buffer body) {
-        answer(ctx, status, body);
-    }
-
-    /**
-     * Answers with what {@code json} wrote, from a pooled direct buffer released once the write is done, whether it
-     * succeeded or not. Vert.x wraps a buffer it did not allocate as unreleasable, so the release is this method's.
-     */
-    static void json(RoutingContext ctx, int status, JsonWriter json) {
-        ByteBuf direct = json.toPooledDirect();
-        try {
-            answer(ctx, status, BufferInternal.buffer(direct)).onComplete(written -> direct.release());
-        } catch (RuntimeException e) {
-            direct.release();
-            throw e;
-        }
-    }
-
-    private static Future<Void> answer(RoutingContext ctx, int status, Buffer body) {
-        return ctx.response()
-                .setStatusCode(status)
-                .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
-                .end(body);
-    }
-
-    /** Answers 204 with no body. */
-    static void noContent(RoutingContext ctx) {
-        ctx.response().setStatusCode(204).end();
     }
 }

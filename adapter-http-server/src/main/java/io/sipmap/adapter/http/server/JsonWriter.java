@@ -1,11 +1,6 @@
 package io.sipmap.adapter.http.server;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.Unpooled;
 import io.sipmap.domain.Sid;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -60,7 +55,7 @@ final class JsonWriter {
 
     /**
      * A writer on this thread's scratch array (one of its own if that is lent out already), for a large value
-     * written and sent at once: {@link #toPooledDirect} copies what was written and gives the array back.
+     * written and sent at once: {@link #finish} hands it to be copied and gives the array back.
      */
     static JsonWriter onScratch(int capacity) {
         byte[][] lender = SCRATCH.get();
@@ -252,29 +247,33 @@ final class JsonWriter {
         return Arrays.copyOf(json.bytes, json.size);
     }
 
-    /**
-     * What was written, as a Vert.x buffer over this writer's array, without a copy (a writer on scratch keeps its
-     * array, which its thread then no longer lends); the writer is not to be used after. Vert.x 5 has no public way to wrap an array (its {@code Buffer.buffer(byte[])} copies), hence its
-     * internal {@code BufferInternal} over Netty's {@code Unpooled.wrappedBuffer}: a list page is 16 KB, and the copy
-     * and the second allocation took a tenth of its JSON time.
-     */
-    /**
-     * What was written, copied into a direct buffer from Netty's pooled allocator, which the caller must release once
-     * it is written (see {@link Exchanges#json(io.vertx.ext.web.RoutingContext, int, JsonWriter)}); a writer on scratch
-     * gives its array back. Saves the copy into a new heap array and the one from heap to direct memory that Netty makes
-     * before a socket write; the writer is not to be used after.
-     */
-    ByteBuf toPooledDirect() {
-        ByteBuf direct = ByteBufAllocator.DEFAULT.directBuffer(size, size);
-        direct.writeBytes(bytes, 0, size);
-        if (lender != null && bytes.length <= SCRATCH_KEPT) {
-            lender[0] = bytes;
-        }
-        return direct;
+    /** Takes what a writer wrote, in {@link #finish}. */
+    @FunctionalInterface
+    interface Sink<R> {
+        /**
+         * @param bytes  the array written into, holding the JSON in {@code [0, length)}
+         * @param length how many bytes were written
+         * @param lent   true when the array is a thread's scratch, lent back as soon as this returns: it must be
+         *               copied, not kept; false when the array is the sink's to keep
+         */
+        R take(byte[] bytes, int length, boolean lent);
     }
 
-    Buffer toBuffer() {
-        return BufferInternal.buffer(Unpooled.wrappedBuffer(bytes, 0, size));
+    /**
+     * Hands what was written to {@code sink}, then gives a scratch array back to its thread; the writer is not to be
+     * used after. A writer of its own ({@link #JsonWriter(int)}) hands over its array for good, so that the sink can
+     * send it without a copy.
+     */
+    <R> R finish(Sink<R> sink) {
+        boolean lent = lender != null;
+        try {
+            return sink.take(bytes, size, lent);
+        } finally {
+            if (lent && bytes.length <= SCRATCH_KEPT) {
+                lender[0] = bytes;
+            }
+            bytes = null;
+        }
     }
 
     @Override

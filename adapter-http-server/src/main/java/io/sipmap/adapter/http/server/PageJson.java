@@ -2,7 +2,6 @@ package io.sipmap.adapter.http.server;
 
 import io.sipmap.domain.Cursor;
 import io.sipmap.domain.Page;
-import java.util.function.BiConsumer;
 
 /**
  * A page as Twilio writes it: the items under their list key and a {@code meta} object with every key present
@@ -14,19 +13,16 @@ final class PageJson {
     }
 
     /**
-     * @param listUrl  the absolute URL of the list, without query
-     * @param key      {@code ip_records} or {@code source_ip_mappings}
-     * @param itemSize about the length of one item, to size the buffer
-     * @param item     writes one item
-     * @return the writer, on this thread's scratch, with the page written: for {@link Exchanges#json(
-     *         io.vertx.ext.web.RoutingContext, int, JsonWriter)}
+     * @param listUrl the absolute URL of the list, without query
+     * @param key     {@code ip_records} or {@code source_ip_mappings}
+     * @param item    writes one item
+     * @return the writer, on this thread's scratch, with the page written: for {@link Answers#json}
      */
-    static <T> JsonWriter toJson(Page<T> page, PageQuery query, String listUrl, String key, int itemSize,
-                             BiConsumer<JsonWriter, T> item) {
-        JsonWriter json = JsonWriter.onScratch(page.items().size() * itemSize + 4 * listUrl.length() + 400);
+    static <T> JsonWriter toJson(Page<T> page, PageQuery query, String listUrl, String key, ResourceWriter<T> item) {
+        JsonWriter json = JsonWriter.onScratch(page.items().size() * item.length() + 4 * listUrl.length() + 400);
         json.beginObject().name(key).beginArray();
         for (T t : page.items()) {
-            item.accept(json, t);
+            item.write(json, t);
         }
         json.endArray();
         long p = query.page();

@@ -25,7 +25,7 @@ record PageQuery(int size, long page, Optional<Cursor> token) {
      * Reads the parameters of a list of SIDs with the given prefix.
      *
      * @throws SipmapException.InvalidParameter naming {@code PageSize} or {@code Page} (20001)
-     * @throws WireError for a {@code PageSize} over 1000 (20007) or a malformed {@code PageToken} (21481)
+     * @throws RefusedRequest for a {@code PageSize} over 1000 (20007) or a malformed {@code PageToken} (21481)
      */
     static PageQuery parse(Map<String, String> query, String sidPrefix) {
         int size = parseSize(query.get("PageSize"));
@@ -37,7 +37,7 @@ record PageQuery(int size, long page, Optional<Cursor> token) {
         try {
             return new PageQuery(size, page, Optional.of(Cursor.parseToken(token, sidPrefix)));
         } catch (SipmapException.InvalidParameter e) {
-            throw new WireError(new TwilioError(400, TwilioErrors.INVALID_PAGE_TOKEN, e.getMessage()));
+            throw new RefusedRequest(ErrorTable.invalidPageToken(e.getMessage()));
         }
     }
 
@@ -62,8 +62,7 @@ record PageQuery(int size, long page, Optional<Cursor> token) {
             throw invalid("PageSize", "an integer from 1 to " + PageRequest.MAX_SIZE, text);
         }
         if (value.compareTo(MAX_SIZE) > 0) {
-            throw new WireError(new TwilioError(400, TwilioErrors.PAGE_SIZE_TOO_LARGE,
-                    "Invalid PageSize: at most " + PageRequest.MAX_SIZE + " allowed, got " + abbreviate(text)));
+            throw new RefusedRequest(ErrorTable.pageSizeTooLarge(PageRequest.MAX_SIZE, abbreviate(text)));
         }
         return value.intValue();
     }

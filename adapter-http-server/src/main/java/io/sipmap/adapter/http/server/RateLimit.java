@@ -43,9 +43,7 @@ final class RateLimit implements Handler<RoutingContext> {
             long missing = 1000 - bucket.milliTokens();            // thousandths of a token
             long waitMillis = (missing + perSecond - 1) / perSecond; // a token takes 1000 / perSecond ms
             long retryAfter = Math.max(1, (waitMillis + 999) / 1000);
-            ctx.fail(new WireError(new TwilioError(429, TwilioErrors.TOO_MANY_REQUESTS,
-                    "Too many requests: at most " + perSecond + " per second",
-                    Map.of("Retry-After", Long.toString(retryAfter)))));
+            ctx.fail(new RefusedRequest(ErrorTable.tooManyRequests(perSecond, retryAfter)));
             return;
         }
         ctx.next();

@@ -3,7 +3,6 @@ package io.sipmap.adapter.http.server;
 import io.sipmap.api.SipDomainResolver;
 import io.sipmap.domain.Ipv4Address;
 import io.sipmap.domain.Resolution;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +17,8 @@ import java.util.Optional;
 final class ResolutionRoutes {
 
     static final String PATH = "/sipmap/v1/Resolve";
+    /** About the length of an answer without its url, to size its writer. */
+    private static final int SIZE = 256;
 
     private final SipDomainResolver resolver;
     private final Optional<String> publicBaseUrl;
@@ -30,23 +31,27 @@ final class ResolutionRoutes {
     void resolve(RoutingContext ctx) {
         Ipv4Address address = Ipv4Address.parse(
                 Exchanges.required("IpAddress", Exchanges.query(ctx).get("IpAddress")), "IpAddress");
-        Exchanges.onResult(ctx, resolver.resolve(Exchanges.account(ctx), address), answer -> Exchanges.json(ctx, 200,
-                toJson(address, answer, Exchanges.baseUrl(ctx, publicBaseUrl)).toBuffer()));
+        Exchanges.onResult(ctx, resolver.resolve(Exchanges.account(ctx), address), answer -> {
+            String url = Exchanges.baseUrl(ctx, publicBaseUrl) + PATH + "?IpAddress="
+                    + URLEncoder.encode(address.toString(), StandardCharsets.UTF_8);
+            Answers.json(ctx, 200, write(new JsonWriter(SIZE + url.length()), address, answer, url));
+        });
     }
 
-    static JsonObject toJson(Ipv4Address address, Optional<Resolution> answer, String baseUrl) {
-        return new JsonObject()
-                .put("ip_address", address.toString())
-                .put("resolution", answer.map(ResolutionRoutes::toJson).orElse(null))
-                .put("url", baseUrl + PATH + "?IpAddress=" + URLEncoder.encode(address.toString(), StandardCharsets.UTF_8));
-    }
-
-    private static JsonObject toJson(Resolution r) {
-        return new JsonObject()
-                .put("sip_domain_sid", r.sipDomainSid().value())
-                .put("source_ip_mapping_sid", r.mappingSid().value())
-                .put("ip_record_sid", r.ipRecordSid().value())
-                .put("ip_address", r.prefix().address().toString())
-                .put("cidr_prefix_length", r.prefix().length());
+    static JsonWriter write(JsonWriter json, Ipv4Address address, Optional<Resolution> answer, String url) {
+        json.beginObject().name("ip_address").value(address.toString()).name("resolution");
+        if (answer.isPresent()) {
+            Resolution r = answer.get();
+            json.beginObject()
+                    .name("sip_domain_sid").value(r.sipDomainSid())
+                    .name("source_ip_mapping_sid").value(r.mappingSid())
+                    .name("ip_record_sid").value(r.ipRecordSid())
+                    .name("ip_address").value(r.prefix().address().toString())
+                    .name("cidr_prefix_length").value(r.prefix().length())
+                    .endObject();
+        } else {
+            json.value((String) null);
+        }
+        return json.name("url").value(url).endObject();
     }
 }

@@ -3,7 +3,6 @@ package io.sipmap.adapter.http.server;
 import io.sipmap.api.IpRecords;
 import io.sipmap.api.SipDomainResolver;
 import io.sipmap.api.SourceIpMappings;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
@@ -114,19 +113,8 @@ public final class SipmapRouter {
         });
         router.route().failureHandler(ctx -> fail(ctx, ctx.statusCode(), options.bodyLimit()));
 
-        var records = new IpRecordRoutes(ipRecords, options.publicBaseUrl());
-        router.post(IpRecordJson.PATH).handler(records::create);
-        router.get(IpRecordJson.PATH).handler(records::list);
-        router.get(IpRecordJson.PATH + "/:sid").handler(records::fetch);
-        router.post(IpRecordJson.PATH + "/:sid").handler(records::update);
-        router.delete(IpRecordJson.PATH + "/:sid").handler(records::delete);
-
-        var mappings = new SourceIpMappingRoutes(sourceIpMappings, options.publicBaseUrl());
-        router.post(SourceIpMappingJson.PATH).handler(mappings::create);
-        router.get(SourceIpMappingJson.PATH).handler(mappings::list);
-        router.get(SourceIpMappingJson.PATH + "/:sid").handler(mappings::fetch);
-        router.post(SourceIpMappingJson.PATH + "/:sid").handler(mappings::update);
-        router.delete(SourceIpMappingJson.PATH + "/:sid").handler(mappings::delete);
+        new IpRecordRoutes(ipRecords, options.publicBaseUrl()).mount(router);
+        new SourceIpMappingRoutes(sourceIpMappings, options.publicBaseUrl()).mount(router);
 
         if (resolver != null) {
             router.get(ResolutionRoutes.PATH).handler(new ResolutionRoutes(resolver, options.publicBaseUrl())::resolve);
@@ -173,31 +161,26 @@ public final class SipmapRouter {
     /** Answers any failure as a Twilio error; an unexpected one is logged here and answered 500 without its cause. */
     private static void fail(RoutingContext ctx, int status, long bodyLimit) {
         Throwable failure = ctx.failure();
-        TwilioError error;
+        ErrorAnswer error;
         if (ctx.get(READING_BODY) != null && failure != null && !(failure instanceof HttpException)) {
             LOG.log(System.Logger.Level.DEBUG, "Refused the body of a request", failure);
-            error = TwilioErrors.ofBody(failure, bodyLimit);
+            error = ErrorTable.ofBody(failure, bodyLimit);
         } else {
-            error = TwilioErrors.of(failure, status, ctx.request().path(), bodyLimit);
+            error = ErrorTable.of(failure, status, ctx.request().path(), bodyLimit);
         }
         if (error == null) {
             LOG.log(System.Logger.Level.ERROR, "Unexpected failure (status " + status + ") answering "
                     + ctx.request().method() + " " + ctx.request().path(), ctx.failure());
-            error = TwilioErrors.internal();
+            error = ErrorTable.internal();
         }
         var response = ctx.response();
         if (response.headWritten()) {
             response.reset();
             return;
         }
-        response.setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, Exchanges.JSON);
-        error.headers().forEach(response::putHeader);
         HttpServerRequest request = ctx.request();
         boolean unread = !request.isEnded() && request.version() != HttpVersion.HTTP_2;
-        if (unread) {
-            response.putHeader(HttpHeaders.CONNECTION, "close");
-        }
-        response.end(error.toJson().encode());
+        Answers.error(response, error, unread);
         if (unread) {
             lingerThenClose(ctx.vertx(), request);
         }

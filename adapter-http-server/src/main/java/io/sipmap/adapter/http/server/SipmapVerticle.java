@@ -5,7 +5,6 @@ import io.sipmap.api.SipDomainResolver;
 import io.sipmap.api.SourceIpMappings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -76,18 +75,13 @@ public final class SipmapVerticle extends VerticleBase {
      * Twilio error body, as every other answer has, and closes the connection, which may be out of step.
      */
     static void invalidRequest(HttpServerRequest request) {
-        Throwable cause = request.decoderResult().cause();
+        Throwable cause = NettyBridge.decoderFailure(request);
         String kind = cause == null ? "" : cause.getClass().getSimpleName();
         // Netty's TooLongHttpLineException and TooLongHttpHeaderException; anything else (a bare CR or LF, a
         // malformed header) is a malformed request, not a long one
         int status = kind.startsWith("TooLong") && kind.contains("Line") ? 414
                 : kind.startsWith("TooLong") && kind.contains("Header") ? 431 : 400;
-        TwilioError error = TwilioErrors.ofStatus(status, request.path(), 0);
-        request.response()
-                .setStatusCode(error.status())
-                .putHeader(HttpHeaders.CONTENT_TYPE, Exchanges.JSON)
-                .putHeader(HttpHeaders.CONNECTION, "close")
-                .end(error.toJson().encode())
+        Answers.error(request.response(), ErrorTable.ofStatus(status, request.path(), 0), true)
                 .onComplete(done -> request.connection().close());
     }
 

@@ -2,7 +2,6 @@ package io.sipmap.adapter.http.server;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import java.util.HashMap;
@@ -69,12 +68,9 @@ final class SlowClients {
             }
             it.remove();
             if (request != null && !request.response().headWritten()) {
-                TwilioError error = new TwilioError(408, TwilioErrors.INVALID_PARAMETER,
-                        "Request timeout: the request was not received in time");
-                request.response().setStatusCode(408).putHeader(HttpHeaders.CONTENT_TYPE, Exchanges.JSON)
-                        .putHeader(HttpHeaders.CONNECTION, "close")
-                        .end(error.toJson().encode())
-                        .onComplete(done -> entry.getKey().close());
+                HttpConnection connection = entry.getKey();
+                Answers.error(request.response(), ErrorTable.requestTimeout(), true)
+                        .onComplete(done -> connection.close());
             } else {
                 entry.getKey().close();
             }

@@ -1,7 +1,7 @@
 package io.sipmap.adapter.http.server;
 
 import io.sipmap.domain.SourceIpMapping;
-import io.vertx.core.buffer.Buffer;
+import io.sipmap.domain.SourceIpMappingSid;
 import java.nio.charset.StandardCharsets;
 
 /** A source IP mapping as Twilio writes it; the wire names are pinned by the tests. */
@@ -9,6 +9,8 @@ final class SourceIpMappingJson {
 
     static final String PATH = "/v1/SourceIpMappings";
     static final String LIST_KEY = "source_ip_mappings";
+    static final WireResource<SourceIpMappingSid, SourceIpMapping> RESOURCE =
+            new WireResource<>(PATH, LIST_KEY, SourceIpMappingSid.PREFIX, SourceIpMappingSid::new, Writer::new);
 
     private static final byte[] SID = ascii("{\"sid\":\"");
     private static final byte[] IP_RECORD_SID = ascii("\",\"ip_record_sid\":\"");
@@ -21,24 +23,12 @@ final class SourceIpMappingJson {
     private SourceIpMappingJson() {
     }
 
-    /** One mapping, written by {@code writer}: the one for the base URL of the answer. */
-    static Buffer toJson(SourceIpMapping mapping, Writer writer) {
-        JsonWriter json = new JsonWriter(writer.length());
-        writer.write(json, mapping);
-        return json.toBuffer();
-    }
-
-    /** The start of every mapping's {@code url}, escaped, to write once per response. */
-    static byte[] urlPrefix(String baseUrl) {
-        return JsonWriter.escape(baseUrl + PATH + "/");
-    }
-
     /**
      * Writes mappings whose {@code url}s begin with one prefix. A mapping is fixed text around three SIDs and two dates
      * of fixed lengths, none needing an escape: the fixed text is laid out once, in a template, and each mapping is a
      * copy of it with its SIDs and dates written into their places.
      */
-    static final class Writer {
+    static final class Writer implements ResourceWriter<SourceIpMapping> {
         private final byte[] urlPrefix;
         private final byte[] template;
         private final int ipRecordSidAt;
@@ -47,7 +37,7 @@ final class SourceIpMappingJson {
         private final int dateUpdatedAt;
         private final int urlSidAt;
 
-        /** @param urlPrefix the start of every mapping's url, escaped ({@link #urlPrefix}) */
+        /** @param urlPrefix the start of every mapping's url, escaped */
         Writer(byte[] urlPrefix) {
             this.urlPrefix = urlPrefix;
             int sid = JsonWriter.SID_LENGTH;
@@ -73,11 +63,13 @@ final class SourceIpMappingJson {
         }
 
         /** The length of one mapping, its dates written by hand. */
-        int length() {
+        @Override
+        public int length() {
             return template.length;
         }
 
-        void write(JsonWriter json, SourceIpMapping mapping) {
+        @Override
+        public void write(JsonWriter json, SourceIpMapping mapping) {
             if (WireDates.byHand(mapping.dateCreated()) && WireDates.byHand(mapping.dateUpdated())) {
                 int at = json.raw(template);
                 json.sidAt(at + SID.length, mapping.sid())

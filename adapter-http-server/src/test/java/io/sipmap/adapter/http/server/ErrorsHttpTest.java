@@ -99,7 +99,6 @@ class ErrorsHttpTest extends ServerTestBase {
             "IpAddress|IpAddress=1.2.3.4.5",
             "IpAddress|IpAddress=::1",
             "IpAddress|IpAddress=1.2.3.4%20",
-            "CidrPrefixLength|IpAddress=1.2.3.4&CidrPrefixLength=0",
             "CidrPrefixLength|IpAddress=1.2.3.4&CidrPrefixLength=33",
             "CidrPrefixLength|IpAddress=1.2.3.4&CidrPrefixLength=-1",
             "CidrPrefixLength|IpAddress=1.2.3.4&CidrPrefixLength=abc",

@@ -50,6 +50,15 @@ class IpRecordsHttpTest extends ServerTestBase {
     }
 
     @Test
+    void prefixLengthZeroIsTheWholeAddressAndReadsBack32() {
+        JsonObject created = json(post("/v1/IpRecords", "IpAddress", "192.168.0.5", "CidrPrefixLength", "0"));
+
+        assertThat(created.getInteger("cidr_prefix_length")).isEqualTo(32);
+        assertThat(json(get("/v1/IpRecords/" + created.getString("sid"))).getInteger("cidr_prefix_length"))
+                .isEqualTo(32);
+    }
+
+    @Test
     void fetchesRecordBySidInEitherCase() {
         post("/v1/IpRecords", "IpAddress", "192.0.2.10", "FriendlyName", "office");
 

@@ -2,7 +2,6 @@ package io.sipmap.adapter.http.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.buffer.ByteBuf;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.IpRecordSid;
 import io.sipmap.domain.SipDomainSid;
@@ -68,7 +67,7 @@ class JsonWriterTest {
     @Test
     void writesMappingsAsJsonObjectWouldWhateverTheirDates() {
         var account = AccountSid.ofHex("0".repeat(31) + "1");
-        var writer = new SourceIpMappingJson.Writer(SourceIpMappingJson.urlPrefix("http://h\u00e9st:8080/base"));
+        var writer = new SourceIpMappingJson.Writer(JsonWriter.escape("http://h\u00e9st:8080/base/v1/SourceIpMappings/"));
         Random random = new Random(3);
         JsonWriter json = new JsonWriter(1).beginArray();
         JsonArray expected = new JsonArray();
@@ -96,33 +95,46 @@ class JsonWriterTest {
     }
 
     @Test
-    void writersOnScratchStayApartAndTheirBuffersOutliveTheScratch() {
+    void writersOnScratchStayApartAndTheirCopiesOutliveTheScratch() {
         JsonWriter outer = JsonWriter.onScratch(8).beginArray();
         JsonWriter inner = JsonWriter.onScratch(8).beginArray(); // the scratch is lent out: an array of its own
         for (int i = 0; i < 5_000; i++) { // both grow past what they were given
             outer.value(i);
             inner.value(-i);
         }
-        ByteBuf innerBuffer = inner.endArray().toPooledDirect(); // gives its array to the thread's scratch
-        ByteBuf outerBuffer = outer.endArray().toPooledDirect();
-        JsonWriter reuse = JsonWriter.onScratch(8).beginArray(); // on an array given back: the buffers are copies
+        String innerCopy = inner.endArray().finish((bytes, length, lent) -> { // gives its array to the thread
+            assertThat(lent).isTrue();
+            return new String(bytes, 0, length, StandardCharsets.UTF_8);
+        });
+        String outerCopy = outer.endArray().finish((bytes, length, lent) -> {
+            assertThat(lent).isTrue();
+            return new String(bytes, 0, length, StandardCharsets.UTF_8);
+        });
+        JsonWriter reuse = JsonWriter.onScratch(8).beginArray(); // on an array given back: what was taken is a copy
         for (int i = 0; i < 5_000; i++) {
             reuse.value("overwritten");
         }
-        reuse.endArray().toPooledDirect().release();
+        reuse.endArray().finish((bytes, length, lent) -> null);
         JsonArray expectedOuter = new JsonArray();
         JsonArray expectedInner = new JsonArray();
         for (int i = 0; i < 5_000; i++) {
             expectedOuter.add(i);
             expectedInner.add(-i);
         }
-        try {
-            assertThat(outerBuffer.toString(StandardCharsets.UTF_8)).isEqualTo(expectedOuter.encode());
-            assertThat(innerBuffer.toString(StandardCharsets.UTF_8)).isEqualTo(expectedInner.encode());
-        } finally {
-            outerBuffer.release();
-            innerBuffer.release();
-        }
+        assertThat(outerCopy).isEqualTo(expectedOuter.encode());
+        assertThat(innerCopy).isEqualTo(expectedInner.encode());
+    }
+
+    @Test
+    void aWriterOfItsOwnHandsItsArrayOverForGood() {
+        JsonWriter json = new JsonWriter(4).beginArray().value(1).endArray();
+
+        String taken = json.finish((bytes, length, lent) -> {
+            assertThat(lent).isFalse();
+            return new String(bytes, 0, length, StandardCharsets.UTF_8);
+        });
+
+        assertThat(taken).isEqualTo("[1]");
     }
 
     @Test

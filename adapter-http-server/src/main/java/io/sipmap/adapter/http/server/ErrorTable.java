@@ -7,10 +7,12 @@ import java.util.concurrent.CompletionException;
 import java.util.function.BiFunction;
 
 /**
- * The one table from failure to Twilio error (WIRE.md, "Errors"): each {@link SipmapException} variant, and the HTTP
- * statuses Vert.x Web raises itself (no route, wrong method, body too large). Stateless.
+ * The one table from failure to {@link ErrorAnswer} (WIRE.md, "Errors"): each {@link SipmapException} variant, the
+ * HTTP statuses Vert.x Web and Vert.x's HTTP decoder raise themselves (no route, wrong method, body too large, a
+ * malformed request), and the refusals only the wire knows ({@link RefusedRequest}: credentials, paging parameters,
+ * rate limit, a request too slow). Every Twilio code the server sends is here. Stateless.
  */
-final class TwilioErrors {
+final class ErrorTable {
 
     static final int NOT_FOUND = 20404;
     static final int INVALID_PARAMETER = 20001;
@@ -23,30 +25,51 @@ final class TwilioErrors {
     static final int INVALID_PAGE_TOKEN = 21481;
 
     /** Each variant of the sealed {@link SipmapException}, given the request path, to its Twilio error. */
-    static final Map<Class<? extends SipmapException>, BiFunction<SipmapException, String, TwilioError>> BY_VARIANT =
+    static final Map<Class<? extends SipmapException>, BiFunction<SipmapException, String, ErrorAnswer>> BY_VARIANT =
             Map.of(
                     SipmapException.NotFound.class, (e, path) -> notFound(path),
                     SipmapException.InvalidParameter.class, (e, path) ->
-                            new TwilioError(400, INVALID_PARAMETER, e.getMessage()),
-                    SipmapException.Conflict.class, (e, path) -> new TwilioError(409, CONFLICT, e.getMessage()),
+                            new ErrorAnswer(400, INVALID_PARAMETER, e.getMessage()),
+                    SipmapException.Conflict.class, (e, path) -> new ErrorAnswer(409, CONFLICT, e.getMessage()),
                     // ours: a store or remote service behind the api failed; not the caller's fault, not echoed
                     SipmapException.Upstream.class, (e, path) ->
-                            new TwilioError(502, INTERNAL, "An upstream service failed; try again later"));
+                            new ErrorAnswer(502, INTERNAL, "An upstream service failed; try again later"));
 
-    private TwilioErrors() {
+    private ErrorTable() {
     }
 
-    static TwilioError notFound(String path) {
-        return new TwilioError(404, NOT_FOUND, "The requested resource " + abbreviate(path) + " was not found");
+    static ErrorAnswer notFound(String path) {
+        return new ErrorAnswer(404, NOT_FOUND, "The requested resource " + abbreviate(path) + " was not found");
     }
 
-    static TwilioError authenticate() {
-        return new TwilioError(401, AUTHENTICATE, "Authenticate",
+    static ErrorAnswer authenticate() {
+        return new ErrorAnswer(401, AUTHENTICATE, "Authenticate",
                 Map.of("WWW-Authenticate", "Basic realm=\"Twilio API\""));
     }
 
-    static TwilioError internal() {
-        return new TwilioError(500, INTERNAL, "Internal server error");
+    static ErrorAnswer internal() {
+        return new ErrorAnswer(500, INTERNAL, "Internal server error");
+    }
+
+    /** A client sent its request more slowly than the request timeout (ours; the connection is then closed). */
+    static ErrorAnswer requestTimeout() {
+        return new ErrorAnswer(408, INVALID_PARAMETER, "Request timeout: the request was not received in time");
+    }
+
+    /** The account is over its rate; a token is back in {@code retryAfterSeconds}. */
+    static ErrorAnswer tooManyRequests(long perSecond, long retryAfterSeconds) {
+        return new ErrorAnswer(429, TOO_MANY_REQUESTS, "Too many requests: at most " + perSecond + " per second",
+                Map.of("Retry-After", Long.toString(retryAfterSeconds)));
+    }
+
+    /** A {@code PageSize} over the largest page; {@code given} is already abbreviated. */
+    static ErrorAnswer pageSizeTooLarge(int max, String given) {
+        return new ErrorAnswer(400, PAGE_SIZE_TOO_LARGE, "Invalid PageSize: at most " + max + " allowed, got " + given);
+    }
+
+    /** A {@code PageToken} that names no page. */
+    static ErrorAnswer invalidPageToken(String message) {
+        return new ErrorAnswer(400, INVALID_PAGE_TOKEN, message);
     }
 
     /**
@@ -57,10 +80,10 @@ final class TwilioErrors {
      * @param path       the request path, for 404 messages
      * @param bodyLimit  the body limit, for 413 messages
      */
-    static TwilioError of(Throwable failure, int statusCode, String path, long bodyLimit) {
+    static ErrorAnswer of(Throwable failure, int statusCode, String path, long bodyLimit) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
-        if (cause instanceof WireError wire) {
+        if (cause instanceof RefusedRequest wire) {
             return wire.error();
         }
         if (cause instanceof SipmapException e) {
@@ -76,16 +99,16 @@ final class TwilioErrors {
      * The error for a failure raised while Vert.x read and decoded the body: the client's doing, never a 500. A form
      * field beyond the server's form attribute size is as good as a body too large; anything else is a malformed form.
      */
-    static TwilioError ofBody(Throwable failure, long bodyLimit) {
+    static ErrorAnswer ofBody(Throwable failure, long bodyLimit) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             String message = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
             if (t.getClass().getSimpleName().startsWith("TooLong") || message.contains("exceed")) {
                 // Vert.x's limits on one form field, not the body limit (SipmapVerticle raises them to it)
-                return new TwilioError(413, INVALID_PARAMETER,
+                return new ErrorAnswer(413, INVALID_PARAMETER,
                         "Request body too large: a form field is longer than this server accepts");
             }
         }
-        return new TwilioError(400, INVALID_PARAMETER,
+        return new ErrorAnswer(400, INVALID_PARAMETER,
                 "Invalid request body: expected an application/x-www-form-urlencoded form");
     }
 
@@ -98,10 +121,10 @@ final class TwilioErrors {
     }
 
     /** The error for a status Vert.x Web raised without a cause; null for 5xx and unknown ones. */
-    static TwilioError ofStatus(int status, String path, long bodyLimit) {
+    static ErrorAnswer ofStatus(int status, String path, long bodyLimit) {
         switch (status) {
             case 400:
-                return new TwilioError(400, INVALID_PARAMETER, "Invalid request: the request could not be parsed");
+                return new ErrorAnswer(400, INVALID_PARAMETER, "Invalid request: the request could not be parsed");
             case 401:
                 return authenticate();
             case 404:
@@ -110,20 +133,20 @@ final class TwilioErrors {
                 return methodNotAllowed(path);
             case 413:
                 // ours: Twilio documents no code for it
-                return new TwilioError(413, INVALID_PARAMETER,
+                return new ErrorAnswer(413, INVALID_PARAMETER,
                         "Request body too large: at most " + bodyLimit + " bytes accepted");
             case 414:
             case 431:
-                return new TwilioError(status, INVALID_PARAMETER, "Request line or headers too large");
+                return new ErrorAnswer(status, INVALID_PARAMETER, "Request line or headers too large");
             default:
                 return status >= 400 && status < 500
-                        ? new TwilioError(status, INVALID_PARAMETER, "Invalid request") : null;
+                        ? new ErrorAnswer(status, INVALID_PARAMETER, "Invalid request") : null;
         }
     }
 
-    static TwilioError methodNotAllowed(String path) {
+    static ErrorAnswer methodNotAllowed(String path) {
         String allow = path != null && path.matches(".*/v1/[A-Za-z]+/[^/]+/?") ? "GET, POST, DELETE" : "GET, POST";
-        return new TwilioError(405, METHOD_NOT_ALLOWED, "Method not allowed", Map.of("Allow", allow));
+        return new ErrorAnswer(405, METHOD_NOT_ALLOWED, "Method not allowed", Map.of("Allow", allow));
     }
 
     private static String abbreviate(String path) {
