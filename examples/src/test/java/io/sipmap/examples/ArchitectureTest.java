@@ -1,5 +1,9 @@
 package io.sipmap.examples;
 
+import static com.tngtech.archunit.core.domain.JavaCall.Predicates.target;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.name;
+import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
@@ -82,6 +86,38 @@ class ArchitectureTest {
             .orShould().callMethod(System.class, "currentTimeMillis")
             .because("time and ids are injected (java.time.Clock, SidGenerator), so tests can fix them");
 
+    private static final String SERVER = "io.sipmap.adapter.http.server..";
+
+    @ArchTest
+    static final ArchRule onlyNettyBridgeTouchesNettyOrVertxInternals = noClasses()
+            .that().resideInAPackage("io.sipmap..")
+            .and().doNotHaveFullyQualifiedName("io.sipmap.adapter.http.server.NettyBridge")
+            .should().dependOnClassesThat().resideInAnyPackage("io.netty..", "io.vertx.core.internal..")
+            .because("the fast paths' mechanics stay behind one seam (STYLE.md, Fast paths)");
+
+    @ArchTest
+    static final ArchRule onlyAnswersEndsAResponse = noClasses()
+            .that().resideInAPackage(SERVER)
+            .and().doNotHaveFullyQualifiedName("io.sipmap.adapter.http.server.Answers")
+            .and().doNotHaveFullyQualifiedName("io.sipmap.adapter.http.server.NettyBridge")
+            .should().callMethodWhere(target(name("end"))
+                    .and(target(owner(assignableTo("io.vertx.core.http.HttpServerResponse")))))
+            .because("every answer, success or Twilio error, is written in one place");
+
+    @ArchTest
+    static final ArchRule serverWritesJsonWithItsOwnWriter = noClasses()
+            .that().resideInAPackage(SERVER)
+            .should().dependOnClassesThat().resideInAPackage("io.vertx.core.json..")
+            .because("answers are written by JsonWriter, pinned byte for byte against JsonObject in tests");
+
+    @ArchTest
+    static final ArchRule onlyTheErrorTableMakesErrorAnswers = noClasses()
+            .that().resideInAPackage(SERVER)
+            .and().doNotHaveFullyQualifiedName("io.sipmap.adapter.http.server.ErrorTable")
+            .and().doNotHaveFullyQualifiedName("io.sipmap.adapter.http.server.ErrorAnswer")
+            .should().callConstructorWhere(target(owner(name("io.sipmap.adapter.http.server.ErrorAnswer"))))
+            .because("ErrorTable is the one mapping from failure to Twilio status and code");
+
     // The rules bite: each fixture below breaks one, and is analysed on its own.
 
     @Test
@@ -105,6 +141,15 @@ class ArchitectureTest {
         JavaClasses classes = new ClassFileImporter().importClasses(
                 io.sipmap.adapter.http.server.ArchViolationFixture.class, InMemoryStores.class);
         assertThat(modules.evaluate(classes).hasViolation()).isTrue();
+    }
+
+    @Test
+    void aServerClassOtherThanNettyBridgeTouchingNettyOrEndingAResponseBreaksTheFence() {
+        JavaClasses classes = new ClassFileImporter().importClasses(
+                io.sipmap.adapter.http.server.FastPathViolationFixture.class);
+        assertThat(onlyNettyBridgeTouchesNettyOrVertxInternals.evaluate(classes).hasViolation()).isTrue();
+        assertThat(onlyAnswersEndsAResponse.evaluate(classes).hasViolation()).isTrue();
+        assertThat(serverWritesJsonWithItsOwnWriter.evaluate(classes).hasViolation()).isTrue();
     }
 
     @Test

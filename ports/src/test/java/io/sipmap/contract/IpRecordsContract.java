@@ -115,11 +115,22 @@ public abstract class IpRecordsContract {
     }
 
     @Test
+    void prefixLengthZeroMeansTheWholeAddress() {
+        assertThat(new CreateIpRecord(Ipv4Address.parse("192.0.2.1"), null, 0).cidrPrefixLength()).isEqualTo(32);
+
+        IpRecord record = await(ipRecords.create(tenant.account(),
+                CreateIpRecord.of("192.0.2.1").withCidrPrefixLength(0)));
+
+        assertThat(record.cidrPrefixLength()).isEqualTo(32);
+        assertThat(fetch(record.sid()).cidrPrefixLength()).isEqualTo(32);
+    }
+
+    @Test
     void rejectsInvalidFieldsWhenBuildingCommands() {
         assertThatThrownBy(() -> new CreateIpRecord(Ipv4Address.parse("192.0.2.1"), null, 33))
                 .isInstanceOfSatisfying(SipmapException.InvalidParameter.class,
                         e -> assertThat(e.parameter()).isEqualTo("CidrPrefixLength"));
-        assertThatThrownBy(() -> new CreateIpRecord(Ipv4Address.parse("192.0.2.1"), null, 0))
+        assertThatThrownBy(() -> new CreateIpRecord(Ipv4Address.parse("192.0.2.1"), null, -1))
                 .isInstanceOfSatisfying(SipmapException.InvalidParameter.class,
                         e -> assertThat(e.parameter()).isEqualTo("CidrPrefixLength"));
         assertThatThrownBy(() -> CreateIpRecord.of("192.0.2.01"))
