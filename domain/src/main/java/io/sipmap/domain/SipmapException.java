@@ -11,7 +11,7 @@ import java.util.Optional;
  */
 public abstract sealed class SipmapException extends RuntimeException
         permits SipmapException.NotFound, SipmapException.InvalidParameter, SipmapException.Conflict,
-                SipmapException.Upstream {
+                SipmapException.Unavailable, SipmapException.Upstream {
 
     private final transient RemoteError remote;
 
@@ -77,6 +77,21 @@ public abstract sealed class SipmapException extends RuntimeException
 
         public Conflict(String message, RemoteError remote) {
             super(message, remote, null);
+        }
+    }
+
+    /**
+     * What the operation needs is out of reach for now, and the same request may well succeed later: the store does
+     * not answer (a database stopped, unreachable, or too slow), or a remote server said it is unavailable. Nothing
+     * is known to have changed; a write may or may not have been made (the caller can read to find out).
+     */
+    public static final class Unavailable extends SipmapException {
+        public Unavailable(String message, Throwable cause) {
+            this(message, null, cause);
+        }
+
+        public Unavailable(String message, RemoteError remote, Throwable cause) {
+            super(message, remote, cause);
         }
     }
 

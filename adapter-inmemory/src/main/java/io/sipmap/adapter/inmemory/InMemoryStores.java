@@ -67,7 +67,7 @@ public final class InMemoryStores {
         /**
          * Mapped IP records by prefix, keyed by IP record SID so that the index's tie-break (smallest key) is
          * {@link Resolution}'s; written under this partition's monitor, read without it. Also where a record's mapping
-         * is found ({@link #mappingOf}), rather than in a map of its own (40 bytes a mapping).
+         * is found ({@link #mappingOf}), rather than in a map of its own, which would cost an entry per mapping.
          */
         final PrefixIndex<IpRecordSid, Resolution> resolutions = new PrefixIndex<>();
         /** Equal dates and SIP domains as one object each; used under this partition's monitor. */

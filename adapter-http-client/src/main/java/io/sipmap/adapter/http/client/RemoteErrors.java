@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 
 /**
  * Turns a Twilio error answer back into the {@link SipmapException} variant the server started from: 404 is
- * {@code NotFound}, 400 {@code InvalidParameter}, 409 {@code Conflict}, anything else {@code Upstream}; each keeps the
- * body as a {@link RemoteError}. A body that is not a Twilio error (a proxy's HTML page) is always {@code Upstream}.
+ * {@code NotFound}, 400 {@code InvalidParameter}, 409 {@code Conflict}, 503 {@code Unavailable}, anything else
+ * {@code Upstream}; each keeps the body as a {@link RemoteError}. A body that is not a Twilio error (a proxy's HTML page) is always {@code Upstream}.
  */
 final class RemoteErrors {
 
@@ -53,6 +53,9 @@ final class RemoteErrors {
                 return new SipmapException.InvalidParameter(parameterOf(code, message), message, remote);
             case 409:
                 return new SipmapException.Conflict(message, remote);
+            case 503:
+                return new SipmapException.Unavailable(request + " answered HTTP 503, Twilio error " + code + ": "
+                        + message, remote, null);
             default:
                 return new SipmapException.Upstream(request + " answered HTTP " + status + ", Twilio error "
                         + code + ": " + message, remote, null);

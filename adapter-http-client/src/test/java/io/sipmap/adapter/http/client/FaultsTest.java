@@ -193,7 +193,7 @@ class FaultsTest {
 
         Throwable e = failure(client.ipRecords().create(ACCOUNT, CreateIpRecord.of("10.0.0.1")));
 
-        assertThat(e).isInstanceOf(SipmapException.Upstream.class).hasMessageContaining("HTTP 503");
+        assertThat(e).isInstanceOf(SipmapException.Unavailable.class).hasMessageContaining("HTTP 503");
         assertThat(stub.count()).isEqualTo(1);
     }
 

@@ -22,6 +22,9 @@ final class ErrorTable {
     static final int CONFLICT = 20409;
     static final int TOO_MANY_REQUESTS = 20429;
     static final int INTERNAL = 20500;
+    static final int UNAVAILABLE = 20503;
+    /** How soon a client may try again after a 503: the store's outage is unknown, so soon, and backing off. */
+    static final String UNAVAILABLE_RETRY_AFTER_SECONDS = "1";
     static final int INVALID_PAGE_TOKEN = 21481;
 
     /** Each variant of the sealed {@link SipmapException}, given the request path, to its Twilio error. */
@@ -31,6 +34,10 @@ final class ErrorTable {
                     SipmapException.InvalidParameter.class, (e, path) ->
                             new ErrorAnswer(400, INVALID_PARAMETER, e.getMessage()),
                     SipmapException.Conflict.class, (e, path) -> new ErrorAnswer(409, CONFLICT, e.getMessage()),
+                    // ours: the store does not answer; what is wrong with it is the operator's business, not echoed
+                    SipmapException.Unavailable.class, (e, path) -> new ErrorAnswer(503, UNAVAILABLE,
+                            "Service unavailable: the store does not answer; try again later",
+                            Map.of("Retry-After", UNAVAILABLE_RETRY_AFTER_SECONDS)),
                     // ours: a store or remote service behind the api failed; not the caller's fault, not echoed
                     SipmapException.Upstream.class, (e, path) ->
                             new ErrorAnswer(502, INTERNAL, "An upstream service failed; try again later"));

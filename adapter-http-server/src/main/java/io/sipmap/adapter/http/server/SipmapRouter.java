@@ -158,6 +158,15 @@ public final class SipmapRouter {
         ctx.next();
     }
 
+    /** The failure's own message, past the wrappers of stages. */
+    private static String causeOf(Throwable failure) {
+        Throwable cause = failure;
+        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause == null ? "no cause" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    }
+
     /** Answers any failure as a Twilio error; an unexpected one is logged here and answered 500 without its cause. */
     private static void fail(RoutingContext ctx, int status, long bodyLimit) {
         Throwable failure = ctx.failure();
@@ -167,6 +176,11 @@ public final class SipmapRouter {
             error = ErrorTable.ofBody(failure, bodyLimit);
         } else {
             error = ErrorTable.of(failure, status, ctx.request().path(), bodyLimit);
+        }
+        if (error != null && error.status() >= 500) {
+            // answered in Twilio's shape without the cause, which the operator needs: a store or service is down
+            LOG.log(System.Logger.Level.WARNING, "Answered " + error.status() + " to " + ctx.request().method() + " "
+                    + ctx.request().path() + ": " + causeOf(failure));
         }
         if (error == null) {
             LOG.log(System.Logger.Level.ERROR, "Unexpected failure (status " + status + ") answering "

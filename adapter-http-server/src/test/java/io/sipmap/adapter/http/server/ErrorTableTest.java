@@ -27,6 +27,9 @@ class ErrorTableTest {
                 .isEqualTo(new ErrorAnswer(409, 20409, "mapped"));
         assertThat(ErrorTable.of(new SipmapException.Upstream("secret", null, null), -1, "/", 1).status())
                 .isEqualTo(502);
+        assertThat(ErrorTable.of(new SipmapException.Unavailable("secret", null), -1, "/", 1)).isEqualTo(
+                new ErrorAnswer(503, 20503, "Service unavailable: the store does not answer; try again later",
+                        java.util.Map.of("Retry-After", "1")));
     }
 
     @Test

@@ -288,6 +288,18 @@ class ErrorsHttpTest extends ServerTestBase {
         assertThat(body.getString("message")).doesNotContain("secret");
     }
 
+    @Test
+    void aStoreThatDoesNotAnswerIs503WithRetryAfterAndNoDetail() {
+        api.next.set(() -> CompletableFuture.failedFuture(new SipmapException.Unavailable(
+                "PostgreSQL is out of reach: Connection refused: /10.1.2.3:5432", null)));
+
+        HttpResponse<Buffer> response = post("/v1/IpRecords", "IpAddress", "192.0.2.1");
+        JsonObject body = assertError(response, 503, 20503);
+
+        assertThat(response.getHeader("Retry-After")).isEqualTo("1");
+        assertThat(body.getString("message")).contains("try again later").doesNotContain("PostgreSQL", "10.1.2.3");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"/v1/IpRecords?PageSize=%zz", "/v1/IpRecords?%zz=1", "/v1/IpRecords?Page=%",
             "/v1/IpRecords/%zz", "/v1/IpRecords/%00", "/v1/%E0%A4%A", "/v1/IpRecords?PageToken=%00%FF",
