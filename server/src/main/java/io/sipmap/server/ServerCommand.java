@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "sipmap-server", mixinStandardHelpOptions = true, sortOptions = false,
         versionProvider = ServerCommand.Version.class, usageHelpAutoWidth = true,
         description = "Serves Twilio's Voice v1 IpRecords and SourceIpMappings API, and the sipmap resolve extension.",
-        subcommands = ServerCommand.HashSecret.class,
+        subcommands = {ServerCommand.HashSecret.class, ServerCommand.ImportCommand.class},
         footerHeading = "%nCredentials, from the environment (never from flags) or --credentials-file:%n",
         footer = {
             "  TWILIO_ACCOUNT_SID   the account the server accepts (AC...)",
@@ -77,17 +77,17 @@ final class ServerCommand {
             description = "Port to listen on, 0 for any free one.%n  env SIPMAP_PORT, default ${DEFAULT-VALUE}")
     private int port;
 
-    @Option(names = "--store", paramLabel = "KIND", defaultValue = "embedded",
+    @Option(names = "--store", scope = CommandLine.ScopeType.INHERIT, paramLabel = "KIND", defaultValue = "embedded",
             description = "Where records are kept: embedded (a PostgreSQL started with the server, its data in"
                     + " --data-dir), postgres (an existing one: --database-url or PG* variables), or memory (gone"
                     + " when the server stops).%n  env SIPMAP_STORE, default ${DEFAULT-VALUE}")
     private String store;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = Settings.DEFAULT_DATA_DIR,
+    @Option(names = "--data-dir", scope = CommandLine.ScopeType.INHERIT, paramLabel = "DIR", defaultValue = Settings.DEFAULT_DATA_DIR,
             description = "The embedded PostgreSQL's data.%n  env SIPMAP_DATA_DIR, default ./${DEFAULT-VALUE}")
     private Path dataDir;
 
-    @Option(names = "--database-url", paramLabel = "URL",
+    @Option(names = "--database-url", scope = CommandLine.ScopeType.INHERIT, paramLabel = "URL",
             description = "postgresql://user:password@host:port/database, for --store postgres; better given in the"
                     + " environment, where the process list does not show the password.%n"
                     + "  env SIPMAP_DATABASE_URL, default: from PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD")
@@ -188,7 +188,17 @@ final class ServerCommand {
                 return 0;
             }
             if (parsed.subcommand() != null) {
-                return parsed.subcommand().commandSpec().commandLine().<HashSecret>getCommand().run(in, out);
+                Object subcommand = parsed.subcommand().commandSpec().userObject();
+                if (subcommand instanceof ImportCommand importing) {
+                    if (CommandLine.printHelpIfRequested(parsed.subcommand())) {
+                        return 0;
+                    }
+                    return importing.run(line.<ServerCommand>getCommand().settings(env), out, err);
+                }
+                if (CommandLine.printHelpIfRequested(parsed.subcommand())) {
+                    return 0;
+                }
+                return ((HashSecret) subcommand).run(in, out);
             }
             Settings settings = line.<ServerCommand>getCommand().settings(env);
             run.accept(settings);
@@ -280,8 +290,8 @@ final class ServerCommand {
 
     /** {@code hash-secret}: the line for a credentials file's digest, of a secret read from standard input. */
     @Command(name = "hash-secret", mixinStandardHelpOptions = true,
-            description = {"Reads a secret (an auth token or an API key's secret) from standard input and prints its",
-                "digest as --credentials-file takes it: sha256: and 64 hexadecimal digits."})
+            description = "Reads a secret (an auth token or an API key's secret) from standard input and prints its"
+                    + " digest as --credentials-file takes it: sha256: and 64 hexadecimal digits.")
     static final class HashSecret {
 
         Integer run(java.io.BufferedReader in, PrintWriter out) {
@@ -297,6 +307,43 @@ final class ServerCommand {
             out.println(CredentialsFile.digestOf(secret));
             out.flush();
             return 0;
+        }
+    }
+
+    /**
+     * {@code import}: copies the account's IP records and mappings from Twilio (or another sipmap server) into this
+     * server's store, keeping their SIDs and dates ({@link Import}). The store is the server's: {@code --store},
+     * {@code --data-dir}, {@code --database-url}, before or after {@code import}; the account's credentials are the
+     * server's, from the environment.
+     */
+    @Command(name = "import", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Copies the account's IP records and source IP mappings from Twilio (or another sipmap"
+                    + " server) into this server's store, keeping their SIDs and dates. A second run changes nothing;"
+                    + " what cannot be reconciled is reported and left alone. Exit status 0 when all is copied, 1"
+                    + " when there were conflicts or the import failed, 2 on a bad setting.")
+    static final class ImportCommand {
+
+        @Option(names = "--from", paramLabel = "URL", defaultValue = "https://voice.twilio.com",
+                description = "The API to copy from, with the account's credentials (TWILIO_ACCOUNT_SID and"
+                        + " TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and TWILIO_API_SECRET).%n  default ${DEFAULT-VALUE}")
+        private String from;
+
+        @Option(names = "--dry-run", description = "Says what would be done, writes nothing.")
+        private boolean dryRun;
+
+        @Spec
+        private CommandSpec spec;
+
+        Integer run(Settings settings, PrintWriter out, PrintWriter err) {
+            if (settings.generated() || settings.account() == null) {
+                throw new ParameterException(spec.commandLine(), "import needs the account to copy:"
+                        + " TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or TWILIO_API_KEY and TWILIO_API_SECRET)");
+            }
+            if (settings.store() == Storage.Kind.MEMORY) {
+                throw new ParameterException(spec.commandLine(), "import into --store memory would keep nothing:"
+                        + " choose embedded or postgres");
+            }
+            return SipmapServer.importInto(settings, from, dryRun, out, err);
         }
     }
 

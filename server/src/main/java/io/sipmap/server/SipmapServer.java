@@ -1,5 +1,6 @@
 package io.sipmap.server;
 
+import io.sipmap.adapter.http.client.SipmapClient;
 import io.sipmap.adapter.http.server.Credentials;
 import io.sipmap.adapter.http.server.SipmapServerOptions;
 import io.sipmap.adapter.http.server.SipmapVerticle;
@@ -149,6 +150,47 @@ public final class SipmapServer implements AutoCloseable {
             cause = cause.getCause();
         }
         return String.valueOf(cause.getMessage()).lines().findFirst().orElse(cause.getClass().getSimpleName());
+    }
+
+    /**
+     * Runs {@code sipmap-server import}: opens the store of {@code settings}, copies the account from {@code from}
+     * through the client, prints each change and a summary.
+     *
+     * @return 0 when everything was copied, 1 when there were conflicts or the import failed
+     */
+    static int importInto(Settings settings, String from, boolean dryRun, PrintWriter out, PrintWriter err) {
+        Vertx vertx = Vertx.vertx();
+        Storage storage = null;
+        try {
+            storage = Storage.open(vertx, settings).await(STORE_START_SECONDS, TimeUnit.SECONDS);
+            SipmapClient.Builder builder = SipmapClient.builder().baseUrl(from).vertx(vertx);
+            builder = settings.apiKey().isPresent()
+                    ? builder.apiKeyCredentials(settings.apiKey().get(), settings.apiSecret().orElseThrow(),
+                            settings.account())
+                    : builder.accountCredentials(settings.account(), settings.authToken());
+            out.println("import: from " + from + " into the " + storage.description + ", account "
+                    + settings.account() + (dryRun ? " (dry run)" : ""));
+            try (SipmapClient client = builder.build()) {
+                Import.Report report = Import.run(settings.account(), client.ipRecords(), client.sourceIpMappings(),
+                        storage.ipRecords, storage.sourceIpMappings, dryRun, out::println)
+                        .toCompletableFuture().get(1, TimeUnit.HOURS);
+                out.println(report.summary());
+                return report.conflicts().isEmpty() ? 0 : 1;
+            }
+        } catch (Exception e) {
+            Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
+                    ? e.getCause() : e;
+            err.println("sipmap: import failed: " + firstLine(cause));
+            return 1;
+        } finally {
+            out.flush();
+            err.flush();
+            if (storage != null) {
+                closeQuietly(vertx, storage);
+            } else {
+                vertx.close();
+            }
+        }
     }
 
     /** The port bound. */

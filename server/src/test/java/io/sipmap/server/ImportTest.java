@@ -44,6 +44,7 @@ class ImportTest {
     private IpRecordService sourceRecords;
     private SourceIpMappingService sourceMappings;
     private SipmapClient client;
+    private String sourceUrl;
     private final InMemoryStores here = InMemoryStores.create();
     private final List<String> said = new ArrayList<>();
 
@@ -58,7 +59,8 @@ class ImportTest {
         var verticle = new SipmapVerticle(sourceMappings, sourceRecords,
                 SipmapServerOptions.of(Credentials.of(ACCOUNT, TOKEN)).withPort(0));
         vertx.deployVerticle(verticle).await(10, TimeUnit.SECONDS);
-        client = SipmapClient.builder().baseUrl("http://127.0.0.1:" + verticle.actualPort())
+        sourceUrl = "http://127.0.0.1:" + verticle.actualPort();
+        client = SipmapClient.builder().baseUrl(sourceUrl)
                 .accountCredentials(ACCOUNT, TOKEN).vertx(vertx).build();
     }
 
@@ -172,5 +174,50 @@ class ImportTest {
         assertThat(await(here.ipRecords().find(ACCOUNT, record.sid()))).isEmpty();
         assertThat(said).first().asString().startsWith("import: would create IP record " + record.sid());
         assertThat(report.summary()).contains("1 would be created", "dry run: nothing written");
+    }
+
+    @Test
+    void theImportCommandCopiesIntoTheEmbeddedStoreWhichTheServerThenServes(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        IpRecord record = await(sourceRecords.create(ACCOUNT, CreateIpRecord.of("203.0.113.0")
+                .withCidrPrefixLength(24).withFriendlyName("office")));
+        SourceIpMapping mapping = await(sourceMappings.create(ACCOUNT,
+                new CreateSourceIpMapping(record.sid(), TRUNK)));
+        java.util.Map<String, String> env = java.util.Map.of("TWILIO_ACCOUNT_SID", ACCOUNT.value(),
+                "TWILIO_AUTH_TOKEN", TOKEN);
+        String data = dir.resolve("data").toString();
+        String[] command = {"import", "--from", sourceUrl, "--store", "embedded", "--data-dir", data};
+
+        var first = new java.io.StringWriter();
+        assertThat(ServerCommand.execute(command, env, new java.io.BufferedReader(new java.io.StringReader("")),
+                new java.io.PrintWriter(first, true), new java.io.PrintWriter(first, true), s -> {
+                })).isZero();
+        var second = new java.io.StringWriter();
+        assertThat(ServerCommand.execute(command, env, new java.io.BufferedReader(new java.io.StringReader("")),
+                new java.io.PrintWriter(second, true), new java.io.PrintWriter(second, true), s -> {
+                })).isZero();
+
+        assertThat(first.toString()).contains("import: created IP record " + record.sid(),
+                "import: created source IP mapping " + mapping.sid(),
+                "import: IP records: 1 created, 0 updated, 0 unchanged; source IP mappings: 1 created");
+        assertThat(second.toString()).contains("IP records: 0 created, 0 updated, 1 unchanged; "
+                + "source IP mappings: 0 created, 0 updated, 1 unchanged; 0 conflict(s)");
+        try (SipmapServer server = SipmapServer.run(new Settings("127.0.0.1", 0, ACCOUNT, TOKEN)
+                .withEmbeddedStore(java.nio.file.Path.of(data)));
+             SipmapClient copy = SipmapClient.builder().baseUrl(server.baseUrl()).accountCredentials(ACCOUNT, TOKEN)
+                     .build()) {
+            assertThat(await(copy.ipRecords().fetch(ACCOUNT, record.sid()))).isEqualTo(record);
+            assertThat(await(copy.sourceIpMappings().fetch(ACCOUNT, mapping.sid()))).isEqualTo(mapping);
+            assertThat(await(copy.sipDomainResolver().resolve(ACCOUNT, Ipv4Address.parse("203.0.113.77"))))
+                    .hasValueSatisfying(r -> assertThat(r.mappingSid()).isEqualTo(mapping.sid()));
+        }
+        assertThat(ServerCommandTestSupport.errorOf("import", "--store", "embedded"))
+                .contains("import needs the account to copy");
+        var refused = new java.io.StringWriter();
+        assertThat(ServerCommand.execute(new String[] {"import", "--store", "memory"}, env,
+                new java.io.BufferedReader(new java.io.StringReader("")), new java.io.PrintWriter(refused, true),
+                new java.io.PrintWriter(refused, true), s -> {
+                })).isEqualTo(2);
+        assertThat(refused.toString()).contains("would keep nothing");
     }
 }
