@@ -7,18 +7,12 @@ import io.sipmap.domain.AccountSid;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.sql.DriverManager;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -41,17 +35,10 @@ class EmbeddedStoreTest {
     @TempDir
     Path dir;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Calls calls = new Calls(ACCOUNT, TOKEN);
 
     private HttpResponse<String> call(String base, String method, String path, String form) throws Exception {
-        var request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                        (ACCOUNT.value() + ":" + TOKEN).getBytes(StandardCharsets.UTF_8)));
-        if (form != null) {
-            request.header("Content-Type", "application/x-www-form-urlencoded");
-        }
-        return http.send(request.method(method, form == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        return calls.call(method, base + path, form);
     }
 
     private Settings embedded(Path data) {

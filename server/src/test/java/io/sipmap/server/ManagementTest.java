@@ -5,15 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sipmap.domain.AccountSid;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -27,22 +22,14 @@ class ManagementTest {
     private static final AccountSid ACCOUNT = new AccountSid("AC" + "7a".repeat(16));
     private static final String TOKEN = "management-test-token";
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Calls calls = new Calls(ACCOUNT, TOKEN);
 
     private HttpResponse<String> get(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return calls.anonymous(url);
     }
 
     private HttpResponse<String> api(SipmapServer server, String method, String path, String form) throws Exception {
-        var request = HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).timeout(Duration.ofSeconds(10))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                        (ACCOUNT.value() + ":" + TOKEN).getBytes(StandardCharsets.UTF_8)));
-        if (form != null) {
-            request.header("Content-Type", "application/x-www-form-urlencoded");
-        }
-        return http.send(request.method(method, form == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        return calls.call(method, server.baseUrl() + path, form);
     }
 
     private static String management(SipmapServer server) {

@@ -4,15 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sipmap.domain.AccountSid;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -39,7 +34,7 @@ class TwoInstancesTest {
     private static SipmapServer one;
     private static SipmapServer two;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Calls calls = new Calls(ACCOUNT, TOKEN);
 
     @BeforeAll
     static void startTwoServersOverOneDatabase() throws Exception {
@@ -61,14 +56,7 @@ class TwoInstancesTest {
     }
 
     private HttpResponse<String> call(SipmapServer server, String method, String path, String form) throws Exception {
-        var request = HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).timeout(Duration.ofSeconds(20))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                        (ACCOUNT.value() + ":" + TOKEN).getBytes(StandardCharsets.UTF_8)));
-        if (form != null) {
-            request.header("Content-Type", "application/x-www-form-urlencoded");
-        }
-        return http.send(request.method(method, form == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        return calls.call(method, server.baseUrl() + path, form);
     }
 
     private String create(SipmapServer server, String form) throws Exception {
