@@ -74,6 +74,12 @@ final class PgResolutionStore implements ResolutionStore {
     private static final String RESOLUTIONS = "SELECT m.account, m.ip_record_sid, m.sid, m.sip_domain_sid,"
             + " r.ip_address, r.cidr_prefix_length FROM source_ip_mappings m"
             + " JOIN ip_records r ON r.account = m.account AND r.sid = m.ip_record_sid";
+    /**
+     * Starts a transaction reading one snapshot, for the bulk reads of whole accounts, which the statement timeout of
+     * the store calls does not bound: a large account takes as long as it takes, and a replica missing it is wrong.
+     */
+    private static final String SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY;"
+            + " SET LOCAL statement_timeout = 0";
     private static final String HEAD_OF = HEADS + " WHERE account = $1";
     /**
      * The counter rows changed by transactions not finished at the last look, and the oldest transaction not finished
@@ -331,7 +337,7 @@ final class PgResolutionStore implements ResolutionStore {
             Future<Void> reload = done.future();
             p.reload = reload;
             Tuple owner = Tuple.of(uuid(account));
-            pool.withTransaction(conn -> conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            pool.withTransaction(conn -> conn.query(SNAPSHOT)
                     .execute()
                     .compose(v -> conn.preparedQuery(HEAD_OF).execute(owner))
                     .compose(head -> conn.preparedQuery(RESOLUTIONS_OF).execute(owner).map(resolutions -> {
@@ -376,7 +382,7 @@ final class PgResolutionStore implements ResolutionStore {
      * Rows are streamed, {@value #LOAD_FETCH} at a time, so that a large database is not held in memory twice.
      */
     private Future<Void> load() {
-        return pool.withTransaction(conn -> conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        return pool.withTransaction(conn -> conn.query(SNAPSHOT)
                 .execute()
                 .compose(v -> conn.query(XMIN).execute())
                 .compose(xmin -> {
