@@ -254,38 +254,54 @@ class PgFaultsTest {
 
     @Test
     void aWriteWhoseServerProcessIsKilledHalfWayLeavesNothingAndTheReplicasAgree() throws Exception {
-        AccountSid account = AccountSid.ofHex(SIDS.nextHex());
-        map(viaProxy, record(viaProxy, account, "10.7.0.0", 16)); // change 1: the account's counter row exists
-        IpRecord record = record(viaProxy, account, "10.8.0.0", 16);
-        SourceIpMapping mapping = mapping(record);
-        try (Connection lock = TestDatabase.jdbc(database)) {
-            lock.setAutoCommit(false);
-            // the write inserts its mapping row, then waits for the counter row inside sipmap_log_resolution
-            lockRow(lock, "SELECT 1 FROM resolution_log_heads WHERE account = ? FOR UPDATE", Columns.uuid(account));
-            long start = System.nanoTime();
-            CompletionStage<SourceIpMapping> write = viaProxy.sourceIpMappings().insert(mapping);
-            int pid = awaitLockWaiter("WITH m AS (INSERT INTO source_ip_mappings%");
-            TestDatabase.execute(database, "SELECT pg_terminate_backend(" + pid + ")");
+        Struck struck = struckHalfWay("10.7.0.0", "10.8.0.0",
+                pid -> TestDatabase.execute(database, "SELECT pg_terminate_backend(" + pid + ")"));
+        AccountSid account = struck.mapping().accountSid();
 
-            assertThat(failure(start, write).failure()).isInstanceOf(SipmapException.Upstream.class);
-            lock.rollback();
-        }
-
-        assertThat(written(mapping)).isEqualTo(new Written(0, 0, 1));
+        assertThat(written(struck.mapping())).isEqualTo(new Written(0, 0, 1));
         assertThat(resolve(direct, account, "10.8.0.1")).isEmpty();
         assertReplicaAgrees(viaProxy, account);
         assertReplicaAgrees(direct, account);
         // and the same write goes through afterwards
-        assertThat(await(viaProxy.sourceIpMappings().insert(mapping))).isEqualTo(mapping);
-        assertThat(written(mapping)).isEqualTo(new Written(1, 1, 2));
+        assertThat(await(viaProxy.sourceIpMappings().insert(struck.mapping()))).isEqualTo(struck.mapping());
+        assertThat(written(struck.mapping())).isEqualTo(new Written(1, 1, 2));
         assertReplicaAgrees(direct, account);
     }
 
     @Test
     void aWriteWhoseConnectionIsCutHalfWayIsWholeOrAbsentAndTheReplicasAgree() throws Exception {
+        // the server process goes on with the statement once the lock is free: it may commit or not
+        Struck struck = struckHalfWay("10.10.0.0", "10.11.0.0", pid -> proxy.refuse());
+        AccountSid account = struck.mapping().accountSid();
+        proxy.restore();
+
+        Written written = written(struck.mapping());
+        assertThat(List.of(new Written(0, 0, 1), new Written(1, 1, 2))).contains(written);
+        Optional<Resolution> expected = written.mappings() == 1
+                ? Optional.of(Resolution.of(struck.mapping(), struck.record())) : Optional.empty();
+        eventually(() -> assertThat(resolve(viaProxy, account, "10.11.0.1")).isEqualTo(expected));
+        assertReplicaAgrees(viaProxy, account);
+        assertReplicaAgrees(direct, account);
+    }
+
+    private interface Fault {
+        void strike(int pid) throws Exception;
+    }
+
+    /** A mapping write that {@link #struckHalfWay} struck, and its IP record. */
+    private record Struck(IpRecord record, SourceIpMapping mapping) {
+    }
+
+    /**
+     * Maps an IP record in {@code network} of a fresh account (whose first change maps one in {@code firstNetwork})
+     * through the proxied instance, strikes the write with {@code fault} (given its server process) while it waits,
+     * half-way, for the account's counter row inside {@code sipmap_log_resolution}, its mapping row inserted; asserts
+     * that the write fails as Upstream, lets the server process go on and waits until it has ended.
+     */
+    private static Struck struckHalfWay(String firstNetwork, String network, Fault fault) throws Exception {
         AccountSid account = AccountSid.ofHex(SIDS.nextHex());
-        map(viaProxy, record(viaProxy, account, "10.10.0.0", 16));
-        IpRecord record = record(viaProxy, account, "10.11.0.0", 16);
+        map(viaProxy, record(viaProxy, account, firstNetwork, 16)); // change 1: the account's counter row exists
+        IpRecord record = record(viaProxy, account, network, 16);
         SourceIpMapping mapping = mapping(record);
         try (Connection lock = TestDatabase.jdbc(database)) {
             lock.setAutoCommit(false);
@@ -293,21 +309,12 @@ class PgFaultsTest {
             long start = System.nanoTime();
             CompletionStage<SourceIpMapping> write = viaProxy.sourceIpMappings().insert(mapping);
             int pid = awaitLockWaiter("WITH m AS (INSERT INTO source_ip_mappings%");
-
-            proxy.refuse();
+            fault.strike(pid);
             assertThat(failure(start, write).failure()).isInstanceOf(SipmapException.Upstream.class);
-            // the server process goes on with the statement once the lock is free: it may commit or not
             lock.rollback();
             awaitGone(pid);
         }
-        proxy.restore();
-
-        Written written = written(mapping);
-        assertThat(List.of(new Written(0, 0, 1), new Written(1, 1, 2))).contains(written);
-        eventually(() -> assertThat(resolve(viaProxy, account, "10.11.0.1"))
-                .isEqualTo(written.mappings() == 1 ? Optional.of(Resolution.of(mapping, record)) : Optional.empty()));
-        assertReplicaAgrees(viaProxy, account);
-        assertReplicaAgrees(direct, account);
+        return new Struck(record, mapping);
     }
 
     /** Whether a mapping's row and its change are there, and the account's counter. */
