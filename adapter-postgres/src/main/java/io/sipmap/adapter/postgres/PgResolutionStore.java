@@ -102,6 +102,8 @@ final class PgResolutionStore implements ResolutionStore {
     /** The xmin of the snapshot the replica last compared itself with: where the next catch-up looks from. */
     private volatile String since;
     private volatile boolean deaf;
+    /** Set by {@link #close}: a catch-up still running then fails with the pool, and that is no news. */
+    private volatile boolean closed;
     private volatile PgSubscriber subscriber;
     private volatile long timer = -1;
     private volatile long pruneTimer = -1;
@@ -210,6 +212,7 @@ final class PgResolutionStore implements ResolutionStore {
     }
 
     Future<Void> close() {
+        closed = true;
         if (timer >= 0) {
             vertx.cancelTimer(timer);
         }
@@ -224,7 +227,7 @@ final class PgResolutionStore implements ResolutionStore {
      * look; one run at a time.
      */
     Future<Void> catchUp() {
-        if (!loaded || !catchingUp.compareAndSet(false, true)) {
+        if (closed || !loaded || !catchingUp.compareAndSet(false, true)) {
             return Future.succeededFuture();
         }
         return pool.preparedQuery(HEADS_SINCE).execute(Tuple.of(since)).compose(heads -> {
@@ -251,7 +254,7 @@ final class PgResolutionStore implements ResolutionStore {
             });
         }).andThen(done -> {
             catchingUp.set(false);
-            if (done.failed()) {
+            if (done.failed() && !closed) {
                 LOG.log(Level.WARNING, "Resolution replica: catching up failed; next try at the next period",
                         done.cause());
             }
@@ -274,7 +277,7 @@ final class PgResolutionStore implements ResolutionStore {
     }
 
     private void notified(String payload) {
-        if (!loaded || deaf) {
+        if (!loaded || deaf || closed) {
             return; // the snapshot being loaded, and the catch-up after it, cover it
         }
         Change change;
