@@ -1,6 +1,7 @@
 package io.sipmap.benchmarks;
 
 import io.sipmap.adapter.inmemory.InMemoryStores;
+import io.sipmap.adapter.postgres.PgStores;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.Cursor;
 import io.sipmap.domain.IpRecord;
@@ -12,6 +13,7 @@ import io.sipmap.domain.SipDomainSid;
 import io.sipmap.domain.SourceIpMapping;
 import io.sipmap.domain.SourceIpMappingSid;
 import io.sipmap.spi.SourceIpMappingStore;
+import io.vertx.core.Vertx;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -25,16 +27,21 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * A page of 50 mappings from the in-memory store holding 1,000,000, through its {@code CompletionStage} port: the
+ * A page of 50 mappings from a store holding 1,000,000, through its {@code CompletionStage} port: the
  * first page (no token), the page after a token at the start (the second page), in the middle and at the end (the
  * last full page), and the page before a token at the end (the previous page, as {@code previous_page_url} asks for
  * it). Keyset paging should cost the same at any depth: the target is {@code deepest / first <= 1.3}; the page by token
  * at the start separates what depth costs from what reading a token costs. Average time per page, in microseconds.
  *
- * <pre>java -jar benchmarks/target/benchmarks.jar PagingBenchmark</pre>
+ * <p>{@code store} is the in-memory store, or the PostgreSQL store over an embedded PostgreSQL that
+ * {@link PgBenchDatabase} starts and fills by SQL (a minute or so for 1,000,000 mappings, per fork); its figures
+ * include a round trip to the database over loopback.
+ *
+ * <pre>java -jar benchmarks/target/benchmarks.jar PagingBenchmark [-p store=postgres]</pre>
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -49,7 +56,13 @@ public class PagingBenchmark {
     @Param("1000000")
     public int mappings;
 
-    private SourceIpMappingStore store;
+    @Param({"memory", "postgres"})
+    public String store;
+
+    private SourceIpMappingStore mappingStore;
+    private Vertx vertx;
+    private PgBenchDatabase database;
+    private PgStores pgStores;
     private AccountSid account;
     private PageRequest first;
     private PageRequest start;
@@ -58,23 +71,20 @@ public class PagingBenchmark {
     private PageRequest previous;
 
     @Setup(Level.Trial)
-    public void setUp() {
-        InMemoryStores stores = InMemoryStores.create();
-        store = stores.sourceIpMappings();
+    public void setUp() throws Exception {
         account = AccountSid.ofHex(String.format("%032x", 0xacL));
-        Instant t = Instant.parse("2026-01-01T00:00:00Z");
-        SipDomainSid domain = SipDomainSid.ofHex(String.format("%032x", 1));
+        if (store.equals("postgres")) {
+            vertx = Vertx.vertx();
+            database = PgBenchDatabase.start();
+            database.load(vertx, account, mappings);
+            pgStores = PgStores.start(vertx, database.options()).await(10, TimeUnit.MINUTES);
+            mappingStore = pgStores.sourceIpMappings();
+        } else {
+            mappingStore = inMemory();
+        }
         String[] sids = new String[mappings];
         for (int i = 0; i < mappings; i++) {
-            // time-ordered like real SIDs: a millisecond prefix, then a counter
-            String hex = String.format("%012x%020x", 1_767_225_600_000L + i / 16, i);
-            IpRecordSid recordSid = IpRecordSid.ofHex(hex);
-            stores.ipRecords().insert(new IpRecord(account, recordSid, null, new Ipv4Address(i * 0x9E3779B1), 32, t, t))
-                    .toCompletableFuture().join();
-            SourceIpMapping mapping = new SourceIpMapping(account, SourceIpMappingSid.ofHex(hex), recordSid, domain,
-                    t, t);
-            store.insert(mapping).toCompletableFuture().join();
-            sids[i] = mapping.sid().value();
+            sids[i] = SourceIpMappingSid.ofHex(PgBenchDatabase.hex(i)).value();
         }
         first = PageRequest.first(PAGE);
         start = new PageRequest(PAGE, new Cursor.After(sids[PAGE - 1]));
@@ -88,6 +98,35 @@ public class PagingBenchmark {
         check(previous, true);
     }
 
+    private SourceIpMappingStore inMemory() {
+        InMemoryStores stores = InMemoryStores.create();
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        SipDomainSid domain = SipDomainSid.ofHex(String.format("%032x", 1));
+        for (int i = 0; i < mappings; i++) {
+            // time-ordered like real SIDs: a millisecond prefix, then a counter
+            String hex = PgBenchDatabase.hex(i);
+            IpRecordSid recordSid = IpRecordSid.ofHex(hex);
+            stores.ipRecords().insert(new IpRecord(account, recordSid, null, new Ipv4Address(i * 0x9E3779B1), 32, t, t))
+                    .toCompletableFuture().join();
+            stores.sourceIpMappings().insert(new SourceIpMapping(account, SourceIpMappingSid.ofHex(hex), recordSid,
+                    domain, t, t)).toCompletableFuture().join();
+        }
+        return stores.sourceIpMappings();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+        if (pgStores != null) {
+            pgStores.close().await(10, TimeUnit.SECONDS);
+        }
+        if (vertx != null) {
+            vertx.close().await(10, TimeUnit.SECONDS);
+        }
+        if (database != null) {
+            database.close();
+        }
+    }
+
     private void check(PageRequest request, boolean hasPrevious) {
         Page<SourceIpMapping> page = page(request);
         if (page.items().size() != PAGE || page.hasPrevious() != hasPrevious) {
@@ -96,7 +135,7 @@ public class PagingBenchmark {
     }
 
     private Page<SourceIpMapping> page(PageRequest request) {
-        return store.page(account, request).toCompletableFuture().join();
+        return mappingStore.page(account, request).toCompletableFuture().join();
     }
 
     @Benchmark

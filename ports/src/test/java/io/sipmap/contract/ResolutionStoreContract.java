@@ -14,6 +14,7 @@ import io.sipmap.domain.Resolution;
 import io.sipmap.domain.SipDomainSid;
 import io.sipmap.domain.SourceIpMapping;
 import io.sipmap.spi.ResolutionStore;
+import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,11 @@ import org.junit.jupiter.api.Test;
 /**
  * What every {@link ResolutionStore} promises, together with the two stores of the same backing system. Each test
  * works in a fresh account, so the suite runs on a shared system.
+ *
+ * <p>Two instances of one system (two processes over one database) are held to the rest of the promise across
+ * instances: a mapping write through one becomes visible to resolutions on the other within
+ * {@link #convergenceBound()}, and meanwhile the other never shows part of a write nor goes back to an older state.
+ * An adapter whose system lives in one process keeps the defaults, and those tests then run on one instance.
  */
 public abstract class ResolutionStoreContract {
 
@@ -30,13 +36,33 @@ public abstract class ResolutionStoreContract {
      */
     protected abstract Stores stores();
 
+    /**
+     * Another instance of the system behind {@link #stores()}, sharing its data but not its process state (for a
+     * database: a second set of stores with its own pool and replica); called before each test. By default the
+     * stores themselves, for a system that lives in one process.
+     */
+    protected Stores secondInstance() {
+        return stores();
+    }
+
+    /**
+     * How long a completed mapping write through one instance may take to be resolved on the other; by default zero,
+     * as for {@link #secondInstance()}'s default: a write is visible at once.
+     */
+    protected Duration convergenceBound() {
+        return Duration.ZERO;
+    }
+
     private Stores system;
+    private Stores other;
     private AccountSid account;
 
     @BeforeEach
     void freshAccount() {
         system = stores();
+        other = secondInstance();
         assertThat(system.resolutions()).as("the resolutions of the stores under test").isNotNull();
+        assertThat(other.resolutions()).as("the resolutions of the second instance").isNotNull();
         account = Fixtures.account();
     }
 
@@ -164,5 +190,50 @@ public abstract class ResolutionStoreContract {
         SourceIpMapping mine = map(record("10.0.0.0", 8), domain());
         assertThat(resolve("10.1.2.3").orElseThrow().mappingSid()).isEqualTo(mine.sid());
         assertThat(await(system.resolutions().resolve(other, Ipv4Address.parse("10.9.9.9")))).isEmpty();
+    }
+
+    @Test
+    void writesThroughOneInstanceResolveOnTheOtherWithinTheBound() {
+        IpRecord wide = record("10.7.0.0", 16);
+        IpRecord narrow = record("10.7.1.0", 24);
+        SourceIpMapping base = map(wide, domain());
+        SourceIpMapping mapping = map(narrow, domain());
+        Convergence converge = new Convergence(other, account, convergenceBound());
+
+        converge.to("10.7.1.1", Optional.of(Resolution.of(mapping, narrow)));
+        converge.to("10.7.2.1", Optional.of(Resolution.of(base, wide)));
+
+        SourceIpMapping moved = mapping.withSipDomainSid(domain(), LATER);
+        await(system.sourceIpMappings().replace(moved));
+        converge.to("10.7.1.1", Optional.of(Resolution.of(moved, narrow)));
+
+        assertThat(await(system.sourceIpMappings().delete(account, mapping.sid()))).isTrue();
+        converge.to("10.7.1.1", Optional.of(Resolution.of(base, wide)));
+
+        SourceIpMapping remapped = map(narrow, domain());
+        converge.to("10.7.1.1", Optional.of(Resolution.of(remapped, narrow)));
+
+        assertThat(await(system.sourceIpMappings().delete(account, remapped.sid()))).isTrue();
+        assertThat(await(system.sourceIpMappings().delete(account, base.sid()))).isTrue();
+        converge.to("10.7.1.1", Optional.empty());
+    }
+
+    @Test
+    void aReaderOnTheOtherInstanceSeesWholeWritesNeverGoingBack() throws Exception {
+        IpRecord wide = record("10.8.0.0", 16);
+        Resolution base = Resolution.of(map(wide, domain()), wide);
+        VersionedWrites writes = new VersionedWrites(system, account, base, 4, "10.8.%d.0");
+        VersionedWrites.Reader reader = writes.readerOn(other);
+        Thread reading = new Thread(reader, "resolution-reader");
+        reading.start();
+        try {
+            writes.run(240);
+        } finally {
+            reader.stop();
+            reading.join(Fixtures.TIMEOUT_SECONDS * 1000);
+        }
+        reader.assertSound();
+        Convergence converge = new Convergence(other, account, convergenceBound());
+        writes.finalStates().forEach(converge::to);
     }
 }

@@ -37,6 +37,9 @@ final class Migrations {
         if (connect.getPassword() != null) {
             credentials.setProperty("password", connect.getPassword());
         }
+        // seconds, rounded up; 0 would mean none
+        credentials.setProperty("connectTimeout",
+                Long.toString(Math.max(1, (options.timeouts().connect().toMillis() + 999) / 1000)));
         String url = options.jdbcUrl();
         try (Connection lock = DriverManager.getConnection(url, credentials)) {
             try (Statement statement = lock.createStatement()) {

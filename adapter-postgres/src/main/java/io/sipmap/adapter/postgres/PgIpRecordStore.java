@@ -40,14 +40,16 @@ final class PgIpRecordStore implements IpRecordStore {
     private static final String DELETE = "DELETE FROM ip_records WHERE account = $1 AND sid = $2";
 
     private final Pool pool;
+    private final Failures failures;
 
-    PgIpRecordStore(Pool pool) {
+    PgIpRecordStore(Pool pool, Failures failures) {
         this.pool = pool;
+        this.failures = failures;
     }
 
     @Override
     public CompletionStage<IpRecord> insert(IpRecord record) {
-        return Failures.stage(() -> pool.preparedQuery(INSERT)
+        return failures.stage(() -> pool.preparedQuery(INSERT)
                 .execute(Tuple.from(new Object[] {uuid(record.accountSid()), uuid(record.sid()), record.friendlyName(),
                         record.ipAddress().bits(), (short) record.cidrPrefixLength(), time(record.dateCreated()),
                         time(record.dateUpdated())}))
@@ -60,18 +62,18 @@ final class PgIpRecordStore implements IpRecordStore {
 
     @Override
     public CompletionStage<Optional<IpRecord>> find(AccountSid account, IpRecordSid sid) {
-        return Failures.stage(() -> pool.preparedQuery(FIND).execute(Tuple.of(uuid(account), uuid(sid)))
+        return failures.stage(() -> pool.preparedQuery(FIND).execute(Tuple.of(uuid(account), uuid(sid)))
                 .map(PgIpRecordStore::single));
     }
 
     @Override
     public CompletionStage<Page<IpRecord>> page(AccountSid account, PageRequest request) {
-        return Failures.stage(() -> PAGES.page(pool, account, request));
+        return failures.stage(() -> PAGES.page(pool, account, request));
     }
 
     @Override
     public CompletionStage<Optional<IpRecord>> replace(IpRecord record) {
-        return Failures.stage(() -> pool.preparedQuery(REPLACE)
+        return failures.stage(() -> pool.preparedQuery(REPLACE)
                 .execute(Tuple.from(new Object[] {uuid(record.accountSid()), uuid(record.sid()), record.friendlyName(),
                         time(record.dateUpdated()), record.ipAddress().bits(), (short) record.cidrPrefixLength(),
                         time(record.dateCreated())}))
@@ -85,7 +87,7 @@ final class PgIpRecordStore implements IpRecordStore {
 
     @Override
     public CompletionStage<Boolean> delete(AccountSid account, IpRecordSid sid) {
-        return Failures.stage(() -> pool.preparedQuery(DELETE).execute(Tuple.of(uuid(account), uuid(sid)))
+        return failures.stage(() -> pool.preparedQuery(DELETE).execute(Tuple.of(uuid(account), uuid(sid)))
                 .map(rows -> rows.rowCount() > 0)
                 .recover(e -> Failures.violates(e, Failures.FOREIGN_KEY_VIOLATION, PgSourceIpMappingStore.RECORD_KEY)
                         ? PgSourceIpMappingStore.mappingOf(pool, account, sid).compose(mapping -> Future.failedFuture(

@@ -74,6 +74,12 @@ final class PgResolutionStore implements ResolutionStore {
     private static final String RESOLUTIONS = "SELECT m.account, m.ip_record_sid, m.sid, m.sip_domain_sid,"
             + " r.ip_address, r.cidr_prefix_length FROM source_ip_mappings m"
             + " JOIN ip_records r ON r.account = m.account AND r.sid = m.ip_record_sid";
+    /**
+     * Starts a transaction reading one snapshot, for the bulk reads of whole accounts, which the statement timeout of
+     * the store calls does not bound: a large account takes as long as it takes, and a replica missing it is wrong.
+     */
+    private static final String SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY;"
+            + " SET LOCAL statement_timeout = 0";
     private static final String HEAD_OF = HEADS + " WHERE account = $1";
     /**
      * The counter rows changed by transactions not finished at the last look, and the oldest transaction not finished
@@ -96,6 +102,8 @@ final class PgResolutionStore implements ResolutionStore {
     /** The xmin of the snapshot the replica last compared itself with: where the next catch-up looks from. */
     private volatile String since;
     private volatile boolean deaf;
+    /** Set by {@link #close}: a catch-up still running then fails with the pool, and that is no news. */
+    private volatile boolean closed;
     private volatile PgSubscriber subscriber;
     private volatile long timer = -1;
     private volatile long pruneTimer = -1;
@@ -213,6 +221,7 @@ final class PgResolutionStore implements ResolutionStore {
     }
 
     Future<Void> close() {
+        closed = true;
         if (timer >= 0) {
             vertx.cancelTimer(timer);
         }
@@ -227,7 +236,7 @@ final class PgResolutionStore implements ResolutionStore {
      * look; one run at a time.
      */
     Future<Void> catchUp() {
-        if (!loaded || !catchingUp.compareAndSet(false, true)) {
+        if (closed || !loaded || !catchingUp.compareAndSet(false, true)) {
             return Future.succeededFuture();
         }
         return pool.preparedQuery(HEADS_SINCE).execute(Tuple.of(since)).compose(heads -> {
@@ -254,7 +263,7 @@ final class PgResolutionStore implements ResolutionStore {
             });
         }).andThen(done -> {
             catchingUp.set(false);
-            if (done.failed()) {
+            if (done.failed() && !closed) {
                 LOG.log(Level.WARNING, "Resolution replica: catching up failed; next try at the next period",
                         done.cause());
             }
@@ -277,7 +286,7 @@ final class PgResolutionStore implements ResolutionStore {
     }
 
     private void notified(String payload) {
-        if (!loaded || deaf) {
+        if (!loaded || deaf || closed) {
             return; // the snapshot being loaded, and the catch-up after it, cover it
         }
         Change change;
@@ -340,7 +349,7 @@ final class PgResolutionStore implements ResolutionStore {
             Future<Void> reload = done.future();
             p.reload = reload;
             Tuple owner = Tuple.of(uuid(account));
-            pool.withTransaction(conn -> conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            pool.withTransaction(conn -> conn.query(SNAPSHOT)
                     .execute()
                     .compose(v -> conn.preparedQuery(HEAD_OF).execute(owner))
                     .compose(head -> conn.preparedQuery(RESOLUTIONS_OF).execute(owner).map(resolutions -> {
@@ -385,7 +394,7 @@ final class PgResolutionStore implements ResolutionStore {
      * Rows are streamed, {@value #LOAD_FETCH} at a time, so that a large database is not held in memory twice.
      */
     private Future<Void> load() {
-        return pool.withTransaction(conn -> conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        return pool.withTransaction(conn -> conn.query(SNAPSHOT)
                 .execute()
                 .compose(v -> conn.query(XMIN).execute())
                 .compose(xmin -> {

@@ -51,6 +51,7 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
 
     private final Pool pool;
     private final PgResolutionStore resolutions;
+    private final Failures failures;
 
     /**
      * A write {@code dml} (returning at least {@code account} and {@code ip_record_sid}) and the logging of its change
@@ -62,14 +63,15 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
                 + (deleted ? "NULL, NULL" : "m.sid, m.sip_domain_sid") + ") l";
     }
 
-    PgSourceIpMappingStore(Pool pool, PgResolutionStore resolutions) {
+    PgSourceIpMappingStore(Pool pool, PgResolutionStore resolutions, Failures failures) {
         this.pool = pool;
         this.resolutions = resolutions;
+        this.failures = failures;
     }
 
     @Override
     public CompletionStage<SourceIpMapping> insert(SourceIpMapping mapping) {
-        return Failures.stage(() -> pool.preparedQuery(INSERT)
+        return failures.stage(() -> pool.preparedQuery(INSERT)
                 .execute(Tuple.of(uuid(mapping.accountSid()), uuid(mapping.sid()), uuid(mapping.ipRecordSid()),
                         uuid(mapping.sipDomainSid()), time(mapping.dateCreated()), time(mapping.dateUpdated())))
                 .compose(rows -> applied(mapping.accountSid(), mapping.ipRecordSid(), mapping, rows))
@@ -107,18 +109,18 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
 
     @Override
     public CompletionStage<Optional<SourceIpMapping>> find(AccountSid account, SourceIpMappingSid sid) {
-        return Failures.stage(() -> pool.preparedQuery(FIND).execute(Tuple.of(uuid(account), uuid(sid)))
+        return failures.stage(() -> pool.preparedQuery(FIND).execute(Tuple.of(uuid(account), uuid(sid)))
                 .map(rows -> Columns.first(rows, Columns::mapping)));
     }
 
     @Override
     public CompletionStage<Page<SourceIpMapping>> page(AccountSid account, PageRequest request) {
-        return Failures.stage(() -> PAGES.page(pool, account, request));
+        return failures.stage(() -> PAGES.page(pool, account, request));
     }
 
     @Override
     public CompletionStage<Optional<SourceIpMapping>> replace(SourceIpMapping mapping) {
-        return Failures.stage(() -> pool.preparedQuery(REPLACE)
+        return failures.stage(() -> pool.preparedQuery(REPLACE)
                 .execute(Tuple.of(uuid(mapping.accountSid()), uuid(mapping.sid()), uuid(mapping.ipRecordSid()),
                         uuid(mapping.sipDomainSid()), time(mapping.dateUpdated()), time(mapping.dateCreated())))
                 .compose(rows -> {
@@ -138,7 +140,7 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
 
     @Override
     public CompletionStage<Boolean> delete(AccountSid account, SourceIpMappingSid sid) {
-        return Failures.stage(() -> pool.preparedQuery(DELETE).execute(Tuple.of(uuid(account), uuid(sid)))
+        return failures.stage(() -> pool.preparedQuery(DELETE).execute(Tuple.of(uuid(account), uuid(sid)))
                 .compose(rows -> rows.size() == 0 ? Future.succeededFuture(false)
                         : applied(account, Columns.ipRecordSid(rows.iterator().next(), 3), null, rows).map(true)));
     }

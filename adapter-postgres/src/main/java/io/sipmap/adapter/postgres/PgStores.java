@@ -5,9 +5,12 @@ import io.sipmap.spi.ResolutionStore;
 import io.sipmap.spi.SourceIpMappingStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The stores of the spi over PostgreSQL, made together because they share the invariants between IP records and
@@ -17,7 +20,10 @@ import io.vertx.sqlclient.PoolOptions;
  * connections, and loads this instance's resolution replica, which it keeps current from the database's change log
  * (see {@link PgResolutionStore}). Any number of instances may share one database, PostgreSQL 13 or later; each
  * answers resolutions from its own replica. Stages of the stores complete on Vert.x event loops; failures to reach the
- * database arrive as {@link io.sipmap.domain.SipmapException.Upstream}. Thread-safe.
+ * database arrive as {@link io.sipmap.domain.SipmapException.Upstream}, within the bounds of
+ * {@link PgStoreOptions.Timeouts}: a database down, hanging or too slow, and a pool with no connection free for the
+ * calls queued, fail calls rather than hold them. Once the database answers again, so do the stores, and the replica
+ * catches up on what it missed. Thread-safe.
  */
 public final class PgStores {
 
@@ -26,11 +32,11 @@ public final class PgStores {
     private final IpRecordStore ipRecords;
     private final SourceIpMappingStore sourceIpMappings;
 
-    private PgStores(Pool pool, PgResolutionStore resolutions) {
+    private PgStores(Pool pool, PgResolutionStore resolutions, Failures failures) {
         this.pool = pool;
         this.resolutions = resolutions;
-        this.ipRecords = new PgIpRecordStore(pool);
-        this.sourceIpMappings = new PgSourceIpMappingStore(pool, resolutions);
+        this.ipRecords = new PgIpRecordStore(pool, failures);
+        this.sourceIpMappings = new PgSourceIpMappingStore(pool, resolutions, failures);
     }
 
     /**
@@ -39,17 +45,28 @@ public final class PgStores {
      */
     public static Future<PgStores> start(Vertx vertx, PgStoreOptions options) {
         return vertx.executeBlocking(() -> Migrations.migrate(options), false).compose(migrated -> {
+            PgStoreOptions.Timeouts timeouts = options.timeouts();
             Pool pool = PgBuilder.pool()
-                    .with(new PoolOptions().setMaxSize(options.poolSize()))
-                    .connectingTo(PgResolutionStore.named(options.connect(), "sipmap-pool"))
+                    .with(new PoolOptions().setMaxSize(options.poolSize())
+                            .setMaxWaitQueueSize(options.maxWaitQueueSize())
+                            .setConnectionTimeout(millis(timeouts.poolWait()))
+                            .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
+                    .with(new NetClientOptions().setConnectTimeout(millis(timeouts.connect())))
+                    // a copy, named apart in the metrics, so that the caller's options are not changed
+                    .connectingTo(PgResolutionStore.named(options.connect(), "sipmap-pool")
+                            .addProperty("statement_timeout", Long.toString(timeouts.statement().toMillis())))
                     .using(vertx)
                     .build();
             PgResolutionStore resolutions = new PgResolutionStore(vertx, pool);
             return resolutions.start(options.connect(), options.catchUpInterval(), options.logRetention())
-                    .map(v -> new PgStores(pool, resolutions))
+                    .map(v -> new PgStores(pool, resolutions, new Failures(timeouts.call())))
                     .recover(e -> resolutions.close().transform(closed -> pool.close())
                             .transform(closed -> Future.failedFuture(e)));
         });
+    }
+
+    private static int millis(Duration duration) {
+        return (int) Math.min(Integer.MAX_VALUE, duration.toMillis());
     }
 
     public IpRecordStore ipRecords() {

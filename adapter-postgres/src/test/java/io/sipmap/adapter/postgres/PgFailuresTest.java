@@ -7,6 +7,7 @@ import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.IpRecordSid;
 import io.sipmap.domain.SipmapException;
 import io.vertx.core.VertxException;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgException;
@@ -27,7 +28,7 @@ class PgFailuresTest {
         Pool pool = PgBuilder.pool().connectingTo(new PgConnectOptions().setHost("localhost").setPort(port)
                 .setDatabase("sipmap").setUser("sipmap")).using(TestDatabase.vertx()).build();
         try {
-            var stage = new PgIpRecordStore(pool).find(AccountSid.ofHex("0".repeat(32)),
+            var stage = new PgIpRecordStore(pool, new Failures(java.time.Duration.ofSeconds(10))).find(AccountSid.ofHex("0".repeat(32)),
                     IpRecordSid.ofHex("1".repeat(32)));
 
             assertThatThrownBy(() -> stage.toCompletableFuture().get(10, TimeUnit.SECONDS))
@@ -50,6 +51,30 @@ class PgFailuresTest {
                 .isInstanceOf(SipmapException.Upstream.class);
         IllegalStateException bug = new IllegalStateException("a bug");
         assertThat(Failures.translate(bug)).isSameAs(bug);
+    }
+
+    @Test
+    void aPoolWithNoConnectionToGiveAndACancelledStatementAreUpstreamSayingWhich() {
+        assertThat(Failures.translate(new ConnectionPoolTooBusyException(
+                "Connection pool reached max wait queue size of 2")))
+                .isInstanceOf(SipmapException.Upstream.class)
+                .hasMessage("PostgreSQL connection pool exhausted: Connection pool reached max wait queue size of 2");
+        assertThat(Failures.translate(new VertxException("Timeout waiting for connection")))
+                .isInstanceOf(SipmapException.Upstream.class)
+                .hasMessage("PostgreSQL connection pool exhausted: Timeout waiting for connection");
+        assertThat(Failures.translate(pg("57014"))).isInstanceOf(SipmapException.Upstream.class)
+                .hasMessageStartingWith("PostgreSQL cancelled a statement that ran past the statement timeout");
+    }
+
+    @Test
+    void optionsRefuseTimeoutsUnderAMillisecondAndANegativeQueue() {
+        assertThatThrownBy(() -> new PgStoreOptions.Timeouts(java.time.Duration.ZERO, java.time.Duration.ofSeconds(1),
+                java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("connect timeout");
+        PgStoreOptions options = PgStoreOptions.of(new PgConnectOptions());
+        assertThatThrownBy(() -> options.withMaxWaitQueueSize(-1)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(options.timeouts()).isEqualTo(PgStoreOptions.Timeouts.DEFAULT);
+        assertThat(options.maxWaitQueueSize()).isEqualTo(PgStoreOptions.DEFAULT_MAX_WAIT_QUEUE_SIZE);
     }
 
     private static PgException pg(String state) {

@@ -9,7 +9,15 @@ final class PgFixture {
     }
 
     static Stores stores() {
-        PgStores stores = TestDatabase.stores();
+        return of(TestDatabase.stores());
+    }
+
+    /** A second instance over the same database: its own pool and resolution replica. */
+    static Stores secondInstance() {
+        return of(TestDatabase.secondStores());
+    }
+
+    private static Stores of(PgStores stores) {
         return new Stores(stores.ipRecords(), stores.sourceIpMappings(), stores.resolutions());
     }
 }

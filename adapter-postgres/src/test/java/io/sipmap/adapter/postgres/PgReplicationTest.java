@@ -10,18 +10,13 @@ import io.sipmap.domain.Ipv4Prefix;
 import io.sipmap.domain.Resolution;
 import io.sipmap.domain.SipDomainSid;
 import io.sipmap.domain.SourceIpMapping;
-import io.sipmap.domain.SourceIpMappingSid;
 import io.sipmap.spi.SidGenerator;
 import io.vertx.pgclient.PgConnectOptions;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -297,42 +292,10 @@ class PgReplicationTest {
     }
 
     private static long head(AccountSid account) throws Exception {
-        try (Connection connection = TestDatabase.jdbc(database);
-             PreparedStatement query = connection.prepareStatement(
-                     "SELECT last_seq FROM resolution_log_heads WHERE account = ?")) {
-            query.setObject(1, Columns.uuid(account));
-            try (ResultSet rows = query.executeQuery()) {
-                return rows.next() ? rows.getLong(1) : 0;
-            }
-        }
+        return Tables.head(database, account);
     }
 
-    /** The account's resolutions as the tables hold them, by IP record. */
     private static Map<IpRecordSid, Resolution> resolutions(AccountSid account) throws Exception {
-        Map<IpRecordSid, Resolution> resolutions = new HashMap<>();
-        try (Connection connection = TestDatabase.jdbc(database);
-             PreparedStatement query = connection.prepareStatement("SELECT m.ip_record_sid, m.sid, m.sip_domain_sid,"
-                     + " r.ip_address, r.cidr_prefix_length FROM source_ip_mappings m JOIN ip_records r"
-                     + " ON r.account = m.account AND r.sid = m.ip_record_sid WHERE m.account = ?")) {
-            query.setObject(1, Columns.uuid(account));
-            try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    IpRecordSid record = sid(rows, 1, IpRecordSid::new);
-                    Ipv4Prefix prefix = new Ipv4Prefix(new Ipv4Address(rows.getInt(4)), rows.getInt(5));
-                    resolutions.put(record, new Resolution(sid(rows, 3, SipDomainSid::new),
-                            sid(rows, 2, SourceIpMappingSid::new), record, prefix));
-                }
-            }
-        }
-        return resolutions;
-    }
-
-    private interface SidOf<S> {
-        S of(long high, long low);
-    }
-
-    private static <S> S sid(ResultSet rows, int column, SidOf<S> kind) throws Exception {
-        UUID uuid = rows.getObject(column, UUID.class);
-        return kind.of(uuid.getMostSignificantBits(), uuid.getLeastSignificantBits());
+        return Tables.resolutions(database, account);
     }
 }

@@ -27,6 +27,7 @@ final class TestDatabase {
     private static PgConnectOptions shared;
     private static Vertx vertx;
     private static PgStores stores;
+    private static PgStores secondStores;
 
     private TestDatabase() {
     }
@@ -68,6 +69,14 @@ final class TestDatabase {
             stores = start(PgStoreOptions.of(shared()));
         }
         return stores;
+    }
+
+    /** A second instance over {@link #shared()}, with its own pool and replica, started once. */
+    static synchronized PgStores secondStores() {
+        if (secondStores == null) {
+            secondStores = start(PgStoreOptions.of(shared()));
+        }
+        return secondStores;
     }
 
     static PgStores start(PgStoreOptions options) {

@@ -1,0 +1,88 @@
+package io.sipmap.benchmarks;
+
+import io.sipmap.adapter.postgres.PgStoreOptions;
+import io.sipmap.adapter.postgres.PgStores;
+import io.sipmap.domain.AccountSid;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An embedded PostgreSQL (zonky's binaries) holding one account with many mappings, for the benchmarks of the
+ * PostgreSQL stores. The schema comes from the stores' own migrations (a first {@link PgStores#start}); the rows are
+ * then written by SQL in bulk, as the stores would have written them one by one: an IP record and its mapping each,
+ * with the SIDs {@link PagingBenchmark} pages by, one change log row per mapping numbered 1..n, and the account's
+ * counter at n; then ANALYZE.
+ */
+final class PgBenchDatabase implements AutoCloseable {
+
+    /** The first 12 hex digits of the benchmark SIDs: a millisecond, as in time-ordered SIDs. */
+    static final long EPOCH_MILLI = 1_767_225_600_000L;
+
+    private final EmbeddedPostgres server;
+    private final PgConnectOptions connect;
+
+    private PgBenchDatabase(EmbeddedPostgres server) {
+        this.server = server;
+        this.connect = new PgConnectOptions().setHost("localhost").setPort(server.getPort()).setDatabase("postgres")
+                .setUser("postgres").setPassword("postgres");
+    }
+
+    static PgBenchDatabase start() throws IOException {
+        return new PgBenchDatabase(EmbeddedPostgres.builder().start());
+    }
+
+    PgStoreOptions options() {
+        return PgStoreOptions.of(connect);
+    }
+
+    /** The hex digits of the i-th SID, as {@link PagingBenchmark} makes them: a millisecond prefix, then i. */
+    static String hex(int i) {
+        return String.format("%012x%020x", EPOCH_MILLI + i / 16, i);
+    }
+
+    /** Migrates the schema, then writes {@code mappings} mapped IP records of {@code account}; returns the millis. */
+    long load(Vertx vertx, AccountSid account, int mappings) throws Exception {
+        long start = System.nanoTime();
+        PgStores.start(vertx, options()).await(60, TimeUnit.SECONDS).close().await(10, TimeUnit.SECONDS);
+        String owner = "'" + uuid(account.value().substring(2)) + "'::uuid";
+        String sid = "(lpad(to_hex(" + EPOCH_MILLI + " + i / 16), 12, '0') || lpad(to_hex(i), 20, '0'))::uuid";
+        String address = "((i::bigint * 2654435761) % 4294967296 - 2147483648)::integer";
+        String domain = "'" + uuid(String.format("%032x", 1)) + "'::uuid";
+        String series = " FROM generate_series(0, " + (mappings - 1) + ") i";
+        try (Connection connection = jdbc(); Statement statement = connection.createStatement()) {
+            statement.execute("INSERT INTO ip_records SELECT " + owner + ", " + sid + ", NULL, " + address
+                    + ", 32, now(), now()" + series);
+            statement.execute("INSERT INTO source_ip_mappings SELECT " + owner + ", " + sid + ", " + sid + ", "
+                    + domain + ", now(), now()" + series);
+            statement.execute("INSERT INTO resolution_log (account, seq, ip_record_sid, mapping_sid, sip_domain_sid,"
+                    + " ip_address, cidr_prefix_length) SELECT " + owner + ", i + 1, " + sid + ", " + sid + ", "
+                    + domain + ", " + address + ", 32" + series);
+            statement.execute("INSERT INTO resolution_log_heads (account, last_seq) VALUES (" + owner + ", "
+                    + mappings + ")");
+            statement.execute("ANALYZE");
+        }
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    }
+
+    private static String uuid(String hex) {
+        return hex.substring(0, 8) + "-" + hex.substring(8, 12) + "-" + hex.substring(12, 16) + "-"
+                + hex.substring(16, 20) + "-" + hex.substring(20);
+    }
+
+    private Connection jdbc() throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://localhost:" + server.getPort() + "/postgres",
+                "postgres", "postgres");
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+    }
+}
