@@ -62,9 +62,9 @@ class ResourcesTest {
     }
 
     @Test
-    void exceptionsAreSealedToFourVariants() {
+    void exceptionsAreSealedToFiveVariants() {
         assertThat(SipmapException.class.getPermittedSubclasses()).extracting(Class::getSimpleName)
-                .containsExactlyInAnyOrder("NotFound", "InvalidParameter", "Conflict", "Upstream");
+                .containsExactlyInAnyOrder("NotFound", "InvalidParameter", "Conflict", "Unavailable", "Upstream");
     }
 
     @Test

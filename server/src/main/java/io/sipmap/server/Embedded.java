@@ -44,6 +44,11 @@ final class Embedded {
      * server that was killed is stopped first: it holds the directory.
      */
     static Embedded start(Path dataDir) throws IOException, InterruptedException {
+        return start(dataDir, 0);
+    }
+
+    /** {@link #start(Path)} on {@code port} of 127.0.0.1, or on a free one when it is 0. */
+    static Embedded start(Path dataDir, int port) throws IOException, InterruptedException {
         Path cluster = dataDir.resolve("postgres");
         Path passwordFile = dataDir.resolve("db-password");
         Files.createDirectories(dataDir);
@@ -67,6 +72,7 @@ final class Embedded {
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 .setServerConfig("unix_socket_directories", "''")
                 .setPGStartupWait(Duration.ofSeconds(60))
+                .setPort(port)
                 .start();
         return new Embedded(postgres, password);
     }

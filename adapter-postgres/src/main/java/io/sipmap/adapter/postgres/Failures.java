@@ -20,8 +20,8 @@ import java.util.function.Supplier;
  * {@link SipmapException.InvalidParameter} themselves, where they know which write failed; what is left goes through
  * {@link #translate}: a database out of reach (connection refused or closed, server shutting down or out of
  * resources), too slow (a statement cancelled at its timeout, a call past its own) or a pool exhausted (no free
- * connection, wait queue full) is {@link SipmapException.Upstream}, with a message saying which; anything else stays as
- * it is, a bug to be logged rather than blamed on the caller.
+ * connection, wait queue full) is {@link SipmapException.Unavailable}, which the server answers 503 with Retry-After,
+ * with a message saying which; anything else stays as it is, a bug to be logged rather than blamed on the caller.
  */
 final class Failures {
 
@@ -47,8 +47,8 @@ final class Failures {
         try {
             return body.get().timeout(callTimeoutMillis, TimeUnit.MILLISECONDS)
                     .recover(e -> Future.failedFuture(translate(e instanceof TimeoutException
-                            ? new SipmapException.Upstream("PostgreSQL did not answer within " + callTimeoutMillis
-                                    + " ms; a write may or may not have been made", null, e)
+                            ? new SipmapException.Unavailable("PostgreSQL did not answer within " + callTimeoutMillis
+                                    + " ms; a write may or may not have been made", e)
                             : e)))
                     .toCompletionStage();
         } catch (RuntimeException e) {
@@ -73,14 +73,14 @@ final class Failures {
                 return unreachable(failure);
             }
             if (state.equals(QUERY_CANCELED)) {
-                return new SipmapException.Upstream("PostgreSQL cancelled a statement that ran past the statement"
-                        + " timeout: " + failure.getMessage(), null, failure);
+                return new SipmapException.Unavailable("PostgreSQL cancelled a statement that ran past the statement"
+                        + " timeout: " + failure.getMessage(), failure);
             }
             return failure;
         }
         if (failure instanceof ConnectionPoolTooBusyException
                 || failure instanceof VertxException && POOL_WAIT_TIMEOUT.equals(failure.getMessage())) {
-            return new SipmapException.Upstream("PostgreSQL connection pool exhausted: " + failure.getMessage(), null,
+            return new SipmapException.Unavailable("PostgreSQL connection pool exhausted: " + failure.getMessage(),
                     failure);
         }
         if (failure instanceof VertxException || failure instanceof IOException) {
@@ -89,7 +89,7 @@ final class Failures {
         return failure;
     }
 
-    private static SipmapException.Upstream unreachable(Throwable cause) {
-        return new SipmapException.Upstream("PostgreSQL is out of reach: " + cause.getMessage(), null, cause);
+    private static SipmapException.Unavailable unreachable(Throwable cause) {
+        return new SipmapException.Unavailable("PostgreSQL is out of reach: " + cause.getMessage(), cause);
     }
 }

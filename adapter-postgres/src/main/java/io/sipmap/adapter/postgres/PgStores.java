@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * connections, and loads this instance's resolution replica, which it keeps current from the database's change log
  * (see {@link PgResolutionStore}). Any number of instances may share one database, PostgreSQL 13 or later; each
  * answers resolutions from its own replica. Stages of the stores complete on Vert.x event loops; failures to reach the
- * database arrive as {@link io.sipmap.domain.SipmapException.Upstream}, within the bounds of
+ * database arrive as {@link io.sipmap.domain.SipmapException.Unavailable}, within the bounds of
  * {@link PgStoreOptions.Timeouts}: a database down, hanging or too slow, and a pool with no connection free for the
  * calls queued, fail calls rather than hold them. Once the database answers again, so do the stores, and the replica
  * catches up on what it missed. Thread-safe.

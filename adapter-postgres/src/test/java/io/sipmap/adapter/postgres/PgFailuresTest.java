@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class PgFailuresTest {
 
     @Test
-    void aDatabaseOutOfReachIsUpstream() throws Exception {
+    void aDatabaseOutOfReachIsUnavailable() throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort(); // closed again: nothing listens there
@@ -33,7 +33,7 @@ class PgFailuresTest {
 
             assertThatThrownBy(() -> stage.toCompletableFuture().get(10, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class)
-                    .cause().isInstanceOf(SipmapException.Upstream.class)
+                    .cause().isInstanceOf(SipmapException.Unavailable.class)
                     .hasMessageStartingWith("PostgreSQL is out of reach");
         } finally {
             pool.close().await();
@@ -41,28 +41,28 @@ class PgFailuresTest {
     }
 
     @Test
-    void connectionAndShutdownStatesAreUpstreamOtherStatesStayAsTheyAre() {
+    void connectionAndShutdownStatesAreUnavailableOtherStatesStayAsTheyAre() {
         for (String state : new String[] {"08006", "08001", "53300", "57P01"}) {
-            assertThat(Failures.translate(pg(state))).as(state).isInstanceOf(SipmapException.Upstream.class);
+            assertThat(Failures.translate(pg(state))).as(state).isInstanceOf(SipmapException.Unavailable.class);
         }
         PgException syntax = pg("42601");
         assertThat(Failures.translate(syntax)).isSameAs(syntax);
         assertThat(Failures.translate(new VertxException("Connection is closed")))
-                .isInstanceOf(SipmapException.Upstream.class);
+                .isInstanceOf(SipmapException.Unavailable.class);
         IllegalStateException bug = new IllegalStateException("a bug");
         assertThat(Failures.translate(bug)).isSameAs(bug);
     }
 
     @Test
-    void aPoolWithNoConnectionToGiveAndACancelledStatementAreUpstreamSayingWhich() {
+    void aPoolWithNoConnectionToGiveAndACancelledStatementAreUnavailableSayingWhich() {
         assertThat(Failures.translate(new ConnectionPoolTooBusyException(
                 "Connection pool reached max wait queue size of 2")))
-                .isInstanceOf(SipmapException.Upstream.class)
+                .isInstanceOf(SipmapException.Unavailable.class)
                 .hasMessage("PostgreSQL connection pool exhausted: Connection pool reached max wait queue size of 2");
         assertThat(Failures.translate(new VertxException("Timeout waiting for connection")))
-                .isInstanceOf(SipmapException.Upstream.class)
+                .isInstanceOf(SipmapException.Unavailable.class)
                 .hasMessage("PostgreSQL connection pool exhausted: Timeout waiting for connection");
-        assertThat(Failures.translate(pg("57014"))).isInstanceOf(SipmapException.Upstream.class)
+        assertThat(Failures.translate(pg("57014"))).isInstanceOf(SipmapException.Unavailable.class)
                 .hasMessageStartingWith("PostgreSQL cancelled a statement that ran past the statement timeout");
     }
 

@@ -147,7 +147,7 @@ class PgFaultsTest {
                 () -> viaProxy.sourceIpMappings().delete(account, mapping.sid()));
         for (Supplier<CompletionStage<?>> call : calls) {
             Failed failed = failure(call);
-            assertThat(failed.failure()).isInstanceOf(SipmapException.Upstream.class)
+            assertThat(failed.failure()).isInstanceOf(SipmapException.Unavailable.class)
                     .hasMessageStartingWith("PostgreSQL");
             assertThat(failed.millis()).isLessThan(TIMEOUTS.call().toMillis() + SLACK_MS);
         }
@@ -181,7 +181,7 @@ class PgFaultsTest {
 
         for (int i = 0; i < 3; i++) {
             Failed failed = failure(() -> viaProxy.ipRecords().find(account, record.sid()));
-            assertThat(failed.failure()).isInstanceOf(SipmapException.Upstream.class)
+            assertThat(failed.failure()).isInstanceOf(SipmapException.Unavailable.class)
                     .hasMessageStartingWith("PostgreSQL did not answer within 3000 ms");
             assertThat(failed.millis()).isBetween(TIMEOUTS.call().toMillis() - 100,
                     TIMEOUTS.call().toMillis() + SLACK_MS);
@@ -192,7 +192,7 @@ class PgFaultsTest {
     }
 
     @Test
-    void aStatementPastTheStatementTimeoutIsCancelledAndFailsAsUpstream() throws Exception {
+    void aStatementPastTheStatementTimeoutIsCancelledAndFailsAsUnavailable() throws Exception {
         AccountSid account = AccountSid.ofHex(SIDS.nextHex());
         IpRecord record = record(viaProxy, account, "10.5.0.0", 16);
         try (Connection lock = TestDatabase.jdbc(database)) {
@@ -202,7 +202,7 @@ class PgFaultsTest {
 
             Failed failed = failure(() -> viaProxy.ipRecords().replace(record.withFriendlyName("late", T)));
 
-            assertThat(failed.failure()).isInstanceOf(SipmapException.Upstream.class)
+            assertThat(failed.failure()).isInstanceOf(SipmapException.Unavailable.class)
                     .hasMessageStartingWith("PostgreSQL cancelled a statement that ran past the statement timeout");
             assertThat(failed.millis()).isBetween(TIMEOUTS.statement().toMillis() - 100,
                     TIMEOUTS.statement().toMillis() + SLACK_MS);
@@ -233,13 +233,13 @@ class PgFaultsTest {
                 queued.add(small.ipRecords().find(account, record.sid()));
             }
             Failed refused = failure(() -> small.ipRecords().find(account, record.sid()));
-            assertThat(refused.failure()).isInstanceOf(SipmapException.Upstream.class)
+            assertThat(refused.failure()).isInstanceOf(SipmapException.Unavailable.class)
                     .hasMessageStartingWith("PostgreSQL connection pool exhausted")
                     .hasMessageContaining("max wait queue size of 2");
             assertThat(refused.millis()).isLessThan(SLACK_MS);
             for (CompletionStage<?> call : queued) {
                 Failed failed = failure(queuedAt, call);
-                assertThat(failed.failure()).isInstanceOf(SipmapException.Upstream.class)
+                assertThat(failed.failure()).isInstanceOf(SipmapException.Unavailable.class)
                         .hasMessage("PostgreSQL connection pool exhausted: Timeout waiting for connection");
                 assertThat(failed.millis()).isBetween(900L, 1000 + SLACK_MS);
             }
@@ -296,7 +296,7 @@ class PgFaultsTest {
      * Maps an IP record in {@code network} of a fresh account (whose first change maps one in {@code firstNetwork})
      * through the proxied instance, strikes the write with {@code fault} (given its server process) while it waits,
      * half-way, for the account's counter row inside {@code sipmap_log_resolution}, its mapping row inserted; asserts
-     * that the write fails as Upstream, lets the server process go on and waits until it has ended.
+     * that the write fails as Unavailable, lets the server process go on and waits until it has ended.
      */
     private static Struck struckHalfWay(String firstNetwork, String network, Fault fault) throws Exception {
         AccountSid account = AccountSid.ofHex(SIDS.nextHex());
@@ -310,7 +310,7 @@ class PgFaultsTest {
             CompletionStage<SourceIpMapping> write = viaProxy.sourceIpMappings().insert(mapping);
             int pid = awaitLockWaiter("WITH m AS (INSERT INTO source_ip_mappings%");
             fault.strike(pid);
-            assertThat(failure(start, write).failure()).isInstanceOf(SipmapException.Upstream.class);
+            assertThat(failure(start, write).failure()).isInstanceOf(SipmapException.Unavailable.class);
             lock.rollback();
             awaitGone(pid);
         }
