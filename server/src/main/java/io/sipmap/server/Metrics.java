@@ -132,6 +132,14 @@ final class Metrics {
         return cause instanceof SipmapException ? cause.getClass().getSimpleName().toLowerCase(Locale.ROOT) : "error";
     }
 
+    /** {@code sipmap_resolution_replica_lag_seconds}: how far behind the database the resolution replica may be. */
+    void replicaLag(java.util.function.Supplier<Duration> lag) {
+        io.micrometer.core.instrument.Gauge.builder("sipmap.resolution.replica.lag", () -> lag.get().toNanos() / 1e9)
+                .description("Time since the resolution replica last found itself holding every committed change")
+                .baseUnit("seconds")
+                .register(registry);
+    }
+
     /** {@code resolver}, counting its answers: {@code sipmap_resolutions_total} with {@code result} match or none. */
     SipDomainResolver counted(SipDomainResolver resolver) {
         Counter match = resolutions("match");

@@ -100,6 +100,7 @@ public final class SipmapServer implements AutoCloseable {
         SourceIpMappingStore mappingStore = storage.sourceIpMappings;
         ResolutionStore resolutionStore = storage.resolutions;
         if (metrics != null) {
+            storage.replicaLag.ifPresent(metrics::replicaLag);
             ipRecordStore = metrics.storeTimed(IpRecordStore.class, ipRecordStore, "ip_records");
             mappingStore = metrics.storeTimed(SourceIpMappingStore.class, mappingStore, "source_ip_mappings");
             resolutionStore = metrics.storeTimed(ResolutionStore.class, resolutionStore, "resolutions");

@@ -11,6 +11,7 @@ import io.sipmap.spi.SourceIpMappingStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -54,14 +55,20 @@ final class Storage {
     final ResolutionStore resolutions;
     /** For the banner: "in memory", or which PostgreSQL, never with a password. */
     final String description;
+    /** How far behind the database the resolution replica may be; empty for a store without one. */
+    final Optional<Supplier<Duration>> replicaLag;
+    private final Supplier<CompletionStage<?>> ready;
     private final Supplier<Future<Void>> close;
 
     private Storage(IpRecordStore ipRecords, SourceIpMappingStore sourceIpMappings, ResolutionStore resolutions,
-                    String description, Supplier<Future<Void>> close) {
+                    String description, Optional<Supplier<Duration>> replicaLag, Supplier<CompletionStage<?>> ready,
+                    Supplier<Future<Void>> close) {
         this.ipRecords = ipRecords;
         this.sourceIpMappings = sourceIpMappings;
         this.resolutions = resolutions;
         this.description = description;
+        this.replicaLag = replicaLag;
+        this.ready = ready;
         this.close = close;
     }
 
@@ -71,7 +78,8 @@ final class Storage {
             case MEMORY -> {
                 InMemoryStores stores = InMemoryStores.create();
                 yield Future.succeededFuture(new Storage(stores.ipRecords(), stores.sourceIpMappings(),
-                        stores.resolutions(), "in memory", Future::succeededFuture));
+                        stores.resolutions(), "in memory", Optional.empty(),
+                        () -> stores.ipRecords().page(PROBE_ACCOUNT, PageRequest.first(1)), Future::succeededFuture));
             }
             case POSTGRES -> {
                 PgConnectOptions connect = settings.database().orElseThrow();
@@ -89,13 +97,16 @@ final class Storage {
     private static Future<Storage> postgres(Vertx vertx, PgConnectOptions connect, String description,
                                             Supplier<Future<Void>> afterwards) {
         return PgStores.start(vertx, PgStoreOptions.of(connect)).map(stores -> new Storage(stores.ipRecords(),
-                stores.sourceIpMappings(), stores.resolutions(), description,
-                () -> stores.close().transform(closed -> afterwards.get())));
+                stores.sourceIpMappings(), stores.resolutions(), description, Optional.of(stores::replicaLag),
+                stores::ready, () -> stores.close().transform(closed -> afterwards.get())));
     }
 
-    /** A one-row read of the IP records: completes when the store answers. */
+    /**
+     * Completes when the store is ready to serve: it answers, and a resolution replica has caught up; fails saying
+     * what is not.
+     */
     CompletionStage<?> probe() {
-        return ipRecords.page(PROBE_ACCOUNT, PageRequest.first(1));
+        return ready.get();
     }
 
     /** Stops the stores, then the embedded PostgreSQL when there is one. */

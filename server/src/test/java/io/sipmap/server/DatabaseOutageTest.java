@@ -72,6 +72,11 @@ class DatabaseOutageTest {
                     .isEqualTo(laterMapping);
             assertThat(calls.anonymous("http://127.0.0.1:" + one.managementPort() + "/health/ready").statusCode())
                     .isEqualTo(200);
+            java.util.regex.Matcher lag = java.util.regex.Pattern.compile(
+                    "(?m)^sipmap_resolution_replica_lag_seconds (\\S+)$").matcher(calls.anonymous(
+                    "http://127.0.0.1:" + one.managementPort() + "/metrics").body());
+            assertThat(lag.find()).as("the replica's lag is a metric").isTrue();
+            assertThat(Double.parseDouble(lag.group(1))).as("caught up again").isLessThan(3.0);
         } finally {
             database.stop();
         }

@@ -102,6 +102,8 @@ final class PgResolutionStore implements ResolutionStore {
     /** The xmin of the snapshot the replica last compared itself with: where the next catch-up looks from. */
     private volatile String since;
     private volatile boolean deaf;
+    /** When the last catch-up that found nothing missing began: the replica had every change committed by then. */
+    private volatile long caughtUpAt = System.nanoTime();
     /** Set by {@link #close}: a catch-up still running then fails with the pool, and that is no news. */
     private volatile boolean closed;
     private volatile PgSubscriber subscriber;
@@ -255,9 +257,11 @@ final class PgResolutionStore implements ResolutionStore {
                 }
             }
             String next = xmin;
+            long looked = System.nanoTime();
             return Future.all(reads).<Void>map(all -> {
                 if (reads.stream().allMatch(Future::result)) {
                     since = next; // else look from the same point again: an account is still behind
+                    caughtUpAt = looked;
                 }
                 return null;
             });
@@ -268,6 +272,14 @@ final class PgResolutionStore implements ResolutionStore {
                         done.cause());
             }
         });
+    }
+
+    /**
+     * How far behind the database this replica may be: the time since the last catch-up that found it holding every
+     * change committed before that catch-up began. Zero right after one; it grows while the database is out of reach.
+     */
+    Duration lag() {
+        return Duration.ofNanos(Math.max(0, System.nanoTime() - caughtUpAt));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.sipmap.adapter.postgres;
 
+import io.sipmap.domain.SipmapException;
 import io.sipmap.spi.IpRecordStore;
 import io.sipmap.spi.ResolutionStore;
 import io.sipmap.spi.SourceIpMappingStore;
@@ -10,6 +11,7 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,10 +33,14 @@ public final class PgStores {
     private final PgResolutionStore resolutions;
     private final IpRecordStore ipRecords;
     private final SourceIpMappingStore sourceIpMappings;
+    private final Failures failures;
+    private final Duration catchUpInterval;
 
-    private PgStores(Pool pool, PgResolutionStore resolutions, Failures failures) {
+    private PgStores(Pool pool, PgResolutionStore resolutions, Failures failures, Duration catchUpInterval) {
         this.pool = pool;
         this.resolutions = resolutions;
+        this.failures = failures;
+        this.catchUpInterval = catchUpInterval;
         this.ipRecords = new PgIpRecordStore(pool, failures);
         this.sourceIpMappings = new PgSourceIpMappingStore(pool, resolutions, failures);
     }
@@ -59,7 +65,8 @@ public final class PgStores {
                     .build();
             PgResolutionStore resolutions = new PgResolutionStore(vertx, pool);
             return resolutions.start(options.connect(), options.catchUpInterval(), options.logRetention())
-                    .map(v -> new PgStores(pool, resolutions, new Failures(timeouts.call())))
+                    .map(v -> new PgStores(pool, resolutions, new Failures(timeouts.call()),
+                            options.catchUpInterval()))
                     .recover(e -> resolutions.close().transform(closed -> pool.close())
                             .transform(closed -> Future.failedFuture(e)));
         });
@@ -85,6 +92,27 @@ public final class PgStores {
     /** Package-private access to the replica, for tests comparing it with the database. */
     PgResolutionStore replica() {
         return resolutions;
+    }
+
+    /**
+     * How far behind the database this instance's resolution replica may be (see {@link #ready}): the time since its
+     * last complete catch-up read, which runs every {@link PgStoreOptions#catchUpInterval()}.
+     */
+    public Duration replicaLag() {
+        return resolutions.lag();
+    }
+
+    /**
+     * Completes when the database answers and the replica is current, that is its lag is under three catch-up
+     * intervals; fails with {@link SipmapException.Unavailable} saying which is not.
+     */
+    public CompletionStage<Void> ready() {
+        return failures.stage(() -> pool.query("SELECT 1").execute().compose(answered -> {
+            Duration lag = resolutions.lag();
+            return lag.compareTo(catchUpInterval.multipliedBy(3)) < 0 ? Future.<Void>succeededFuture()
+                    : Future.failedFuture(new SipmapException.Unavailable(
+                            "the resolution replica has not caught up for " + lag.toMillis() + " ms", null));
+        }));
     }
 
     /** Stops following the change log and closes the connections. */
