@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
 # HTTP throughput of the sipmap server beside the ceiling on this machine, in one run, with wrk on 127.0.0.1 only.
 #
-#   bench/http.sh                       builds benchmarks/target/benchmarks.jar, then about 2.5 minutes of load
-#   SKIP_BUILD=1 bench/http.sh          reuses the jar
+#   bench/http.sh                       builds both jars, then about 6 minutes of load
+#   SKIP_BUILD=1 bench/http.sh          reuses the jars
 #   ROUNDS=3 DURATION=8 WARMUP=10 CONNECTIONS=32 THREADS=1 bench/http.sh     (the defaults)
+#   CONFIGS="memory memory-nometrics embedded" bench/http.sh                   (the default servers measured)
+#   SERVER_JAR=... JAR=... SKIP_BUILD=1 bench/http.sh    another build's jars, to compare versions
 #   SIPMAP_JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/list.jfr,settings=profile' bench/http.sh
 #
-# Two JVMs, started with plain java from the shaded benchmarks jar (io.sipmap.benchmarks.HttpBenchServer): the sipmap
-# server over in-memory stores pre-loaded in-process with 10,000 mapped IP records and 1,000 unmapped ones, and a
-# minimal Vert.x server answering every request with the bytes of one real list page from a constant buffer (the
-# ceiling). Both pinned to the last core, wrk to the first, when there are two or more. After a warm-up, each round
-# runs the same wrk settings against: the ceiling, GET /v1/SourceIpMappings?PageSize=50 (a walk over all 200 pages by
-# PageToken), GET /v1/SourceIpMappings/{Sid} (all 10,000 SIDs, shuffled), and POST + DELETE /v1/SourceIpMappings
-# (alternating, over the unmapped IP records). The table gives the median over the rounds of requests/s, p50 and p99,
-# and of each round's ratio to that round's ceiling. Everything started is stopped on exit; the whole run is bounded.
+# The server measured is the one that ships, server/target/sipmap-server.jar, with its request log off, one JVM per
+# configuration of CONFIGS: "memory" (--store memory, metrics on as by default), "memory-nometrics" (--no-metrics,
+# measured on the list request only, for what metrics cost) and "embedded" (--store embedded: the PostgreSQL it starts
+# itself, on the same core, since PostgreSQL inherits the JVM's affinity). Each is filled over HTTP by the benchmarks
+# jar (io.sipmap.benchmarks.HttpBenchServer load) with 10,000 mapped IP records and 1,000 unmapped ones. The ceiling is
+# a minimal Vert.x server answering every request with the bytes of one real list page from a constant buffer
+# (HttpBenchServer ceiling). Servers are pinned to the last core, wrk to the first, when there are two or more. After
+# a warm-up, each round runs the same wrk settings against: the ceiling, then for each configuration GET
+# /v1/SourceIpMappings?PageSize=50 (a walk over all 200 pages by PageToken), GET /v1/SourceIpMappings/{Sid} (all 10,000
+# SIDs, shuffled), and POST + DELETE /v1/SourceIpMappings (alternating, over the unmapped IP records). The table gives
+# the median over the rounds of requests/s, p50 and p99, and of each round's ratio to that round's ceiling; cpu us
+# counts the server's JVM and, for embedded, its PostgreSQL processes. Everything started is stopped on exit; the
+# whole run is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,8 +30,10 @@ DURATION="${DURATION:-8}"
 WARMUP="${WARMUP:-10}"
 CONNECTIONS="${CONNECTIONS:-32}"
 THREADS="${THREADS:-1}"
-MAX_SECONDS="${MAX_SECONDS:-480}"
-JAR="${JAR:-benchmarks/target/benchmarks.jar}"   # another build's jar, to compare versions (then SKIP_BUILD=1)
+MAX_SECONDS="${MAX_SECONDS:-900}"
+JAR="${JAR:-benchmarks/target/benchmarks.jar}"          # the loader and the ceiling
+SERVER_JAR="${SERVER_JAR:-server/target/sipmap-server.jar}"   # the server measured
+read -r -a CONFIGS <<<"${CONFIGS:-memory memory-nometrics embedded}"
 ACCOUNT=AC0000000000000000000000000000be01   # Population.ACCOUNT
 TOKEN=bench-token                             # Population.AUTH_TOKEN
 AUTH="Authorization: Basic $(printf '%s:%s' "$ACCOUNT" "$TOKEN" | base64 -w0)"
@@ -61,9 +70,9 @@ if ! command -v wrk >/dev/null; then
   apt-get update -qq && apt-get install -y -qq wrk >/dev/null
 fi
 
-if [[ "${SKIP_BUILD:-0}" != 1 || ! -f "$JAR" ]]; then
-  echo "http.sh: building $JAR" >&2
-  timeout 300 mvn -B -q -pl benchmarks -am package -DskipTests
+if [[ "${SKIP_BUILD:-0}" != 1 || ! -f "$JAR" || ! -f "$SERVER_JAR" ]]; then
+  echo "http.sh: building $JAR and $SERVER_JAR" >&2
+  timeout 600 mvn -B -q -pl benchmarks,server -am package -DskipTests
 fi
 
 cpus="$(nproc)"
@@ -75,45 +84,79 @@ else
   pin_server=(); pin_wrk=(); pinning="one cpu: not pinned"
 fi
 
-start_server() { # mode, args... -> sets port (not in a subshell, so that pids keeps the server's pid)
-  local mode="$1"; shift
-  # shellcheck disable=SC2086
-  "${pin_server[@]}" java "${JAVA_OPTS[@]}" ${SIPMAP_JAVA_OPTS:-} -cp "$JAR" io.sipmap.benchmarks.HttpBenchServer \
-    "$mode" "$work" "$@" >"$work/$mode.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 1 120); do
-    [[ -s "$work/$mode.port" ]] && { port="$(cat "$work/$mode.port")"; return; }
-    kill -0 "${pids[-1]}" 2>/dev/null || { cat "$work/$mode.log" >&2; echo "http.sh: $mode server died" >&2; exit 1; }
+wait_port() { # port, pid, log, what -> returns once something listens on the port
+  for _ in $(seq 1 600); do
+    curl -s -o /dev/null "http://$HOST:$1/" && return
+    kill -0 "$2" 2>/dev/null || { cat "$3" >&2; echo "http.sh: $4 died" >&2; exit 1; }
     sleep 0.5
   done
-  echo "http.sh: $mode server did not start" >&2; exit 1
+  echo "http.sh: $4 did not start" >&2; exit 1
+}
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-start_server sipmap
-sipmap="http://$HOST:$port"
-sipmap_pid="${pids[-1]}"
+declare -A url pid_of data_of
+for config in "${CONFIGS[@]}"; do
+  flags=(--host "$HOST" --management-port -1 --no-request-log)
+  case "$config" in
+    memory) flags+=(--store memory) ;;
+    memory-nometrics) flags+=(--store memory --no-metrics) ;;
+    embedded) flags+=(--store embedded --data-dir "$work/data-$config") ;;
+    *) echo "http.sh: unknown configuration $config" >&2; exit 2 ;;
+  esac
+  port="$(free_port)"
+  # shellcheck disable=SC2086
+  TWILIO_ACCOUNT_SID="$ACCOUNT" TWILIO_AUTH_TOKEN="$TOKEN" "${pin_server[@]}" java "${JAVA_OPTS[@]}" \
+    ${SIPMAP_JAVA_OPTS:-} -jar "$SERVER_JAR" --port "$port" "${flags[@]}" >"$work/$config.log" 2>&1 &
+  pids+=($!)
+  pid_of[$config]=$!
+  data_of[$config]="$work/data-$config"
+  url[$config]="http://$HOST:$port"
+  wait_port "$port" "${pid_of[$config]}" "$work/$config.log" "the $config server"
+  mkdir -p "$work/$config"
+  java -cp "$JAR" io.sipmap.benchmarks.HttpBenchServer load "${url[$config]}" "$work/$config" >&2
+done
+
+first="${CONFIGS[0]}"
 # The ceiling serves the bytes of a real page from the middle of the walk.
-page_path="$(sed -n 100p "$work/list.paths")"
-status="$(curl -s -o "$work/page.json" -w '%{http_code}' -H "$AUTH" "$sipmap$page_path")"
+page_path="$(sed -n 100p "$work/$first/list.paths")"
+status="$(curl -s -o "$work/page.json" -w '%{http_code}' -H "$AUTH" "${url[$first]}$page_path")"
 [[ "$status" == 200 ]] || { echo "http.sh: list answered $status" >&2; exit 1; }
-[[ "$(curl -s -o /dev/null -w '%{http_code}' "$sipmap$page_path")" == 401 ]] \
+[[ "$(curl -s -o /dev/null -w '%{http_code}' "${url[$first]}$page_path")" == 401 ]] \
   || { echo "http.sh: list without credentials was not refused" >&2; exit 1; }
-start_server ceiling "$work/page.json"
-ceiling="http://$HOST:$port"
-ceiling_pid="${pids[-1]}"
+"${pin_server[@]}" java "${JAVA_OPTS[@]}" -cp "$JAR" io.sipmap.benchmarks.HttpBenchServer ceiling "$work" \
+  "$work/page.json" >"$work/ceiling.log" 2>&1 &
+pids+=($!)
+ceiling_pid=$!
+for _ in $(seq 1 120); do [[ -s "$work/ceiling.port" ]] && break; sleep 0.5; done
+ceiling="http://$HOST:$(cat "$work/ceiling.port")"
 page_bytes="$(wc -c <"$work/page.json")"
 [[ "$(curl -s -o /dev/null -w '%{size_download}' "$ceiling/")" == "$page_bytes" ]] \
   || { echo "http.sh: the ceiling does not answer $page_bytes bytes" >&2; exit 1; }
 
-cpu_ticks() { # pid -> user + system CPU time of that process so far, in clock ticks
-  awk '{ print $14 + $15 }' "/proc/$1/stat"
+cpu_ticks() { # config or pid -> user + system CPU time so far, in clock ticks, of the server's JVM and, when it has
+  # one, its embedded PostgreSQL (the postmaster serving its data directory and the postmaster's children)
+  local pids=("$1") postmaster
+  if [[ -n "${pid_of[$1]:-}" ]]; then
+    pids=("${pid_of[$1]}")
+    postmaster="$(pgrep -f -- "-D ${data_of[$1]}/postgres" | head -1 || true)"
+    if [[ -n "$postmaster" ]]; then
+      pids+=("$postmaster" $(pgrep -P "$postmaster" || true))
+    fi
+  fi
+  local total=0 p
+  for p in "${pids[@]}"; do
+    [[ -r "/proc/$p/stat" ]] && total=$((total + $(awk '{ print $14 + $15 }' "/proc/$p/stat")))
+  done
+  echo "$total"
 }
-run() { # scenario, url, script, seconds, server pid -> one result line
-  local name="$1" url="$2" script="$3" seconds="$4" pid="$5" out before after
-  before="$(cpu_ticks "$pid")"
-  out="$(BENCH_PATHS="$work/$name.paths" BENCH_POOL="$work/pool.sids" timeout $((seconds + 20)) \
+run() { # scenario, url, script, seconds, server (config or pid), input dir -> one result line
+  local name="$1" url="$2" script="$3" seconds="$4" server="$5" dir="$6" out before after
+  before="$(cpu_ticks "$server")"
+  out="$(BENCH_PATHS="$dir/${name%%-*}.paths" BENCH_POOL="$dir/pool.sids" timeout $((seconds + 20)) \
     "${pin_wrk[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --latency -H "$AUTH" -s "bench/$script" "$url")"
-  after="$(cpu_ticks "$pid")"
+  after="$(cpu_ticks "$server")"
   awk -v name="$name" -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
     $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) }
@@ -121,21 +164,26 @@ run() { # scenario, url, script, seconds, server pid -> one result line
     /^Requests\/sec:/ { rps = $2 } /Non-2xx/ { bad = $NF }
     END { printf "%s %.0f %.3f %.3f %d %.1f\n", name, rps, p50, p99, bad + 0, ticks * 1e6 / hz / requests }' <<<"$out"
 }
-cp "$work/list.paths" "$work/ceiling.paths"
-scenarios=("ceiling $ceiling paths.lua $ceiling_pid" "list $sipmap paths.lua $sipmap_pid"
-  "fetch $sipmap paths.lua $sipmap_pid" "churn $sipmap churn.lua $sipmap_pid")
+cp "$work/$first/list.paths" "$work/ceiling.paths"
+scenarios=("ceiling $ceiling paths.lua $ceiling_pid $work")
+for config in "${CONFIGS[@]}"; do
+  scenarios+=("list-$config ${url[$config]} paths.lua $config $work/$config")
+  [[ "$config" == *-nometrics ]] && continue # metrics' cost shows on the list request
+  scenarios+=("fetch-$config ${url[$config]} paths.lua $config $work/$config"
+    "churn-$config ${url[$config]} churn.lua $config $work/$config")
+done
 
 echo "http.sh: $(date -u +%FT%TZ), $cpus cpus, $pinning; load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 echo "http.sh: wrk -t$THREADS -c$CONNECTIONS, warm-up ${WARMUP}s, $ROUNDS rounds of ${DURATION}s, list page $page_bytes bytes" >&2
 for s in "${scenarios[@]}"; do
-  read -r name url script pid <<<"$s"
-  run "$name" "$url" "$script" "$WARMUP" "$pid" >/dev/null
+  read -r name target script server dir <<<"$s"
+  run "$name" "$target" "$script" "$WARMUP" "$server" "$dir" >/dev/null
 done
 : >"$work/results"
 for round in $(seq 1 "$ROUNDS"); do
   for s in "${scenarios[@]}"; do
-    read -r name url script pid <<<"$s"
-    line="$(run "$name" "$url" "$script" "$DURATION" "$pid")"
+    read -r name target script server dir <<<"$s"
+    line="$(run "$name" "$target" "$script" "$DURATION" "$server" "$dir")"
     echo "$round $line" >>"$work/results"
     echo "  round $round: $line" >&2
   done
@@ -150,7 +198,7 @@ awk -v rounds="$ROUNDS" '
   { r = $1; s = $2; rps[s, r] = $3; p50[s, r] = $4; p99[s, r] = $5; bad[s] += $6; cpu[s, r] = $7
     if (!(s in seen)) { seen[s] = 1; order[++n] = s } }
   END {
-    printf "%-37s %8s %7s %7s %9s %8s %9s %7s\n", "request", "req/s", "p50 ms", "p99 ms", "/ceiling", "cpu us", \
+    printf "%-54s %8s %7s %7s %9s %8s %9s %7s\n", "request", "req/s", "p50 ms", "p99 ms", "/ceiling", "cpu us", \
       "cpu ceil/", "non-2xx"
     names["ceiling"] = "ceiling (constant buffer, same bytes)"
     names["list"] = "GET /v1/SourceIpMappings?PageSize=50"
@@ -163,7 +211,8 @@ awk -v rounds="$ROUNDS" '
         e[r] = cpu[s, r]; f[r] = cpu["ceiling", r] / cpu[s, r]
       }
       mr = median(a, rounds); m50 = median(b, rounds); m99 = median(c, rounds); ratio = median(d, rounds)
-      printf "%-37s %8.0f %7.2f %7.2f %9.2f %8.1f %9.2f %7d\n", names[s], mr, m50, m99, ratio, median(e, rounds), \
+      split(s, part, "-"); label = names[part[1]] (s == "ceiling" ? "" : " (" substr(s, length(part[1]) + 2) ")")
+      printf "%-54s %8.0f %7.2f %7.2f %9.2f %8.1f %9.2f %7d\n", label, mr, m50, m99, ratio, median(e, rounds), \
         median(f, rounds), bad[s]
     }
   }' "$work/results"

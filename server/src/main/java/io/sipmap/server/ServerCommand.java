@@ -60,6 +60,7 @@ final class ServerCommand {
         ENVIRONMENT.put("--management-host", "SIPMAP_MANAGEMENT_HOST");
         ENVIRONMENT.put("--management-port", "SIPMAP_MANAGEMENT_PORT");
         ENVIRONMENT.put("--metrics", "SIPMAP_METRICS");
+        ENVIRONMENT.put("--request-log", "SIPMAP_REQUEST_LOG");
         ENVIRONMENT.put("--credentials-file", "SIPMAP_CREDENTIALS_FILE");
         ENVIRONMENT.put("--store", "SIPMAP_STORE");
         ENVIRONMENT.put("--data-dir", "SIPMAP_DATA_DIR");
@@ -146,6 +147,11 @@ final class ServerCommand {
             description = "Collect metrics and serve them at /metrics on the management port (--no-metrics: off).%n"
                     + "  env SIPMAP_METRICS, default ${DEFAULT-VALUE}")
     private boolean metrics;
+
+    @Option(names = "--request-log", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Log each request in one line: method, path, status, time (--no-request-log: off).%n"
+                    + "  env SIPMAP_REQUEST_LOG, default ${DEFAULT-VALUE}")
+    private boolean requestLog;
 
     @Option(names = "--credentials-file", paramLabel = "FILE",
             description = "Accounts and API keys with the SHA-256 digests of their secrets, one a line, re-read when"
@@ -259,7 +265,7 @@ final class ServerCommand {
                 rateBurst == null ? rateLimit : rateBurst, Duration.ofSeconds(idleTimeoutSeconds),
                 Duration.ofSeconds(requestTimeoutSeconds), Duration.ofSeconds(shutdownTimeoutSeconds), bodyLimit,
                 managementHost, managementPort, metrics, Optional.ofNullable(credentialsFile), kind, dataDir,
-                kind == Storage.Kind.POSTGRES ? database : Optional.empty());
+                kind == Storage.Kind.POSTGRES ? database : Optional.empty(), requestLog);
         parsed(settings::options, "--public-base-url"); // the one setting only the options check
         return settings;
     }

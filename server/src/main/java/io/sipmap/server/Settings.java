@@ -35,13 +35,14 @@ import java.util.Optional;
  * @param store           where records are kept
  * @param dataDir         the directory of the embedded PostgreSQL's data, for {@link Storage.Kind#EMBEDDED}
  * @param database        the PostgreSQL to use, for {@link Storage.Kind#POSTGRES}
+ * @param requestLog      whether each request is logged, one line each
  */
 record Settings(String host, int port, Optional<String> publicBaseUrl, AccountSid account, String authToken,
                 Optional<ApiKeySid> apiKey, Optional<String> apiSecret, boolean generated, int rateLimit,
                 int rateBurst, Duration idleTimeout, Duration requestTimeout, Duration shutdownTimeout,
                 long bodyLimit, String managementHost, int managementPort, boolean metrics,
                 Optional<Path> credentialsFile, Storage.Kind store, Path dataDir,
-                Optional<PgConnectOptions> database) {
+                Optional<PgConnectOptions> database, boolean requestLog) {
 
     static final String DEFAULT_DATA_DIR = "sipmap-data";
 
@@ -54,39 +55,39 @@ record Settings(String host, int port, Optional<String> publicBaseUrl, AccountSi
                 SipmapServerOptions.DEFAULT_IDLE_TIMEOUT, SipmapServerOptions.DEFAULT_REQUEST_TIMEOUT,
                 SipmapServerOptions.DEFAULT_SHUTDOWN_TIMEOUT, SipmapServerOptions.DEFAULT_BODY_LIMIT,
                 DEFAULT_MANAGEMENT_HOST, 0, true, Optional.empty(), Storage.Kind.MEMORY, Path.of(DEFAULT_DATA_DIR),
-                Optional.empty());
+                Optional.empty(), true);
     }
 
     Settings withRateLimit(int perSecond, int burst) {
         return new Settings(host, port, publicBaseUrl, account, authToken, apiKey, apiSecret, generated, perSecond,
                 burst, idleTimeout, requestTimeout, shutdownTimeout, bodyLimit, managementHost, managementPort,
-                metrics, credentialsFile, store, dataDir, database);
+                metrics, credentialsFile, store, dataDir, database, requestLog);
     }
 
     Settings withManagement(int newPort, boolean newMetrics) {
         return new Settings(host, port, publicBaseUrl, account, authToken, apiKey, apiSecret, generated, rateLimit,
                 rateBurst, idleTimeout, requestTimeout, shutdownTimeout, bodyLimit, managementHost, newPort,
-                newMetrics, credentialsFile, store, dataDir, database);
+                newMetrics, credentialsFile, store, dataDir, database, requestLog);
     }
 
     Settings withCredentialsFile(Path file) {
         return new Settings(host, port, publicBaseUrl, account, authToken, apiKey, apiSecret, generated, rateLimit,
                 rateBurst, idleTimeout, requestTimeout, shutdownTimeout, bodyLimit, managementHost, managementPort,
-                metrics, Optional.of(file), store, dataDir, database);
+                metrics, Optional.of(file), store, dataDir, database, requestLog);
     }
 
     /** These settings over the embedded PostgreSQL with its data in {@code directory}. */
     Settings withEmbeddedStore(Path directory) {
         return new Settings(host, port, publicBaseUrl, account, authToken, apiKey, apiSecret, generated, rateLimit,
                 rateBurst, idleTimeout, requestTimeout, shutdownTimeout, bodyLimit, managementHost, managementPort,
-                metrics, credentialsFile, Storage.Kind.EMBEDDED, directory, Optional.empty());
+                metrics, credentialsFile, Storage.Kind.EMBEDDED, directory, Optional.empty(), requestLog);
     }
 
     /** These settings over an existing PostgreSQL. */
     Settings withPostgresStore(PgConnectOptions connect) {
         return new Settings(host, port, publicBaseUrl, account, authToken, apiKey, apiSecret, generated, rateLimit,
                 rateBurst, idleTimeout, requestTimeout, shutdownTimeout, bodyLimit, managementHost, managementPort,
-                metrics, credentialsFile, Storage.Kind.POSTGRES, dataDir, Optional.of(connect));
+                metrics, credentialsFile, Storage.Kind.POSTGRES, dataDir, Optional.of(connect), requestLog);
     }
 
     /** The credentials given in the environment (none when there are only those of the credentials file). */
@@ -101,13 +102,13 @@ record Settings(String host, int port, Optional<String> publicBaseUrl, AccountSi
         return credentials;
     }
 
-    /** The HTTP adapter's options for these settings, with the environment's credentials, its request log on. */
+    /** The HTTP adapter's options for these settings, with the environment's credentials. */
     SipmapServerOptions options() {
         return SipmapServerOptions.of(credentials())
                 .withHost(host)
                 .withPort(port)
                 .withPublicBaseUrl(publicBaseUrl.orElse(null))
-                .withRequestLog(true)
+                .withRequestLog(requestLog)
                 .withRateLimit(rateLimit, rateBurst, Clock.systemUTC())
                 .withIdleTimeout(idleTimeout)
                 .withRequestTimeout(requestTimeout)
@@ -124,6 +125,6 @@ record Settings(String host, int port, Optional<String> publicBaseUrl, AccountSi
                 + ", shutdownTimeout=" + shutdownTimeout + ", bodyLimit=" + bodyLimit + ", managementHost="
                 + managementHost + ", managementPort=" + managementPort + ", metrics=" + metrics + ", credentialsFile="
                 + credentialsFile + ", store=" + store.label() + ", dataDir=" + dataDir + ", database="
-                + database.map(Storage::describe) + "]";
+                + database.map(Storage::describe) + ", requestLog=" + requestLog + "]";
     }
 }

@@ -58,8 +58,10 @@ public final class PgStores {
                             .setConnectionTimeout(millis(timeouts.poolWait()))
                             .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
                     .with(new NetClientOptions().setConnectTimeout(millis(timeouts.connect())))
-                    // a copy, named apart in the metrics, so that the caller's options are not changed
+                    // a copy, named apart in the metrics, so that the caller's options are not changed; each
+                    // connection keeps the few statements the stores run prepared, parsed and planned once
                     .connectingTo(PgResolutionStore.named(options.connect(), "sipmap-pool")
+                            .setCachePreparedStatements(true)
                             .addProperty("statement_timeout", Long.toString(timeouts.statement().toMillis())))
                     .using(vertx)
                     .build();
