@@ -3,6 +3,10 @@ package io.sipmap.benchmarks;
 import io.sipmap.adapter.postgres.PgStoreOptions;
 import io.sipmap.adapter.postgres.PgStores;
 import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.IpRecord;
+import io.sipmap.domain.IpRecordSid;
+import io.sipmap.domain.Sid;
+import io.sipmap.domain.SourceIpMapping;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -10,7 +14,13 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.PreparedStatement;
 import java.sql.Statement;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -69,6 +79,72 @@ final class PgBenchDatabase implements AutoCloseable {
             statement.execute("ANALYZE");
         }
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    }
+
+    /**
+     * Migrates the schema, then writes the given records and mappings (each mapping's record among them) as the stores
+     * would have: the rows, one change log row per mapping numbered 1..n, the account's counter at n; in batches.
+     */
+    void load(Vertx vertx, AccountSid account, List<IpRecord> records, List<SourceIpMapping> mappings)
+            throws Exception {
+        PgStores.start(vertx, options()).await(60, TimeUnit.SECONDS).close().await(10, TimeUnit.SECONDS);
+        Map<IpRecordSid, IpRecord> byRecord = new HashMap<>();
+        records.forEach(r -> byRecord.put(r.sid(), r));
+        try (Connection connection = jdbc()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement record = connection.prepareStatement("INSERT INTO ip_records VALUES"
+                    + " (?, ?, NULL, ?, ?, ?, ?)")) {
+                for (IpRecord r : records) {
+                    record.setObject(1, uuidOf(account));
+                    record.setObject(2, uuidOf(r.sid()));
+                    record.setInt(3, r.ipAddress().bits());
+                    record.setShort(4, (short) r.cidrPrefixLength());
+                    record.setObject(5, r.dateCreated().atOffset(ZoneOffset.UTC));
+                    record.setObject(6, r.dateUpdated().atOffset(ZoneOffset.UTC));
+                    record.addBatch();
+                }
+                record.executeBatch();
+            }
+            try (PreparedStatement mapping = connection.prepareStatement("INSERT INTO source_ip_mappings VALUES"
+                    + " (?, ?, ?, ?, ?, ?)");
+                 PreparedStatement log = connection.prepareStatement("INSERT INTO resolution_log (account, seq,"
+                         + " ip_record_sid, mapping_sid, sip_domain_sid, ip_address, cidr_prefix_length)"
+                         + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                long seq = 0;
+                for (SourceIpMapping m : mappings) {
+                    IpRecord r = byRecord.get(m.ipRecordSid());
+                    mapping.setObject(1, uuidOf(account));
+                    mapping.setObject(2, uuidOf(m.sid()));
+                    mapping.setObject(3, uuidOf(m.ipRecordSid()));
+                    mapping.setObject(4, uuidOf(m.sipDomainSid()));
+                    mapping.setObject(5, m.dateCreated().atOffset(ZoneOffset.UTC));
+                    mapping.setObject(6, m.dateUpdated().atOffset(ZoneOffset.UTC));
+                    mapping.addBatch();
+                    log.setObject(1, uuidOf(account));
+                    log.setLong(2, ++seq);
+                    log.setObject(3, uuidOf(m.ipRecordSid()));
+                    log.setObject(4, uuidOf(m.sid()));
+                    log.setObject(5, uuidOf(m.sipDomainSid()));
+                    log.setInt(6, r.ipAddress().bits());
+                    log.setShort(7, (short) r.cidrPrefixLength());
+                    log.addBatch();
+                }
+                mapping.executeBatch();
+                log.executeBatch();
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("INSERT INTO resolution_log_heads (account, last_seq) VALUES ('"
+                            + uuidOf(account) + "', " + seq + ")");
+                }
+            }
+            connection.commit();
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("ANALYZE");
+            }
+        }
+    }
+
+    private static UUID uuidOf(Sid sid) {
+        return new UUID(sid.high(), sid.low());
     }
 
     private static String uuid(String hex) {

@@ -1,6 +1,7 @@
 package io.sipmap.benchmarks;
 
 import io.sipmap.adapter.inmemory.InMemoryStores;
+import io.sipmap.adapter.postgres.PgStores;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.IpRecordSid;
@@ -12,7 +13,10 @@ import io.sipmap.domain.SipDomainSid;
 import io.sipmap.domain.SourceIpMapping;
 import io.sipmap.domain.SourceIpMappingSid;
 import io.sipmap.spi.ResolutionStore;
+import io.vertx.core.Vertx;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +31,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
@@ -38,7 +43,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * of a write: moving one entry of the index (a remove and a put).
  *
  * <p>{@code addresses}: {@code uniform} draws addresses from the whole IPv4 space; {@code inside} draws them inside a
- * random record's prefix, so that long prefixes are hit too.
+ * random record's prefix, so that long prefixes are hit too. {@code store}: {@code memory} measures the in-memory
+ * store; {@code postgres} writes the same records into an embedded PostgreSQL (by SQL, as the stores write them) and
+ * measures the resolution store of {@link PgStores} over it: its replica, loaded at start.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -57,8 +64,14 @@ public class ResolveBenchmark {
     @Param({"uniform", "inside"})
     public String addresses;
 
+    @Param("memory")
+    public String store;
+
     private PrefixIndex<IpRecordSid, Resolution> index;
-    private ResolutionStore store;
+    private ResolutionStore resolutions;
+    private PgBenchDatabase database;
+    private Vertx vertx;
+    private PgStores pgStores;
     private AccountSid account;
     private Resolution[] all;
     private int[] networks;
@@ -73,7 +86,9 @@ public class ResolveBenchmark {
     public void setUp() {
         Random random = new Random(20260101);
         InMemoryStores stores = InMemoryStores.create();
-        store = stores.resolutions();
+        resolutions = stores.resolutions();
+        List<IpRecord> written = new ArrayList<>();
+        List<SourceIpMapping> mapped = new ArrayList<>();
         account = AccountSid.ofHex(hex(0xacL, 0));
         index = new PrefixIndex<>();
         all = new Resolution[records];
@@ -89,6 +104,8 @@ public class ResolveBenchmark {
                     SipDomainSid.ofHex(hex(3, i % 16)), T, T);
             stores.ipRecords().insert(record).toCompletableFuture().join();
             stores.sourceIpMappings().insert(mapping).toCompletableFuture().join();
+            written.add(record);
+            mapped.add(mapping);
             Resolution resolution = Resolution.of(mapping, record);
             index.put(record.sid(), record.prefix(), resolution);
             all[i] = resolution;
@@ -103,6 +120,27 @@ public class ResolveBenchmark {
             int r = random.nextInt(records);
             probes[i] = "inside".equals(addresses) ? networks[r] | (random.nextInt() & ~masks[r]) : random.nextInt();
             probeAddresses[i] = new Ipv4Address(probes[i]);
+        }
+        if ("postgres".equals(store)) {
+            try {
+                database = PgBenchDatabase.start();
+                vertx = Vertx.vertx();
+                database.load(vertx, account, written, mapped);
+                pgStores = PgStores.start(vertx, database.options()).await(300, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("could not start the PostgreSQL store", e);
+            }
+            resolutions = pgStores.resolutions();
+        }
+        // the index must agree with both scans (a sample: a scan of the records is slow), and the store with it
+        for (int i = 0; i < ADDRESSES; i += 16) {
+            Resolution found = index.lookup(probes[i]);
+            Resolution stored = resolutions.resolve(account, probeAddresses[i]).toCompletableFuture().join()
+                    .orElse(null);
+            if (found == null ? stored != null : !found.equals(stored)) {
+                throw new IllegalStateException("the " + store + " store and the index disagree on "
+                        + probeAddresses[i]);
+            }
         }
         // the index must agree with both scans (a sample: a scan of the records is slow)
         for (int i = 0; i < ADDRESSES; i += 16) {
@@ -126,9 +164,22 @@ public class ResolveBenchmark {
         return index.lookup(probes[nextProbe()]);
     }
 
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+        if (pgStores != null) {
+            pgStores.close().await(30, TimeUnit.SECONDS);
+        }
+        if (vertx != null) {
+            vertx.close().await(30, TimeUnit.SECONDS);
+        }
+        if (database != null) {
+            database.close();
+        }
+    }
+
     @Benchmark
     public Optional<Resolution> store() {
-        return store.resolve(account, probeAddresses[nextProbe()]).toCompletableFuture().join();
+        return resolutions.resolve(account, probeAddresses[nextProbe()]).toCompletableFuture().join();
     }
 
     @Benchmark
