@@ -35,6 +35,9 @@ final class Answers {
      */
     static Future<Void> error(HttpServerResponse response, ErrorAnswer error, boolean closing) {
         head(response, error.status());
+        if (!response.headers().contains(RequestIds.HEADER)) { // answered before the router: the HTTP decoder refused it
+            response.putHeader(RequestIds.HEADER, RequestIds.next());
+        }
         error.headers().forEach(response::putHeader);
         if (closing) {
             response.putHeader(HttpHeaders.CONNECTION, "close");
