@@ -64,7 +64,7 @@ class ResourcesTest {
     @Test
     void exceptionsAreSealedToFourVariants() {
         assertThat(SipmapException.class.getPermittedSubclasses()).extracting(Class::getSimpleName)
-                .containsExactlyInAnyOrder("NotFound", "InvalidParameter", "Conflict", "Upstream");
+                .containsExactlyInAnyOrder("NotFound", "InvalidParameter", "Conflict", "Unavailable", "Upstream");
     }
 
     @Test
