@@ -14,11 +14,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -68,26 +66,10 @@ class NoSecretInAnyLogRecordTest {
             secrets.add(basic(caller[0], caller[1]).substring("Basic ".length()));
         }
 
-        List<LogRecord> records = Collections.synchronizedList(new ArrayList<>());
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                records.add(record);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        capture.setLevel(Level.ALL);
         Logger root = Logger.getLogger("");
         Level rootLevel = root.getLevel();
         root.setLevel(Level.ALL);
-        root.addHandler(capture);
+        CapturedLogRecords capture = new CapturedLogRecords(root);
         int requests = 0;
         try {
             Settings settings = ServerCommand.parse(new String[] {"--store", "postgres", "--port", "0",
@@ -121,7 +103,7 @@ class NoSecretInAnyLogRecordTest {
                 requests++;
             }
         } finally {
-            root.removeHandler(capture);
+            capture.close();
             root.setLevel(rootLevel);
             postgres.stop();
         }
@@ -129,19 +111,17 @@ class NoSecretInAnyLogRecordTest {
         List<String> lines = new ArrayList<>();
         SimpleFormatter text = new SimpleFormatter();
         JsonLogFormatter json = new JsonLogFormatter();
-        synchronized (records) {
-            for (LogRecord record : records) {
-                lines.add(text.format(record));
-                lines.add(json.format(record));
-                lines.add(String.valueOf(record.getMessage()));
-                if (record.getParameters() != null) {
-                    for (Object parameter : record.getParameters()) {
-                        lines.add(String.valueOf(parameter));
-                    }
+        for (LogRecord record : capture.records) {
+            lines.add(text.format(record));
+            lines.add(json.format(record));
+            lines.add(String.valueOf(record.getMessage()));
+            if (record.getParameters() != null) {
+                for (Object parameter : record.getParameters()) {
+                    lines.add(String.valueOf(parameter));
                 }
             }
         }
-        assertThat(records).as("records captured").hasSizeGreaterThan(requests);
+        assertThat(capture.records).as("records captured").hasSizeGreaterThan(requests);
         for (String line : lines) {
             for (String secret : secrets) {
                 assertThat(line).doesNotContain(secret);
@@ -149,7 +129,7 @@ class NoSecretInAnyLogRecordTest {
             assertThat(line).doesNotContainIgnoringCase("Authorization: Basic");
         }
         System.out.printf("NoSecretInAnyLogRecordTest: %d requests, %d log records at every level, no secret%n",
-                requests, records.size());
+                requests, capture.records.size());
     }
 
     private static String basic(String user, String password) {

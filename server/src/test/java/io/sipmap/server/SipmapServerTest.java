@@ -180,35 +180,19 @@ class SipmapServerTest {
 
     @Test
     void warnsAtStartWhenBasicCredentialsWouldCrossTheNetworkInClear() throws Exception {
-        Logger logger = Logger.getLogger(SipmapServer.class.getName());
-        List<LogRecord> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-                    warnings.add(record);
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        logger.addHandler(capture);
-        try {
+        try (CapturedLogRecords logged = new CapturedLogRecords(Logger.getLogger(SipmapServer.class.getName()))) {
             try (SipmapServer server = SipmapServer.run(new Settings("127.0.0.1", 0, new AccountSid(SID), "tok"))) {
-                assertThat(warnings).isEmpty();
+                assertThat(warnings(logged)).isEmpty();
             }
             try (SipmapServer server = SipmapServer.run(new Settings("0.0.0.0", 0, new AccountSid(SID), "tok"))) {
-                assertThat(warnings).singleElement().satisfies(record -> assertThat(record.getMessage())
+                assertThat(warnings(logged)).singleElement().satisfies(record -> assertThat(record.getMessage())
                         .contains("0.0.0.0", "plain HTTP", "in clear", "--tls-cert"));
             }
-        } finally {
-            logger.removeHandler(capture);
         }
+    }
+
+    private static List<LogRecord> warnings(CapturedLogRecords logged) {
+        return logged.records.stream().filter(record -> record.getLevel().intValue() >= Level.WARNING.intValue())
+                .toList();
     }
 }
