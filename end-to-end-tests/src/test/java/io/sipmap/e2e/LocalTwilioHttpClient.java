@@ -20,6 +20,12 @@ final class LocalTwilioHttpClient extends NetworkHttpClient {
         this.target = target;
     }
 
+    /** Over an Apache HTTP client of the test's making, for instance one that trusts a test certificate. */
+    LocalTwilioHttpClient(String target, org.apache.hc.client5.http.impl.classic.HttpClientBuilder builder) {
+        super(builder);
+        this.target = target;
+    }
+
     @Override
     public Response makeRequest(Request request) {
         if (!request.getUrl().startsWith(TWILIO)) {

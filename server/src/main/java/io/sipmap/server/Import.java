@@ -114,12 +114,22 @@ final class Import {
                         : CompletableFuture.completedStage(after)));
     }
 
+    /**
+     * One item after another. Stages already complete (an in-memory store, an unchanged record) are counted in a
+     * loop: composing them recursively took several frames per item, and a page of 1,000 overflowed the stack.
+     */
     private static <T> CompletionStage<Counts> each(Iterator<T> items, Function<T, CompletionStage<Outcome>> one,
                                                     Counts counts) {
-        if (!items.hasNext()) {
-            return CompletableFuture.completedStage(counts);
+        Counts total = counts;
+        while (items.hasNext()) {
+            CompletableFuture<Outcome> next = one.apply(items.next()).toCompletableFuture();
+            if (!next.isDone() || next.isCompletedExceptionally()) {
+                Counts before = total;
+                return next.thenCompose(outcome -> each(items, one, before.plus(outcome)));
+            }
+            total = total.plus(next.join());
         }
-        return one.apply(items.next()).thenCompose(outcome -> each(items, one, counts.plus(outcome)));
+        return CompletableFuture.completedStage(total);
     }
 
     private CompletionStage<Outcome> record(IpRecord source) {

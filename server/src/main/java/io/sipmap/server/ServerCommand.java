@@ -65,6 +65,10 @@ final class ServerCommand {
         ENVIRONMENT.put("--store", "SIPMAP_STORE");
         ENVIRONMENT.put("--data-dir", "SIPMAP_DATA_DIR");
         ENVIRONMENT.put("--database-url", "SIPMAP_DATABASE_URL");
+        ENVIRONMENT.put("--cors-origin", "SIPMAP_CORS_ORIGINS");
+        ENVIRONMENT.put("--tls-cert", "SIPMAP_TLS_CERT");
+        ENVIRONMENT.put("--tls-key", "SIPMAP_TLS_KEY");
+        ENVIRONMENT.put("--log-format", "SIPMAP_LOG_FORMAT");
     }
 
     @Spec
@@ -158,6 +162,27 @@ final class ServerCommand {
                     + " it changes (see hash-secret); besides those of the environment.%n"
                     + "  env SIPMAP_CREDENTIALS_FILE, default: none")
     private Path credentialsFile;
+
+    @Option(names = "--cors-origin", paramLabel = "ORIGIN", split = ",",
+            description = "A web origin (https://console.example.com) whose pages may call with the browser's stored"
+                    + " credentials; repeat for more. Every other origin gets Access-Control-Allow-Origin: *, with"
+                    + " which browsers send none.%n  env SIPMAP_CORS_ORIGINS (comma-separated), default: none")
+    private java.util.List<String> corsOrigins;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "Serve HTTPS with this certificate chain (PEM); needs --tls-key.%n"
+                    + "  env SIPMAP_TLS_CERT, default: none, plain HTTP")
+    private Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE",
+            description = "The certificate's private key (PEM, PKCS#8 or PKCS#1).%n"
+                    + "  env SIPMAP_TLS_KEY, default: none")
+    private Path tlsKey;
+
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text: one line per record; json: one JSON object per line (time, level, logger, message,"
+                    + " and a request's fields).%n  env SIPMAP_LOG_FORMAT, default ${DEFAULT-VALUE}")
+    private String logFormat;
 
     /**
      * The settings for these arguments and this environment.
@@ -254,6 +279,14 @@ final class ServerCommand {
                 "--database-url");
         check(kind != Storage.Kind.POSTGRES || database.isPresent(),
                 "--store postgres needs --database-url (SIPMAP_DATABASE_URL) or PGHOST and the other PG* variables");
+        check((tlsCert == null) == (tlsKey == null), "--tls-cert and --tls-key go together");
+        check(tlsCert == null || Files.isReadable(tlsCert), "--tls-cert: cannot read " + tlsCert);
+        check(tlsKey == null || Files.isReadable(tlsKey), "--tls-key: cannot read " + tlsKey);
+        Settings.LogFormat format = parsed(() -> Settings.LogFormat.parse(logFormat), "--log-format");
+        java.util.List<String> origins = corsOrigins == null ? java.util.List.of()
+                : corsOrigins.stream().map(String::trim).filter(origin -> !origin.isEmpty()).toList();
+        parsed(() -> SipmapServerOptions.of(io.sipmap.adapter.http.server.Credentials.none())
+                .withCorsOrigins(origins), "--cors-origin");
         boolean generated = sid == null && credentialsFile == null;
         SecureRandom random = new SecureRandom();
         AccountSid account = generated ? AccountSid.ofHex(randomHex(random))
@@ -265,7 +298,9 @@ final class ServerCommand {
                 rateBurst == null ? rateLimit : rateBurst, Duration.ofSeconds(idleTimeoutSeconds),
                 Duration.ofSeconds(requestTimeoutSeconds), Duration.ofSeconds(shutdownTimeoutSeconds), bodyLimit,
                 managementHost, managementPort, metrics, Optional.ofNullable(credentialsFile), kind, dataDir,
-                kind == Storage.Kind.POSTGRES ? database : Optional.empty(), requestLog);
+                kind == Storage.Kind.POSTGRES ? database : Optional.empty(), requestLog, origins,
+                tlsCert == null ? Optional.empty()
+                        : Optional.of(new SipmapServerOptions.Tls(tlsCert.toString(), tlsKey.toString())), format);
         parsed(settings::options, "--public-base-url"); // the one setting only the options check
         return settings;
     }

@@ -8,6 +8,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -36,15 +37,34 @@ import java.util.Optional;
  * @param dataDir         the directory of the embedded PostgreSQL's data, for {@link Storage.Kind#EMBEDDED}
  * @param database        the PostgreSQL to use, for {@link Storage.Kind#POSTGRES}
  * @param requestLog      whether each request is logged, one line each
+ * @param corsOrigins     the web origins allowed to call with a browser's stored credentials; every other one gets
+ *                        {@code Access-Control-Allow-Origin: *}
+ * @param tls             the PEM certificate and key to serve HTTPS with; empty for plain HTTP
+ * @param logFormat       how log records are written to standard output
  */
 record Settings(String host, int port, Optional<String> publicBaseUrl, AccountSid account, String authToken,
                 Optional<ApiKeySid> apiKey, Optional<String> apiSecret, boolean generated, int rateLimit,
                 int rateBurst, Duration idleTimeout, Duration requestTimeout, Duration shutdownTimeout,
                 long bodyLimit, String managementHost, int managementPort, boolean metrics,
                 Optional<Path> credentialsFile, Storage.Kind store, Path dataDir,
-                Optional<PgConnectOptions> database, boolean requestLog) {
+                Optional<PgConnectOptions> database, boolean requestLog, List<String> corsOrigins,
+                Optional<SipmapServerOptions.Tls> tls, LogFormat logFormat) {
 
     static final String DEFAULT_DATA_DIR = "sipmap-data";
+
+    /** How log records are written: one line of text each, or one JSON object a line. */
+    enum LogFormat {
+        TEXT, JSON;
+
+        static LogFormat parse(String value) {
+            for (LogFormat format : values()) {
+                if (format.name().equalsIgnoreCase(value)) {
+                    return format;
+                }
+            }
+            throw new IllegalArgumentException("text or json, got " + value);
+        }
+    }
 
     static final String DEFAULT_MANAGEMENT_HOST = "127.0.0.1";
     static final int DEFAULT_MANAGEMENT_PORT = 8081;
@@ -55,39 +75,61 @@ record Settings(String host, int port, Optional<String> publicBaseUrl, AccountSi
                 SipmapServerOptions.DEFAULT_IDLE_TIMEOUT, SipmapServerOptions.DEFAULT_REQUEST_TIMEOUT,
                 SipmapServerOptions.DEFAULT_SHUTDOWN_TIMEOUT, SipmapServerOptions.DEFAULT_BODY_LIMIT,
                 DEFAULT_MANAGEMENT_HOST, 0, true, Optional.empty(), Storage.Kind.MEMORY, Path.of(DEFAULT_DATA_DIR),
-                Optional.empty(), true);
+                Optional.empty(), true, List.of(), Optional.empty(), LogFormat.TEXT);
     }
 
     Settings withRateLimit(int perSecond, int burst) {
         return new Settings(host, port, publicBaseUrl, account, authToken, apiKey, apiSecret, generated, perSecond,
                 burst, idleTimeout, requestTimeout, shutdownTimeout, bodyLimit, managementHost, managementPort,
-                metrics, credentialsFile, store, dataDir, database, requestLog);
+                metrics, credentialsFile, store, dataDir, database, requestLog, corsOrigins, tls,
+                logFormat);
     }
 
     Settings withManagement(int newPort, boolean newMetrics) {
         return new Settings(host, port, publicBaseUrl, account, authToken, apiKey, apiSecret, generated, rateLimit,
                 rateBurst, idleTimeout, requestTimeout, shutdownTimeout, bodyLimit, managementHost, newPort,
-                newMetrics, credentialsFile, store, dataDir, database, requestLog);
+                newMetrics, credentialsFile, store, dataDir, database, requestLog, corsOrigins, tls,
+                logFormat);
     }
 
     Settings withCredentialsFile(Path file) {
         return new Settings(host, port, publicBaseUrl, account, authToken, apiKey, apiSecret, generated, rateLimit,
                 rateBurst, idleTimeout, requestTimeout, shutdownTimeout, bodyLimit, managementHost, managementPort,
-                metrics, Optional.of(file), store, dataDir, database, requestLog);
+                metrics, Optional.of(file), store, dataDir, database, requestLog, corsOrigins, tls,
+                logFormat);
     }
 
     /** These settings over the embedded PostgreSQL with its data in {@code directory}. */
     Settings withEmbeddedStore(Path directory) {
         return new Settings(host, port, publicBaseUrl, account, authToken, apiKey, apiSecret, generated, rateLimit,
                 rateBurst, idleTimeout, requestTimeout, shutdownTimeout, bodyLimit, managementHost, managementPort,
-                metrics, credentialsFile, Storage.Kind.EMBEDDED, directory, Optional.empty(), requestLog);
+                metrics, credentialsFile, Storage.Kind.EMBEDDED, directory, Optional.empty(), requestLog, corsOrigins,
+                tls, logFormat);
     }
 
     /** These settings over an existing PostgreSQL. */
     Settings withPostgresStore(PgConnectOptions connect) {
         return new Settings(host, port, publicBaseUrl, account, authToken, apiKey, apiSecret, generated, rateLimit,
                 rateBurst, idleTimeout, requestTimeout, shutdownTimeout, bodyLimit, managementHost, managementPort,
-                metrics, credentialsFile, Storage.Kind.POSTGRES, dataDir, Optional.of(connect), requestLog);
+                metrics, credentialsFile, Storage.Kind.POSTGRES, dataDir, Optional.of(connect), requestLog,
+                corsOrigins, tls, logFormat);
+    }
+
+    /** These settings, serving HTTPS with {@code value}, or plain HTTP when null. */
+    Settings withTls(SipmapServerOptions.Tls value) {
+        return new Settings(host, port, publicBaseUrl, account, authToken, apiKey, apiSecret, generated, rateLimit,
+                rateBurst, idleTimeout, requestTimeout, shutdownTimeout, bodyLimit, managementHost, managementPort,
+                metrics, credentialsFile, store, dataDir, database, requestLog, corsOrigins,
+                Optional.ofNullable(value), logFormat);
+    }
+
+    /** Whether the API listens on a loopback address only (127.0.0.0/8, ::1, localhost). */
+    boolean loopbackOnly() {
+        try {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     /** The credentials given in the environment (none when there are only those of the credentials file). */
@@ -113,7 +155,9 @@ record Settings(String host, int port, Optional<String> publicBaseUrl, AccountSi
                 .withIdleTimeout(idleTimeout)
                 .withRequestTimeout(requestTimeout)
                 .withShutdownTimeout(shutdownTimeout)
-                .withBodyLimit(bodyLimit);
+                .withBodyLimit(bodyLimit)
+                .withCorsOrigins(corsOrigins)
+                .withTls(tls.orElse(null));
     }
 
     /** Without the token and the secret, so that settings can be logged. */
@@ -125,6 +169,7 @@ record Settings(String host, int port, Optional<String> publicBaseUrl, AccountSi
                 + ", shutdownTimeout=" + shutdownTimeout + ", bodyLimit=" + bodyLimit + ", managementHost="
                 + managementHost + ", managementPort=" + managementPort + ", metrics=" + metrics + ", credentialsFile="
                 + credentialsFile + ", store=" + store.label() + ", dataDir=" + dataDir + ", database="
-                + database.map(Storage::describe) + ", requestLog=" + requestLog + "]";
+                + database.map(Storage::describe) + ", requestLog=" + requestLog + ", corsOrigins=" + corsOrigins
+                + ", tls=" + tls + ", logFormat=" + logFormat + "]";
     }
 }

@@ -131,6 +131,11 @@ public final class SipmapServer implements AutoCloseable {
                             + ". Is another server running? Choose another port with " + choose + "."
                     : "sipmap: cannot start on " + where + ": " + e, e);
         }
+        if (settings.tls().isEmpty() && !settings.loopbackOnly()) {
+            System.getLogger(SipmapServer.class.getName()).log(System.Logger.Level.WARNING, "Listening on "
+                    + settings.host() + " over plain HTTP: Basic credentials cross the network in clear. Serve HTTPS"
+                    + " with --tls-cert and --tls-key, or listen on a loopback address behind a TLS proxy.");
+        }
         settings.credentialsFile().ifPresent(file -> CredentialsFile.watch(vertx, file, base, shared,
                 CREDENTIALS_FILE_CHECK_MILLIS, System.getLogger(SipmapServer.class.getName())));
         return new SipmapServer(vertx, verticle, storage, settings, managementPort);
@@ -204,9 +209,13 @@ public final class SipmapServer implements AutoCloseable {
         return managementPort;
     }
 
-    /** Where clients reach {@code /v1}: the public base URL, else {@code http://host:port}. */
+    /** Where clients reach {@code /v1}: the public base URL, else {@code http://host:port} (https with TLS). */
     String baseUrl() {
-        return settings.publicBaseUrl().orElse("http://" + settings.host() + ":" + port());
+        return settings.publicBaseUrl().orElse(scheme() + "://" + settings.host() + ":" + port());
+    }
+
+    private String scheme() {
+        return settings.tls().isPresent() ? "https" : "http";
     }
 
     /**
@@ -234,12 +243,15 @@ public final class SipmapServer implements AutoCloseable {
      */
     static Integer start(String[] args, Map<String, String> env, java.io.InputStream in, PrintStream out,
                          PrintStream err) {
-        logOneLinePerRecord(out);
+        logOneLinePerRecord(out, Settings.LogFormat.TEXT);
         SipmapServer[] started = new SipmapServer[1];
         Integer status;
         try {
             status = ServerCommand.execute(args, env, new java.io.BufferedReader(new java.io.InputStreamReader(in,
-                    Charset.defaultCharset())), writer(out), writer(err), settings -> started[0] = run(settings));
+                    Charset.defaultCharset())), writer(out), writer(err), settings -> {
+                        logOneLinePerRecord(out, settings.logFormat());
+                        started[0] = run(settings);
+                    });
         } catch (IllegalStateException e) {
             err.println(e.getMessage());
             return 1;
@@ -265,7 +277,7 @@ public final class SipmapServer implements AutoCloseable {
         Settings s = settings;
         String list = baseUrl() + "/v1/IpRecords";
         StringBuilder text = new StringBuilder()
-                .append("sipmap: Twilio Voice v1 IpRecords and SourceIpMappings on http://")
+                .append("sipmap: Twilio Voice v1 IpRecords and SourceIpMappings on ").append(scheme()).append("://")
                 .append(s.host()).append(':').append(port()).append(" (").append(storage.description).append(")\n");
         if (managementPort >= 0) {
             String management = "http://" + s.managementHost() + ":" + managementPort;
@@ -294,32 +306,35 @@ public final class SipmapServer implements AutoCloseable {
         return text.toString();
     }
 
-    private static String stackTrace(Throwable thrown) {
+    static String stackTrace(Throwable thrown) {
         var text = new java.io.StringWriter();
         thrown.printStackTrace(new java.io.PrintWriter(text));
         return text.toString().stripTrailing();
     }
 
-    /** The request log, one line each: time, level, message. JUL's default takes two lines per record. */
-    private static void logOneLinePerRecord(PrintStream out) {
+    /**
+     * The log, one record a line on {@code out}: time, level, message as text (JUL's default takes two lines per
+     * record), or one JSON object ({@link JsonLogFormatter}).
+     */
+    static void logOneLinePerRecord(PrintStream out, Settings.LogFormat format) {
         Logger root = Logger.getLogger("");
         for (Handler handler : root.getHandlers()) {
             root.removeHandler(handler);
         }
+        Formatter formatter = format == Settings.LogFormat.JSON ? new JsonLogFormatter() : new Formatter() {
+            @Override
+            public String format(LogRecord record) {
+                return record.getInstant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS) + " "
+                        + record.getLevel() + " " + formatMessage(record)
+                        + (record.getThrown() == null ? "" : "\n" + stackTrace(record.getThrown()))
+                        + System.lineSeparator();
+            }
+        };
         Handler handler = new Handler() {
-            private final Formatter formatter = new Formatter() {
-                @Override
-                public String format(LogRecord record) {
-                    return record.getInstant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS) + " "
-                            + record.getLevel() + " " + formatMessage(record)
-                            + (record.getThrown() == null ? "" : "\n" + stackTrace(record.getThrown()));
-                }
-            };
-
             @Override
             public void publish(LogRecord record) {
                 if (isLoggable(record)) {
-                    out.println(formatter.format(record));
+                    out.print(formatter.format(record));
                 }
             }
 

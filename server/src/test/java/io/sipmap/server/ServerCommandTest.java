@@ -121,4 +121,49 @@ class ServerCommandTest {
         assertThat(execute(Map.of(), "hash-secret")).isEqualTo(2);
         assertThat(err.toString()).contains("no secret");
     }
+
+    @Test
+    void corsOriginsRepeatOrComeCommaSeparatedFromTheEnvironment() {
+        assertThat(execute(Map.of(), "--cors-origin", "https://console.example.com", "--cors-origin",
+                "http://localhost:3000")).isNull();
+        assertThat(execute(Map.of("SIPMAP_CORS_ORIGINS", "https://a.example, https://b.example"))).isNull();
+        assertThat(execute(Map.of())).isNull();
+
+        assertThat(started.get(0).options().corsOrigins())
+                .containsExactly("https://console.example.com", "http://localhost:3000");
+        assertThat(started.get(1).options().corsOrigins()).containsExactly("https://a.example", "https://b.example");
+        assertThat(started.get(2).options().corsOrigins()).isEmpty();
+        assertThat(execute(Map.of(), "--cors-origin", "*")).isEqualTo(2);
+        assertThat(err.toString()).contains("--cors-origin").contains("without path or wildcard");
+    }
+
+    @Test
+    void tlsNeedsACertificateAndAKeyThatCanBeRead(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        var cert = java.nio.file.Files.writeString(dir.resolve("cert.pem"), "not read before the server starts");
+        var key = java.nio.file.Files.writeString(dir.resolve("key.pem"), "not read before the server starts");
+
+        assertThat(execute(Map.of("SIPMAP_TLS_CERT", cert.toString(), "SIPMAP_TLS_KEY", key.toString()))).isNull();
+        assertThat(started.get(0).options().tls()).contains(new SipmapServerOptions.Tls(cert.toString(),
+                key.toString()));
+        assertThat(execute(Map.of())).isNull();
+        assertThat(started.get(1).options().tls()).isEmpty();
+
+        assertThat(execute(Map.of(), "--tls-cert", cert.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--tls-cert and --tls-key go together");
+        assertThat(execute(Map.of(), "--tls-cert", cert.toString(), "--tls-key", dir.resolve("none").toString()))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("--tls-key: cannot read");
+    }
+
+    @Test
+    void logFormatIsTextOrJson() {
+        assertThat(execute(Map.of())).isNull();
+        assertThat(execute(Map.of("SIPMAP_LOG_FORMAT", "json"))).isNull();
+
+        assertThat(started.get(0).logFormat()).isEqualTo(Settings.LogFormat.TEXT);
+        assertThat(started.get(1).logFormat()).isEqualTo(Settings.LogFormat.JSON);
+        assertThat(execute(Map.of(), "--log-format", "xml")).isEqualTo(2);
+        assertThat(err.toString()).contains("--log-format: text or json, got xml");
+    }
 }

@@ -13,6 +13,10 @@ import java.net.http.HttpResponse;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 class SipmapServerTest {
@@ -133,5 +137,62 @@ class SipmapServerTest {
                 .hasMessageContaining("port");
         assertThatThrownBy(() -> ServerCommand.parse(new String[] {"--verbose"}, Map.of()))
                 .hasMessageContaining("--verbose");
+    }
+
+    @Test
+    void jsonLogLinesParseAndARequestsLineCarriesTheIdItsAnswerCarried() throws Exception {
+        var bytes = new java.io.ByteArrayOutputStream();
+        Logger root = Logger.getLogger("");
+        Handler[] before = root.getHandlers();
+        String id;
+        SipmapServer.logOneLinePerRecord(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8),
+                Settings.LogFormat.JSON);
+        try (SipmapServer server = SipmapServer.run(new Settings("127.0.0.1", 0, new AccountSid(SID), "tok"))) {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create(server.baseUrl() + "/v1/IpRecords"))
+                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((SID + ":tok").getBytes()))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            id = response.headers().firstValue("Twilio-Request-Id").orElseThrow();
+        } finally {
+            for (Handler handler : root.getHandlers()) {
+                root.removeHandler(handler);
+            }
+            for (Handler handler : before) {
+                root.addHandler(handler);
+            }
+        }
+
+        List<io.vertx.core.json.JsonObject> lines = bytes.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+                .map(io.vertx.core.json.JsonObject::new).toList();
+        assertThat(lines).isNotEmpty().allSatisfy(line -> assertThat(line.fieldNames())
+                .contains("time", "level", "logger", "message"));
+        assertThat(id).matches("RQ[0-9a-f]{32}");
+        assertThat(lines).filteredOn(line -> id.equals(line.getString("request_id"))).singleElement()
+                .satisfies(line -> {
+                    assertThat(line.getString("method")).isEqualTo("GET");
+                    assertThat(line.getString("path")).isEqualTo("/v1/IpRecords");
+                    assertThat(line.getInteger("status")).isEqualTo(200);
+                    assertThat(line.getValue("millis")).isInstanceOf(Integer.class);
+                    assertThat(line.getString("level")).isEqualTo("INFO");
+                });
+    }
+
+    @Test
+    void warnsAtStartWhenBasicCredentialsWouldCrossTheNetworkInClear() throws Exception {
+        try (CapturedLogRecords logged = new CapturedLogRecords(Logger.getLogger(SipmapServer.class.getName()))) {
+            try (SipmapServer server = SipmapServer.run(new Settings("127.0.0.1", 0, new AccountSid(SID), "tok"))) {
+                assertThat(warnings(logged)).isEmpty();
+            }
+            try (SipmapServer server = SipmapServer.run(new Settings("0.0.0.0", 0, new AccountSid(SID), "tok"))) {
+                assertThat(warnings(logged)).singleElement().satisfies(record -> assertThat(record.getMessage())
+                        .contains("0.0.0.0", "plain HTTP", "in clear", "--tls-cert"));
+            }
+        }
+    }
+
+    private static List<LogRecord> warnings(CapturedLogRecords logged) {
+        return logged.records.stream().filter(record -> record.getLevel().intValue() >= Level.WARNING.intValue())
+                .toList();
     }
 }

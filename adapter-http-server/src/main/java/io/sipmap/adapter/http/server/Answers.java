@@ -23,6 +23,11 @@ final class Answers {
         return end(head(ctx.response(), status), json);
     }
 
+    /** Answers {@code status} with {@code json}, which is shared, never changed, and so sent without a copy. */
+    static Future<Void> bytes(RoutingContext ctx, int status, byte[] json) {
+        return head(ctx.response(), status).end(NettyBridge.wrap(json, json.length));
+    }
+
     /** Answers 204 with no body. */
     static Future<Void> noContent(RoutingContext ctx) {
         return ctx.response().setStatusCode(204).end();
@@ -35,6 +40,9 @@ final class Answers {
      */
     static Future<Void> error(HttpServerResponse response, ErrorAnswer error, boolean closing) {
         head(response, error.status());
+        if (!response.headers().contains(RequestIds.HEADER)) { // answered before the router: the HTTP decoder refused it
+            response.putHeader(RequestIds.HEADER, RequestIds.next());
+        }
         error.headers().forEach(response::putHeader);
         if (closing) {
             response.putHeader(HttpHeaders.CONNECTION, "close");

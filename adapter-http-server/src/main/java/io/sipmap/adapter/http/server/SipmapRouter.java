@@ -16,6 +16,8 @@ import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.handler.HttpException;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -24,7 +26,10 @@ import java.util.stream.Collectors;
  * Twilio's Voice v1 {@code /v1/IpRecords} and {@code /v1/SourceIpMappings} over the api, as a Vert.x Web
  * {@link Router} a host can serve or mount ({@code route("/twilio/*").subRouter(router)}).
  *
- * <p>Every request but a CORS preflight needs HTTP Basic credentials and acts for their account. Forms are read by
+ * <p>Every request but a CORS preflight needs HTTP Basic credentials and acts for their account. Every answer carries
+ * a {@code Twilio-Request-Id}; CORS allows any origin without credentials, and only the listed ones with them. The
+ * OpenAPI document of what it serves is at {@code /sipmap/v1/openapi.json}, without credentials
+ * ({@link OpenApiDocument} says why). Forms are read by
  * {@link BodyHandler} up to the configured limit; every answer is JSON, errors in Twilio's shape. A host serving it
  * should raise its {@code HttpServerOptions} {@code maxFormAttributeSize} and {@code maxFormBufferedBytes} to the body
  * limit, as {@link SipmapVerticle} does, or Vert.x refuses smaller bodies with a long field as too large. Handlers run on the
@@ -42,7 +47,9 @@ public final class SipmapRouter {
     private static final String READING_BODY = "sipmap.readingBody";
 
     private static final List<String> ALLOWED_HEADERS = List.of("Content-Type", "Authorization");
-    private static final List<String> EXPOSED_HEADERS = List.of("WWW-Authenticate", "Retry-After");
+    private static final List<String> EXPOSED_HEADERS = List.of("WWW-Authenticate", "Retry-After",
+            RequestIds.HEADER);
+    private static final CharSequence REQUEST_ID = HttpHeaders.createOptimized(RequestIds.HEADER);
     /** The methods whose form Vert.x decodes; a body on any other is read but not decoded. */
     private static final Set<HttpMethod> FORM_METHODS = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH,
             HttpMethod.DELETE);
@@ -79,13 +86,10 @@ public final class SipmapRouter {
         if (options.requestLog()) {
             router.route().handler(new RequestLog());
         }
-        router.route().handler(SipmapRouter::corsWithoutOrigin);
-        router.route().handler(CorsHandler.create()
-                .addOriginWithRegex(".*")
-                .allowCredentials(true)
-                .allowedHeaders(new LinkedHashSet<>(ALLOWED_HEADERS))
-                .allowedMethods(new LinkedHashSet<>(ALLOWED_METHODS))
-                .exposedHeaders(new LinkedHashSet<>(EXPOSED_HEADERS)));
+        router.route().handler(SipmapRouter::everyAnswersHeaders);
+        router.route().handler(cors(options.corsOrigins()));
+        byte[] openApi = OpenApiDocument.bytes(resolver != null);
+        router.get(OpenApiDocument.PATH).handler(ctx -> Answers.bytes(ctx, 200, openApi)); // before authentication
         router.route().handler(new BasicAuthentication(options.credentials()));
         if (options.rateLimit() > 0) {
             router.route().handler(new RateLimit(options.rateLimit(), options.rateBurst(), options.clock()));
@@ -143,19 +147,49 @@ public final class SipmapRouter {
     }
 
     /**
-     * Twilio sends its CORS headers on every response, browser or not. {@link CorsHandler} only answers requests that
-     * carry an {@code Origin} (and then reflects it); this puts the same headers on the others, with any origin.
+     * What every answer carries: Twilio's request id, and the CORS headers Twilio sends on every response, browser
+     * or not. {@link CorsHandler} only answers requests that carry an {@code Origin}; a request without one gets
+     * {@code Access-Control-Allow-Origin: *} here.
      */
-    private static void corsWithoutOrigin(RoutingContext ctx) {
+    private static void everyAnswersHeaders(RoutingContext ctx) {
         var headers = ctx.response().headers()
+                .set(REQUEST_ID, RequestIds.next())
                 .set(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS, ALLOW_METHODS_VALUE)
                 .set(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS, ALLOW_HEADERS_VALUE)
-                .set(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true")
                 .set(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSE_HEADERS_VALUE);
         if (ctx.request().getHeader(HttpHeaders.ORIGIN) == null) {
             headers.set(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
         }
         ctx.next();
+    }
+
+    /**
+     * CORS as WIRE.md has it. Any origin gets {@code Access-Control-Allow-Origin: *}, as from Twilio: browsers then
+     * send no stored credentials cross-origin, so a page an operator happens to visit cannot act with their login.
+     * Only the origins listed in the options are reflected, with {@code Access-Control-Allow-Credentials: true}; with
+     * such a list every answer varies by {@code Origin}, and says so to caches.
+     */
+    private static io.vertx.core.Handler<RoutingContext> cors(List<String> listed) {
+        CorsHandler anyOrigin = corsHandler(CorsHandler.create().addOriginWithRegex(".*"));
+        if (listed.isEmpty()) {
+            return anyOrigin;
+        }
+        // One handler per listed origin: each then answers with its one origin and adds no Vary of its own (with
+        // several origins CorsHandler appends a second "origin" to the Vary set here)
+        Map<String, CorsHandler> withCredentials = listed.stream().collect(Collectors.toUnmodifiableMap(
+                origin -> origin, origin -> corsHandler(CorsHandler.create().addOrigin(origin).allowCredentials(true))));
+        return ctx -> {
+            ctx.response().headers().set(HttpHeaders.VARY, HttpHeaders.ORIGIN);
+            String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
+            CorsHandler handler = origin == null ? null : withCredentials.get(origin.toLowerCase(Locale.ROOT));
+            (handler == null ? anyOrigin : handler).handle(ctx);
+        };
+    }
+
+    private static CorsHandler corsHandler(CorsHandler handler) {
+        return handler.allowedHeaders(new LinkedHashSet<>(ALLOWED_HEADERS))
+                .allowedMethods(new LinkedHashSet<>(ALLOWED_METHODS))
+                .exposedHeaders(new LinkedHashSet<>(EXPOSED_HEADERS));
     }
 
     /** The failure's own message, past the wrappers of stages. */

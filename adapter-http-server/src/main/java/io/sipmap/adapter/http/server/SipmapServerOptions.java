@@ -4,6 +4,8 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -30,10 +32,18 @@ import java.util.Optional;
  * @param requestTimeout  how long {@link SipmapVerticle} gives a client to send a request's head (from the
  *                        connection's opening or the previous answer) and then its body: a client trickling bytes,
  *                        never idle, is cut off after it, with a 408 when its request had begun
+ * @param corsOrigins     the web origins ({@code https://console.example.com}) whose pages may call with the
+ *                        browser's stored credentials: their {@code Origin} is reflected with
+ *                        {@code Access-Control-Allow-Credentials: true}. Every other origin gets
+ *                        {@code Access-Control-Allow-Origin: *}, as from Twilio, with which browsers send no
+ *                        credentials. Empty by default: no page of another origin can act with an operator's login.
+ * @param tls             the PEM certificate chain and private key {@link SipmapVerticle} serves HTTPS with; empty
+ *                        for plain HTTP
  */
 public record SipmapServerOptions(Credentials credentials, Optional<String> publicBaseUrl, long bodyLimit,
                                   int rateLimit, int rateBurst, Clock clock, String host, int port, boolean requestLog,
-                                  Duration shutdownTimeout, Duration idleTimeout, Duration requestTimeout) {
+                                  Duration shutdownTimeout, Duration idleTimeout, Duration requestTimeout,
+                                  List<String> corsOrigins, Optional<Tls> tls) {
 
     public static final long DEFAULT_BODY_LIMIT = 16 * 1024;
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -68,32 +78,49 @@ public record SipmapServerOptions(Credentials credentials, Optional<String> publ
         if (requestTimeout.toMillis() < 1) {
             throw new IllegalArgumentException("requestTimeout must be at least 1 ms, got " + requestTimeout);
         }
+        corsOrigins = Objects.requireNonNull(corsOrigins, "corsOrigins").stream()
+                .map(SipmapServerOptions::checkOrigin).distinct().toList();
+        Objects.requireNonNull(tls, "tls");
+    }
+
+    /**
+     * Where {@link SipmapVerticle} finds the PEM files it serves HTTPS with.
+     *
+     * @param certificatePath the server's certificate, then any intermediate ones, PEM
+     * @param keyPath         its private key, PEM (PKCS#8 or PKCS#1)
+     */
+    public record Tls(String certificatePath, String keyPath) {
+        public Tls {
+            Objects.requireNonNull(certificatePath, "certificatePath");
+            Objects.requireNonNull(keyPath, "keyPath");
+        }
     }
 
     /**
      * The defaults: no public base URL, 16 KiB bodies, no rate limit, 127.0.0.1:8080, no request log, 10 s to finish
-     * on shutdown, connections idle for 30 s closed, 30 s to send a request.
+     * on shutdown, connections idle for 30 s closed, 30 s to send a request, no origin
+     * allowed the browser's credentials, plain HTTP.
      */
     public static SipmapServerOptions of(Credentials credentials) {
         return new SipmapServerOptions(credentials, Optional.empty(), DEFAULT_BODY_LIMIT, 0, 0, Clock.systemUTC(),
                 DEFAULT_HOST, DEFAULT_PORT, false, DEFAULT_SHUTDOWN_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
-                DEFAULT_REQUEST_TIMEOUT);
+                DEFAULT_REQUEST_TIMEOUT, List.of(), Optional.empty());
     }
 
     public SipmapServerOptions withCredentials(Credentials value) {
         return new SipmapServerOptions(value, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
-                requestLog, shutdownTimeout, idleTimeout, requestTimeout);
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls);
     }
 
     /** @param value an absolute http or https URL, or null for none */
     public SipmapServerOptions withPublicBaseUrl(String value) {
         return new SipmapServerOptions(credentials, Optional.ofNullable(value), bodyLimit, rateLimit, rateBurst, clock,
-                host, port, requestLog, shutdownTimeout, idleTimeout, requestTimeout);
+                host, port, requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls);
     }
 
     public SipmapServerOptions withBodyLimit(long value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, value, rateLimit, rateBurst, clock, host, port,
-                requestLog, shutdownTimeout, idleTimeout, requestTimeout);
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls);
     }
 
     /** A limit of {@code perSecond} requests per second per account, with a burst of as many; 0 for none. */
@@ -107,37 +134,73 @@ public record SipmapServerOptions(Credentials credentials, Optional<String> publ
      */
     public SipmapServerOptions withRateLimit(int perSecond, int burst, Clock valueClock) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, perSecond, burst, valueClock, host, port,
-                requestLog, shutdownTimeout, idleTimeout, requestTimeout);
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls);
     }
 
     public SipmapServerOptions withHost(String value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, value, port,
-                requestLog, shutdownTimeout, idleTimeout, requestTimeout);
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls);
     }
 
     public SipmapServerOptions withPort(int value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, value,
-                requestLog, shutdownTimeout, idleTimeout, requestTimeout);
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls);
     }
 
     public SipmapServerOptions withRequestLog(boolean value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
-                value, shutdownTimeout, idleTimeout, requestTimeout);
+                value, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls);
     }
 
     public SipmapServerOptions withShutdownTimeout(Duration value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
-                requestLog, value, idleTimeout, requestTimeout);
+                requestLog, value, idleTimeout, requestTimeout, corsOrigins, tls);
     }
 
     public SipmapServerOptions withIdleTimeout(Duration value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
-                requestLog, shutdownTimeout, value, requestTimeout);
+                requestLog, shutdownTimeout, value, requestTimeout, corsOrigins, tls);
     }
 
     public SipmapServerOptions withRequestTimeout(Duration value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
-                requestLog, shutdownTimeout, idleTimeout, value);
+                requestLog, shutdownTimeout, idleTimeout, value, corsOrigins, tls);
+    }
+
+    /**
+     * These options, with the pages of {@code origins} allowed to call with the browser's credentials (see
+     * {@link #corsOrigins()}); each a scheme, host and optional port, as a browser sends it in {@code Origin}.
+     */
+    public SipmapServerOptions withCorsOrigins(List<String> origins) {
+        return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout, origins, tls);
+    }
+
+    /** These options serving HTTPS with {@code value}, or plain HTTP when null. */
+    public SipmapServerOptions withTls(Tls value) {
+        return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, Optional.ofNullable(value));
+    }
+
+    /**
+     * An origin as browsers send it: http or https, a host, an optional port, nothing else; lower case. {@code *} is
+     * refused: any page could then act with the operator's stored credentials.
+     */
+    private static String checkOrigin(String origin) {
+        Objects.requireNonNull(origin, "origin");
+        try {
+            URI uri = new URI(origin);
+            boolean web = "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
+            boolean bare = uri.getRawPath() == null || uri.getRawPath().isEmpty();
+            if (web && uri.getHost() != null && bare && uri.getRawUserInfo() == null && uri.getRawQuery() == null
+                    && uri.getRawFragment() == null) {
+                return origin.toLowerCase(Locale.ROOT);
+            }
+        } catch (URISyntaxException e) {
+            // refused below
+        }
+        throw new IllegalArgumentException("A CORS origin is a scheme, host and optional port, such as"
+                + " https://console.example.com, without path or wildcard; got " + origin);
     }
 
     private static String checkBaseUrl(String url) {

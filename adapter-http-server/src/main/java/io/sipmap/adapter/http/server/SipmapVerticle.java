@@ -8,6 +8,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.PemKeyCertOptions;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -16,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * bound; undeploying it stops accepting connections and lets in-flight requests finish, for up to
  * {@code options.shutdownTimeout()}. A connection on which nothing moves for {@code options.idleTimeout()} is
  * closed, and so is one whose client takes longer than {@code options.requestTimeout()} to send a request's head or
- * body (see {@link SlowClients}). Runs on its own event loop.
+ * body (see {@link SlowClients}). With {@code options.tls()} it serves HTTPS only, from PEM files read at start (a
+ * file that cannot be read fails the deployment). Runs on its own event loop.
  */
 public final class SipmapVerticle extends VerticleBase {
 
@@ -53,6 +55,8 @@ public final class SipmapVerticle extends VerticleBase {
                 // refuse, as too large, a body the body limit accepts
                 .setMaxFormAttributeSize((int) Math.min(Integer.MAX_VALUE, options.bodyLimit()))
                 .setMaxFormBufferedBytes((int) Math.min(Integer.MAX_VALUE, options.bodyLimit()));
+        options.tls().ifPresent(tls -> http.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+                .setCertPath(tls.certificatePath()).setKeyPath(tls.keyPath())));
         var router = SipmapRouter.create(vertx, sourceIpMappings, ipRecords, resolver, options);
         var slow = new SlowClients(vertx, options.requestTimeout().toMillis());
         server = vertx.createHttpServer(http)

@@ -78,6 +78,14 @@ abstract class ServerTestBase {
         return await(request.send());
     }
 
+    /** A CORS preflight for a POST with credentials, from {@code origin}. */
+    HttpResponse<Buffer> preflight(String origin) {
+        return send(request(HttpMethod.OPTIONS, "/v1/IpRecords")
+                .putHeader("Origin", origin)
+                .putHeader("Access-Control-Request-Method", "POST")
+                .putHeader("Access-Control-Request-Headers", "Authorization, Content-Type"));
+    }
+
     HttpResponse<Buffer> get(String uri) {
         return send(authed(HttpMethod.GET, uri));
     }

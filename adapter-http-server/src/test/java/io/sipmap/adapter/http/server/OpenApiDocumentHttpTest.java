@@ -1,0 +1,105 @@
+package io.sipmap.adapter.http.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sipmap.api.SipDomainResolver;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code /sipmap/v1/openapi.json} is what the server serves: a real OpenAPI parser reads the document served without
+ * credentials with no error nor warning, every route of the router is documented, every documented operation is
+ * routed; without a resolver, neither has the resolve extension.
+ */
+class OpenApiDocumentHttpTest extends ServerTestBase {
+
+    private static final SipDomainResolver NO_MATCH = (account, address) ->
+            CompletableFuture.completedStage(Optional.empty());
+
+    @Override
+    Router router() {
+        return SipmapRouter.create(vertx, api.sourceIpMappings, api.ipRecords, NO_MATCH, options());
+    }
+
+    @Test
+    void isServedWithoutCredentialsAndParsesWithoutAnyMessage() {
+        HttpResponse<Buffer> response = send(request(HttpMethod.GET, OpenApiDocument.PATH));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.getHeader("Content-Type")).isEqualTo("application/json");
+        assertThat(response.getHeader("Twilio-Request-Id")).matches("RQ[0-9a-f]{32}");
+        OpenAPI document = parse(response.bodyAsString());
+        assertThat(document.getOpenapi()).startsWith("3.0");
+        assertThat(document.getComponents().getSecuritySchemes()).containsKey("basic");
+    }
+
+    @Test
+    void documentsEveryRouteAndRoutesEveryDocumentedOperation() {
+        OpenAPI document = parse(send(request(HttpMethod.GET, OpenApiDocument.PATH)).bodyAsString());
+
+        assertThat(documented(document)).isEqualTo(routed(router()))
+                .contains("GET /v1/IpRecords", "POST /v1/SourceIpMappings/{}", "GET /sipmap/v1/Resolve",
+                        "GET /sipmap/v1/openapi.json");
+    }
+
+    @Test
+    void withoutAResolverNeitherRoutesNorDocumentsTheResolveExtension() {
+        Router plain = SipmapRouter.create(vertx, api.sourceIpMappings, api.ipRecords, options());
+        OpenAPI document = parse(new String(OpenApiDocument.bytes(false), java.nio.charset.StandardCharsets.UTF_8));
+
+        assertThat(documented(document)).isEqualTo(routed(plain)).doesNotContain("GET /sipmap/v1/Resolve");
+    }
+
+    @Test
+    void otherPathsStillNeedCredentials() {
+        assertError(send(request(HttpMethod.GET, "/sipmap/v1/openapi.yaml")), 401, 20003);
+        assertError(send(request(HttpMethod.POST, OpenApiDocument.PATH)), 401, 20003);
+    }
+
+    private static OpenAPI parse(String json) {
+        ParseOptions options = new ParseOptions();
+        options.setResolve(true);
+        SwaggerParseResult result = new OpenAPIV3Parser().readContents(json, null, options);
+        assertThat(result.getMessages()).as("parser messages").isEmpty();
+        assertThat(result.getOpenAPI()).isNotNull();
+        return result.getOpenAPI();
+    }
+
+    /** Each documented operation as "METHOD /path", path parameters as {}. */
+    private static Set<String> documented(OpenAPI document) {
+        Set<String> operations = new TreeSet<>();
+        for (Map.Entry<String, PathItem> path : document.getPaths().entrySet()) {
+            path.getValue().readOperationsMap().keySet().forEach(method ->
+                    operations.add(method.name() + " " + path.getKey().replaceAll("\\{[^}]+}", "{}")));
+        }
+        return operations;
+    }
+
+    /** Each route with a path, as "METHOD /path", path parameters as {}: the handlers every request passes skipped. */
+    private static Set<String> routed(Router router) {
+        Set<String> operations = new TreeSet<>();
+        for (Route route : router.getRoutes()) {
+            if (route.getPath() == null) {
+                continue;
+            }
+            assertThat(route.methods()).as(route.getPath()).isNotEmpty();
+            route.methods().forEach(method ->
+                    operations.add(method.name() + " " + route.getPath().replaceAll(":[A-Za-z]+", "{}")));
+        }
+        return operations;
+    }
+}
