@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.sipmap.adapter.http.server.RequestObserver;
 import io.sipmap.api.SipDomainResolver;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.Ipv4Address;
@@ -27,16 +28,16 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The server's metrics, in one Prometheus registry: Vert.x's own (HTTP requests by route template, method and status,
- * with latency histograms; any database pool), and sipmap's (store operations by store, operation and outcome, with
- * latency histograms; resolutions with and without a match). Labels are never raw paths or SIDs: a route template
- * such as {@code /v1/IpRecords/:sid} stands for every SID, and an unknown path has no route.
+ * The server's metrics, in one Prometheus registry: Vert.x's own (the database pool and clients, worker pools), and
+ * sipmap's (requests by route template, method and status, store operations by store, operation and outcome, both
+ * with latency histograms; resolutions with and without a match; the replica's lag). Labels are never raw paths or
+ * SIDs: a route template such as {@code /v1/IpRecords/:sid} stands for every SID, and an unknown path has none.
  */
 final class Metrics {
 
@@ -47,10 +48,6 @@ final class Metrics {
         Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
         Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
 
-    private static final Set<String> DENIED = Set.of("vertx.http.server.request.bytes",
-            "vertx.http.server.response.bytes", "vertx.http.server.bytes.read", "vertx.http.server.bytes.written",
-            "vertx.http.server.active.requests");
-
     private final PrometheusMeterRegistry registry;
 
     private Metrics(PrometheusMeterRegistry registry) {
@@ -60,15 +57,10 @@ final class Metrics {
     /** A new registry, with the histogram buckets set before any meter is made. */
     static Metrics create() {
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        // Vert.x also sizes every request and response and counts every byte read and written: per request or per
-        // read, for figures the requests' count and latency and the kernel's own counters already give. Denied, they
-        // are no-ops, which keeps metrics' cost on a request small.
-        registry.config().meterFilter(MeterFilter.deny(id -> DENIED.contains(id.getName())));
         registry.config().meterFilter(new MeterFilter() {
             @Override
             public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
-                boolean latency = id.getType() == Meter.Type.TIMER && (id.getName().startsWith("sipmap.")
-                        || id.getName().startsWith("vertx.http.server."));
+                boolean latency = id.getType() == Meter.Type.TIMER && id.getName().startsWith("sipmap.");
                 return latency ? DistributionStatisticConfig.builder().serviceLevelObjectives(
                         java.util.Arrays.stream(BUCKETS).mapToDouble(Duration::toNanos).toArray())
                         .build().merge(config) : config;
@@ -85,12 +77,12 @@ final class Metrics {
     VertxOptions vertxOptions() {
         return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
                 .setEnabled(true)
+                .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER) // see requests()
                 .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
                 // the database client's connections are counted by its pool's series; its net client's gauges
                 // would be registered twice (the pool's and the change feed's connections), with a warning
                 .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)
-                .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE,
-                        Label.POOL_NAME, Label.NAMESPACE)));
+                .setLabels(EnumSet.of(Label.POOL_TYPE, Label.POOL_NAME, Label.NAMESPACE)));
     }
 
     /**
@@ -139,6 +131,24 @@ final class Metrics {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         return cause instanceof SipmapException ? cause.getClass().getSimpleName().toLowerCase(Locale.ROOT) : "error";
+    }
+
+    /**
+     * {@code sipmap_http_server_requests_seconds} (a histogram, with {@code _count}): every answered request by
+     * {@code route} template, {@code method} and {@code code}. Kept here rather than by Vert.x's HTTP server metrics,
+     * which build and sort the tags of each request anew: one map lookup and one record per request instead.
+     */
+    RequestObserver requests() {
+        Map<RequestKey, Timer> timers = new ConcurrentHashMap<>();
+        return (route, method, status, nanos) -> timers.computeIfAbsent(new RequestKey(route, method, status),
+                key -> Timer.builder("sipmap.http.server.requests")
+                        .description("Answered requests by route template, method and status")
+                        .tags("route", key.route, "method", key.method, "code", Integer.toString(key.status))
+                        .register(registry))
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private record RequestKey(String route, String method, int status) {
     }
 
     /** {@code sipmap_resolution_replica_lag_seconds}: how far behind the database the resolution replica may be. */

@@ -110,7 +110,8 @@ public final class SipmapServer implements AutoCloseable {
         SipDomainResolver resolver = new ResolutionService(resolutionStore);
         var verticle = new SipmapVerticle(new SourceIpMappingService(mappingStore, clock, sids),
                 new IpRecordService(ipRecordStore, clock, sids),
-                metrics == null ? resolver : metrics.counted(resolver), options);
+                metrics == null ? resolver : metrics.counted(resolver),
+                metrics == null ? options : options.withRequestObserver(metrics.requests()));
         String where = settings.host() + ":" + settings.port();
         String choose = "--port or SIPMAP_PORT";
         int managementPort = -1;

@@ -91,6 +91,7 @@ class ManagementTest {
             String sid = new JsonObject(created.body()).getString("sid");
             assertThat(api(server, "GET", "/v1/IpRecords/" + sid, null).statusCode()).isEqualTo(200);
             assertThat(api(server, "GET", "/v1/IpRecords/IL" + "0".repeat(32), null).statusCode()).isEqualTo(404);
+            assertThat(api(server, "GET", "/v1/NoSuchThing/IL" + "1".repeat(32), null).statusCode()).isEqualTo(404);
             api(server, "POST", "/v1/SourceIpMappings", "IpRecordSid=" + sid + "&SipDomainSid=SD" + "1".repeat(32));
             api(server, "GET", "/sipmap/v1/Resolve?IpAddress=192.0.2.1", null);
             api(server, "GET", "/sipmap/v1/Resolve?IpAddress=10.9.9.9", null);
@@ -100,14 +101,17 @@ class ManagementTest {
 
             assertThat(scrape.statusCode()).isEqualTo(200);
             assertThat(scrape.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
-            String fetched = "vertx_http_server_requests_total{code=\"200\",method=\"GET\",route=\"/v1/IpRecords/:sid\"}";
+            String fetched = "sipmap_http_server_requests_seconds_count{code=\"200\",method=\"GET\","
+                    + "route=\"/v1/IpRecords/:sid\"}";
             assertThat(value(before, fetched)).isZero();
             assertThat(value(after, fetched)).isEqualTo(1);
-            assertThat(value(after, "vertx_http_server_requests_total{code=\"404\",method=\"GET\","
+            assertThat(value(after, "sipmap_http_server_requests_seconds_count{code=\"404\",method=\"GET\","
                     + "route=\"/v1/IpRecords/:sid\"}")).isEqualTo(1);
-            assertThat(value(after, "vertx_http_server_response_time_seconds_count{code=\"201\",method=\"POST\","
+            assertThat(value(after, "sipmap_http_server_requests_seconds_count{code=\"201\",method=\"POST\","
                     + "route=\"/v1/IpRecords\"}")).isEqualTo(1);
-            assertThat(after).contains("vertx_http_server_response_time_seconds_bucket{code=\"201\"");
+            assertThat(after).contains("sipmap_http_server_requests_seconds_bucket{code=\"201\"");
+            assertThat(value(after, "sipmap_http_server_requests_seconds_count{code=\"404\",method=\"GET\","
+                    + "route=\"\"}")).as("an unknown path has no route").isEqualTo(1);
             assertThat(value(after, "sipmap_store_operations_seconds_count{operation=\"insert\",outcome=\"ok\","
                     + "store=\"ip_records\"}")).isEqualTo(1);
             assertThat(value(after, "sipmap_store_operations_seconds_count{operation=\"insert\",outcome=\"ok\","
@@ -117,7 +121,7 @@ class ManagementTest {
             assertThat(after).contains("sipmap_store_operations_seconds_bucket{operation=\"insert\"");
             assertThat(value(after, "sipmap_resolutions_total{result=\"match\"}")).isEqualTo(1);
             assertThat(value(after, "sipmap_resolutions_total{result=\"none\"}")).isEqualTo(2);
-            assertThat(after).doesNotContain(sid).doesNotContain("IL" + "0".repeat(32))
+            assertThat(after).doesNotContain(sid).doesNotContain("IL" + "0".repeat(32)).doesNotContain("NoSuchThing")
                     .doesNotContain(TOKEN).doesNotContain(ACCOUNT.value());
 
             Path scraped = dir.resolve("metrics.txt");

@@ -86,6 +86,16 @@ public final class SipmapRouter {
         if (options.requestLog()) {
             router.route().handler(new RequestLog());
         }
+        if (options.observer().isPresent()) {
+            RequestObserver observer = options.observer().get();
+            RouteTemplates templates = new RouteTemplates(router);
+            router.route().handler(ctx -> {
+                long start = System.nanoTime();
+                ctx.addEndHandler(done -> observer.answered(templates.of(ctx.request().path()),
+                        ctx.request().method().name(), ctx.response().getStatusCode(), System.nanoTime() - start));
+                ctx.next();
+            });
+        }
         router.route().handler(SipmapRouter::everyAnswersHeaders);
         router.route().handler(cors(options.corsOrigins()));
         byte[] openApi = OpenApiDocument.bytes(resolver != null);

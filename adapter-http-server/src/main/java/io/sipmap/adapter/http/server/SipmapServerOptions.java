@@ -39,11 +39,12 @@ import java.util.Optional;
  *                        credentials. Empty by default: no page of another origin can act with an operator's login.
  * @param tls             the PEM certificate chain and private key {@link SipmapVerticle} serves HTTPS with; empty
  *                        for plain HTTP
+ * @param observer        told of every answered request (for metrics); empty for none
  */
 public record SipmapServerOptions(Credentials credentials, Optional<String> publicBaseUrl, long bodyLimit,
                                   int rateLimit, int rateBurst, Clock clock, String host, int port, boolean requestLog,
                                   Duration shutdownTimeout, Duration idleTimeout, Duration requestTimeout,
-                                  List<String> corsOrigins, Optional<Tls> tls) {
+                                  List<String> corsOrigins, Optional<Tls> tls, Optional<RequestObserver> observer) {
 
     public static final long DEFAULT_BODY_LIMIT = 16 * 1024;
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -54,6 +55,7 @@ public record SipmapServerOptions(Credentials credentials, Optional<String> publ
 
     public SipmapServerOptions {
         Objects.requireNonNull(credentials, "credentials");
+        Objects.requireNonNull(observer, "observer");
         publicBaseUrl = Objects.requireNonNull(publicBaseUrl, "publicBaseUrl").map(SipmapServerOptions::checkBaseUrl);
         if (bodyLimit < 1) {
             throw new IllegalArgumentException("bodyLimit must be positive, got " + bodyLimit);
@@ -104,23 +106,23 @@ public record SipmapServerOptions(Credentials credentials, Optional<String> publ
     public static SipmapServerOptions of(Credentials credentials) {
         return new SipmapServerOptions(credentials, Optional.empty(), DEFAULT_BODY_LIMIT, 0, 0, Clock.systemUTC(),
                 DEFAULT_HOST, DEFAULT_PORT, false, DEFAULT_SHUTDOWN_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
-                DEFAULT_REQUEST_TIMEOUT, List.of(), Optional.empty());
+                DEFAULT_REQUEST_TIMEOUT, List.of(), Optional.empty(), Optional.empty());
     }
 
     public SipmapServerOptions withCredentials(Credentials value) {
         return new SipmapServerOptions(value, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
-                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls);
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer);
     }
 
     /** @param value an absolute http or https URL, or null for none */
     public SipmapServerOptions withPublicBaseUrl(String value) {
         return new SipmapServerOptions(credentials, Optional.ofNullable(value), bodyLimit, rateLimit, rateBurst, clock,
-                host, port, requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls);
+                host, port, requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer);
     }
 
     public SipmapServerOptions withBodyLimit(long value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, value, rateLimit, rateBurst, clock, host, port,
-                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls);
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer);
     }
 
     /** A limit of {@code perSecond} requests per second per account, with a burst of as many; 0 for none. */
@@ -134,37 +136,43 @@ public record SipmapServerOptions(Credentials credentials, Optional<String> publ
      */
     public SipmapServerOptions withRateLimit(int perSecond, int burst, Clock valueClock) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, perSecond, burst, valueClock, host, port,
-                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls);
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer);
     }
 
     public SipmapServerOptions withHost(String value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, value, port,
-                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls);
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer);
     }
 
     public SipmapServerOptions withPort(int value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, value,
-                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls);
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer);
     }
 
     public SipmapServerOptions withRequestLog(boolean value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
-                value, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls);
+                value, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer);
+    }
+
+    /** Tells {@code value} of every answered request, or no one when it is null. */
+    public SipmapServerOptions withRequestObserver(RequestObserver value) {
+        return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, Optional.ofNullable(value));
     }
 
     public SipmapServerOptions withShutdownTimeout(Duration value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
-                requestLog, value, idleTimeout, requestTimeout, corsOrigins, tls);
+                requestLog, value, idleTimeout, requestTimeout, corsOrigins, tls, observer);
     }
 
     public SipmapServerOptions withIdleTimeout(Duration value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
-                requestLog, shutdownTimeout, value, requestTimeout, corsOrigins, tls);
+                requestLog, shutdownTimeout, value, requestTimeout, corsOrigins, tls, observer);
     }
 
     public SipmapServerOptions withRequestTimeout(Duration value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
-                requestLog, shutdownTimeout, idleTimeout, value, corsOrigins, tls);
+                requestLog, shutdownTimeout, idleTimeout, value, corsOrigins, tls, observer);
     }
 
     /**
@@ -173,13 +181,14 @@ public record SipmapServerOptions(Credentials credentials, Optional<String> publ
      */
     public SipmapServerOptions withCorsOrigins(List<String> origins) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
-                requestLog, shutdownTimeout, idleTimeout, requestTimeout, origins, tls);
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout, origins, tls, observer);
     }
 
     /** These options serving HTTPS with {@code value}, or plain HTTP when null. */
     public SipmapServerOptions withTls(Tls value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
-                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, Optional.ofNullable(value));
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, Optional.ofNullable(value),
+                observer);
     }
 
     /**
