@@ -227,7 +227,9 @@ public abstract class ResolutionStoreContract {
         Thread reading = new Thread(reader, "resolution-reader");
         reading.start();
         try {
+            reader.awaitReads(0, Fixtures.TIMEOUT_SECONDS); // reading before the first write
             writes.run(240);
+            reader.awaitReads(4 * 2, Fixtures.TIMEOUT_SECONDS); // and a round or two more, however quick the writes
         } finally {
             reader.stop();
             reading.join(Fixtures.TIMEOUT_SECONDS * 1000);

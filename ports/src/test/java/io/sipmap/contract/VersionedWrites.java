@@ -122,6 +122,18 @@ final class VersionedWrites {
             stopped = true;
         }
 
+        /**
+         * Waits, at most {@code seconds}, until this reader has read more than {@code count} resolutions: it runs on a
+         * thread of its own, which a busy machine may start late, and the writes of a store in memory are over in
+         * moments.
+         */
+        void awaitReads(long count, long seconds) throws InterruptedException {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
+            while (reads <= count && wrong.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+        }
+
         @Override
         public void run() {
             try {
