@@ -56,7 +56,9 @@ final class Management {
         if (registry != null) {
             router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
         }
-        return vertx.createHttpServer().requestHandler(router).listen(port, host);
+        // HTTP/1.1 only, as the API: a client's h2c upgrade has no business here, and is one more way to stall
+        return vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setHttp2ClearTextEnabled(false))
+                .requestHandler(router).listen(port, host);
     }
 
     /** What failed, without a stack trace or anything the failure's message might carry beyond its first line. */
