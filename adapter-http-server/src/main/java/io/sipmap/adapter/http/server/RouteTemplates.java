@@ -8,12 +8,12 @@ import java.util.Objects;
 /**
  * The path templates of a router's routes ({@code /v1/IpRecords/:sid}), and which one a request's path falls under:
  * what a metric may name, where the path itself (a SID in it) must not be. Read from the router once, when first
- * asked, so that it holds every route mounted by then.
+ * asked, so that it holds every route mounted by then. Matching allocates nothing: it runs on every request.
  */
 final class RouteTemplates {
 
     private final Router router;
-    private volatile List<String[]> templates;
+    private volatile List<String> templates;
 
     RouteTemplates(Router router) {
         this.router = router;
@@ -21,30 +21,39 @@ final class RouteTemplates {
 
     /** The template {@code path} matches, a {@code :name} segment matching any one segment; empty when none does. */
     String of(String path) {
-        List<String[]> known = templates;
+        List<String> known = templates;
         if (known == null) {
-            known = router.getRoutes().stream().map(Route::getPath).filter(Objects::nonNull).distinct()
-                    .map(t -> t.split("/", -1)).toList();
+            known = router.getRoutes().stream().map(Route::getPath).filter(Objects::nonNull).distinct().toList();
             templates = known;
         }
-        String[] segments = path == null ? new String[0] : path.split("/", -1);
-        for (String[] template : known) {
-            if (matches(template, segments)) {
-                return String.join("/", template);
+        if (path != null) {
+            for (String template : known) {
+                if (matches(template, path)) {
+                    return template;
+                }
             }
         }
         return "";
     }
 
-    private static boolean matches(String[] template, String[] segments) {
-        if (template.length != segments.length) {
-            return false;
-        }
-        for (int i = 0; i < template.length; i++) {
-            if (!template[i].startsWith(":") && !template[i].equals(segments[i])) {
+    /** Whether {@code path} has the segments of {@code template}, its {@code :name} segments standing for any one. */
+    static boolean matches(String template, String path) {
+        int t = 0;
+        int p = 0;
+        while (t < template.length() && p < path.length()) {
+            if (template.charAt(t) == ':') {
+                t = next(template, t);
+                p = next(path, p);
+            } else if (template.charAt(t++) != path.charAt(p++)) {
                 return false;
             }
         }
-        return true;
+        return t == template.length() && p == path.length();
+    }
+
+    /** The index of the '/' that ends the segment at {@code from}, or the length when it is the last. */
+    private static int next(String text, int from) {
+        int slash = text.indexOf('/', from);
+        return slash < 0 ? text.length() : slash;
     }
 }
