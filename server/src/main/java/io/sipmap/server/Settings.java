@@ -92,13 +92,6 @@ record Settings(String host, int port, Optional<String> publicBaseUrl, AccountSi
                 logFormat);
     }
 
-    Settings withCredentialsFile(Path file) {
-        return new Settings(host, port, publicBaseUrl, account, authToken, apiKey, apiSecret, generated, rateLimit,
-                rateBurst, idleTimeout, requestTimeout, shutdownTimeout, bodyLimit, managementHost, managementPort,
-                metrics, Optional.of(file), store, dataDir, database, requestLog, corsOrigins, tls,
-                logFormat);
-    }
-
     /** These settings over the embedded PostgreSQL with its data in {@code directory}. */
     Settings withEmbeddedStore(Path directory) {
         return new Settings(host, port, publicBaseUrl, account, authToken, apiKey, apiSecret, generated, rateLimit,
