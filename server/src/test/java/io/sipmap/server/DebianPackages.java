@@ -8,7 +8,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Real programs from Debian's packages that a test needs: found on the PATH, or installed with {@code apt-get} (as
- * root, which the project's machines and CI are) when missing, saying so on standard output.
+ * root, which the project's machines and CI are) when missing, saying so on standard error. Daemons' programs live in
+ * /usr/sbin, which a user's PATH may lack, so that is searched too.
  */
 final class DebianPackages {
 
@@ -21,10 +22,24 @@ final class DebianPackages {
         if (found != null) {
             return found;
         }
-        System.out.println("sipmap tests: " + program + " is missing; installing the Debian package " + debianPackage
+        System.err.println("sipmap tests: " + program + " is missing; installing the Debian package " + debianPackage
                 + " with apt-get");
         run(List.of("apt-get", "update"));
-        run(List.of("apt-get", "install", "-y", "--no-install-recommends", debianPackage));
+        // A package with a daemon (kamailio, prometheus) starts its system service when installed, unless the
+        // policy-rc.d hook refuses: the tests run their own instance and want no service, so refuse for the install.
+        Path policy = Path.of("/usr/sbin/policy-rc.d");
+        boolean ownPolicy = !Files.exists(policy);
+        if (ownPolicy) {
+            Files.writeString(policy, "#!/bin/sh\n# written by the sipmap tests for one apt-get install\nexit 101\n");
+            policy.toFile().setExecutable(true);
+        }
+        try {
+            run(List.of("apt-get", "install", "-y", "--no-install-recommends", debianPackage));
+        } finally {
+            if (ownPolicy) {
+                Files.deleteIfExists(policy);
+            }
+        }
         found = which(program);
         if (found == null) {
             throw new IllegalStateException(debianPackage + " was installed, yet " + program + " is not on the PATH");
@@ -33,7 +48,8 @@ final class DebianPackages {
     }
 
     private static Path which(String program) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+        String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin") + ":/usr/sbin:/sbin";
+        for (String dir : path.split(":")) {
             Path candidate = Path.of(dir, program);
             if (Files.isExecutable(candidate)) {
                 return candidate;
@@ -43,8 +59,10 @@ final class DebianPackages {
     }
 
     private static void run(List<String> command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().put("DEBIAN_FRONTEND", "noninteractive"); // no question asked of a terminal
+        Process process = builder.start();
         process.getOutputStream().close();
         if (!process.waitFor(10, TimeUnit.MINUTES)) {
             process.destroyForcibly();
