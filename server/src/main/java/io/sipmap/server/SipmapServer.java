@@ -257,8 +257,8 @@ public final class SipmapServer implements AutoCloseable {
             err.println(e.getMessage());
             return 1;
         }
-        if (status != null) {
-            return status;
+        if (status != null || started[0] == null) {
+            return status; // done, or kamailio-bridge running on its own threads until SIGTERM
         }
         SipmapServer server = started[0];
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,0 +1,125 @@
+package io.sipmap.server.kamailio;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The Kamailio {@code permissions} address file the bridge keeps: the export's lines ({@code grp ip_addr mask port
+ * tag}), less the shadowed ones, written so that Kamailio only ever reads a whole file.
+ *
+ * <p>Shadowed lines: for one group, network and mask, only the first line can ever match in our rule (the oldest
+ * record wins). Kamailio takes subnets in load order, but keeps single addresses (mask 32) in a hash table that
+ * answers the LAST line loaded; so a later line for the same network is dropped, never written.
+ */
+final class AddressFile {
+
+    /**
+     * What is written.
+     *
+     * @param text    the file's content
+     * @param entries its lines
+     * @param subnets those of them with a mask under 32, which count against Kamailio's {@code max_subnets}
+     * @param dropped shadowed lines of the export left out
+     */
+    record Content(String text, int entries, int subnets, int dropped) {
+    }
+
+    private AddressFile() {
+    }
+
+    /**
+     * The file for an export's body: its lines in order, each network's first line only.
+     *
+     * @throws IllegalArgumentException when a line is not {@code grp ip_addr mask port tag}
+     */
+    static Content of(String export) {
+        StringBuilder text = new StringBuilder(export.length());
+        Set<String> networks = new HashSet<>();
+        int entries = 0;
+        int subnets = 0;
+        int dropped = 0;
+        for (String line : export.split("\n", -1)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] fields = line.strip().split("[ \t]+");
+            if (fields.length != 5 || !fields[0].matches("[0-9]{1,10}") || !fields[2].matches("[0-9]{1,2}")
+                    || !fields[3].matches("[0-9]{1,5}") || !fields[1].matches("[0-9.]{7,15}")) {
+                throw new IllegalArgumentException("not a line of a Kamailio address file: " + line);
+            }
+            if (!networks.add(fields[0] + " " + fields[1] + "/" + fields[2])) {
+                dropped++;
+                continue;
+            }
+            entries++;
+            if (Integer.parseInt(fields[2]) < 32) {
+                subnets++;
+            }
+            text.append(String.join(" ", fields)).append('\n');
+        }
+        return new Content(text.toString(), entries, subnets, dropped);
+    }
+
+    /**
+     * Replaces {@code file} with {@code text} atomically: a temporary file in the same directory, written and
+     * flushed to disk, renamed over it, and the directory flushed. A reader sees the old file or the new one, never
+     * a part. The file keeps the permissions it had, else gets rw-r--r--: Kamailio may run as another user.
+     */
+    static void write(Path file, String text) throws IOException {
+        Path target = file.toAbsolutePath();
+        Path dir = target.getParent();
+        Set<PosixFilePermission> permissions = Files.exists(target) ? Files.getPosixFilePermissions(target)
+                : PosixFilePermissions.fromString("rw-r--r--");
+        Path temporary = null;
+        for (int attempt = 0; temporary == null; attempt++) {
+            Path candidate = dir.resolve("." + target.getFileName() + ".sipmap-" + ProcessHandle.current().pid()
+                    + "-" + attempt);
+            try {
+                Files.createFile(candidate);
+                temporary = candidate;
+            } catch (FileAlreadyExistsException e) {
+                if (attempt > 100) {
+                    throw e;
+                }
+            }
+        }
+        try {
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
+                channel.force(true);
+            }
+            Files.setPosixFilePermissions(temporary, permissions);
+            try {
+                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("cannot rename within " + dir + " atomically: " + e.getMessage(), e);
+            }
+            temporary = null;
+            try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
+                directory.force(true); // the rename itself, on disk
+            } catch (IOException ignored) {
+                // not every file system lets a directory be opened; the rename is done either way
+            }
+        } finally {
+            if (temporary != null) {
+                Files.deleteIfExists(temporary);
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.sipmap.server.kamailio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AddressFileTest {
+
+    private static final String SD_A = "SD" + "a".repeat(32);
+    private static final String SD_B = "SD" + "b".repeat(32);
+
+    @Test
+    void keepsTheOrderAndDropsEveryLaterLineOfANetwork() {
+        AddressFile.Content content = AddressFile.of("1 10.1.2.3 32 0 " + SD_A + "\n"
+                + "1 10.1.2.3 32 0 " + SD_B + "\n"
+                + "1 10.1.2.0 24 0 " + SD_B + "\n"
+                + "1 10.1.2.0 24 0 " + SD_A + "\n"
+                + "1 10.1.0.0 16 0 " + SD_A + "\n");
+
+        assertThat(content.text()).isEqualTo("1 10.1.2.3 32 0 " + SD_A + "\n1 10.1.2.0 24 0 " + SD_B + "\n"
+                + "1 10.1.0.0 16 0 " + SD_A + "\n");
+        assertThat(content.entries()).isEqualTo(3);
+        assertThat(content.subnets()).isEqualTo(2);
+        assertThat(content.dropped()).isEqualTo(2);
+    }
+
+    @Test
+    void anEmptyExportIsAnEmptyFileAndAnythingElseIsRefused() {
+        assertThat(AddressFile.of("").text()).isEmpty();
+        assertThatThrownBy(() -> AddressFile.of("<html>oops</html>\n")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a line");
+        assertThatThrownBy(() -> AddressFile.of("1 10.0.0.0 8 0\n")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void replacesTheFileWholeKeepingItsPermissionsAndLeavingNoTemporaryFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("address.list");
+        AddressFile.write(file, "1 10.0.0.0 8 0 " + SD_A + "\n");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r--r--");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
+
+        AddressFile.write(file, "1 10.0.0.0 8 0 " + SD_B + "\n");
+
+        assertThat(Files.readString(file)).isEqualTo("1 10.0.0.0 8 0 " + SD_B + "\n");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r-----");
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactly(file);
+        }
+    }
+}
