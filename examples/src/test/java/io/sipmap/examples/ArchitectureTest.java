@@ -118,6 +118,14 @@ class ArchitectureTest {
             .should().callConstructorWhere(target(owner(name("io.sipmap.adapter.http.server.ErrorAnswer"))))
             .because("ErrorTable is the one mapping from failure to Twilio status and code");
 
+    @ArchTest
+    static final ArchRule theKamailioBridgeIsAClientOfTheWireOnly = classes()
+            .that().resideInAPackage("io.sipmap.server.kamailio..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.vertx.core..",
+                    "io.sipmap.server.kamailio..")
+            .because("the bridge runs beside Kamailio, away from the stores: it knows sipmap by its HTTP exports and"
+                    + " change feed only, as any other client would");
+
     // The rules bite: each fixture below breaks one, and is analysed on its own.
 
     @Test
@@ -170,6 +178,7 @@ class ArchitectureTest {
         assertThat(production.containPackage("io.sipmap.adapter.http.client")).isTrue();
         assertThat(production.containPackage("io.sipmap.examples")).isTrue();
         assertThat(production.containPackage("io.sipmap.server")).isTrue();
+        assertThat(production.containPackage("io.sipmap.server.kamailio")).isTrue();
         assertThat(production.containPackage("io.sipmap.adapter.postgres")).isTrue();
         assertThat(production.containPackage("io.sipmap.benchmarks")).isTrue();
         assertThat(production.containPackage("io.sipmap.contract")).isFalse();

@@ -193,9 +193,11 @@ final class Kamailio implements AutoCloseable {
                 .filter(l -> l.startsWith("version:")).findFirst().orElse("unknown").substring(8).strip();
     }
 
-    /** Stops it (SIGTERM, then SIGKILL for it and its children) and starts it again on the same port and files. */
-    void restart() throws IOException, InterruptedException {
-        stop();
+    /** Starts it again after {@link #stop()}, on the same port and files; returns once it answers SIP. */
+    void startAgain() throws IOException, InterruptedException {
+        if (process != null) {
+            throw new IllegalStateException("kamailio is running");
+        }
         launch();
     }
 

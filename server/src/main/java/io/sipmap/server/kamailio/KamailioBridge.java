@@ -125,6 +125,7 @@ public final class KamailioBridge implements AutoCloseable {
     private final String authorization;
     private final String base;
     private final Promise<Void> firstSync = Promise.promise();
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
 
     // state, on `context` only
     private boolean closed;
@@ -518,6 +519,9 @@ public final class KamailioBridge implements AutoCloseable {
     /** Stops following, cancels what is scheduled, and releases the HTTP client (and its own Vert.x). */
     @Override
     public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
         Promise<Void> stopped = Promise.promise();
         context.runOnContext(v -> {
             closed = true;
