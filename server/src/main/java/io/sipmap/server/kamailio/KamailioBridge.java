@@ -218,6 +218,7 @@ public final class KamailioBridge implements AutoCloseable {
         syncing = true;
         wantSync = false;
         long target = seenEventId;
+        boolean resetAtStart = resetPending; // a reset arriving during this sync is for the next one
         fetchExport(target).compose(this::writeFile).compose(wrote -> reloadIfPending())
                 .onComplete(done -> {
                     syncing = false;
@@ -226,7 +227,7 @@ public final class KamailioBridge implements AutoCloseable {
                     }
                     if (done.succeeded()) {
                         syncFailures = 0;
-                        if (resetPending) {
+                        if (resetAtStart && resetPending) {
                             resetPending = false;
                             seenEventId = writtenEventId;
                             connectFeed(Duration.ZERO);
@@ -314,8 +315,9 @@ public final class KamailioBridge implements AutoCloseable {
                         + " max_subnets of " + options.maxSubnets() + ": Kamailio drops the rest; raise"
                         + " modparam(\"permissions\", \"max_subnets\", N) and --max-subnets");
             }
-            LOG.log(Level.INFO, "kamailio-bridge: wrote " + content.entries() + " entries (" + content.subnets()
-                    + " subnets" + (content.dropped() > 0 ? ", " + content.dropped() + " shadowed left out" : "")
+            LOG.log(Level.INFO, "kamailio-bridge: wrote " + count(content.entries(), "entry", "entries") + " ("
+                    + count(content.subnets(), "subnet", "subnets")
+                    + (content.dropped() > 0 ? ", " + content.dropped() + " shadowed left out" : "")
                     + ") to " + options.addressFile() + ", last event id " + writtenEventId);
             return null;
         }).recover(e -> Future.failedFuture(new IOException("cannot write " + options.addressFile() + ": "
@@ -334,8 +336,9 @@ public final class KamailioBridge implements AutoCloseable {
             if (answer.ok()) {
                 reloadPending = false;
                 reloads++;
-                LOG.log(Level.INFO, "kamailio-bridge: Kamailio reloaded " + options.addressFile() + ": " + count
-                        + " entries, last event id " + eventId + " (" + answer.output() + ")");
+                LOG.log(Level.INFO, "kamailio-bridge: Kamailio reloaded " + options.addressFile() + ": "
+                        + count(count, "entry", "entries") + ", last event id " + eventId + " (" + answer.output()
+                        + ")");
                 return Future.succeededFuture();
             }
             LOG.log(Level.WARNING, "kamailio-bridge: Kamailio did not reload " + options.addressFile() + ": "
@@ -492,6 +495,10 @@ public final class KamailioBridge implements AutoCloseable {
     private Duration backoff(int failures) {
         long millis = FIRST_BACKOFF.toMillis() << Math.min(failures - 1, 16);
         return Duration.ofMillis(Math.min(millis, options.maxBackoff().toMillis()));
+    }
+
+    private static String count(int n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
     }
 
     private static String seconds(Duration duration) {
