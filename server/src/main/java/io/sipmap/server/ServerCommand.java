@@ -208,6 +208,13 @@ final class ServerCommand {
     /** The command line over this environment: flags, then {@code env}, then the defaults. */
     static CommandLine commandLine(Map<String, String> env) {
         CommandLine line = new CommandLine(new ServerCommand());
+        // The store's options are inherited by every subcommand for import; the bridge has no store.
+        CommandSpec bridge = line.getSubcommands().get("kamailio-bridge").getCommandSpec();
+        for (OptionSpec inherited : java.util.List.copyOf(bridge.options())) {
+            if (inherited.inherited()) {
+                bridge.remove(inherited);
+            }
+        }
         line.setDefaultValueProvider(argument -> {
             String variable = argument instanceof OptionSpec option ? ENVIRONMENT.get(option.longestName()) : null;
             return variable == null ? null : blankToNull(env.get(variable));
