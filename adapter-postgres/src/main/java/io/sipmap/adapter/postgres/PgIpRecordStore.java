@@ -14,6 +14,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -40,10 +41,12 @@ final class PgIpRecordStore implements IpRecordStore {
     private static final String DELETE = "DELETE FROM ip_records WHERE account = $1 AND sid = $2";
 
     private final Pool pool;
+    private final SqlClient reads;
     private final Failures failures;
 
-    PgIpRecordStore(Pool pool, Failures failures) {
+    PgIpRecordStore(Pool pool, SqlClient reads, Failures failures) {
         this.pool = pool;
+        this.reads = reads;
         this.failures = failures;
     }
 
@@ -62,13 +65,13 @@ final class PgIpRecordStore implements IpRecordStore {
 
     @Override
     public CompletionStage<Optional<IpRecord>> find(AccountSid account, IpRecordSid sid) {
-        return failures.stage(() -> pool.preparedQuery(FIND).execute(Tuple.of(uuid(account), uuid(sid)))
+        return failures.stage(() -> reads.preparedQuery(FIND).execute(Tuple.of(uuid(account), uuid(sid)))
                 .map(PgIpRecordStore::single));
     }
 
     @Override
     public CompletionStage<Page<IpRecord>> page(AccountSid account, PageRequest request) {
-        return failures.stage(() -> PAGES.page(pool, account, request));
+        return failures.stage(() -> PAGES.page(reads, account, request));
     }
 
     @Override
@@ -90,7 +93,7 @@ final class PgIpRecordStore implements IpRecordStore {
         return failures.stage(() -> pool.preparedQuery(DELETE).execute(Tuple.of(uuid(account), uuid(sid)))
                 .map(rows -> rows.rowCount() > 0)
                 .recover(e -> Failures.violates(e, Failures.FOREIGN_KEY_VIOLATION, PgSourceIpMappingStore.RECORD_KEY)
-                        ? PgSourceIpMappingStore.mappingOf(pool, account, sid).compose(mapping -> Future.failedFuture(
+                        ? PgSourceIpMappingStore.mappingOf(reads, account, sid).compose(mapping -> Future.failedFuture(
                                 new SipmapException.Conflict("IP record " + sid + " is mapped by source IP mapping "
                                         + mapping + "; delete the mapping first")))
                         : Future.failedFuture(e)));
