@@ -76,8 +76,9 @@ class KamailioBridgeTest {
             Thread.sleep(5_500);
             records.remap("wide", OverlappingRecords.sipDomain('1'));
             start = System.nanoTime();
+            awaitAnswer(kamailio, "127.10.0.1", OverlappingRecords.sipDomain('1'));
+            figures.add("one change answered by Kamailio " + millis(start) + " ms after the API acknowledged it");
             Map<String, Optional<String>> single = awaitAgreement(kamailio, records, probes, addressFile);
-            figures.add("one change followed in " + millis(start) + " ms");
             assertThat(single.get("127.10.0.1")).contains(OverlappingRecords.sipDomain('1'));
 
             // A burst right after that reload: at most one reload at once and one at the end of the interval.
@@ -166,6 +167,15 @@ class KamailioBridgeTest {
                         Files.readString(file), kamailio.log()).isEqualTo(expected);
             }
             Thread.sleep(100);
+        }
+    }
+
+    /** Waits (bounded) until Kamailio answers {@code source} with {@code tag}, probing it alone, every 5 ms. */
+    private static void awaitAnswer(Kamailio kamailio, String source, String tag) throws Exception {
+        long deadline = System.nanoTime() + FOLLOW.toNanos();
+        while (!kamailio.options(source).tag().equals(Optional.of(tag))) {
+            assertThat(System.nanoTime()).as("Kamailio answering %s for %s", tag, source).isLessThan(deadline);
+            Thread.sleep(5);
         }
     }
 
