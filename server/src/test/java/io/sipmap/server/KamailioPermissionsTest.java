@@ -3,6 +3,7 @@ package io.sipmap.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sipmap.domain.AccountSid;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,9 +19,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What Kamailio's {@code permissions} module makes of an address file, against our resolution rule: a real Kamailio
- * (installed when missing) loads lines in the order the Kamailio export uses, longest prefix first and, for one
- * network, the oldest record first, and answers real SIP requests from loopback source addresses exactly as
+ * What Kamailio's {@code permissions} module makes of our Kamailio export, against our resolution rule: a real
+ * Kamailio (installed when missing) loads {@code GET /sipmap/v1/Exports/Kamailio} (longest prefix first and, of the
+ * records of one network, the oldest only) and answers real SIP requests from loopback source addresses exactly as
  * {@code GET /sipmap/v1/Resolve} does. It also pins the two facts of Kamailio that the bridge is built around: a
  * single address ({@code /32}) listed twice answers its LAST line (its hash table prepends), so a shadowed line must
  * not be written; and a reload sooner than {@code reload_delta} (5 s) after the last is refused.
@@ -32,12 +33,17 @@ class KamailioPermissionsTest {
     private static final String TOKEN = "kamailio-test-token";
 
     @Test
-    void kamailioAnswersWhatResolveAnswersForTheExportOrder(@TempDir Path dir) throws Exception {
+    void kamailioAnswersWhatResolveAnswersForTheKamailioExport(@TempDir Path dir) throws Exception {
         try (SipmapServer server = SipmapServer.run(new Settings("127.0.0.1", 0, ACCOUNT, TOKEN))) {
-            var records = new OverlappingRecords(new Calls(ACCOUNT, TOKEN), server.baseUrl()).create();
+            Calls calls = new Calls(ACCOUNT, TOKEN);
+            var records = new OverlappingRecords(calls, server.baseUrl()).create();
             List<String[]> mapped = records.mappedRecords();
+            HttpResponse<String> export = calls.call("GET", server.baseUrl() + "/sipmap/v1/Exports/Kamailio", null);
+            assertThat(export.statusCode()).isEqualTo(200);
+            // the export is the rule's order, as worked out here from the records the API lists
+            assertThat(export.body()).isEqualTo(lines(mapped, true));
             Path addressFile = dir.resolve("address.list");
-            Files.writeString(addressFile, lines(mapped, true));
+            Files.writeString(addressFile, export.body());
 
             try (Kamailio kamailio = Kamailio.start(addressFile)) {
                 System.err.println("KamailioPermissionsTest: kamailio " + kamailio.version());
