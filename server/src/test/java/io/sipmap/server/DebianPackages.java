@@ -59,15 +59,26 @@ final class DebianPackages {
     }
 
     private static void run(List<String> command) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.INHERIT);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("DEBIAN_FRONTEND", "noninteractive"); // no question asked of a terminal
         Process process = builder.start();
         process.getOutputStream().close();
+        // apt's progress through System.err: a child writing to the inherited descriptor corrupts surefire's channel
+        Thread pump = new Thread(() -> {
+            try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8))) {
+                lines.lines().forEach(System.err::println);
+            } catch (IOException | java.io.UncheckedIOException ignored) {
+                // the process was killed: its output ends here
+            }
+        }, "apt-get-output");
+        pump.setDaemon(true);
+        pump.start();
         if (!process.waitFor(10, TimeUnit.MINUTES)) {
             process.destroyForcibly();
             throw new IllegalStateException(String.join(" ", command) + " did not finish within 10 minutes");
         }
+        pump.join(5_000);
         if (process.exitValue() != 0) {
             throw new IllegalStateException(String.join(" ", command) + " failed with status " + process.exitValue()
                     + "; install it by hand and run the tests again");

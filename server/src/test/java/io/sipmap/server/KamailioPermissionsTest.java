@@ -46,7 +46,7 @@ class KamailioPermissionsTest {
             Files.writeString(addressFile, export.body());
 
             try (Kamailio kamailio = Kamailio.start(addressFile)) {
-                System.err.println("KamailioPermissionsTest: kamailio " + kamailio.version());
+                System.err.println("KamailioPermissionsTest: " + kamailio.version());
                 Map<String, Optional<String>> expected = records.resolve(OverlappingRecords.PROBES);
 
                 assertThat(answers(kamailio, OverlappingRecords.PROBES)).isEqualTo(expected);
