@@ -61,7 +61,7 @@ public final class PgStores {
         return vertx.executeBlocking(() -> Migrations.migrate(options), false).compose(migrated -> {
             PgStoreOptions.Timeouts timeouts = options.timeouts();
             Pool pool = PgBuilder.pool()
-                    .with(poolOptions(options.poolSize(), options))
+                    .with(poolOptions(options.poolSize(), options, "sipmap-pool"))
                     .with(new NetClientOptions().setConnectTimeout(millis(timeouts.connect())))
                     // a copy, named apart in the metrics, so that the caller's options are not changed; each
                     // connection keeps the few statements the stores run prepared, parsed and planned once
@@ -71,7 +71,7 @@ public final class PgStores {
             // reads share a few connections, pipelined: a page costs a fraction of the CPU of a statement on a
             // connection of its own, on both sides (fewer writes, reads and wake-ups per statement)
             SqlClient reads = PgBuilder.client()
-                    .with(poolOptions(options.readConnections(), options))
+                    .with(poolOptions(options.readConnections(), options, "sipmap-reads"))
                     .with(new NetClientOptions().setConnectTimeout(millis(timeouts.connect())))
                     .connectingTo(statements(options, "sipmap-reads")
                             .setPipeliningLimit(PgStoreOptions.READ_PIPELINING))
@@ -86,8 +86,9 @@ public final class PgStores {
         });
     }
 
-    private static PoolOptions poolOptions(int connections, PgStoreOptions options) {
-        return new PoolOptions().setMaxSize(connections).setMaxWaitQueueSize(options.maxWaitQueueSize())
+    /** A pool named apart, so that the metrics of one do not take the place of the other's. */
+    private static PoolOptions poolOptions(int connections, PgStoreOptions options, String name) {
+        return new PoolOptions().setName(name).setMaxSize(connections).setMaxWaitQueueSize(options.maxWaitQueueSize())
                 .setConnectionTimeout(millis(options.timeouts().poolWait()))
                 .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
     }
