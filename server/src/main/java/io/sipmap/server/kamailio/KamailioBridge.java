@@ -247,8 +247,12 @@ public final class KamailioBridge implements AutoCloseable {
                 });
     }
 
-    /** The export as text, or null when it has not changed (304); learns its last event id. */
-    private Future<String> fetchExport(long target) {
+    /** An export fetched: its text, its tag and the number of the last change it reflects. */
+    private record Export(String text, String etag, long eventId) {
+    }
+
+    /** The export, or null when it has not changed (304), which also tells the event id it reflects. */
+    private Future<Export> fetchExport(long target) {
         RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET)
                 .setAbsoluteURI(base + "/sipmap/v1/Exports/Kamailio?Group=" + options.group())
                 .putHeader("Authorization", authorization).putHeader("Accept", "text/plain")
@@ -261,7 +265,7 @@ public final class KamailioBridge implements AutoCloseable {
                 .compose(response -> response.body().compose(body -> answer(response, body, target)));
     }
 
-    private Future<String> answer(HttpClientResponse response, Buffer body, long target) {
+    private Future<Export> answer(HttpClientResponse response, Buffer body, long target) {
         String header = response.getHeader("Sipmap-Last-Event-Id");
         long exportEventId = header != null && header.matches("[0-9]{1,18}") ? Long.parseLong(header) : -1;
         if (response.statusCode() == 304) {
@@ -282,30 +286,34 @@ public final class KamailioBridge implements AutoCloseable {
         if (exportEventId < 0) {
             return Future.failedFuture(new IOException("the export came without a valid Sipmap-Last-Event-Id"));
         }
-        etag = response.getHeader("ETag");
-        writtenEventId = exportEventId;
-        return Future.succeededFuture(body.toString(StandardCharsets.UTF_8));
+        return Future.succeededFuture(new Export(body.toString(StandardCharsets.UTF_8), response.getHeader("ETag"),
+                exportEventId));
     }
 
-    /** Writes the export when it changed, or when the file is missing; marks a reload pending when it wrote. */
-    private Future<Void> writeFile(String export) {
+    /**
+     * Writes the export when it changed, or the last one when the file went missing; marks a reload pending when it
+     * wrote. The export's tag and event id are taken only once the file holds it, so a failed write is retried.
+     */
+    private Future<Void> writeFile(Export export) {
         boolean missing = !Files.exists(options.addressFile());
         if (export == null && !missing) {
             return Future.succeededFuture();
         }
         AddressFile.Content content;
         try {
-            content = export == null ? AddressFile.of(written) : AddressFile.of(export);
+            content = export == null ? AddressFile.of(written) : AddressFile.of(export.text());
         } catch (IllegalArgumentException e) {
             return Future.failedFuture(new IOException("the export is not an address file: " + e.getMessage()));
         }
         if (content.text().equals(written) && !missing && reloadedOnce) {
+            taken(export);
             return Future.succeededFuture();
         }
         return vertx.executeBlocking(() -> {
             AddressFile.write(options.addressFile(), content.text());
             return null;
         }, true).<Void>map(v -> {
+            taken(export);
             written = content.text();
             entries = content.entries();
             reloadPending = true;
@@ -322,6 +330,13 @@ public final class KamailioBridge implements AutoCloseable {
             return null;
         }).recover(e -> Future.failedFuture(new IOException("cannot write " + options.addressFile() + ": "
                 + message(e), e)));
+    }
+
+    private void taken(Export export) {
+        if (export != null) {
+            etag = export.etag();
+            writtenEventId = export.eventId();
+        }
     }
 
     private Future<Void> reloadIfPending() {
