@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -277,6 +278,9 @@ public abstract class ChangeStoreContract {
     @Test
     void aSnapshotIsExactlyTheChangesUpToItsNumberWhileWritesGoOn() throws Exception {
         AtomicBoolean writing = new AtomicBoolean(true);
+        // the highest number a snapshot was taken at so far: half-way, the writer waits until the reader has taken
+        // one, so that the snapshots are taken at several numbers however the two threads are scheduled
+        AtomicLong snapshotAt = new AtomicLong(-1);
         List<Throwable> failures = new CopyOnWriteArrayList<>();
         Thread writer = new Thread(() -> {
             try {
@@ -287,6 +291,10 @@ public abstract class ChangeStoreContract {
                 List<SourceIpMapping> mappings = new ArrayList<>();
                 for (IpRecord r : records) {
                     mappings.add(map(r));
+                }
+                long deadline = System.nanoTime() + Duration.ofSeconds(Fixtures.TIMEOUT_SECONDS).toNanos();
+                while (snapshotAt.get() < records.size() * 2L && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
                 }
                 for (int round = 0; round < 3; round++) {
                     for (int i = 0; i < mappings.size(); i++) {
@@ -309,7 +317,9 @@ public abstract class ChangeStoreContract {
         writer.start();
         List<AddressSnapshot> snapshots = new ArrayList<>();
         while (writing.get()) {
-            snapshots.add(await(changes.snapshot(account)));
+            AddressSnapshot snapshot = await(changes.snapshot(account));
+            snapshots.add(snapshot);
+            snapshotAt.accumulateAndGet(snapshot.seq(), Math::max);
         }
         writer.join(Duration.ofSeconds(Fixtures.TIMEOUT_SECONDS).toMillis());
         assertThat(failures).isEmpty();
