@@ -81,6 +81,8 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
     public enum State {
         /** Loading the first export; resolutions wait for it. */
         STARTING,
+        /** The export is loaded (again); opening the change stream. */
+        CONNECTING,
         /** Following the change feed. */
         LIVE,
         /** The stream dropped, or could not be opened: answering from the last change applied, reconnecting. */
@@ -226,7 +228,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
                     new SipmapException.InvalidParameter("IpAddress", "An IpAddress is required")));
         }
         State now = state;
-        if ((now == State.LIVE || now == State.RECONNECTING || now == State.RELOADING) && pending.isEmpty()) {
+        if (now != State.STARTING && now != State.FAILED && now != State.CLOSED && pending.isEmpty()) {
             return CompletableFuture.completedFuture(Optional.ofNullable(index.lookup(address.bits())));
         }
         if (now == State.CLOSED) {
@@ -388,6 +390,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
         index = loaded.index();
         lastEventId = loaded.lastEventId();
         snapshots.incrementAndGet();
+        state = State.CONNECTING;
         checkPending();
         ready.complete(null);
     }
@@ -398,7 +401,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
         }
         if (cause instanceof SipmapException e && e.remote().isPresent()) {
             int status = e.remote().get().status();
-            return status == 401 || status == 403;
+            return status == 400 || status == 401 || status == 403 || status == 404;
         }
         return false;
     }
