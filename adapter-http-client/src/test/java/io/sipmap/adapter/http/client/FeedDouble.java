@@ -1,6 +1,7 @@
 package io.sipmap.adapter.http.client;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -39,6 +40,8 @@ final class FeedDouble implements AutoCloseable {
     volatile String lineEnd = "\n";
     volatile boolean splitData;
     volatile boolean changesAnswer404;
+    /** How long each event waits before it is sent to open streams: a feed slower than the write's answer. */
+    volatile long eventDelayMillis;
     private int sidCounter;
 
     FeedDouble(Vertx vertx) {
@@ -78,6 +81,11 @@ final class FeedDouble implements AutoCloseable {
             String last = request.getHeader("Last-Event-ID");
             lastEventIds.add(last == null ? "" : last);
             stream(response, last == null ? -1 : Long.parseLong(last));
+        } else if (path.startsWith("/v1/SourceIpMappings")) {
+            if (request.method() == HttpMethod.POST) {
+                request.setExpectMultipart(true);
+            }
+            request.endHandler(v -> write(request));
         } else if (path.startsWith("/v1/IpRecords/")) {
             fetches.incrementAndGet();
             JsonObject record;
@@ -91,6 +99,28 @@ final class FeedDouble implements AutoCloseable {
             }
         } else {
             response.setStatusCode(404).end();
+        }
+    }
+
+    /** The mapping writes of Twilio's API, enough for the client's create, update and delete. */
+    private void write(HttpServerRequest request) {
+        String path = request.path();
+        HttpServerResponse response = request.response().putHeader("Content-Type", "application/json");
+        String domain = request.formAttributes().get("SipDomainSid");
+        synchronized (this) {
+            if (request.method() == HttpMethod.POST && path.equals("/v1/SourceIpMappings")) {
+                String sid = map(request.formAttributes().get("IpRecordSid"), domain);
+                response.setStatusCode(201).end(mappings.get(sid).encode());
+            } else if (request.method() == HttpMethod.POST) {
+                String sid = path.substring("/v1/SourceIpMappings/".length());
+                remap(sid, domain);
+                response.end(mappings.get(sid).encode());
+            } else if (request.method() == HttpMethod.DELETE) {
+                unmap(path.substring("/v1/SourceIpMappings/".length()));
+                response.setStatusCode(204).end();
+            } else {
+                response.setStatusCode(405).end();
+            }
         }
     }
 
@@ -183,6 +213,12 @@ final class FeedDouble implements AutoCloseable {
         append("source_ip_mapping.deleted", mappings.remove(mappingSid));
     }
 
+    private synchronized void send(String text) {
+        for (HttpServerResponse r : streams) {
+            r.write(text);
+        }
+    }
+
     /** Skips a sequence number, as a broken server would. */
     synchronized void skipOne() {
         log.add(new Event(log.size() + 1, "ip_record.updated", new JsonObject()));
@@ -198,8 +234,11 @@ final class FeedDouble implements AutoCloseable {
     private synchronized void append(String type, JsonObject data) {
         Event e = new Event(log.size() + 1, type, data.copy());
         log.add(e);
-        for (HttpServerResponse r : streams) {
-            r.write(render(e));
+        String text = render(e);
+        if (eventDelayMillis > 0) {
+            vertx.setTimer(eventDelayMillis, id -> send(text));
+        } else {
+            send(text);
         }
     }
 

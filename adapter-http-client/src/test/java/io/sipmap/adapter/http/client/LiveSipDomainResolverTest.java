@@ -237,4 +237,36 @@ class LiveSipDomainResolverTest {
         feed.remap(m, PBX);
         eventually("live once the feed answers", resolvesTo(live, "192.0.2.1", PBX));
     }
+
+    @Test
+    void thisClientsOwnWritesAreSeenAtOnceEvenWhenTheFeedIsSlower() throws Exception {
+        String a = feed.createRecord("192.0.2.0", 24);
+        LiveSipDomainResolver live = live();
+        eventually("one stream open", () -> feed.openStreams() == 1);
+        feed.eventDelayMillis = 300;
+
+        var mapping = client.sourceIpMappings().create(ACCOUNT, new io.sipmap.api.CreateSourceIpMapping(
+                new io.sipmap.domain.IpRecordSid(a), new io.sipmap.domain.SipDomainSid(OFFICE)))
+                .toCompletableFuture().get(5, SECONDS);
+        long start = System.nanoTime();
+        assertThat(domainOf(live, "192.0.2.1")).isEqualTo(OFFICE);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("waited for the feed")
+                .isGreaterThan(100);
+
+        client.sourceIpMappings().update(ACCOUNT, mapping.sid(), new io.sipmap.api.UpdateSourceIpMapping(
+                new io.sipmap.domain.SipDomainSid(PBX))).toCompletableFuture().get(5, SECONDS);
+        assertThat(domainOf(live, "192.0.2.1")).isEqualTo(PBX);
+        client.sourceIpMappings().delete(ACCOUNT, mapping.sid()).toCompletableFuture().get(5, SECONDS);
+        assertThat(domainOf(live, "192.0.2.1")).isNull();
+
+        // a write of another client is not waited for: the replica follows it when the feed brings it
+        try (SipmapClient other = SipmapClient.builder().baseUrl(feed.baseUrl()).accountCredentials(ACCOUNT, "token")
+                .vertx(vertx).retryPolicy(RetryPolicy.none()).build()) {
+            other.sourceIpMappings().create(ACCOUNT, new io.sipmap.api.CreateSourceIpMapping(
+                    new io.sipmap.domain.IpRecordSid(a), new io.sipmap.domain.SipDomainSid(OTHER)))
+                    .toCompletableFuture().get(5, SECONDS);
+            assertThat(domainOf(live, "192.0.2.1")).isNull();
+            eventually("the other client's write arrives", resolvesTo(live, "192.0.2.1", OTHER));
+        }
+    }
 }
