@@ -151,6 +151,8 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
     private final Map<IpRecordSid, Ipv4Prefix> prefixes = new HashMap<>();
     private final ArrayDeque<EventStreamParser.Event> queue = new ArrayDeque<>();
     private boolean applying;
+    /** A change whose IP record was deleted since, waiting for that deletion to come through the queue, or null. */
+    private Fetch awaiting;
     private HttpClientResponse response;
     private boolean paused;
     /** Bumped by each export load and stream, so that callbacks of an abandoned one do nothing. */
@@ -336,6 +338,10 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
         }
         long gen = ++generation;
         exports++;
+        if (awaiting != null) {
+            awaiting = null;
+            applying = false;
+        }
         cancelTimer();
         closeStream();
         queue.clear();
@@ -343,6 +349,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
             state = State.RELOADING;
         }
         transport.read(HttpMethod.GET, EXPORT, null, WireJson::addressExport, 200)
+                .compose(this::withRecordAddresses)
                 .compose(export -> vertx.executeBlocking(() -> Loaded.of(export)))
                 .onComplete(ar -> context.runOnContext(v -> {
                     if (gen != generation || state == State.CLOSED) {
@@ -363,6 +370,35 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
                         retryLater(this::loadExport);
                     }
                 }));
+    }
+
+    /**
+     * The export with each record's own address, host bits included, as resolutions name it. An export that names
+     * only networks is completed from the account's IP records, read page by page: a record's address never changes,
+     * so reading them later than the export is still right, and a record deleted meanwhile keeps its network address
+     * until the change that unmaps it arrives.
+     */
+    private Future<WireJson.AddressExport> withRecordAddresses(WireJson.AddressExport export) {
+        if (export.recordAddresses() || export.entries().isEmpty()) {
+            return Future.succeededFuture(export);
+        }
+        Map<IpRecordSid, Ipv4Prefix> exported = new HashMap<>();
+        for (WireJson.ExportEntry e : export.entries()) {
+            exported.put(e.ipRecordSid(), e.prefix());
+        }
+        Map<IpRecordSid, Ipv4Prefix> own = new HashMap<>();
+        return Future.fromCompletionStage(new HttpIpRecords(core).stream(core.account()).forEach(r -> {
+            if (exported.containsKey(r.sid())) {
+                own.put(r.sid(), r.prefix());
+            }
+        }), context).map(count -> {
+            List<WireJson.ExportEntry> entries = new ArrayList<>(export.entries().size());
+            for (WireJson.ExportEntry e : export.entries()) {
+                entries.add(new WireJson.ExportEntry(e.ipRecordSid(), e.mappingSid(), e.sipDomainSid(),
+                        own.getOrDefault(e.ipRecordSid(), e.prefix())));
+            }
+            return new WireJson.AddressExport(export.lastEventId(), entries, true);
+        });
     }
 
     /** An index built from an export, off the event loop; installed whole. */
@@ -499,7 +535,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
     }
 
     private void connectWhenDrained() {
-        if (applying) {
+        if (applying && awaiting == null) {
             // a fetch is under way; the stream resumes from what it leads to
             schedule(10, this::connectWhenDrained);
             return;
@@ -512,6 +548,12 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
             return;
         }
         queue.add(event);
+        if (awaiting != null) {
+            if (resolveAwaiting()) {
+                drain();
+            }
+            return;
+        }
         if (queue.size() >= HIGH_WATER && response != null && !paused) {
             paused = true;
             response.pause();
@@ -530,6 +572,15 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
                     applying = false;
                     if (state == State.CLOSED || epoch != exports) {
                         drain(); // an export was loaded meanwhile: this change is in it, or was dropped with it
+                        return;
+                    }
+                    if (ar.failed() && ar.cause() instanceof SipmapException.NotFound) {
+                        // Deleted since (the replica is behind): its deletion, which holds its address, comes
+                        // later in this same sequence. Wait for it rather than load the export again.
+                        awaiting = fetch;
+                        if (resolveAwaiting()) {
+                            drain();
+                        }
                         return;
                     }
                     if (ar.failed()) {
@@ -551,6 +602,43 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
             paused = false;
             response.resume();
         }
+    }
+
+    /**
+     * When a change maps an IP record deleted since, applies it with the address its deletion event (further on in
+     * the queue) holds; true when done. The queue grows meanwhile; at the high-water mark the export is loaded
+     * instead. On the context, with {@code awaiting} set and {@code applying} true.
+     */
+    private boolean resolveAwaiting() {
+        Fetch fetch = awaiting;
+        IpRecordSid wanted = fetch.mapping().ipRecordSid();
+        for (EventStreamParser.Event e : queue) {
+            if (e.type().equals("ip_record.deleted") && e.data().contains(wanted.value())) {
+                IpRecord gone;
+                try {
+                    gone = WireJson.ipRecord(new JsonObject(e.data()));
+                } catch (RuntimeException unreadable) {
+                    continue; // apply() reports it in its turn
+                }
+                if (gone.sid().equals(wanted)) {
+                    awaiting = null;
+                    applying = false;
+                    prefixes.put(gone.sid(), gone.prefix());
+                    putMapping(fetch.mapping(), gone.prefix());
+                    done(fetch.id());
+                    return true;
+                }
+            }
+        }
+        if (queue.size() >= HIGH_WATER) {
+            LOG.log(Level.WARNING, "sipmap live resolver of {0}: IP record {1}, which change {2} maps, is gone and"
+                    + " its deletion not in the next {3} changes; loading the export again", core.account(), wanted,
+                    fetch.id(), queue.size());
+            awaiting = null;
+            applying = false;
+            loadExport();
+        }
+        return false;
     }
 
     /** A change that waits for the IP record its mapping names. */

@@ -74,8 +74,13 @@ final class WireJson {
                        Ipv4Prefix prefix) {
     }
 
-    /** The JSON address export: its entries, reflecting exactly the account's changes 1..lastEventId. */
-    record AddressExport(long lastEventId, List<ExportEntry> entries) {
+    /**
+     * The JSON address export: its entries, reflecting exactly the account's changes 1..lastEventId.
+     *
+     * @param recordAddresses whether every entry named its record's own address ({@code ip_record_address}); when
+     *                        not, prefixes hold the network address, host bits cleared
+     */
+    record AddressExport(long lastEventId, List<ExportEntry> entries, boolean recordAddresses) {
     }
 
     /**
@@ -90,12 +95,14 @@ final class WireJson {
             throw invalid("entries", "an array expected, got " + array);
         }
         List<ExportEntry> read = new ArrayList<>(entries.size());
+        boolean recordAddresses = true;
         for (int i = 0; i < entries.size(); i++) {
             if (!(entries.getValue(i) instanceof JsonObject e)) {
                 throw invalid("entries[" + i + "]", "an object expected, got " + entries.getValue(i));
             }
             try {
                 String field = e.getValue("ip_record_address") instanceof String ? "ip_record_address" : "ip_address";
+                recordAddresses &= field.equals("ip_record_address");
                 Ipv4Address address = parse(e, field, text -> Ipv4Address.parse(text, field));
                 read.add(new ExportEntry(sid(e, "ip_record_sid", IpRecordSid::parse),
                         sid(e, "source_ip_mapping_sid", SourceIpMappingSid::parse),
@@ -105,7 +112,7 @@ final class WireJson {
                 throw new SipmapException.Upstream("in entries[" + i + "]: " + problem.getMessage(), null, problem);
             }
         }
-        return new AddressExport(last, read);
+        return new AddressExport(last, read, recordAddresses);
     }
 
     /** An event sequence number: a string of decimal digits (as the feed sends it) or a JSON integer, {@code >= 0}. */

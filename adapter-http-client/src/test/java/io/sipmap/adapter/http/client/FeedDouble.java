@@ -219,6 +219,10 @@ final class FeedDouble implements AutoCloseable {
         }
     }
 
+    synchronized void deleteRecord(String recordSid) {
+        append("ip_record.deleted", records.remove(recordSid));
+    }
+
     /** Skips a sequence number, as a broken server would. */
     synchronized void skipOne() {
         log.add(new Event(log.size() + 1, "ip_record.updated", new JsonObject()));

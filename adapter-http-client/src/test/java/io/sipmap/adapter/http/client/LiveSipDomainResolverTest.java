@@ -269,4 +269,28 @@ class LiveSipDomainResolverTest {
             eventually("the other client's write arrives", resolvesTo(live, "192.0.2.1", OTHER));
         }
     }
+
+    @Test
+    void aRecordMappedThenDeletedWhileTheReplicaWasAwayIsReadFromItsDeletionNotFromAReload() throws Exception {
+        String office = feed.createRecord("192.0.2.0", 24);
+        feed.map(office, OFFICE);
+        String gone = feed.createRecord("192.0.2.77", 32); // unmapped: not in the export
+        LiveSipDomainResolver live = live();
+        eventually("one stream open", () -> feed.openStreams() == 1);
+
+        feed.eventDelayMillis = 60_000; // the live stream sends nothing more: what follows comes by replay
+        String m = feed.map(gone, PBX);
+        feed.unmap(m);
+        feed.deleteRecord(gone);
+        String kept = feed.createRecord("192.0.2.128", 25);
+        feed.map(kept, OTHER);
+        feed.dropStreams();
+
+        eventually("caught up", () -> live.lastEventId() == 8);
+        assertThat(feed.fetches.get()).as("the fetch of the record, answered 404").isEqualTo(1);
+        assertThat(live.snapshotsLoaded()).isEqualTo(1);
+        assertThat(live.changesApplied()).isEqualTo(5);
+        assertThat(domainOf(live, "192.0.2.77")).isEqualTo(OFFICE);
+        assertThat(domainOf(live, "192.0.2.200")).isEqualTo(OTHER);
+    }
 }
