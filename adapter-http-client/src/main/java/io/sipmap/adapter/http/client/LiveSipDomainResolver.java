@@ -58,9 +58,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * the server by the feed's latency (milliseconds on a LAN; see the README), with one exception: a mapping write made
  * through the same {@link SipmapClient} is waited for. A resolution that starts after such a write completed waits
  * (asynchronously, at most the wait bound) until the replica holds it, so a program reads its own writes, as the
- * {@link SipDomainResolver} contract asks. A resolution before the first export is loaded waits for it, at most the
- * wait bound, then fails with {@code Unavailable}. A replica whose server is unreachable keeps answering from what it
- * has, and {@link #state()} says so.
+ * {@link SipDomainResolver} contract asks. When such a write has not arrived within the wait bound, a replica
+ * following the feed answers from what it holds (another writer changed that mapping first, so the write is no longer
+ * visible anyway); one that is not (reconnecting, reloading) fails the resolution with {@code Unavailable}. Writes of
+ * other clients and processes are seen when the feed brings them. A resolution before the first export is loaded
+ * waits for it, at most the wait bound, then fails with {@code Unavailable}. A replica whose server is unreachable
+ * keeps answering from what it has, and {@link #state()} says so.
  *
  * <h2>Threads</h2>
  * {@link #resolve} may be called from any thread and takes no lock; when nothing is pending, its stage is already
@@ -253,6 +256,11 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
                     }
                     Throwable cause = failure instanceof java.util.concurrent.CompletionException c
                             && c.getCause() != null ? c.getCause() : failure;
+                    if (cause instanceof java.util.concurrent.TimeoutException && state == State.LIVE
+                            && ready.isDone() && !ready.isCompletedExceptionally()) {
+                        // an own write not seen in time on a live stream: another writer overwrote it first
+                        return Optional.ofNullable(index.lookup(address.bits()));
+                    }
                     if (cause instanceof SipmapException known) {
                         throw known;
                     }
