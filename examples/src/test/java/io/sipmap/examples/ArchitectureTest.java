@@ -105,6 +105,18 @@ class ArchitectureTest {
             .because("every answer, success or Twilio error, is written in one place");
 
     @ArchTest
+    static final ArchRule onlyAnswersWritesToAResponse = noClasses()
+            .that().resideInAPackage(SERVER)
+            .and().doNotHaveFullyQualifiedName("io.sipmap.adapter.http.server.Answers")
+            .and().doNotHaveFullyQualifiedName("io.sipmap.adapter.http.server.NettyBridge")
+            .should().callMethodWhere(target(name("write"))
+                    .and(target(owner(assignableTo("io.vertx.core.http.HttpServerResponse")))))
+            .orShould().callMethodWhere(target(name("writeHead"))
+                    .and(target(owner(assignableTo("io.vertx.core.http.HttpServerResponse")))))
+            .because("a streamed answer (the change feed's events) is begun, written and ended in one place too,"
+                    + " as every other answer");
+
+    @ArchTest
     static final ArchRule serverWritesJsonWithItsOwnWriter = noClasses()
             .that().resideInAPackage(SERVER)
             .should().dependOnClassesThat().resideInAPackage("io.vertx.core.json..")
@@ -149,6 +161,7 @@ class ArchitectureTest {
                 io.sipmap.adapter.http.server.FastPathViolationFixture.class);
         assertThat(onlyNettyBridgeTouchesNettyOrVertxInternals.evaluate(classes).hasViolation()).isTrue();
         assertThat(onlyAnswersEndsAResponse.evaluate(classes).hasViolation()).isTrue();
+        assertThat(onlyAnswersWritesToAResponse.evaluate(classes).hasViolation()).isTrue();
         assertThat(serverWritesJsonWithItsOwnWriter.evaluate(classes).hasViolation()).isTrue();
     }
 

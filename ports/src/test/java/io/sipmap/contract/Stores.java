@@ -1,5 +1,6 @@
 package io.sipmap.contract;
 
+import io.sipmap.spi.ChangeStore;
 import io.sipmap.spi.IpRecordStore;
 import io.sipmap.spi.ResolutionStore;
 import io.sipmap.spi.SourceIpMappingStore;
@@ -18,11 +19,18 @@ import java.util.Objects;
  * @param sourceIpMappings never null
  * @param resolutions      null when the adapter offers no {@link ResolutionStore}; {@link ResolutionStoreContract}
  *                         and resolving tenants need one
+ * @param changes          null when the adapter offers no {@link ChangeStore}; {@link ChangeStoreContract} needs one
  */
-public record Stores(IpRecordStore ipRecords, SourceIpMappingStore sourceIpMappings, ResolutionStore resolutions) {
+public record Stores(IpRecordStore ipRecords, SourceIpMappingStore sourceIpMappings, ResolutionStore resolutions,
+                     ChangeStore changes) {
 
     public Stores {
         Objects.requireNonNull(ipRecords, "ipRecords");
         Objects.requireNonNull(sourceIpMappings, "sourceIpMappings");
+    }
+
+    /** Stores without a change feed. */
+    public Stores(IpRecordStore ipRecords, SourceIpMappingStore sourceIpMappings, ResolutionStore resolutions) {
+        this(ipRecords, sourceIpMappings, resolutions, null);
     }
 }

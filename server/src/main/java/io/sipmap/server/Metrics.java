@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The server's metrics, in one Prometheus registry: Vert.x's own (the database pool and clients, worker pools), and
  * sipmap's (requests by route template, method and status, store operations by store, operation and outcome, both
- * with latency histograms; resolutions with and without a match; the replica's lag). Labels are never raw paths or
+ * with latency histograms; resolutions with and without a match; the replica's lag; the change feed's open streams). Labels are never raw paths or
  * SIDs: a route template such as {@code /v1/IpRecords/:sid} stands for every SID, and an unknown path has none.
  */
 final class Metrics {
@@ -156,6 +156,16 @@ final class Metrics {
         io.micrometer.core.instrument.Gauge.builder("sipmap.resolution.replica.lag", () -> lag.get().toNanos() / 1e9)
                 .description("Time since the resolution replica last found itself holding every committed change")
                 .baseUnit("seconds")
+                .register(registry);
+    }
+
+    /**
+     * {@code sipmap_change_feed_subscribers}: how many {@code /sipmap/v1/Changes} streams are open now, over all
+     * accounts; each costs a connection, a bounded queue and a timer.
+     */
+    void changeFeedSubscribers(java.util.function.IntSupplier open) {
+        io.micrometer.core.instrument.Gauge.builder("sipmap.change.feed.subscribers", open::getAsInt)
+                .description("Open change feed streams (GET /sipmap/v1/Changes)")
                 .register(registry);
     }
 

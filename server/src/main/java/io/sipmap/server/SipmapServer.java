@@ -5,6 +5,7 @@ import io.sipmap.adapter.http.server.Credentials;
 import io.sipmap.adapter.http.server.SipmapServerOptions;
 import io.sipmap.adapter.http.server.SipmapVerticle;
 import io.sipmap.api.SipDomainResolver;
+import io.sipmap.service.ChangeFeedService;
 import io.sipmap.service.IpRecordService;
 import io.sipmap.service.ResolutionService;
 import io.sipmap.service.SourceIpMappingService;
@@ -111,7 +112,11 @@ public final class SipmapServer implements AutoCloseable {
         var verticle = new SipmapVerticle(new SourceIpMappingService(mappingStore, clock, sids),
                 new IpRecordService(ipRecordStore, clock, sids),
                 metrics == null ? resolver : metrics.counted(resolver),
+                new ChangeFeedService(storage.changes),
                 metrics == null ? options : options.withRequestObserver(metrics.requests()));
+        if (metrics != null) {
+            metrics.changeFeedSubscribers(verticle::changeSubscribers);
+        }
         String where = settings.host() + ":" + settings.port();
         String choose = "--port or SIPMAP_PORT";
         int managementPort = -1;
@@ -203,6 +208,11 @@ public final class SipmapServer implements AutoCloseable {
     /** The port bound. */
     int port() {
         return verticle.actualPort();
+    }
+
+    /** How many change feed streams are open. */
+    int changeSubscribers() {
+        return verticle.changeSubscribers();
     }
 
     /** The management port bound, -1 when there is none. */

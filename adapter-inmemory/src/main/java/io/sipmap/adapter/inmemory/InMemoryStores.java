@@ -1,6 +1,9 @@
 package io.sipmap.adapter.inmemory;
 
 import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.AddressSnapshot;
+import io.sipmap.domain.Change;
+import io.sipmap.domain.ChangeBatch;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.IpRecordSid;
 import io.sipmap.domain.Ipv4Address;
@@ -11,13 +14,18 @@ import io.sipmap.domain.Resolution;
 import io.sipmap.domain.SipmapException;
 import io.sipmap.domain.SourceIpMapping;
 import io.sipmap.domain.SourceIpMappingSid;
+import io.sipmap.spi.ChangeStore;
 import io.sipmap.spi.IpRecordStore;
 import io.sipmap.spi.ResolutionStore;
 import io.sipmap.spi.SourceIpMappingStore;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -32,20 +40,39 @@ import java.util.function.Supplier;
  * accounts never wait for each other. A page costs O(log n + page size) at any depth, forwards or backwards; a
  * resolution costs a {@link PrefixIndex#lookup} (a few hash probes, no lock). Stages are already complete when
  * returned.
+ *
+ * <p>Every write that changes something also appends its {@link Change} to the account's change log under the same
+ * lock, so the change is numbered and recorded in the step that makes the write, and handed to the account's
+ * {@linkplain ChangeStore#subscribe subscribers} before the lock is released, in number order. The log keeps the
+ * account's last {@code changeLogCapacity} changes; a reader further behind is told to start again from a snapshot.
  */
 public final class InMemoryStores {
+
+    /** How many changes each account's log keeps by default. */
+    public static final int DEFAULT_CHANGE_LOG_CAPACITY = 10_000;
 
     private final ConcurrentHashMap<AccountSid, Partition> partitions = new ConcurrentHashMap<>();
     private final IpRecordStore ipRecords = new IpRecords();
     private final SourceIpMappingStore sourceIpMappings = new SourceIpMappings();
     private final ResolutionStore resolutions = new Resolutions();
+    private final ChangeStore changes = new Changes();
+    private final int changeLogCapacity;
 
-    /** Empty stores. */
+    /** Empty stores, each account's change log keeping {@value #DEFAULT_CHANGE_LOG_CAPACITY} changes. */
     public static InMemoryStores create() {
-        return new InMemoryStores();
+        return create(DEFAULT_CHANGE_LOG_CAPACITY);
     }
 
-    private InMemoryStores() {
+    /** Empty stores, each account's change log keeping its last {@code changeLogCapacity} changes (at least 1). */
+    public static InMemoryStores create(int changeLogCapacity) {
+        if (changeLogCapacity < 1) {
+            throw new IllegalArgumentException("changeLogCapacity must be at least 1, got " + changeLogCapacity);
+        }
+        return new InMemoryStores(changeLogCapacity);
+    }
+
+    private InMemoryStores(int changeLogCapacity) {
+        this.changeLogCapacity = changeLogCapacity;
     }
 
     public IpRecordStore ipRecords() {
@@ -61,7 +88,12 @@ public final class InMemoryStores {
         return resolutions;
     }
 
-    private static final class Partition {
+    /** The change feed of these stores' writes. */
+    public ChangeStore changes() {
+        return changes;
+    }
+
+    private final class Partition {
         final SortedChunks<IpRecord> records = new SortedChunks<>();
         final SortedChunks<SourceIpMapping> mappings = new SortedChunks<>();
         /**
@@ -72,6 +104,25 @@ public final class InMemoryStores {
         final PrefixIndex<IpRecordSid, Resolution> resolutions = new PrefixIndex<>();
         /** Equal dates and SIP domains as one object each; used under this partition's monitor. */
         final SharedValues shared = new SharedValues();
+        /** The account's recent changes; under this partition's monitor. */
+        final ChangeLog log = new ChangeLog(changeLogCapacity);
+        /** Who follows the account's changes; null until someone does. Changed and read under the monitor. */
+        List<Consumer<Change>> listeners;
+
+        /** Records a change of a write being made, and hands it to the subscribers; under this partition's monitor. */
+        void changed(Change.Kind kind, Object resource) {
+            Change change = log.append(kind, resource);
+            if (listeners == null) {
+                return;
+            }
+            for (Consumer<Change> listener : listeners) {
+                try {
+                    listener.accept(change);
+                } catch (RuntimeException e) {
+                    listeners.remove(listener); // as its contract says: a listener that throws is cancelled
+                }
+            }
+        }
 
         /** The SID of the IP record's mapping, or null; under this partition's monitor. */
         SourceIpMappingSid mappingOf(IpRecordSid record) {
@@ -108,6 +159,7 @@ public final class InMemoryStores {
                     }
                     IpRecord kept = p.shared.kept(record);
                     p.records.put(kept.sid(), kept);
+                    p.changed(Change.Kind.IP_RECORD_CREATED, kept);
                     return kept;
                 }
             });
@@ -141,6 +193,7 @@ public final class InMemoryStores {
                                 "Only the friendly name and date_updated of an IP record change");
                     }
                     p.records.put(record.sid(), record);
+                    p.changed(Change.Kind.IP_RECORD_UPDATED, record);
                     return record;
                 }
             }));
@@ -155,7 +208,12 @@ public final class InMemoryStores {
                         throw new SipmapException.Conflict("IP record " + sid + " is mapped by source IP mapping "
                                 + mapping + "; delete the mapping first");
                     }
-                    return p.records.remove(sid) != null;
+                    IpRecord removed = p.records.remove(sid);
+                    if (removed == null) {
+                        return false;
+                    }
+                    p.changed(Change.Kind.IP_RECORD_DELETED, removed);
+                    return true;
                 }
             }).orElse(false));
         }
@@ -186,6 +244,7 @@ public final class InMemoryStores {
                     SourceIpMapping kept = p.shared.kept(mapping, record);
                     p.mappings.put(kept.sid(), kept);
                     p.resolutions.put(record.sid(), record.prefix(), Resolution.of(kept, record));
+                    p.changed(Change.Kind.SOURCE_IP_MAPPING_CREATED, kept);
                     return kept;
                 }
             });
@@ -223,6 +282,7 @@ public final class InMemoryStores {
                     p.shared.release(stored.sipDomainSid());
                     p.mappings.put(kept.sid(), kept);
                     p.resolutions.put(record.sid(), record.prefix(), Resolution.of(kept, record));
+                    p.changed(Change.Kind.SOURCE_IP_MAPPING_UPDATED, kept);
                     return kept;
                 }
             }));
@@ -238,6 +298,7 @@ public final class InMemoryStores {
                     }
                     p.resolutions.remove(removed.ipRecordSid());
                     p.shared.release(removed.sipDomainSid());
+                    p.changed(Change.Kind.SOURCE_IP_MAPPING_DELETED, removed);
                     return true;
                 }
             }).orElse(false));
@@ -251,6 +312,68 @@ public final class InMemoryStores {
             return complete(() -> {
                 Partition p = partitions.get(account);
                 return Optional.ofNullable(p == null ? null : p.resolutions.lookup(address.bits()));
+            });
+        }
+    }
+
+    private final class Changes implements ChangeStore {
+
+        private static final int SNAPSHOT_RUN = 1024;
+
+        @Override
+        public CompletionStage<ChangeBatch> changesAfter(AccountSid account, long after, int limit) {
+            return complete(() -> {
+                if (after < 0 || limit < 1) {
+                    throw new IllegalArgumentException("after must be at least 0 and limit at least 1");
+                }
+                Partition p = partitions.get(account);
+                if (p == null) {
+                    return after == 0 ? ChangeBatch.of(0, List.of()) : ChangeBatch.reset(0);
+                }
+                synchronized (p) {
+                    return p.log.after(after, Math.min(limit, MAX_BATCH));
+                }
+            });
+        }
+
+        @Override
+        public CompletionStage<AddressSnapshot> snapshot(AccountSid account) {
+            return complete(() -> {
+                Partition p = partitions.get(account);
+                if (p == null) {
+                    return new AddressSnapshot(0, List.of());
+                }
+                synchronized (p) {
+                    List<Resolution> entries = new ArrayList<>();
+                    SortedChunks.Run<SourceIpMapping> run = p.mappings.first(0, SNAPSHOT_RUN);
+                    while (run.size() > 0) {
+                        for (SourceIpMapping mapping : run.items()) {
+                            entries.add(p.resolutions.get(mapping.ipRecordSid()));
+                        }
+                        SourceIpMappingSid last = run.items(run.size() - 1, run.size()).get(0).sid();
+                        run = p.mappings.after(last.high(), last.low(), SNAPSHOT_RUN);
+                    }
+                    return new AddressSnapshot(p.log.head(), entries);
+                }
+            });
+        }
+
+        @Override
+        public CompletionStage<Subscription> subscribe(AccountSid account, Consumer<Change> listener) {
+            return complete(() -> {
+                java.util.Objects.requireNonNull(listener, "listener");
+                Partition p = writable(account);
+                synchronized (p) {
+                    if (p.listeners == null) {
+                        p.listeners = new CopyOnWriteArrayList<>();
+                    }
+                    p.listeners.add(listener);
+                }
+                return () -> {
+                    synchronized (p) {
+                        p.listeners.remove(listener);
+                    }
+                };
             });
         }
     }

@@ -9,7 +9,10 @@ final class InMemoryFixture {
     }
 
     static Stores newStores() {
-        InMemoryStores stores = InMemoryStores.create();
-        return new Stores(stores.ipRecords(), stores.sourceIpMappings(), stores.resolutions());
+        return of(InMemoryStores.create());
+    }
+
+    static Stores of(InMemoryStores stores) {
+        return new Stores(stores.ipRecords(), stores.sourceIpMappings(), stores.resolutions(), stores.changes());
     }
 }

@@ -74,8 +74,14 @@ final class Columns {
 
     /** A record from the columns of {@link #IP_RECORD}, in that order from {@code 0}. */
     static IpRecord ipRecord(Row row) {
-        return new IpRecord(accountSid(row, 0), ipRecordSid(row, 1), row.getString(2),
-                new Ipv4Address(row.getInteger(3)), row.getInteger(4), instant(row, 5), instant(row, 6));
+        return ipRecord(row, 0);
+    }
+
+    /** A record from the columns of {@link #IP_RECORD}, in that order from {@code from}. */
+    static IpRecord ipRecord(Row row, int from) {
+        return new IpRecord(accountSid(row, from), ipRecordSid(row, from + 1), row.getString(from + 2),
+                new Ipv4Address(row.getInteger(from + 3)), row.getInteger(from + 4), instant(row, from + 5),
+                instant(row, from + 6));
     }
 
     /** A mapping from the columns of {@link #MAPPING}, in that order from {@code 0}. */

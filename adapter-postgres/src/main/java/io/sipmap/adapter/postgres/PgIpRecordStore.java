@@ -22,29 +22,73 @@ import java.util.concurrent.CompletionStage;
  * {@link IpRecordStore} over the {@code ip_records} table, one statement a call. Deleting a mapped record is refused
  * by the foreign key of {@code source_ip_mappings}, whatever races it; a replace changes the friendly name and the
  * update date only (a trigger keeps the address, prefix and creation date, and refuses a replace that would change
- * them). Unmapped records take no part in resolution, so nothing
- * here writes the resolution log. Stages complete on a Vert.x event loop.
+ * them). Each write is one statement that also logs the change through {@code sipmap_log_change}, numbered in the
+ * account's one sequence of changes with the mappings' writes, so the change commits with the write or not at all.
+ * Stages complete on a Vert.x event loop.
  */
 final class PgIpRecordStore implements IpRecordStore {
 
+    /** {@link Columns#IP_RECORD} of the table, apart from the lock's column. */
+    private static final String COLUMNS = "ip_records.account, ip_records.sid, ip_records.friendly_name,"
+            + " ip_records.ip_address, ip_records.cidr_prefix_length, ip_records.date_created, ip_records.date_updated";
     static final PgPages<IpRecord> PAGES = new PgPages<>("ip_records", Columns.IP_RECORD, Columns::ipRecord,
             IpRecord::sid);
-    private static final String INSERT = "INSERT INTO ip_records (" + Columns.IP_RECORD
-            + ") VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    private static final String INSERT = logged("INSERT INTO ip_records (" + Columns.IP_RECORD
+            + ") VALUES (sipmap_lock_head($1), $2, $3, $4, $5, $6, $7) RETURNING " + Columns.IP_RECORD,
+            "ip_record.created");
     private static final String FIND = "SELECT " + Columns.IP_RECORD
             + " FROM ip_records WHERE account = $1 AND sid = $2";
     /** Sets the fixed columns too, to what they were, so that the trigger refuses a replace that would change them. */
-    private static final String REPLACE = "UPDATE ip_records SET friendly_name = $3, date_updated = $4,"
-            + " ip_address = $5, cidr_prefix_length = $6, date_created = $7"
-            + " WHERE account = $1 AND sid = $2 RETURNING " + Columns.IP_RECORD;
-    private static final String DELETE = "DELETE FROM ip_records WHERE account = $1 AND sid = $2";
+    private static final String REPLACE = logged("UPDATE ip_records SET friendly_name = $3, date_updated = $4,"
+            + " ip_address = $5, cidr_prefix_length = $6, date_created = $7 FROM " + PgSourceIpMappingStore.LOCK
+            + " WHERE account = $1 AND sid = $2 RETURNING " + COLUMNS, "ip_record.updated");
+    private static final String DELETE = logged("DELETE FROM ip_records USING " + PgSourceIpMappingStore.LOCK
+            + " WHERE account = $1 AND sid = $2 RETURNING " + COLUMNS, "ip_record.deleted");
+    /** Where the record's columns begin in the rows of a logged write, after the five of the log. */
+    private static final int RECORD_AT = 5;
+
+    /**
+     * A write {@code dml} (returning the columns of {@link Columns#IP_RECORD}) and the logging of its {@code change}
+     * as one statement: its rows are the change's number, the record's address and prefix length, its mapping and
+     * SIP domain (what it resolves to, which the write leaves as it was), then the record.
+     */
+    private static String logged(String dml, String change) {
+        return "WITH r AS (" + dml + ") SELECT l.log_seq, l.log_ip_address, l.log_cidr_prefix_length,"
+                + " l.log_mapping_sid, l.log_sip_domain_sid, r.* FROM r CROSS JOIN LATERAL sipmap_log_change(r.account,"
+                + " '" + change + "', r.sid, r.sid, NULL, r.friendly_name, r.ip_address, r.cidr_prefix_length,"
+                + " r.date_created, r.date_updated) l";
+    }
+
+    private static final System.Logger LOG = System.getLogger(PgIpRecordStore.class.getName());
 
     private final Pool pool;
+    private final PgResolutionStore resolutions;
     private final Failures failures;
 
-    PgIpRecordStore(Pool pool, Failures failures) {
+    PgIpRecordStore(Pool pool, PgResolutionStore resolutions, Failures failures) {
         this.pool = pool;
+        this.resolutions = resolutions;
         this.failures = failures;
+    }
+
+    /**
+     * Hands the numbered change of a committed write to this instance's replica, which must apply every number in
+     * order (the write leaves what the record resolves to as it was); the write's stage waits for it, as a mapping
+     * write's does. A failed read of the log there delays the replica to its next catch-up, never fails the write.
+     */
+    private Future<Void> applied(RowSet<Row> rows) {
+        if (rows.size() == 0) {
+            return Future.succeededFuture();
+        }
+        Row row = rows.iterator().next();
+        IpRecord record = Columns.ipRecord(row, RECORD_AT);
+        return resolutions.written(new PgResolutionStore.Change(record.accountSid(), row.getLong(0), record.sid(),
+                        Columns.mappingSid(row, 3), Columns.sipDomainSid(row, 4), record.prefix()))
+                .otherwise(e -> {
+                    LOG.log(System.Logger.Level.WARNING, "Resolution replica: a committed write of account "
+                            + record.accountSid() + " waits for the next catch-up", e);
+                    return null;
+                });
     }
 
     @Override
@@ -53,7 +97,7 @@ final class PgIpRecordStore implements IpRecordStore {
                 .execute(Tuple.from(new Object[] {uuid(record.accountSid()), uuid(record.sid()), record.friendlyName(),
                         record.ipAddress().bits(), (short) record.cidrPrefixLength(), time(record.dateCreated()),
                         time(record.dateUpdated())}))
-                .map(record)
+                .compose(rows -> applied(rows).map(v -> Columns.ipRecord(rows.iterator().next(), RECORD_AT)))
                 .recover(e -> Future.failedFuture(
                         Failures.violates(e, Failures.UNIQUE_VIOLATION, "ip_records_pkey")
                                 ? new SipmapException.Conflict("IP record " + record.sid() + " already exists")
@@ -77,7 +121,8 @@ final class PgIpRecordStore implements IpRecordStore {
                 .execute(Tuple.from(new Object[] {uuid(record.accountSid()), uuid(record.sid()), record.friendlyName(),
                         time(record.dateUpdated()), record.ipAddress().bits(), (short) record.cidrPrefixLength(),
                         time(record.dateCreated())}))
-                .map(PgIpRecordStore::single)
+                .compose(rows -> applied(rows).map(v -> rows.size() == 0 ? Optional.<IpRecord>empty()
+                        : Optional.of(Columns.ipRecord(rows.iterator().next(), RECORD_AT))))
                 .recover(e -> Future.failedFuture(
                         Failures.violates(e, Failures.INTEGRITY_CONSTRAINT_VIOLATION, "ip_records_fixed")
                                 ? new IllegalArgumentException("The address, prefix length and creation date of an"
@@ -88,7 +133,7 @@ final class PgIpRecordStore implements IpRecordStore {
     @Override
     public CompletionStage<Boolean> delete(AccountSid account, IpRecordSid sid) {
         return failures.stage(() -> pool.preparedQuery(DELETE).execute(Tuple.of(uuid(account), uuid(sid)))
-                .map(rows -> rows.rowCount() > 0)
+                .compose(rows -> applied(rows).map(v -> rows.size() > 0))
                 .recover(e -> Failures.violates(e, Failures.FOREIGN_KEY_VIOLATION, PgSourceIpMappingStore.RECORD_KEY)
                         ? PgSourceIpMappingStore.mappingOf(pool, account, sid).compose(mapping -> Future.failedFuture(
                                 new SipmapException.Conflict("IP record " + sid + " is mapped by source IP mapping "

@@ -109,6 +109,11 @@ final class PgResolutionStore implements ResolutionStore {
     private volatile PgSubscriber subscriber;
     private volatile long timer = -1;
     private volatile long pruneTimer = -1;
+    /**
+     * Told of each account's latest known change number, however it was learnt (this instance's write, a
+     * notification, a catch-up): what the change feed's followers wake up on ({@link PgChangeStore}).
+     */
+    private volatile java.util.function.ObjLongConsumer<AccountSid> heads = (account, seq) -> { };
 
     PgResolutionStore(Vertx vertx, Pool pool) {
         this.vertx = vertx;
@@ -251,6 +256,7 @@ final class PgResolutionStore implements ResolutionStore {
                 }
                 AccountSid account = Columns.accountSid(row, 1);
                 long head = row.getLong(2);
+                this.heads.accept(account, head);
                 Partition p = partitions.get(account);
                 if (p == null || p.applied < head) {
                     reads.add(catchUp(account, head).map(v -> partition(account).applied >= head));
@@ -287,6 +293,7 @@ final class PgResolutionStore implements ResolutionStore {
      * (read from the log when they have not arrived yet).
      */
     Future<Void> written(Change change) {
+        heads.accept(change.account(), change.seq());
         Partition p = partition(change.account());
         synchronized (p) {
             p.offer(change);
@@ -442,6 +449,11 @@ final class PgResolutionStore implements ResolutionStore {
 
     private Partition partition(AccountSid account) {
         return partitions.computeIfAbsent(account, a -> new Partition());
+    }
+
+    /** Tells {@code listener} of every account's latest known change number from now on (one listener). */
+    void onHeads(java.util.function.ObjLongConsumer<AccountSid> listener) {
+        heads = listener;
     }
 
     /** What the replica holds for one IP record: its resolution, or null; for tests comparing it with the database. */

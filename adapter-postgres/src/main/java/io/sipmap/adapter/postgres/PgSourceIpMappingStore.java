@@ -24,26 +24,34 @@ import java.util.concurrent.CompletionStage;
  * {@link SourceIpMappingStore} over the {@code source_ip_mappings} table. The invariants are the table's constraints:
  * a unique key on {@code (account, ip_record_sid)} lets one of any number of racing inserts win, and the foreign key
  * to {@code ip_records} rejects a record of no or another account. Each write is one statement that also logs the
- * change of resolution through {@code sipmap_log_resolution}, so the change log commits with the write or not at all;
+ * change through {@code sipmap_log_change} (the mapping, and what its record resolves to after it), so the change log
+ * commits with the write or not at all;
  * once committed, the change is applied to this instance's {@link PgResolutionStore} before the stage completes.
  * Stages complete on a Vert.x event loop.
  */
 final class PgSourceIpMappingStore implements SourceIpMappingStore {
 
     static final String RECORD_KEY = "source_ip_mappings_ip_record_fkey";
+    /** The account's counter row locked before any row of the write is (see {@code sipmap_lock_head}). */
+    static final String LOCK = "(SELECT sipmap_lock_head($1)) head";
+    /** {@link Columns#MAPPING} of the table, apart from the lock's column. */
+    private static final String COLUMNS = "source_ip_mappings.account, source_ip_mappings.sid,"
+            + " source_ip_mappings.ip_record_sid, source_ip_mappings.sip_domain_sid, source_ip_mappings.date_created,"
+            + " source_ip_mappings.date_updated";
     static final PgPages<SourceIpMapping> PAGES = new PgPages<>("source_ip_mappings", Columns.MAPPING,
             Columns::mapping, SourceIpMapping::sid);
     private static final String INSERT = logged("INSERT INTO source_ip_mappings (" + Columns.MAPPING
-            + ") VALUES ($1, $2, $3, $4, $5, $6) RETURNING account, sid, ip_record_sid, sip_domain_sid", "", false);
+            + ") VALUES (sipmap_lock_head($1), $2, $3, $4, $5, $6) RETURNING " + Columns.MAPPING, "",
+            "source_ip_mapping.created");
     private static final String FIND = "SELECT " + Columns.MAPPING
             + " FROM source_ip_mappings WHERE account = $1 AND sid = $2";
     // the IP record is set too, so that the trigger refuses a mapping that would change it
     private static final String REPLACE = logged("UPDATE source_ip_mappings SET ip_record_sid = $3,"
-            + " sip_domain_sid = $4, date_updated = $5, date_created = $6 WHERE account = $1 AND sid = $2 RETURNING "
-            + Columns.MAPPING,
-            ", m.*", false);
-    private static final String DELETE = logged("DELETE FROM source_ip_mappings WHERE account = $1 AND sid = $2"
-            + " RETURNING account, ip_record_sid", ", m.ip_record_sid", true);
+            + " sip_domain_sid = $4, date_updated = $5, date_created = $6 FROM " + LOCK
+            + " WHERE account = $1 AND sid = $2 RETURNING " + COLUMNS,
+            ", m.*", "source_ip_mapping.updated");
+    private static final String DELETE = logged("DELETE FROM source_ip_mappings USING " + LOCK
+            + " WHERE account = $1 AND sid = $2 RETURNING " + COLUMNS, ", m.ip_record_sid", "source_ip_mapping.deleted");
     private static final String MAPPING_OF = "SELECT sid FROM source_ip_mappings"
             + " WHERE account = $1 AND ip_record_sid = $2";
 
@@ -54,13 +62,13 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
     private final Failures failures;
 
     /**
-     * A write {@code dml} (returning at least {@code account} and {@code ip_record_sid}) and the logging of its change
-     * as one statement: its rows are the change's number, address and prefix length, then {@code columns}.
+     * A write {@code dml} (returning the columns of {@link Columns#MAPPING}) and the logging of its {@code change} as
+     * one statement: its rows are the change's number, address and prefix length, then {@code columns}.
      */
-    private static String logged(String dml, String columns, boolean deleted) {
+    private static String logged(String dml, String columns, String change) {
         return "WITH m AS (" + dml + ") SELECT l.log_seq, l.log_ip_address, l.log_cidr_prefix_length" + columns
-                + " FROM m CROSS JOIN LATERAL sipmap_log_resolution(m.account, m.ip_record_sid, "
-                + (deleted ? "NULL, NULL" : "m.sid, m.sip_domain_sid") + ") l";
+                + " FROM m CROSS JOIN LATERAL sipmap_log_change(m.account, '" + change + "', m.ip_record_sid, m.sid,"
+                + " m.sip_domain_sid, NULL, NULL, NULL, m.date_created, m.date_updated) l";
     }
 
     PgSourceIpMappingStore(Pool pool, PgResolutionStore resolutions, Failures failures) {

@@ -1,6 +1,7 @@
 package io.sipmap.adapter.postgres;
 
 import io.sipmap.domain.SipmapException;
+import io.sipmap.spi.ChangeStore;
 import io.sipmap.spi.IpRecordStore;
 import io.sipmap.spi.ResolutionStore;
 import io.sipmap.spi.SourceIpMappingStore;
@@ -33,6 +34,7 @@ public final class PgStores {
     private final PgResolutionStore resolutions;
     private final IpRecordStore ipRecords;
     private final SourceIpMappingStore sourceIpMappings;
+    private final PgChangeStore changes;
     private final Failures failures;
     private final Duration catchUpInterval;
 
@@ -41,7 +43,8 @@ public final class PgStores {
         this.resolutions = resolutions;
         this.failures = failures;
         this.catchUpInterval = catchUpInterval;
-        this.ipRecords = new PgIpRecordStore(pool, failures);
+        this.ipRecords = new PgIpRecordStore(pool, resolutions, failures);
+        this.changes = new PgChangeStore(pool, resolutions, failures);
         this.sourceIpMappings = new PgSourceIpMappingStore(pool, resolutions, failures);
     }
 
@@ -84,6 +87,14 @@ public final class PgStores {
 
     public SourceIpMappingStore sourceIpMappings() {
         return sourceIpMappings;
+    }
+
+    /**
+     * The change feed: every write of either store, numbered per account in the change log the replica follows
+     * ({@link PgChangeStore}).
+     */
+    public ChangeStore changes() {
+        return changes;
     }
 
     /** Resolutions from this instance's replica of the mappings. */

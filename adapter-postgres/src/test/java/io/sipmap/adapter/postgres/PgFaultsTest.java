@@ -225,7 +225,7 @@ class PgFaultsTest {
             // the pool's one connection waits for the lock
             IpRecord renamed = record.withFriendlyName("renamed", T.plusSeconds(1));
             CompletionStage<Optional<IpRecord>> holding = small.ipRecords().replace(renamed);
-            awaitLockWaiter("UPDATE ip_records%");
+            awaitLockWaiter("WITH r AS (UPDATE ip_records%");
 
             long queuedAt = System.nanoTime();
             List<CompletionStage<?>> queued = new ArrayList<>();
@@ -258,13 +258,13 @@ class PgFaultsTest {
                 pid -> TestDatabase.execute(database, "SELECT pg_terminate_backend(" + pid + ")"));
         AccountSid account = struck.mapping().accountSid();
 
-        assertThat(written(struck.mapping())).isEqualTo(new Written(0, 0, 1));
+        assertThat(written(struck.mapping())).isEqualTo(new Written(0, 0, 3));
         assertThat(resolve(direct, account, "10.8.0.1")).isEmpty();
         assertReplicaAgrees(viaProxy, account);
         assertReplicaAgrees(direct, account);
         // and the same write goes through afterwards
         assertThat(await(viaProxy.sourceIpMappings().insert(struck.mapping()))).isEqualTo(struck.mapping());
-        assertThat(written(struck.mapping())).isEqualTo(new Written(1, 1, 2));
+        assertThat(written(struck.mapping())).isEqualTo(new Written(1, 1, 4));
         assertReplicaAgrees(direct, account);
     }
 
@@ -276,7 +276,7 @@ class PgFaultsTest {
         proxy.restore();
 
         Written written = written(struck.mapping());
-        assertThat(List.of(new Written(0, 0, 1), new Written(1, 1, 2))).contains(written);
+        assertThat(List.of(new Written(0, 0, 3), new Written(1, 1, 4))).contains(written);
         Optional<Resolution> expected = written.mappings() == 1
                 ? Optional.of(Resolution.of(struck.mapping(), struck.record())) : Optional.empty();
         eventually(() -> assertThat(resolve(viaProxy, account, "10.11.0.1")).isEqualTo(expected));
@@ -295,13 +295,13 @@ class PgFaultsTest {
     /**
      * Maps an IP record in {@code network} of a fresh account (whose first change maps one in {@code firstNetwork})
      * through the proxied instance, strikes the write with {@code fault} (given its server process) while it waits,
-     * half-way, for the account's counter row inside {@code sipmap_log_resolution}, its mapping row inserted; asserts
+     * half-way, for the account's counter row ({@code sipmap_lock_head}, before its mapping row is inserted); asserts
      * that the write fails as Unavailable, lets the server process go on and waits until it has ended.
      */
     private static Struck struckHalfWay(String firstNetwork, String network, Fault fault) throws Exception {
         AccountSid account = AccountSid.ofHex(SIDS.nextHex());
-        map(viaProxy, record(viaProxy, account, firstNetwork, 16)); // change 1: the account's counter row exists
-        IpRecord record = record(viaProxy, account, network, 16);
+        map(viaProxy, record(viaProxy, account, firstNetwork, 16)); // changes 1 and 2
+        IpRecord record = record(viaProxy, account, network, 16); // change 3
         SourceIpMapping mapping = mapping(record);
         try (Connection lock = TestDatabase.jdbc(database)) {
             lock.setAutoCommit(false);

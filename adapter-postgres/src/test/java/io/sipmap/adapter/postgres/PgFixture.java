@@ -18,6 +18,6 @@ final class PgFixture {
     }
 
     private static Stores of(PgStores stores) {
-        return new Stores(stores.ipRecords(), stores.sourceIpMappings(), stores.resolutions());
+        return new Stores(stores.ipRecords(), stores.sourceIpMappings(), stores.resolutions(), stores.changes());
     }
 }

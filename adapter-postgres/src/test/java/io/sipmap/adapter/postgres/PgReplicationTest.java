@@ -238,12 +238,13 @@ class PgReplicationTest {
             behind.replica().prune(Duration.ofMillis(1)).await(10, TimeUnit.SECONDS);
             assertThat(behind.replica().applied(account)).isZero();
 
-            // its own write is numbered 4; changes 1 to 3 are gone from the log, so it reloads the account
+            // its own writes are numbered 6 (the record) and 7; changes 1 to 5 are gone from the log, so it reloads
+            // the account
             SourceIpMapping own = map(behind, record(behind, account, 0x0e000200, 24));
 
             Map<IpRecordSid, Resolution> stored = resolutions(account);
             assertThat(stored).hasSize(3).containsKeys(first.ipRecordSid(), own.ipRecordSid());
-            assertThat(behind.replica().applied(account)).isEqualTo(head(account)).isEqualTo(4);
+            assertThat(behind.replica().applied(account)).isEqualTo(head(account)).isEqualTo(7);
             assertThat(behind.replica().size(account)).isEqualTo(3);
             stored.forEach((record, resolution) ->
                     assertThat(behind.replica().held(account, record)).isEqualTo(resolution));

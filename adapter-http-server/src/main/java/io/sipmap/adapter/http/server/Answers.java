@@ -7,9 +7,10 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * Every answer the server writes goes through here: a JSON body (a resource, a list page, a resolution), a 204
- * without one, and every Twilio error body, whoever sends it (the failure handler, the slow-client timer, the HTTP
- * decoder's invalid-request handler). Bodies are {@link JsonWriter}s; how their bytes reach Vert.x is
- * {@link NettyBridge}' business. Runs on the thread that answers.
+ * without one, an export with its entity tag (or its 304), every Twilio error body, whoever sends it (the failure
+ * handler, the slow-client timer, the HTTP decoder's invalid-request handler), and the frames of an event stream, from
+ * its head to its end. Bodies are {@link JsonWriter}s or bytes; how their bytes reach Vert.x is {@link NettyBridge}'
+ * business. Runs on the thread that answers.
  */
 final class Answers {
 
@@ -26,6 +27,60 @@ final class Answers {
     /** Answers {@code status} with {@code json}, which is shared, never changed, and so sent without a copy. */
     static Future<Void> bytes(RoutingContext ctx, int status, byte[] json) {
         return head(ctx.response(), status).end(NettyBridge.wrap(json, json.length));
+    }
+
+    /**
+     * Answers 200 with {@code body} and its strong entity tag, or 304 without a body when the request's
+     * {@code If-None-Match} names that tag (or is {@code *}); either way with {@code Sipmap-Last-Event-Id: seq}, the
+     * number of the last change the body reflects, and {@code Cache-Control: private, no-cache}: the body is one
+     * account's, and a cache must ask again each time, which the tag makes cheap.
+     */
+    static Future<Void> tagged(RoutingContext ctx, String contentType, byte[] body, String etag, long seq) {
+        HttpServerResponse response = ctx.response();
+        response.putHeader(HttpHeaders.ETAG, etag)
+                .putHeader(HttpHeaders.CACHE_CONTROL, "private, no-cache")
+                .putHeader(FeedRoutes.LAST_EVENT_ID_HEADER, Long.toString(seq));
+        if (matches(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
+            return response.setStatusCode(304).end();
+        }
+        return response.setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, contentType)
+                .end(NettyBridge.wrap(body, body.length));
+    }
+
+    /** Whether an {@code If-None-Match} value names {@code etag}: weak comparison, as RFC 9110 has it for GET. */
+    static boolean matches(String ifNoneMatch, String etag) {
+        if (ifNoneMatch == null) {
+            return false;
+        }
+        for (String tag : ifNoneMatch.split(",")) {
+            String t = tag.trim();
+            if (t.equals("*") || (t.startsWith("W/") ? t.substring(2) : t).equals(etag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Starts an event stream: 200, {@code text/event-stream}, never stored, chunked, and the first frame; the
+     * response stays open for {@link #streamed} frames until {@link #endStream}.
+     */
+    static Future<Void> beginStream(HttpServerResponse response, byte[] first) {
+        response.setStatusCode(200).setChunked(true)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                .putHeader("X-Accel-Buffering", "no"); // a proxy such as nginx passes each event on at once
+        return response.write(NettyBridge.wrap(first, first.length));
+    }
+
+    /** One more frame of a stream; {@code frame} is not to be changed after. */
+    static Future<Void> streamed(HttpServerResponse response, byte[] frame) {
+        return response.write(NettyBridge.wrap(frame, frame.length));
+    }
+
+    /** Ends a stream, after {@code last} when not null. */
+    static Future<Void> endStream(HttpServerResponse response, byte[] last) {
+        return last == null ? response.end() : response.end(NettyBridge.wrap(last, last.length));
     }
 
     /** Answers 204 with no body. */

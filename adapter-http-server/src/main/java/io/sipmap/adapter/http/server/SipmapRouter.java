@@ -1,5 +1,6 @@
 package io.sipmap.adapter.http.server;
 
+import io.sipmap.api.ChangeFeed;
 import io.sipmap.api.IpRecords;
 import io.sipmap.api.SipDomainResolver;
 import io.sipmap.api.SourceIpMappings;
@@ -78,6 +79,23 @@ public final class SipmapRouter {
      */
     public static Router create(Vertx vertx, SourceIpMappings sourceIpMappings, IpRecords ipRecords,
                                 SipDomainResolver resolver, SipmapServerOptions options) {
+        return create(vertx, sourceIpMappings, ipRecords, resolver, (ChangeStreams) null, options);
+    }
+
+    /**
+     * The router serving both resources, the resolve extension when {@code resolver} is not null, and, when
+     * {@code feed} is not null, the change feed {@code GET /sipmap/v1/Changes} and the exports
+     * {@code GET /sipmap/v1/Exports/Addresses} and {@code GET /sipmap/v1/Exports/Kamailio}. The streams of the feed
+     * end when their connections are shut down (as {@link SipmapVerticle} does when it stops).
+     */
+    public static Router create(Vertx vertx, SourceIpMappings sourceIpMappings, IpRecords ipRecords,
+                                SipDomainResolver resolver, ChangeFeed feed, SipmapServerOptions options) {
+        return create(vertx, sourceIpMappings, ipRecords, resolver,
+                feed == null ? null : new ChangeStreams(vertx, feed), options);
+    }
+
+    static Router create(Vertx vertx, SourceIpMappings sourceIpMappings, IpRecords ipRecords,
+                         SipDomainResolver resolver, ChangeStreams streams, SipmapServerOptions options) {
         Objects.requireNonNull(sourceIpMappings, "sourceIpMappings");
         Objects.requireNonNull(ipRecords, "ipRecords");
         Objects.requireNonNull(options, "options");
@@ -98,7 +116,7 @@ public final class SipmapRouter {
         }
         router.route().handler(SipmapRouter::everyAnswersHeaders);
         router.route().handler(cors(options.corsOrigins()));
-        byte[] openApi = OpenApiDocument.bytes(resolver != null);
+        byte[] openApi = OpenApiDocument.bytes(resolver != null, streams != null);
         router.get(OpenApiDocument.PATH).handler(ctx -> Answers.bytes(ctx, 200, openApi)); // before authentication
         router.route().handler(new BasicAuthentication(options.credentials()));
         if (options.rateLimit() > 0) {
@@ -132,6 +150,9 @@ public final class SipmapRouter {
 
         if (resolver != null) {
             router.get(ResolutionRoutes.PATH).handler(new ResolutionRoutes(resolver, options.publicBaseUrl())::resolve);
+        }
+        if (streams != null) {
+            new FeedRoutes(streams, options.publicBaseUrl(), options.feed()).mount(router);
         }
 
         // What no route handles: unknown paths, wrong methods, and anything the failure handler could not answer.

@@ -40,11 +40,13 @@ import java.util.Optional;
  * @param tls             the PEM certificate chain and private key {@link SipmapVerticle} serves HTTPS with; empty
  *                        for plain HTTP
  * @param observer        told of every answered request (for metrics); empty for none
+ * @param feed            how the change feed streams ({@code GET /sipmap/v1/Changes})
  */
 public record SipmapServerOptions(Credentials credentials, Optional<String> publicBaseUrl, long bodyLimit,
                                   int rateLimit, int rateBurst, Clock clock, String host, int port, boolean requestLog,
                                   Duration shutdownTimeout, Duration idleTimeout, Duration requestTimeout,
-                                  List<String> corsOrigins, Optional<Tls> tls, Optional<RequestObserver> observer) {
+                                  List<String> corsOrigins, Optional<Tls> tls, Optional<RequestObserver> observer,
+                                  Feed feed) {
 
     public static final long DEFAULT_BODY_LIMIT = 16 * 1024;
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -83,6 +85,34 @@ public record SipmapServerOptions(Credentials credentials, Optional<String> publ
         corsOrigins = Objects.requireNonNull(corsOrigins, "corsOrigins").stream()
                 .map(SipmapServerOptions::checkOrigin).distinct().toList();
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(feed, "feed");
+    }
+
+    /**
+     * How {@code GET /sipmap/v1/Changes} streams.
+     *
+     * @param keepAlive      how long a stream may be quiet before a {@code : keep-alive} comment is sent (shorter than
+     *                       the idle timeout, so that a quiet stream is not cut, and than proxies' read timeouts)
+     * @param bufferedEvents how many changes a subscriber may be behind, queued for it while its connection does not
+     *                       take them; one more and it is sent {@code reset} and closed, so that a slow subscriber
+     *                       costs bounded memory and never holds writers or other subscribers back; at least 1
+     */
+    public record Feed(Duration keepAlive, int bufferedEvents) {
+
+        public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(15);
+        public static final int DEFAULT_BUFFERED_EVENTS = 1000;
+        /** A keep-alive every 15 s, 1000 changes buffered per subscriber. */
+        public static final Feed DEFAULT = new Feed(DEFAULT_KEEP_ALIVE, DEFAULT_BUFFERED_EVENTS);
+
+        public Feed {
+            Objects.requireNonNull(keepAlive, "keepAlive");
+            if (keepAlive.toMillis() < 1) {
+                throw new IllegalArgumentException("keepAlive must be at least 1 ms, got " + keepAlive);
+            }
+            if (bufferedEvents < 1) {
+                throw new IllegalArgumentException("bufferedEvents must be at least 1, got " + bufferedEvents);
+            }
+        }
     }
 
     /**
@@ -106,23 +136,23 @@ public record SipmapServerOptions(Credentials credentials, Optional<String> publ
     public static SipmapServerOptions of(Credentials credentials) {
         return new SipmapServerOptions(credentials, Optional.empty(), DEFAULT_BODY_LIMIT, 0, 0, Clock.systemUTC(),
                 DEFAULT_HOST, DEFAULT_PORT, false, DEFAULT_SHUTDOWN_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
-                DEFAULT_REQUEST_TIMEOUT, List.of(), Optional.empty(), Optional.empty());
+                DEFAULT_REQUEST_TIMEOUT, List.of(), Optional.empty(), Optional.empty(), Feed.DEFAULT);
     }
 
     public SipmapServerOptions withCredentials(Credentials value) {
         return new SipmapServerOptions(value, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
-                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer);
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer, feed);
     }
 
     /** @param value an absolute http or https URL, or null for none */
     public SipmapServerOptions withPublicBaseUrl(String value) {
         return new SipmapServerOptions(credentials, Optional.ofNullable(value), bodyLimit, rateLimit, rateBurst, clock,
-                host, port, requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer);
+                host, port, requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer, feed);
     }
 
     public SipmapServerOptions withBodyLimit(long value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, value, rateLimit, rateBurst, clock, host, port,
-                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer);
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer, feed);
     }
 
     /** A limit of {@code perSecond} requests per second per account, with a burst of as many; 0 for none. */
@@ -136,43 +166,44 @@ public record SipmapServerOptions(Credentials credentials, Optional<String> publ
      */
     public SipmapServerOptions withRateLimit(int perSecond, int burst, Clock valueClock) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, perSecond, burst, valueClock, host, port,
-                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer);
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer, feed);
     }
 
     public SipmapServerOptions withHost(String value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, value, port,
-                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer);
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer, feed);
     }
 
     public SipmapServerOptions withPort(int value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, value,
-                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer);
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer, feed);
     }
 
     public SipmapServerOptions withRequestLog(boolean value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
-                value, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer);
+                value, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer, feed);
     }
 
     /** Tells {@code value} of every answered request, or no one when it is null. */
     public SipmapServerOptions withRequestObserver(RequestObserver value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
-                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, Optional.ofNullable(value));
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, Optional.ofNullable(value),
+                feed);
     }
 
     public SipmapServerOptions withShutdownTimeout(Duration value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
-                requestLog, value, idleTimeout, requestTimeout, corsOrigins, tls, observer);
+                requestLog, value, idleTimeout, requestTimeout, corsOrigins, tls, observer, feed);
     }
 
     public SipmapServerOptions withIdleTimeout(Duration value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
-                requestLog, shutdownTimeout, value, requestTimeout, corsOrigins, tls, observer);
+                requestLog, shutdownTimeout, value, requestTimeout, corsOrigins, tls, observer, feed);
     }
 
     public SipmapServerOptions withRequestTimeout(Duration value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
-                requestLog, shutdownTimeout, idleTimeout, value, corsOrigins, tls, observer);
+                requestLog, shutdownTimeout, idleTimeout, value, corsOrigins, tls, observer, feed);
     }
 
     /**
@@ -181,14 +212,20 @@ public record SipmapServerOptions(Credentials credentials, Optional<String> publ
      */
     public SipmapServerOptions withCorsOrigins(List<String> origins) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
-                requestLog, shutdownTimeout, idleTimeout, requestTimeout, origins, tls, observer);
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout, origins, tls, observer, feed);
     }
 
     /** These options serving HTTPS with {@code value}, or plain HTTP when null. */
     public SipmapServerOptions withTls(Tls value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
                 requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, Optional.ofNullable(value),
-                observer);
+                observer, feed);
+    }
+
+    /** These options, streaming the change feed as {@code value} says. */
+    public SipmapServerOptions withFeed(Feed value) {
+        return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer, value);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.sipmap.adapter.http.server;
 
+import io.sipmap.api.ChangeFeed;
 import io.sipmap.api.IpRecords;
 import io.sipmap.api.SipDomainResolver;
 import io.sipmap.api.SourceIpMappings;
@@ -25,8 +26,10 @@ public final class SipmapVerticle extends VerticleBase {
     private final SourceIpMappings sourceIpMappings;
     private final IpRecords ipRecords;
     private final SipDomainResolver resolver;
+    private final ChangeFeed feed;
     private final SipmapServerOptions options;
     private volatile HttpServer server;
+    private volatile ChangeStreams streams;
 
     /** Serves the two Twilio resources. */
     public SipmapVerticle(SourceIpMappings sourceIpMappings, IpRecords ipRecords, SipmapServerOptions options) {
@@ -36,6 +39,17 @@ public final class SipmapVerticle extends VerticleBase {
     /** Serves the two Twilio resources and, when {@code resolver} is not null, the sipmap resolve extension. */
     public SipmapVerticle(SourceIpMappings sourceIpMappings, IpRecords ipRecords, SipDomainResolver resolver,
                           SipmapServerOptions options) {
+        this(sourceIpMappings, ipRecords, resolver, null, options);
+    }
+
+    /**
+     * Serves the two Twilio resources, the sipmap resolve extension when {@code resolver} is not null, and the change
+     * feed and exports when {@code feed} is not null. Stopping ends the feed's streams cleanly, then lets other
+     * requests finish.
+     */
+    public SipmapVerticle(SourceIpMappings sourceIpMappings, IpRecords ipRecords, SipDomainResolver resolver,
+                          ChangeFeed feed, SipmapServerOptions options) {
+        this.feed = feed;
         this.sourceIpMappings = Objects.requireNonNull(sourceIpMappings, "sourceIpMappings");
         this.ipRecords = Objects.requireNonNull(ipRecords, "ipRecords");
         this.resolver = resolver;
@@ -57,7 +71,8 @@ public final class SipmapVerticle extends VerticleBase {
                 .setMaxFormBufferedBytes((int) Math.min(Integer.MAX_VALUE, options.bodyLimit()));
         options.tls().ifPresent(tls -> http.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
                 .setCertPath(tls.certificatePath()).setKeyPath(tls.keyPath())));
-        var router = SipmapRouter.create(vertx, sourceIpMappings, ipRecords, resolver, options);
+        streams = feed == null ? null : new ChangeStreams(vertx, feed);
+        var router = SipmapRouter.create(vertx, sourceIpMappings, ipRecords, resolver, streams, options);
         var slow = new SlowClients(vertx, options.requestTimeout().toMillis());
         server = vertx.createHttpServer(http)
                 .connectionHandler(slow::opened)
@@ -87,6 +102,12 @@ public final class SipmapVerticle extends VerticleBase {
                 : kind.startsWith("TooLong") && kind.contains("Header") ? 431 : 400;
         Answers.error(request.response(), ErrorTable.ofStatus(status, request.path(), 0), true)
                 .onComplete(done -> request.connection().close());
+    }
+
+    /** How many change feed streams are open now; 0 without a feed. */
+    public int changeSubscribers() {
+        ChangeStreams open = streams;
+        return open == null ? 0 : open.subscribers();
     }
 
     /** The port actually bound, useful with port 0; -1 before {@link #start()} succeeded. */

@@ -65,6 +65,40 @@ class OpenApiDocumentHttpTest extends ServerTestBase {
     }
 
     @Test
+    void withAChangeFeedRoutesAndDocumentsTheFeedAndTheExports() {
+        Router withFeed = SipmapRouter.create(vertx, api.sourceIpMappings, api.ipRecords, NO_MATCH, NO_FEED, options());
+        OpenAPI document = parse(new String(OpenApiDocument.bytes(true, true), java.nio.charset.StandardCharsets.UTF_8));
+
+        assertThat(documented(document)).isEqualTo(routed(withFeed)).contains("GET /sipmap/v1/Changes",
+                "GET /sipmap/v1/Exports/Addresses", "GET /sipmap/v1/Exports/Kamailio", "GET /sipmap/v1/Resolve");
+        Router feedOnly = SipmapRouter.create(vertx, api.sourceIpMappings, api.ipRecords, null, NO_FEED, options());
+        assertThat(documented(parse(new String(OpenApiDocument.bytes(false, true),
+                java.nio.charset.StandardCharsets.UTF_8)))).isEqualTo(routed(feedOnly))
+                .doesNotContain("GET /sipmap/v1/Resolve");
+    }
+
+    /** A feed for the routes only: these tests never call it. */
+    private static final io.sipmap.api.ChangeFeed NO_FEED = new io.sipmap.api.ChangeFeed() {
+        @Override
+        public java.util.concurrent.CompletionStage<io.sipmap.domain.ChangeBatch> changesAfter(
+                io.sipmap.domain.AccountSid account, long after, int limit) {
+            throw new AssertionError("not called");
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<io.sipmap.domain.AddressSnapshot> snapshot(
+                io.sipmap.domain.AccountSid account) {
+            throw new AssertionError("not called");
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Subscription> subscribe(io.sipmap.domain.AccountSid account,
+                java.util.function.Consumer<io.sipmap.domain.Change> listener) {
+            throw new AssertionError("not called");
+        }
+    };
+
+    @Test
     void otherPathsStillNeedCredentials() {
         assertError(send(request(HttpMethod.GET, "/sipmap/v1/openapi.yaml")), 401, 20003);
         assertError(send(request(HttpMethod.POST, OpenApiDocument.PATH)), 401, 20003);

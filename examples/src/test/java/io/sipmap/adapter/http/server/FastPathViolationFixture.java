@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 /** Breaks the server's fences on purpose (Netty outside NettyBridge, an answer outside Answers); see ArchitectureTest. */
 public class FastPathViolationFixture {
     public void answer(HttpServerResponse response) {
+        response.write("a stream's frame outside Answers");
         response.end(new JsonObject().put("bytes", Unpooled.EMPTY_BUFFER.readableBytes()).encode());
     }
 }

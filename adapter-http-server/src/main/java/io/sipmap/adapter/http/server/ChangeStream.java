@@ -1,0 +1,250 @@
+package io.sipmap.adapter.http.server;
+
+import io.sipmap.api.ChangeFeed;
+import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.Change;
+import io.sipmap.domain.ChangeBatch;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.ArrayDeque;
+import java.util.List;
+
+/**
+ * One open {@code GET /sipmap/v1/Changes}: its response, the number of the last change it sent, and the queue of
+ * changes fanned out to it ({@link ChangeStreams}) that it has not sent yet.
+ *
+ * <p>It starts by replaying, from the feed's log in batches, the changes after the number it starts from, each batch
+ * once the connection has taken the previous one; then it sends what the fan-out queued, skipping what the replay
+ * already sent. A queued change further ahead than the next number (the join between replay and subscription, or a
+ * subscription that lagged) sends it back to the log for the gap. The queue holds at most
+ * {@link SipmapServerOptions.Feed#bufferedEvents()} changes: a subscriber whose connection takes them more slowly than
+ * they come is sent {@code reset} and closed, rather than holding memory without bound. A log that no longer reaches
+ * back to its number gets {@code reset} too.
+ *
+ * <p>Everything but {@link #offer} runs on the request's context; {@link #offer} comes from the account's fan-out
+ * and only queues.
+ */
+final class ChangeStream {
+
+    private static final System.Logger LOG = System.getLogger(ChangeStream.class.getName());
+    /** How many changes one read of the log brings. */
+    static final int REPLAY_BATCH = 500;
+    /** How long a closed stream's connection may take to send the last bytes before it is cut. */
+    private static final long CLOSE_GRACE_MILLIS = 5000;
+
+    private enum State { STARTING, REPLAYING, LIVE, CLOSED }
+
+    private final AccountSid account;
+    private final ChangeStreams streams;
+    private final ChangeFeed feed;
+    private final Vertx vertx;
+    private final Context context;
+    private final HttpServerResponse response;
+    private final HttpConnection connection;
+    private final ChangeEvents.Writers writers;
+    private final int capacity;
+    private final long keepAliveMillis;
+
+    // under this stream's monitor: written by the fan-out, read here
+    private final ArrayDeque<ChangeEvents.Event> queue = new ArrayDeque<>();
+    private boolean overflowed;
+    private boolean scheduled;
+    private long latestOffered;
+
+    // on the request's context only
+    private State state = State.STARTING;
+    private long sent;
+    private boolean wroteSinceTick;
+    private long keepAliveTimer = -1;
+
+    ChangeStream(AccountSid account, ChangeStreams streams, Vertx vertx, HttpServerResponse response,
+                 HttpConnection connection, ChangeEvents.Writers writers, SipmapServerOptions.Feed options) {
+        this.account = account;
+        this.streams = streams;
+        this.feed = streams.feed();
+        this.vertx = vertx;
+        this.context = vertx.getOrCreateContext();
+        this.response = response;
+        this.connection = connection;
+        this.writers = writers;
+        this.capacity = options.bufferedEvents();
+        this.keepAliveMillis = options.keepAlive().toMillis();
+    }
+
+    AccountSid account() {
+        return account;
+    }
+
+    /** Leaves the account's subscribers if the client goes before the stream has started, or at any time after. */
+    void watchClose() {
+        response.closeHandler(v -> closed());
+    }
+
+    /**
+     * Begins the stream after change {@code after}: the head, the retry advice, the replay; on the request's context,
+     * once the stream has {@linkplain ChangeStreams#join joined} its account.
+     */
+    void start(long after) {
+        if (state != State.STARTING) {
+            return; // closed before it could start
+        }
+        sent = after;
+        connection.shutdownHandler(v -> finish(null, false)); // the server stops: end the stream cleanly
+        Answers.beginStream(response, ChangeEvents.RETRY);
+        keepAliveTimer = vertx.setPeriodic(keepAliveMillis, id -> keepAlive());
+        replay();
+    }
+
+    /** The fan-out's changes, in number order; queued, or an overflow noted. Any thread. */
+    void offer(List<ChangeEvents.Event> events) {
+        synchronized (this) {
+            if (overflowed) {
+                return;
+            }
+            for (ChangeEvents.Event event : events) {
+                latestOffered = Math.max(latestOffered, event.seq());
+                if (queue.size() >= capacity) {
+                    overflowed = true;
+                    queue.clear();
+                    break;
+                }
+                queue.add(event);
+            }
+            if (scheduled) {
+                return;
+            }
+            scheduled = true;
+        }
+        context.runOnContext(v -> {
+            synchronized (this) {
+                scheduled = false;
+            }
+            drain();
+        });
+    }
+
+    /** Sends what is queued while the connection takes it; on the request's context. */
+    private void drain() {
+        if (state != State.LIVE) {
+            return; // the replay drains when it is done; a closed stream sends nothing
+        }
+        long overflowAt;
+        synchronized (this) {
+            overflowAt = overflowed ? latestOffered : -1;
+        }
+        if (overflowAt >= 0) {
+            finish(ChangeEvents.reset(Math.max(overflowAt, sent)), true);
+            return;
+        }
+        while (!response.writeQueueFull()) {
+            ChangeEvents.Event event;
+            synchronized (this) {
+                event = queue.poll();
+            }
+            if (event == null) {
+                return;
+            }
+            if (event.seq() <= sent) {
+                continue; // the replay sent it
+            }
+            if (event.seq() > sent + 1) {
+                synchronized (this) {
+                    queue.addFirst(event);
+                }
+                replay(); // a gap: the log has it
+                return;
+            }
+            write(event.bytes(writers));
+            sent = event.seq();
+        }
+        response.drainHandler(v -> drain());
+    }
+
+    /** Reads the log after the last change sent and sends it, a batch at a time, then goes live. */
+    private void replay() {
+        state = State.REPLAYING;
+        feed.changesAfter(account, sent, REPLAY_BATCH).whenComplete((batch, failure) ->
+                context.runOnContext(v -> replayed(batch, failure)));
+    }
+
+    private void replayed(ChangeBatch batch, Throwable failure) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (failure != null) {
+            // the client resumes from the last id it got, after the retry period
+            LOG.log(System.Logger.Level.WARNING, "Change feed: could not read the log; ending a stream", failure);
+            finish(null, false);
+            return;
+        }
+        if (batch.tooOld()) {
+            finish(ChangeEvents.reset(batch.head()), false);
+            return;
+        }
+        for (Change change : batch.changes()) {
+            if (change.seq() == sent + 1) {
+                write(ChangeEvents.encode(change, writers));
+                sent = change.seq();
+            }
+        }
+        if (batch.changes().isEmpty()) {
+            state = State.LIVE;
+            drain();
+        } else if (response.writeQueueFull()) {
+            response.drainHandler(v -> replay());
+        } else {
+            replay();
+        }
+    }
+
+    private void write(byte[] frame) {
+        wroteSinceTick = true;
+        Answers.streamed(response, frame);
+    }
+
+    private void keepAlive() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (!wroteSinceTick && !response.writeQueueFull()) {
+            Answers.streamed(response, ChangeEvents.KEEP_ALIVE);
+        }
+        wroteSinceTick = false;
+    }
+
+    /**
+     * Ends the stream, with {@code last} as its last frame when not null, and leaves the account's subscribers; when
+     * {@code cut}, closes the connection too once the end is sent or after a grace period, for a client too slow to
+     * take it.
+     */
+    void finish(byte[] last, boolean cut) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        closed();
+        if (response.closed() || response.ended()) {
+            return;
+        }
+        Answers.endStream(response, last);
+        if (cut) {
+            vertx.setTimer(CLOSE_GRACE_MILLIS, id -> connection.close());
+        }
+    }
+
+    /** The connection closed, or the stream ended: stop everything. */
+    private void closed() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        if (keepAliveTimer >= 0) {
+            vertx.cancelTimer(keepAliveTimer);
+        }
+        streams.leave(this);
+        synchronized (this) {
+            queue.clear();
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.sipmap.adapter.http.server;
+
+import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.AddressSnapshot;
+import io.sipmap.domain.ChangeBatch;
+import io.sipmap.domain.Resolution;
+import io.sipmap.domain.SipmapException;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The sipmap extensions that keep a SIP edge current: the change feed {@code GET /sipmap/v1/Changes} (server-sent
+ * events, see {@link ChangeStream}) and the exports of the account's resolution table, {@code GET
+ * /sipmap/v1/Exports/Addresses} (JSON, with the number of the last change it reflects, to follow the feed from) and
+ * {@code GET /sipmap/v1/Exports/Kamailio?Group=n} (a Kamailio {@code permissions} address file). Both exports are
+ * in first-match order ({@link AddressSnapshot#FIRST_MATCH}), so that a proxy taking the first entry containing an
+ * address agrees with {@code /sipmap/v1/Resolve}; both carry a strong {@code ETag}, a digest of the body, and answer
+ * 304 to a matching {@code If-None-Match}, so a poller pays a snapshot and no transfer when nothing it reads changed.
+ * Credentials and errors are those of every other route: an error is answered before a stream starts.
+ */
+final class FeedRoutes {
+
+    static final String CHANGES = "/sipmap/v1/Changes";
+    static final String ADDRESSES = "/sipmap/v1/Exports/Addresses";
+    static final String KAMAILIO = "/sipmap/v1/Exports/Kamailio";
+    static final String LAST_EVENT_ID_HEADER = "Sipmap-Last-Event-Id";
+    private static final String TEXT = "text/plain; charset=utf-8";
+    /** The largest change number a client may name: 18 digits always fit a long. */
+    private static final int MAX_DIGITS = 18;
+
+    private final ChangeStreams streams;
+    private final Optional<String> publicBaseUrl;
+    private final SipmapServerOptions.Feed options;
+
+    FeedRoutes(ChangeStreams streams, Optional<String> publicBaseUrl, SipmapServerOptions.Feed options) {
+        this.streams = streams;
+        this.publicBaseUrl = publicBaseUrl;
+        this.options = options;
+    }
+
+    void mount(Router router) {
+        router.get(CHANGES).handler(this::changes);
+        router.get(ADDRESSES).handler(this::addresses);
+        router.get(KAMAILIO).handler(this::kamailio);
+    }
+
+    private void changes(RoutingContext ctx) {
+        Map<String, String> query = Exchanges.query(ctx);
+        String header = ctx.request().getHeader("Last-Event-ID");
+        Long after = null; // none: from the head on
+        if (header != null) {
+            after = changeNumber("Last-Event-ID", header);
+        } else if (query.containsKey("LastEventId")) {
+            after = changeNumber("LastEventId", query.get("LastEventId"));
+        }
+        Long from = after;
+        AccountSid account = Exchanges.account(ctx);
+        ChangeStream stream = new ChangeStream(account, streams, ctx.vertx(), ctx.response(),
+                ctx.request().connection(), ChangeEvents.Writers.of(Exchanges.baseUrl(ctx, publicBaseUrl)), options);
+        stream.watchClose();
+        CompletionStage<Long> start = streams.join(stream).thenCompose(running -> from != null
+                ? CompletableFuture.completedStage(from)
+                : streams.feed().changesAfter(account, 0, 1).thenApply(ChangeBatch::head));
+        start.whenComplete((first, failure) -> {
+            if (failure != null) {
+                streams.leave(stream);
+            }
+        });
+        Exchanges.onResult(ctx, start, stream::start);
+    }
+
+    /** A change number as a client sends it: decimal digits, 0 or more. */
+    private static long changeNumber(String name, String text) {
+        if (text.isEmpty() || text.length() > MAX_DIGITS || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new SipmapException.InvalidParameter(name, "Invalid " + name
+                    + ": expected the number of a change (decimal digits), got '"
+                    + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "'");
+        }
+        return Long.parseLong(text);
+    }
+
+    private void addresses(RoutingContext ctx) {
+        Exchanges.onResult(ctx, streams.feed().snapshot(Exchanges.account(ctx)), snapshot -> {
+            JsonWriter json = new JsonWriter(64 + 200 * snapshot.entries().size());
+            json.beginObject().name("last_event_id").value(Long.toString(snapshot.seq())).name("entries").beginArray();
+            for (Resolution r : snapshot.entries()) {
+                json.beginObject()
+                        .name("ip_address").value(r.prefix().network().toString())
+                        .name("cidr_prefix_length").value(r.prefix().length())
+                        .name("ip_record_sid").value(r.ipRecordSid())
+                        .name("source_ip_mapping_sid").value(r.mappingSid())
+                        .name("sip_domain_sid").value(r.sipDomainSid())
+                        .endObject();
+            }
+            json.endArray().endObject();
+            byte[] body = json.finish((bytes, length, lent) -> java.util.Arrays.copyOf(bytes, length));
+            Answers.tagged(ctx, Answers.JSON, body, etag(body), snapshot.seq());
+        });
+    }
+
+    private void kamailio(RoutingContext ctx) {
+        String given = Exchanges.query(ctx).get("Group");
+        int group = given == null ? 1 : group(given);
+        Exchanges.onResult(ctx, streams.feed().snapshot(Exchanges.account(ctx)), snapshot -> {
+            List<Resolution> winners = snapshot.winners();
+            StringBuilder text = new StringBuilder(80 * winners.size());
+            for (Resolution r : winners) {
+                text.append(group).append(' ').append(r.prefix().network()).append(' ').append(r.prefix().length())
+                        .append(" 0 ").append(r.sipDomainSid()).append('\n');
+            }
+            byte[] body = text.toString().getBytes(StandardCharsets.UTF_8);
+            Answers.tagged(ctx, TEXT, body, etag(body), snapshot.seq());
+        });
+    }
+
+    /** A Kamailio group: 1..2^31-1, decimal. */
+    private static int group(String text) {
+        if (!text.isEmpty() && text.length() <= 10 && text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            long value = Long.parseLong(text);
+            if (value >= 1 && value <= Integer.MAX_VALUE) {
+                return (int) value;
+            }
+        }
+        throw new SipmapException.InvalidParameter("Group", "Invalid Group: expected an integer from 1 to "
+                + Integer.MAX_VALUE + ", got '" + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "'");
+    }
+
+    /** A strong entity tag: the first 128 bits of the body's SHA-256, so equal bodies, and only they, share one. */
+    static String etag(byte[] body) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(body);
+            return "\"" + HexFormat.of().formatHex(digest, 0, 16) + "\"";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}

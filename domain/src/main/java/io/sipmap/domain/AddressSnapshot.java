@@ -1,0 +1,54 @@
+package io.sipmap.domain;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An account's resolution table at one point of its change sequence: what every mapped IP record resolves to, as it
+ * stood after change {@code seq} and before change {@code seq + 1}. A reader that loads it and then applies the
+ * changes after {@code seq} holds the table as it is now.
+ *
+ * @param seq     the number of the last change it reflects, 0 for none
+ * @param entries one per mapped IP record, in {@link #FIRST_MATCH} order
+ */
+public record AddressSnapshot(long seq, List<Resolution> entries) {
+
+    /**
+     * The order in which the first entry containing an address is the {@link Resolution} winner for it, so that a
+     * proxy taking the first match of a list (Kamailio's {@code permissions} subnets) agrees with resolution: the
+     * longest prefix first; at equal length by network (unsigned, for a stable order); for the same network and
+     * length, the smallest IP record SID, which is the oldest record.
+     */
+    public static final Comparator<Resolution> FIRST_MATCH = Comparator
+            .comparingInt((Resolution r) -> -r.prefix().length())
+            .thenComparing((Resolution r) -> r.prefix().network().bits(), Integer::compareUnsigned)
+            .thenComparing(Resolution::ipRecordSid);
+
+    public AddressSnapshot {
+        if (seq < 0) {
+            throw new IllegalArgumentException("seq must be at least 0, got " + seq);
+        }
+        List<Resolution> sorted = new ArrayList<>(Objects.requireNonNull(entries, "entries"));
+        sorted.sort(FIRST_MATCH);
+        entries = List.copyOf(sorted);
+    }
+
+    /**
+     * The entries that win some address: those not shadowed by an older record over the same network and length,
+     * which never win any. A proxy that lists only these needs no tie-break of its own for equal networks.
+     */
+    public List<Resolution> winners() {
+        List<Resolution> winners = new ArrayList<>(entries.size());
+        Resolution last = null;
+        for (Resolution entry : entries) {
+            if (last == null || last.prefix().length() != entry.prefix().length()
+                    || last.prefix().network().bits() != entry.prefix().network().bits()) {
+                winners.add(entry);
+            }
+            last = entry;
+        }
+        return winners;
+    }
+}
