@@ -14,6 +14,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -62,11 +63,13 @@ final class PgIpRecordStore implements IpRecordStore {
     private static final System.Logger LOG = System.getLogger(PgIpRecordStore.class.getName());
 
     private final Pool pool;
+    private final SqlClient reads;
     private final PgResolutionStore resolutions;
     private final Failures failures;
 
-    PgIpRecordStore(Pool pool, PgResolutionStore resolutions, Failures failures) {
+    PgIpRecordStore(Pool pool, SqlClient reads, PgResolutionStore resolutions, Failures failures) {
         this.pool = pool;
+        this.reads = reads;
         this.resolutions = resolutions;
         this.failures = failures;
     }
@@ -106,13 +109,13 @@ final class PgIpRecordStore implements IpRecordStore {
 
     @Override
     public CompletionStage<Optional<IpRecord>> find(AccountSid account, IpRecordSid sid) {
-        return failures.stage(() -> pool.preparedQuery(FIND).execute(Tuple.of(uuid(account), uuid(sid)))
+        return failures.stage(() -> reads.preparedQuery(FIND).execute(Tuple.of(uuid(account), uuid(sid)))
                 .map(PgIpRecordStore::single));
     }
 
     @Override
     public CompletionStage<Page<IpRecord>> page(AccountSid account, PageRequest request) {
-        return failures.stage(() -> PAGES.page(pool, account, request));
+        return failures.stage(() -> PAGES.page(reads, account, request));
     }
 
     @Override
@@ -135,7 +138,7 @@ final class PgIpRecordStore implements IpRecordStore {
         return failures.stage(() -> pool.preparedQuery(DELETE).execute(Tuple.of(uuid(account), uuid(sid)))
                 .compose(rows -> applied(rows).map(v -> rows.size() > 0))
                 .recover(e -> Failures.violates(e, Failures.FOREIGN_KEY_VIOLATION, PgSourceIpMappingStore.RECORD_KEY)
-                        ? PgSourceIpMappingStore.mappingOf(pool, account, sid).compose(mapping -> Future.failedFuture(
+                        ? PgSourceIpMappingStore.mappingOf(reads, account, sid).compose(mapping -> Future.failedFuture(
                                 new SipmapException.Conflict("IP record " + sid + " is mapped by source IP mapping "
                                         + mapping + "; delete the mapping first")))
                         : Future.failedFuture(e)));

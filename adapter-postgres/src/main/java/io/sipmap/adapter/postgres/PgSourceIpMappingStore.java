@@ -15,6 +15,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.lang.System.Logger.Level;
 import java.util.Optional;
@@ -58,6 +59,7 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
     private static final System.Logger LOG = System.getLogger(PgSourceIpMappingStore.class.getName());
 
     private final Pool pool;
+    private final SqlClient reads;
     private final PgResolutionStore resolutions;
     private final Failures failures;
 
@@ -71,8 +73,9 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
                 + " m.sip_domain_sid, NULL, NULL, NULL, m.date_created, m.date_updated) l";
     }
 
-    PgSourceIpMappingStore(Pool pool, PgResolutionStore resolutions, Failures failures) {
+    PgSourceIpMappingStore(Pool pool, SqlClient reads, PgResolutionStore resolutions, Failures failures) {
         this.pool = pool;
+        this.reads = reads;
         this.resolutions = resolutions;
         this.failures = failures;
     }
@@ -98,7 +101,7 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
                     new SipmapException.Conflict("Source IP mapping " + mapping.sid() + " already exists"));
         }
         if (Failures.violates(e, Failures.UNIQUE_VIOLATION, "source_ip_mappings_one_per_ip_record")) {
-            return mappingOf(pool, mapping.accountSid(), record).compose(existing -> Future.failedFuture(
+            return mappingOf(reads, mapping.accountSid(), record).compose(existing -> Future.failedFuture(
                     new SipmapException.Conflict("IP record " + record + " is already mapped by source IP mapping "
                             + existing)));
         }
@@ -109,21 +112,21 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
      * The SID of the record's mapping, to name it in a refusal: read after the refused statement, so it may be gone
      * by then, or unreadable, and then the text says so; never a failed future.
      */
-    static Future<String> mappingOf(Pool pool, AccountSid account, IpRecordSid record) {
-        return pool.preparedQuery(MAPPING_OF).execute(Tuple.of(uuid(account), uuid(record)))
+    static Future<String> mappingOf(SqlClient reads, AccountSid account, IpRecordSid record) {
+        return reads.preparedQuery(MAPPING_OF).execute(Tuple.of(uuid(account), uuid(record)))
                 .map(rows -> Columns.first(rows, row -> Columns.mappingSid(row, 0).value()).orElse("(since deleted)"))
                 .otherwise("(unknown)");
     }
 
     @Override
     public CompletionStage<Optional<SourceIpMapping>> find(AccountSid account, SourceIpMappingSid sid) {
-        return failures.stage(() -> pool.preparedQuery(FIND).execute(Tuple.of(uuid(account), uuid(sid)))
+        return failures.stage(() -> reads.preparedQuery(FIND).execute(Tuple.of(uuid(account), uuid(sid)))
                 .map(rows -> Columns.first(rows, Columns::mapping)));
     }
 
     @Override
     public CompletionStage<Page<SourceIpMapping>> page(AccountSid account, PageRequest request) {
-        return failures.stage(() -> PAGES.page(pool, account, request));
+        return failures.stage(() -> PAGES.page(reads, account, request));
     }
 
     @Override

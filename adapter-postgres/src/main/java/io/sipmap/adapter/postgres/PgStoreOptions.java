@@ -8,19 +8,27 @@ import java.util.Objects;
  * Where the stores keep their data, how they reach it, and how long a call may wait for it.
  *
  * @param connect          the database; copied, so later changes to the given object do not reach the stores
- * @param poolSize         the most connections the stores' pool opens, at least 1 (LISTEN takes one more)
- * @param maxWaitQueueSize the most calls that wait for a connection when all {@code poolSize} are busy, at least 0;
- *                         one more fails at once, as an exhausted pool
+ * @param poolSize         the most connections the stores' pool for writes opens, at least 1 (LISTEN takes one more)
+ * @param readConnections  the most connections the stores' reads (find and list) open, at least 1: reads share
+ *                         them, up to {@link #READ_PIPELINING} statements in flight on each (pipelined), which costs
+ *                         both the client and PostgreSQL far less per statement than a connection per statement. Only
+ *                         reads are pipelined: they never wait for a lock, so none holds up the others behind it
+ * @param maxWaitQueueSize the most calls that wait for a connection when all {@code poolSize} are busy (or, for reads,
+ *                         all {@code readConnections} are {@link #READ_PIPELINING} statements deep), at least 0; one
+ *                         more fails at once, as an exhausted pool
  * @param catchUpInterval  how often the resolution replica compares itself with the change log, whatever it heard:
  *                         the longest a lost notification delays a change; positive
  * @param logRetention     how long the change log keeps a change; a replica behind for longer reloads the accounts
  *                         concerned from the tables; positive
  * @param timeouts         how long each step of a call may take
  */
-public record PgStoreOptions(PgConnectOptions connect, int poolSize, int maxWaitQueueSize, Duration catchUpInterval,
-                             Duration logRetention, Timeouts timeouts) {
+public record PgStoreOptions(PgConnectOptions connect, int poolSize, int readConnections, int maxWaitQueueSize,
+                             Duration catchUpInterval, Duration logRetention, Timeouts timeouts) {
 
     public static final int DEFAULT_POOL_SIZE = 8;
+    public static final int DEFAULT_READ_CONNECTIONS = 2;
+    /** How many reads may be in flight on one read connection. */
+    public static final int READ_PIPELINING = 64;
     public static final int DEFAULT_MAX_WAIT_QUEUE_SIZE = 256;
     public static final Duration DEFAULT_CATCH_UP_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_LOG_RETENTION = Duration.ofHours(1);
@@ -29,6 +37,9 @@ public record PgStoreOptions(PgConnectOptions connect, int poolSize, int maxWait
         connect = new PgConnectOptions(Objects.requireNonNull(connect, "connect"));
         if (poolSize < 1) {
             throw new IllegalArgumentException("poolSize must be at least 1, got " + poolSize);
+        }
+        if (readConnections < 1) {
+            throw new IllegalArgumentException("readConnections must be at least 1, got " + readConnections);
         }
         if (maxWaitQueueSize < 0) {
             throw new IllegalArgumentException("maxWaitQueueSize must be at least 0, got " + maxWaitQueueSize);
@@ -77,7 +88,8 @@ public record PgStoreOptions(PgConnectOptions connect, int poolSize, int maxWait
 
     /** The default pool, queue, catch-up interval, log retention and timeouts for the given database. */
     public static PgStoreOptions of(PgConnectOptions connect) {
-        return new PgStoreOptions(connect, DEFAULT_POOL_SIZE, DEFAULT_MAX_WAIT_QUEUE_SIZE, DEFAULT_CATCH_UP_INTERVAL,
+        return new PgStoreOptions(connect, DEFAULT_POOL_SIZE, DEFAULT_READ_CONNECTIONS, DEFAULT_MAX_WAIT_QUEUE_SIZE,
+                DEFAULT_CATCH_UP_INTERVAL,
                 DEFAULT_LOG_RETENTION, Timeouts.DEFAULT);
     }
 
@@ -87,23 +99,32 @@ public record PgStoreOptions(PgConnectOptions connect, int poolSize, int maxWait
     }
 
     public PgStoreOptions withPoolSize(int size) {
-        return new PgStoreOptions(connect, size, maxWaitQueueSize, catchUpInterval, logRetention, timeouts);
+        return new PgStoreOptions(connect, size, readConnections, maxWaitQueueSize, catchUpInterval, logRetention,
+                timeouts);
+    }
+
+    public PgStoreOptions withReadConnections(int connections) {
+        return new PgStoreOptions(connect, poolSize, connections, maxWaitQueueSize, catchUpInterval, logRetention,
+                timeouts);
     }
 
     public PgStoreOptions withMaxWaitQueueSize(int size) {
-        return new PgStoreOptions(connect, poolSize, size, catchUpInterval, logRetention, timeouts);
+        return new PgStoreOptions(connect, poolSize, readConnections, size, catchUpInterval, logRetention, timeouts);
     }
 
     public PgStoreOptions withCatchUpInterval(Duration interval) {
-        return new PgStoreOptions(connect, poolSize, maxWaitQueueSize, interval, logRetention, timeouts);
+        return new PgStoreOptions(connect, poolSize, readConnections, maxWaitQueueSize, interval, logRetention,
+                timeouts);
     }
 
     public PgStoreOptions withLogRetention(Duration retention) {
-        return new PgStoreOptions(connect, poolSize, maxWaitQueueSize, catchUpInterval, retention, timeouts);
+        return new PgStoreOptions(connect, poolSize, readConnections, maxWaitQueueSize, catchUpInterval, retention,
+                timeouts);
     }
 
     public PgStoreOptions withTimeouts(Timeouts newTimeouts) {
-        return new PgStoreOptions(connect, poolSize, maxWaitQueueSize, catchUpInterval, logRetention, newTimeouts);
+        return new PgStoreOptions(connect, poolSize, readConnections, maxWaitQueueSize, catchUpInterval,
+                logRetention, newTimeouts);
     }
 
     /** A copy of the connection options; the record's own stays unchanged. */

@@ -212,7 +212,7 @@ class PgFaultsTest {
     }
 
     @Test
-    void anExhaustedPoolQueuesCallsUpToItsBoundThenFailsThem() throws Exception {
+    void anExhaustedPoolQueuesWritesUpToItsBoundThenFailsThemWhileReadsGoOn() throws Exception {
         PgStores small = TestDatabase.start(PgStoreOptions.of(database).withPoolSize(1).withMaxWaitQueueSize(2)
                 .withCatchUpInterval(Duration.ofHours(1)).withTimeouts(new PgStoreOptions.Timeouts(
                         Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(8))));
@@ -222,7 +222,7 @@ class PgFaultsTest {
             lock.setAutoCommit(false);
             lockRow(lock, "SELECT 1 FROM ip_records WHERE account = ? AND sid = ? FOR UPDATE",
                     Columns.uuid(account), Columns.uuid(record.sid()));
-            // the pool's one connection waits for the lock
+            // the write pool's one connection waits for the lock
             IpRecord renamed = record.withFriendlyName("renamed", T.plusSeconds(1));
             CompletionStage<Optional<IpRecord>> holding = small.ipRecords().replace(renamed);
             awaitLockWaiter("WITH r AS (UPDATE ip_records%");
@@ -230,13 +230,20 @@ class PgFaultsTest {
             long queuedAt = System.nanoTime();
             List<CompletionStage<?>> queued = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
-                queued.add(small.ipRecords().find(account, record.sid()));
+                queued.add(small.ipRecords().insert(new IpRecord(account, SIDS.nextIpRecordSid(), null,
+                        Ipv4Address.parse("10.9.0." + i), 32, T, T)));
             }
-            Failed refused = failure(() -> small.ipRecords().find(account, record.sid()));
+            Failed refused = failure(() -> small.ipRecords().insert(new IpRecord(account, SIDS.nextIpRecordSid(),
+                    null, Ipv4Address.parse("10.9.0.9"), 32, T, T)));
             assertThat(refused.failure()).isInstanceOf(SipmapException.Unavailable.class)
                     .hasMessageStartingWith("PostgreSQL connection pool exhausted")
                     .hasMessageContaining("max wait queue size of 2");
             assertThat(refused.millis()).isLessThan(SLACK_MS);
+            // reads have connections of their own, and never wait for a lock: they are answered meanwhile, with
+            // what was committed
+            for (int i = 0; i < 20; i++) {
+                assertThat(await(small.ipRecords().find(account, record.sid()))).contains(record);
+            }
             for (CompletionStage<?> call : queued) {
                 Failed failed = failure(queuedAt, call);
                 assertThat(failed.failure()).isInstanceOf(SipmapException.Unavailable.class)
@@ -247,6 +254,9 @@ class PgFaultsTest {
             lock.rollback();
             assertThat(await(holding)).contains(renamed);
             assertThat(await(small.ipRecords().find(account, record.sid()))).contains(renamed);
+            // none of the refused or timed-out inserts was written
+            assertThat(await(small.ipRecords().page(account, io.sipmap.domain.PageRequest.first(50))).items())
+                    .containsExactly(renamed);
         } finally {
             small.close().await(10, TimeUnit.SECONDS);
         }
