@@ -3,6 +3,7 @@ package io.sipmap.examples;
 import static com.tngtech.archunit.core.domain.JavaCall.Predicates.target;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
 import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.name;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameStartingWith;
 import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
@@ -130,6 +131,24 @@ class ArchitectureTest {
             .should().callConstructorWhere(target(owner(name("io.sipmap.adapter.http.server.ErrorAnswer"))))
             .because("ErrorTable is the one mapping from failure to Twilio status and code");
 
+    private static final String LIVE_RESOLVER =
+            "io\\.sipmap\\.adapter\\.http\\.client\\.(LiveSipDomainResolver|EventStreamParser).*";
+
+    @ArchTest
+    static final ArchRule theLiveResolverNeverParksAThread = noClasses()
+            .that().haveNameMatching(LIVE_RESOLVER)
+            .should().callMethodWhere(target(name("join")).and(target(owner(assignableTo(
+                    java.util.concurrent.CompletableFuture.class)))))
+            .orShould().callMethodWhere(target(name("get")).and(target(owner(assignableTo(
+                    java.util.concurrent.Future.class)))))
+            .orShould().callMethodWhere(target(name("await")).and(target(owner(assignableTo(
+                    io.vertx.core.Future.class)))))
+            .orShould().callMethodWhere(target(name("sleep")).and(target(owner(assignableTo(Thread.class)))))
+            .orShould().callMethodWhere(target(nameStartingWith("park")).and(target(owner(assignableTo(
+                    java.util.concurrent.locks.LockSupport.class)))))
+            .because("its resolutions run on callers' threads (a SIP edge's) and its changes on an event loop:"
+                    + " waiting is a stage that completes later, never a blocked thread");
+
     // The rules bite: each fixture below breaks one, and is analysed on its own.
 
     @Test
@@ -163,6 +182,13 @@ class ArchitectureTest {
         assertThat(onlyAnswersEndsAResponse.evaluate(classes).hasViolation()).isTrue();
         assertThat(onlyAnswersWritesToAResponse.evaluate(classes).hasViolation()).isTrue();
         assertThat(serverWritesJsonWithItsOwnWriter.evaluate(classes).hasViolation()).isTrue();
+    }
+
+    @Test
+    void aLiveResolverClassWaitingOnAStageBreaksItsRule() {
+        JavaClasses classes = new ClassFileImporter().importClasses(
+                io.sipmap.adapter.http.client.LiveSipDomainResolverViolationFixture.class);
+        assertThat(theLiveResolverNeverParksAThread.evaluate(classes).hasViolation()).isTrue();
     }
 
     @Test

@@ -143,6 +143,8 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
     private volatile PrefixIndex<IpRecordSid, Resolution> index = new PrefixIndex<>();
     private volatile long lastEventId = -1;
     private volatile State state = State.STARTING;
+    /** Why the server refused the replica for good, once {@link State#FAILED}. */
+    private volatile Throwable refusal;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final Set<Expectation> pending = ConcurrentHashMap.newKeySet();
     private final AtomicLong snapshots = new AtomicLong();
@@ -241,7 +243,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
                     "this live resolver of " + core.account() + " is closed", null));
         }
         if (now == State.FAILED) {
-            return CompletableFuture.failedFuture(ready.handle((v, e) -> e).join());
+            return CompletableFuture.failedFuture(refusal);
         }
         List<CompletableFuture<Void>> waits = new ArrayList<>();
         waits.add(ready);
@@ -367,6 +369,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
                         install(ar.result());
                         connect();
                     } else if (!ready.isDone() && refusedForGood(ar.cause())) {
+                        refusal = ar.cause();
                         state = State.FAILED;
                         ready.completeExceptionally(ar.cause());
                         for (Expectation e : pending) {
