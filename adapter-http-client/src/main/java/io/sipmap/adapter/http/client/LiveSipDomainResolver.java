@@ -167,6 +167,9 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
     private int failures;
     private long serverRetryMillis = -1;
     private long timer = -1;
+    /** Checks that the open stream still delivers something (data or a keep-alive comment); -1 without a stream. */
+    private long watchdog = -1;
+    private long lastReceivedNanos;
 
     LiveSipDomainResolver(ClientCore core, HttpClientAgent http, LiveResolverOptions options, Runnable unregister) {
         this.core = core;
@@ -512,10 +515,21 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
         state = State.LIVE;
         failures = 0;
         EventStreamParser parser = new EventStreamParser(event -> queued(gen, event), MAX_EVENT_BYTES);
+        lastReceivedNanos = System.nanoTime();
+        long stallNanos = options.stallTimeout().toNanos();
+        watchdog = vertx.setPeriodic(Math.max(10, options.stallTimeout().toMillis() / 4), id -> {
+            if (paused) {
+                lastReceivedNanos = System.nanoTime(); // not reading on purpose: not a silent server
+            } else if (gen == generation && System.nanoTime() - lastReceivedNanos > stallNanos) {
+                dropped(gen, new java.util.concurrent.TimeoutException("nothing received for "
+                        + options.stallTimeout().toMillis() + " ms"));
+            }
+        });
         r.handler(buffer -> {
             if (gen != generation) {
                 return;
             }
+            lastReceivedNanos = System.nanoTime();
             try {
                 parser.feed(buffer.getBytes());
                 if (parser.retryMillis() >= 0) {
@@ -784,6 +798,10 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
     }
 
     private void closeStream() {
+        if (watchdog != -1) {
+            vertx.cancelTimer(watchdog);
+            watchdog = -1;
+        }
         HttpClientResponse r = response;
         response = null;
         paused = false;

@@ -293,4 +293,20 @@ class LiveSipDomainResolverTest {
         assertThat(domainOf(live, "192.0.2.77")).isEqualTo(OFFICE);
         assertThat(domainOf(live, "192.0.2.200")).isEqualTo(OTHER);
     }
+
+    @Test
+    void aStreamSilentLongerThanTheStallTimeoutIsTakenForDroppedAndResumed() throws Exception {
+        String a = feed.createRecord("192.0.2.0", 24);
+        String m = feed.map(a, OFFICE);
+        // the double sends no keep-alive: an idle stream is silent
+        LiveSipDomainResolver live = client.liveResolver(ACCOUNT, LiveResolverOptions.defaults()
+                .withReconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(100))
+                .withStallTimeout(Duration.ofMillis(300)));
+        live.ready().toCompletableFuture().get(10, SECONDS);
+        eventually("resumed after silences", () -> feed.streamRequests.get() >= 3);
+        assertThat(feed.lastEventIds).allSatisfy(id -> assertThat(id).isEqualTo("2"));
+        assertThat(live.snapshotsLoaded()).isEqualTo(1);
+        feed.remap(m, PBX);
+        eventually("still following", resolvesTo(live, "192.0.2.1", PBX));
+    }
 }
