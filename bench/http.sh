@@ -4,14 +4,16 @@
 #   bench/http.sh                       builds both jars, then about 6 minutes of load
 #   SKIP_BUILD=1 bench/http.sh          reuses the jars
 #   ROUNDS=3 DURATION=8 WARMUP=10 CONNECTIONS=32 THREADS=1 bench/http.sh     (the defaults)
-#   CONFIGS="memory memory-nometrics embedded" bench/http.sh                   (the default servers measured)
+#   CONFIGS="memory memory-nometrics embedded embedded-apart" bench/http.sh    (the default servers measured)
 #   SERVER_JAR=... JAR=... SKIP_BUILD=1 bench/http.sh    another build's jars, to compare versions
 #   SIPMAP_JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/list.jfr,settings=profile' bench/http.sh
 #
 # The server measured is the one that ships, server/target/sipmap-server.jar, with its request log off, one JVM per
 # configuration of CONFIGS: "memory" (--store memory, metrics on as by default), "memory-nometrics" (--no-metrics,
-# measured on the list request only, for what metrics cost) and "embedded" (--store embedded: the PostgreSQL it starts
-# itself, on the same core, since PostgreSQL inherits the JVM's affinity). Each is filled over HTTP by the benchmarks
+# measured on the list request only, for what metrics cost), "embedded" (--store embedded: the PostgreSQL it starts
+# itself, on the same core, since PostgreSQL inherits the JVM's affinity) and "embedded-apart" (the same, with its
+# PostgreSQL moved to the other cores, as a database runs beside a server rather than inside its core; with two cores
+# that is wrk's core, so PostgreSQL and the load generator share it). Each is filled over HTTP by the benchmarks
 # jar (io.sipmap.benchmarks.HttpBenchServer load) with 10,000 mapped IP records and 1,000 unmapped ones. The ceiling is
 # a minimal Vert.x server answering every request with the bytes of one real list page from a constant buffer
 # (HttpBenchServer ceiling). Servers are pinned to the last core, wrk to the first, when there are two or more. After
@@ -33,7 +35,7 @@ THREADS="${THREADS:-1}"
 MAX_SECONDS="${MAX_SECONDS:-900}"
 JAR="${JAR:-benchmarks/target/benchmarks.jar}"          # the loader and the ceiling
 SERVER_JAR="${SERVER_JAR:-server/target/sipmap-server.jar}"   # the server measured
-read -r -a CONFIGS <<<"${CONFIGS:-memory memory-nometrics embedded}"
+read -r -a CONFIGS <<<"${CONFIGS:-memory memory-nometrics embedded embedded-apart}"
 ACCOUNT=AC0000000000000000000000000000be01   # Population.ACCOUNT
 TOKEN=bench-token                             # Population.AUTH_TOKEN
 AUTH="Authorization: Basic $(printf '%s:%s' "$ACCOUNT" "$TOKEN" | base64 -w0)"
@@ -77,11 +79,11 @@ fi
 
 cpus="$(nproc)"
 if (( cpus >= 2 )); then
-  server_cpu=$((cpus - 1)); wrk_cpu=0
+  server_cpu=$((cpus - 1)); wrk_cpu=0; other_cpus="0-$((cpus - 2))"
   pin_server=(taskset -c "$server_cpu"); pin_wrk=(taskset -c "$wrk_cpu")
   pinning="servers on cpu $server_cpu, wrk on cpu $wrk_cpu"
 else
-  pin_server=(); pin_wrk=(); pinning="one cpu: not pinned"
+  pin_server=(); pin_wrk=(); other_cpus=""; pinning="one cpu: not pinned"
 fi
 
 wait_port() { # port, pid, log, what -> returns once something listens on the port
@@ -102,7 +104,7 @@ for config in "${CONFIGS[@]}"; do
   case "$config" in
     memory) flags+=(--store memory) ;;
     memory-nometrics) flags+=(--store memory --no-metrics) ;;
-    embedded) flags+=(--store embedded --data-dir "$work/data-$config") ;;
+    embedded | embedded-apart) flags+=(--store embedded --data-dir "$work/data-$config") ;;
     *) echo "http.sh: unknown configuration $config" >&2; exit 2 ;;
   esac
   port="$(free_port)"
@@ -114,6 +116,13 @@ for config in "${CONFIGS[@]}"; do
   data_of[$config]="$work/data-$config"
   url[$config]="http://$HOST:$port"
   wait_port "$port" "${pid_of[$config]}" "$work/$config.log" "the $config server"
+  if [[ "$config" == embedded-apart && -n "$other_cpus" ]]; then
+    # the postmaster and the processes it has started; those it starts later inherit its affinity
+    postmaster="$(pgrep -f -- "-D $work/data-$config/postgres" | head -1)"
+    for p in "$postmaster" $(pgrep -P "$postmaster"); do
+      taskset -a -p -c "$other_cpus" "$p" >/dev/null
+    done
+  fi
   mkdir -p "$work/$config"
   java -cp "$JAR" io.sipmap.benchmarks.HttpBenchServer load "${url[$config]}" "$work/$config" >&2
 done

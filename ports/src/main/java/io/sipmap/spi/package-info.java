@@ -1,7 +1,8 @@
 /**
  * What an adapter implements to store sipmap's resources: {@link io.sipmap.spi.IpRecordStore},
- * {@link io.sipmap.spi.SourceIpMappingStore} and, optionally, {@link io.sipmap.spi.ResolutionStore}, made together over
- * one backing system; and {@link io.sipmap.spi.SidGenerator}, where new SIDs come from. The contract suites of the
+ * {@link io.sipmap.spi.SourceIpMappingStore} and, optionally, {@link io.sipmap.spi.ResolutionStore} and
+ * {@link io.sipmap.spi.ChangeStore} (the numbered changes of both resources, recorded with each write), made together
+ * over one backing system; and {@link io.sipmap.spi.SidGenerator}, where new SIDs come from. The contract suites of the
  * {@code ports} test-jar ({@code io.sipmap.contract}) pin the rules stated here, costs aside; a store adapter runs
  * them with a few-line subclass each.
  *

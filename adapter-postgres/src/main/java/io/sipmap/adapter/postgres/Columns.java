@@ -27,6 +27,11 @@ final class Columns {
     static final String IP_RECORD = "account, sid, friendly_name, ip_address, cidr_prefix_length, date_created,"
             + " date_updated";
     static final String MAPPING = "account, sid, ip_record_sid, sip_domain_sid, date_created, date_updated";
+    /** What a read by account selects of a record: {@link #IP_RECORD} without the account, which the caller knows. */
+    static final String IP_RECORD_READ = "sid, friendly_name, ip_address, cidr_prefix_length, date_created,"
+            + " date_updated";
+    /** What a read by account selects of a mapping: {@link #MAPPING} without the account, which the caller knows. */
+    static final String MAPPING_READ = "sid, ip_record_sid, sip_domain_sid, date_created, date_updated";
 
     private Columns() {
     }
@@ -82,6 +87,18 @@ final class Columns {
         return new IpRecord(accountSid(row, from), ipRecordSid(row, from + 1), row.getString(from + 2),
                 new Ipv4Address(row.getInteger(from + 3)), row.getInteger(from + 4), instant(row, from + 5),
                 instant(row, from + 6));
+    }
+
+    /** A record of {@code account} from the columns of {@link #IP_RECORD_READ}, in that order from {@code 0}. */
+    static IpRecord ipRecord(AccountSid account, Row row) {
+        return new IpRecord(account, ipRecordSid(row, 0), row.getString(1), new Ipv4Address(row.getInteger(2)),
+                row.getInteger(3), instant(row, 4), instant(row, 5));
+    }
+
+    /** A mapping of {@code account} from the columns of {@link #MAPPING_READ}, in that order from {@code 0}. */
+    static SourceIpMapping mapping(AccountSid account, Row row) {
+        return new SourceIpMapping(account, mappingSid(row, 0), ipRecordSid(row, 1), sipDomainSid(row, 2),
+                instant(row, 3), instant(row, 4));
     }
 
     /** A mapping from the columns of {@link #MAPPING}, in that order from {@code 0}. */

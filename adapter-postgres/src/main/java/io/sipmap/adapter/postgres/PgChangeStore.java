@@ -146,13 +146,16 @@ final class PgChangeStore implements ChangeStore {
     public CompletionStage<Subscription> subscribe(AccountSid account, Consumer<Change> listener) {
         return failures.stage(() -> {
             java.util.Objects.requireNonNull(listener, "listener");
-            Follower follower = followed.computeIfAbsent(account, Follower::new);
-            follower.listeners.add(listener);
-            Subscription subscription = () -> {
-                follower.listeners.remove(listener);
-                followed.computeIfPresent(account, (a, f) -> f.listeners.isEmpty() ? null : f);
-            };
-            return follower.started().map(v -> subscription);
+            Follower follower = followed.compute(account, (a, f) -> {
+                Follower kept = f == null ? new Follower(a) : f;
+                kept.listeners.add(listener);
+                return kept;
+            });
+            Subscription subscription = () -> followed.computeIfPresent(account, (a, f) -> {
+                f.listeners.remove(listener);
+                return f.listeners.isEmpty() ? null : f;
+            });
+            return follower.started().map(v -> subscription).onFailure(e -> subscription.cancel());
         });
     }
 

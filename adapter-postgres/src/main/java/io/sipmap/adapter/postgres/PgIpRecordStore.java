@@ -32,12 +32,12 @@ final class PgIpRecordStore implements IpRecordStore {
     /** {@link Columns#IP_RECORD} of the table, apart from the lock's column. */
     private static final String COLUMNS = "ip_records.account, ip_records.sid, ip_records.friendly_name,"
             + " ip_records.ip_address, ip_records.cidr_prefix_length, ip_records.date_created, ip_records.date_updated";
-    static final PgPages<IpRecord> PAGES = new PgPages<>("ip_records", Columns.IP_RECORD, Columns::ipRecord,
+    static final PgPages<IpRecord> PAGES = new PgPages<>("ip_records", Columns.IP_RECORD_READ, Columns::ipRecord,
             IpRecord::sid);
     private static final String INSERT = logged("INSERT INTO ip_records (" + Columns.IP_RECORD
             + ") VALUES (sipmap_lock_head($1), $2, $3, $4, $5, $6, $7) RETURNING " + Columns.IP_RECORD,
             "ip_record.created");
-    private static final String FIND = "SELECT " + Columns.IP_RECORD
+    private static final String FIND = "SELECT " + Columns.IP_RECORD_READ
             + " FROM ip_records WHERE account = $1 AND sid = $2";
     /** Sets the fixed columns too, to what they were, so that the trigger refuses a replace that would change them. */
     private static final String REPLACE = logged("UPDATE ip_records SET friendly_name = $3, date_updated = $4,"
@@ -110,7 +110,7 @@ final class PgIpRecordStore implements IpRecordStore {
     @Override
     public CompletionStage<Optional<IpRecord>> find(AccountSid account, IpRecordSid sid) {
         return failures.stage(() -> reads.preparedQuery(FIND).execute(Tuple.of(uuid(account), uuid(sid)))
-                .map(PgIpRecordStore::single));
+                .map(rows -> Columns.first(rows, row -> Columns.ipRecord(account, row))));
     }
 
     @Override
@@ -142,9 +142,5 @@ final class PgIpRecordStore implements IpRecordStore {
                                 new SipmapException.Conflict("IP record " + sid + " is mapped by source IP mapping "
                                         + mapping + "; delete the mapping first")))
                         : Future.failedFuture(e)));
-    }
-
-    private static Optional<IpRecord> single(RowSet<Row> rows) {
-        return Columns.first(rows, Columns::ipRecord);
     }
 }

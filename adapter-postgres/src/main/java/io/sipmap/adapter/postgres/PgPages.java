@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -28,14 +29,15 @@ final class PgPages<T> {
     final String offset;
     final String after;
     final String before;
-    private final Function<Row, T> item;
+    private final BiFunction<AccountSid, Row, T> item;
     private final Function<T, ? extends Sid> sidOf;
 
     /**
      * @param table   the table, whose primary key is {@code (account, sid)}
      * @param columns the columns that {@code item} reads, in its order
+     * @param item    an item of the account from a row of {@code columns}
      */
-    PgPages(String table, String columns, Function<Row, T> item, Function<T, ? extends Sid> sidOf) {
+    PgPages(String table, String columns, BiFunction<AccountSid, Row, T> item, Function<T, ? extends Sid> sidOf) {
         this.item = item;
         this.sidOf = sidOf;
         String select = "SELECT " + columns;
@@ -56,14 +58,14 @@ final class PgPages<T> {
         Cursor cursor = request.cursor();
         if (cursor instanceof Cursor.Before keyset) {
             return client.preparedQuery(before).execute(Tuple.of(owner, keysetUuid(keyset), size + 1)).map(rows -> {
-                List<T> items = items(rows, size);
+                List<T> items = items(account, rows, size);
                 Collections.reverse(items);
                 return Page.of(items, !items.isEmpty() && flag(rows), rows.size() > size, sidOf);
             });
         }
         if (cursor instanceof Cursor.After keyset) {
             return client.preparedQuery(after).execute(Tuple.of(owner, keysetUuid(keyset), size + 1)).map(rows -> {
-                List<T> items = items(rows, size);
+                List<T> items = items(account, rows, size);
                 return Page.of(items, rows.size() > size, !items.isEmpty() && flag(rows), sidOf);
             });
         }
@@ -72,7 +74,7 @@ final class PgPages<T> {
                 ? client.preparedQuery(first).execute(Tuple.of(owner, size + 1))
                 : client.preparedQuery(offset).execute(Tuple.of(owner, size + 1, skip));
         return query.map(rows -> {
-            List<T> items = items(rows, size);
+            List<T> items = items(account, rows, size);
             return Page.of(items, rows.size() > size, skip > 0 && !items.isEmpty(), sidOf);
         });
     }
@@ -81,13 +83,13 @@ final class PgPages<T> {
         return new UUID(keyset.high(), keyset.low());
     }
 
-    private List<T> items(RowSet<Row> rows, int size) {
+    private List<T> items(AccountSid account, RowSet<Row> rows, int size) {
         List<T> items = new ArrayList<>(Math.min(rows.size(), size));
         for (Row row : rows) {
             if (items.size() == size) {
                 break;
             }
-            items.add(item.apply(row));
+            items.add(item.apply(account, row));
         }
         return items;
     }

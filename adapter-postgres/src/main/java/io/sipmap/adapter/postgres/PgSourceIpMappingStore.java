@@ -39,12 +39,12 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
     private static final String COLUMNS = "source_ip_mappings.account, source_ip_mappings.sid,"
             + " source_ip_mappings.ip_record_sid, source_ip_mappings.sip_domain_sid, source_ip_mappings.date_created,"
             + " source_ip_mappings.date_updated";
-    static final PgPages<SourceIpMapping> PAGES = new PgPages<>("source_ip_mappings", Columns.MAPPING,
-            Columns::mapping, SourceIpMapping::sid);
+    static final PgPages<SourceIpMapping> PAGES = new PgPages<>("source_ip_mappings",
+            Columns.MAPPING_READ, Columns::mapping, SourceIpMapping::sid);
     private static final String INSERT = logged("INSERT INTO source_ip_mappings (" + Columns.MAPPING
             + ") VALUES (sipmap_lock_head($1), $2, $3, $4, $5, $6) RETURNING " + Columns.MAPPING, "",
             "source_ip_mapping.created");
-    private static final String FIND = "SELECT " + Columns.MAPPING
+    private static final String FIND = "SELECT " + Columns.MAPPING_READ
             + " FROM source_ip_mappings WHERE account = $1 AND sid = $2";
     // the IP record is set too, so that the trigger refuses a mapping that would change it
     private static final String REPLACE = logged("UPDATE source_ip_mappings SET ip_record_sid = $3,"
@@ -121,7 +121,7 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
     @Override
     public CompletionStage<Optional<SourceIpMapping>> find(AccountSid account, SourceIpMappingSid sid) {
         return failures.stage(() -> reads.preparedQuery(FIND).execute(Tuple.of(uuid(account), uuid(sid)))
-                .map(rows -> Columns.first(rows, Columns::mapping)));
+                .map(rows -> Columns.first(rows, row -> Columns.mapping(account, row))));
     }
 
     @Override

@@ -56,7 +56,8 @@ final class ChangeStream {
     // on the request's context only
     private State state = State.STARTING;
     private long sent;
-    private boolean wroteSinceTick;
+    /** When the stream last wrote, for the keep-alive. */
+    private long lastWrite = System.nanoTime();
     private long keepAliveTimer = -1;
 
     ChangeStream(AccountSid account, ChangeStreams streams, Vertx vertx, HttpServerResponse response,
@@ -200,18 +201,21 @@ final class ChangeStream {
     }
 
     private void write(byte[] frame) {
-        wroteSinceTick = true;
+        lastWrite = System.nanoTime();
         Answers.streamed(response, frame);
     }
 
+    /**
+     * Every keep-alive period: a comment when the stream has been quiet for half of it or more, so that a quiet
+     * stream gets one each period and no stream is silent for more than one and a half.
+     */
     private void keepAlive() {
-        if (state == State.CLOSED) {
+        if (state == State.CLOSED || response.writeQueueFull()) {
             return;
         }
-        if (!wroteSinceTick && !response.writeQueueFull()) {
-            Answers.streamed(response, ChangeEvents.KEEP_ALIVE);
+        if (System.nanoTime() - lastWrite >= keepAliveMillis * 500_000L) {
+            write(ChangeEvents.KEEP_ALIVE);
         }
-        wroteSinceTick = false;
     }
 
     /**

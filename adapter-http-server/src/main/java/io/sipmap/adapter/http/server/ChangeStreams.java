@@ -108,8 +108,8 @@ final class ChangeStreams {
             CompletableFuture<Void> ready = running;
             feed.subscribe(account, this::changed).whenComplete((sub, failure) -> {
                 if (failure != null) {
+                    // its streams fail and leave, which removes it; until then, joiners fail with them
                     LOG.log(System.Logger.Level.WARNING, "Change feed: could not follow an account", failure);
-                    accounts.remove(account, this);
                     ready.completeExceptionally(failure);
                     return;
                 }

@@ -91,8 +91,9 @@ public record SipmapServerOptions(Credentials credentials, Optional<String> publ
     /**
      * How {@code GET /sipmap/v1/Changes} streams.
      *
-     * @param keepAlive      how long a stream may be quiet before a {@code : keep-alive} comment is sent (shorter than
-     *                       the idle timeout, so that a quiet stream is not cut, and than proxies' read timeouts)
+     * @param keepAlive      the period of {@code : keep-alive} comments: at each, a stream quiet for half of it or more
+     *                       gets one, so none is silent for more than one and a half periods; keep that under the idle
+     *                       timeout, and under proxies' read timeouts, so that a quiet stream is not cut
      * @param bufferedEvents how many changes a subscriber may be behind, queued for it while its connection does not
      *                       take them; one more and it is sent {@code reset} and closed, so that a slow subscriber
      *                       costs bounded memory and never holds writers or other subscribers back; at least 1
