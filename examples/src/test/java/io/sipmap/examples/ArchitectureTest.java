@@ -3,6 +3,7 @@ package io.sipmap.examples;
 import static com.tngtech.archunit.core.domain.JavaCall.Predicates.target;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
 import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.name;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameStartingWith;
 import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
@@ -138,6 +139,24 @@ class ArchitectureTest {
             .because("the bridge runs beside Kamailio, away from the stores: it knows sipmap by its HTTP exports and"
                     + " change feed only, as any other client would");
 
+    private static final String LIVE_RESOLVER =
+            "io\\.sipmap\\.adapter\\.http\\.client\\.(LiveSipDomainResolver|EventStreamParser).*";
+
+    @ArchTest
+    static final ArchRule theLiveResolverNeverParksAThread = noClasses()
+            .that().haveNameMatching(LIVE_RESOLVER)
+            .should().callMethodWhere(target(name("join")).and(target(owner(assignableTo(
+                    java.util.concurrent.CompletableFuture.class)))))
+            .orShould().callMethodWhere(target(name("get")).and(target(owner(assignableTo(
+                    java.util.concurrent.Future.class)))))
+            .orShould().callMethodWhere(target(name("await")).and(target(owner(assignableTo(
+                    io.vertx.core.Future.class)))))
+            .orShould().callMethodWhere(target(name("sleep")).and(target(owner(assignableTo(Thread.class)))))
+            .orShould().callMethodWhere(target(nameStartingWith("park")).and(target(owner(assignableTo(
+                    java.util.concurrent.locks.LockSupport.class)))))
+            .because("its resolutions run on callers' threads (a SIP edge's) and its changes on an event loop:"
+                    + " waiting is a stage that completes later, never a blocked thread");
+
     // The rules bite: each fixture below breaks one, and is analysed on its own.
 
     @Test
@@ -171,6 +190,13 @@ class ArchitectureTest {
         assertThat(onlyAnswersEndsAResponse.evaluate(classes).hasViolation()).isTrue();
         assertThat(onlyAnswersWritesToAResponse.evaluate(classes).hasViolation()).isTrue();
         assertThat(serverWritesJsonWithItsOwnWriter.evaluate(classes).hasViolation()).isTrue();
+    }
+
+    @Test
+    void aLiveResolverClassWaitingOnAStageBreaksItsRule() {
+        JavaClasses classes = new ClassFileImporter().importClasses(
+                io.sipmap.adapter.http.client.LiveSipDomainResolverViolationFixture.class);
+        assertThat(theLiveResolverNeverParksAThread.evaluate(classes).hasViolation()).isTrue();
     }
 
     @Test

@@ -20,6 +20,8 @@ final class ClientCore {
     private final Vertx vertx;
     private final AccountSid account;
     private final Transport transport;
+    /** The live resolvers of this client, told of its mapping writes so that their resolutions see them. */
+    private final java.util.List<LiveSipDomainResolver> live = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     ClientCore(Vertx vertx, AccountSid account, Transport transport) {
         this.vertx = vertx;
@@ -33,6 +35,33 @@ final class ClientCore {
 
     Transport transport() {
         return transport;
+    }
+
+    void register(LiveSipDomainResolver resolver) {
+        live.add(resolver);
+    }
+
+    void unregister(LiveSipDomainResolver resolver) {
+        live.remove(resolver);
+    }
+
+    java.util.List<LiveSipDomainResolver> liveResolvers() {
+        return java.util.List.copyOf(live);
+    }
+
+    /** A mapping write completed (created or updated): called before the caller's stage completes. */
+    io.sipmap.domain.SourceIpMapping written(io.sipmap.domain.SourceIpMapping mapping) {
+        for (LiveSipDomainResolver resolver : live) {
+            resolver.mappingWritten(mapping);
+        }
+        return mapping;
+    }
+
+    /** A mapping was deleted: called before the caller's stage completes. */
+    void deleted(io.sipmap.domain.SourceIpMappingSid sid) {
+        for (LiveSipDomainResolver resolver : live) {
+            resolver.mappingDeleted(sid);
+        }
     }
 
     /** Runs {@code body} for {@code requested}; never throws: a wrong account or a thrown exception fails the stage. */

@@ -38,7 +38,7 @@ public final class HttpSourceIpMappings implements SourceIpMappings {
             MultiMap form = MultiMap.caseInsensitiveMultiMap()
                     .add("IpRecordSid", command.ipRecordSid().value())
                     .add("SipDomainSid", command.sipDomainSid().value());
-            return core.transport().read(HttpMethod.POST, PATH, form, this::mapping, 201, 200);
+            return core.transport().read(HttpMethod.POST, PATH, form, this::mapping, 201, 200).map(core::written);
         });
     }
 
@@ -66,13 +66,18 @@ public final class HttpSourceIpMappings implements SourceIpMappings {
                                                    UpdateSourceIpMapping command) {
         return core.call(account, () -> {
             MultiMap form = MultiMap.caseInsensitiveMultiMap().add("SipDomainSid", command.sipDomainSid().value());
-            return core.transport().read(HttpMethod.POST, PATH + "/" + sid.value(), form, this::mapping, 200);
+            return core.transport().read(HttpMethod.POST, PATH + "/" + sid.value(), form, this::mapping, 200)
+                    .map(core::written);
         });
     }
 
     @Override
     public CompletionStage<Void> delete(AccountSid account, SourceIpMappingSid sid) {
-        return core.call(account, () -> core.transport().noContent(HttpMethod.DELETE, PATH + "/" + sid.value()));
+        return core.call(account, () -> core.transport().noContent(HttpMethod.DELETE, PATH + "/" + sid.value())
+                .map(v -> {
+                    core.deleted(sid);
+                    return v;
+                }));
     }
 
     /**

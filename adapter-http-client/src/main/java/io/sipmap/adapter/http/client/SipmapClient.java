@@ -4,6 +4,7 @@ import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.ApiKeySid;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.io.IOException;
@@ -45,6 +46,8 @@ public final class SipmapClient implements AutoCloseable {
     private final HttpSourceIpMappings sourceIpMappings;
     private final HttpSipDomainResolver sipDomainResolver;
     private final AccountSid account;
+    private final ClientCore core;
+    private final HttpClientOptions streamOptions;
 
     private SipmapClient(Builder b) {
         URI base = parseBaseUrl(b.baseUrl);
@@ -62,7 +65,11 @@ public final class SipmapClient implements AutoCloseable {
                 : b.webClient;
         Transport transport = new Transport(vertx, webClient, base, b.username, b.password, userAgent,
                 b.connectTimeout, b.requestTimeout, b.retryPolicy);
-        ClientCore core = new ClientCore(vertx, b.account, transport);
+        this.streamOptions = new HttpClientOptions()
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, b.connectTimeout.toMillis()))
+                .setVerifyHost(true)
+                .setTrustAll(false);
+        this.core = new ClientCore(vertx, b.account, transport);
         this.ipRecords = new HttpIpRecords(core);
         this.sourceIpMappings = new HttpSourceIpMappings(core);
         this.sipDomainResolver = new HttpSipDomainResolver(core);
@@ -95,10 +102,41 @@ public final class SipmapClient implements AutoCloseable {
     }
 
     /**
+     * A replica of the account's resolutions in this process, kept current from the sipmap server's change feed:
+     * {@code resolve} answers from memory (see {@link LiveSipDomainResolver}). It starts loading at once; wait for
+     * {@link LiveSipDomainResolver#ready()} before relying on it, and close it (or this client) when done. Mapping writes
+     * made through this client are seen by its resolutions as soon as they complete. A sipmap server extension: against
+     * Twilio, {@code ready()} fails with {@code NotFound}. Its stream uses a connection of its own, made with this
+     * client's connect timeout and the JDK's trust store (not the TLS settings of a {@link Builder#webClient} given).
+     *
+     * @throws io.sipmap.domain.SipmapException.InvalidParameter when {@code account} is not this client's
+     */
+    public LiveSipDomainResolver liveResolver(AccountSid account) {
+        return liveResolver(account, LiveResolverOptions.defaults());
+    }
+
+    /** {@link #liveResolver(AccountSid)} with its back-off, stall timeout and wait bound chosen. */
+    public LiveSipDomainResolver liveResolver(AccountSid account, LiveResolverOptions options) {
+        Objects.requireNonNull(options, "options");
+        if (!this.account.equals(account)) {
+            throw new io.sipmap.domain.SipmapException.InvalidParameter("AccountSid", "This client acts for account "
+                    + this.account + " (the account of its credentials), not for " + account);
+        }
+        LiveSipDomainResolver[] made = new LiveSipDomainResolver[1];
+        made[0] = new LiveSipDomainResolver(core, vertx.createHttpClient(streamOptions), options,
+                () -> core.unregister(made[0]));
+        core.register(made[0]);
+        return made[0];
+    }
+
+    /**
      * Closes what this client created, the {@link WebClient} and the {@link Vertx}, and nothing it was given. Calls
      * still running fail.
      */
     public CompletionStage<Void> closeAsync() {
+        for (LiveSipDomainResolver resolver : core.liveResolvers()) {
+            resolver.close();
+        }
         if (ownsWebClient) {
             webClient.close();
         }

@@ -60,6 +60,29 @@ final class Transport {
         this.retry = retry;
     }
 
+    /** The Vert.x the client runs on: its timers, and the streams of a live resolver. */
+    Vertx vertx() {
+        return vertx;
+    }
+
+    /** The {@code Authorization} header value for a request made outside the web client (a change feed stream). */
+    String authorization() {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString(
+                (username + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    String userAgent() {
+        return userAgent;
+    }
+
+    long connectTimeoutMillis() {
+        return connectTimeoutMillis;
+    }
+
+    RetryPolicy retry() {
+        return retry;
+    }
+
     /**
      * The absolute URL for {@code target}: a path below the base URL ({@code /v1/IpRecords}), or an absolute URL a
      * server gave (a {@code next_page_url}), whose path and query are kept as given but which is always sent to the

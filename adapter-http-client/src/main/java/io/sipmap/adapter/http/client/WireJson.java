@@ -69,6 +69,83 @@ final class WireJson {
                 new Ipv4Prefix(address, prefixLength(r))));
     }
 
+    /** One entry of the JSON address export: a mapped IP record, what it maps to, and the record's prefix. */
+    record ExportEntry(IpRecordSid ipRecordSid, SourceIpMappingSid mappingSid, SipDomainSid sipDomainSid,
+                       Ipv4Prefix prefix) {
+    }
+
+    /**
+     * The JSON address export: its entries, reflecting exactly the account's changes 1..lastEventId.
+     *
+     * @param recordAddresses whether every entry named its record's own address ({@code ip_record_address}); when
+     *                        not, prefixes hold the network address, host bits cleared
+     */
+    record AddressExport(long lastEventId, List<ExportEntry> entries, boolean recordAddresses) {
+    }
+
+    /**
+     * Reads {@code GET /sipmap/v1/Exports/Addresses}. An entry's prefix keeps the record's own address when the entry
+     * carries it as {@code ip_record_address} (host bits included, as the resolve extension answers), else the
+     * network address {@code ip_address}.
+     */
+    static AddressExport addressExport(JsonObject o) {
+        long last = eventId(o, "last_event_id");
+        Object array = o.getValue("entries");
+        if (!(array instanceof JsonArray entries)) {
+            throw invalid("entries", "an array expected, got " + array);
+        }
+        List<ExportEntry> read = new ArrayList<>(entries.size());
+        boolean recordAddresses = true;
+        for (int i = 0; i < entries.size(); i++) {
+            if (!(entries.getValue(i) instanceof JsonObject e)) {
+                throw invalid("entries[" + i + "]", "an object expected, got " + entries.getValue(i));
+            }
+            try {
+                String field = e.getValue("ip_record_address") instanceof String ? "ip_record_address" : "ip_address";
+                recordAddresses &= field.equals("ip_record_address");
+                Ipv4Address address = parse(e, field, text -> Ipv4Address.parse(text, field));
+                read.add(new ExportEntry(sid(e, "ip_record_sid", IpRecordSid::parse),
+                        sid(e, "source_ip_mapping_sid", SourceIpMappingSid::parse),
+                        sid(e, "sip_domain_sid", SipDomainSid::parse),
+                        new Ipv4Prefix(address, prefixLength(e))));
+            } catch (SipmapException.Upstream problem) {
+                throw new SipmapException.Upstream("in entries[" + i + "]: " + problem.getMessage(), null, problem);
+            }
+        }
+        return new AddressExport(last, read, recordAddresses);
+    }
+
+    /** An event sequence number: a string of decimal digits (as the feed sends it) or a JSON integer, {@code >= 0}. */
+    static long eventId(JsonObject o, String field) {
+        Object value = o.getValue(field);
+        if (value instanceof Integer || value instanceof Long) {
+            long n = ((Number) value).longValue();
+            if (n >= 0) {
+                return n;
+            }
+        } else if (value instanceof String text) {
+            long n = parseEventId(text);
+            if (n >= 0) {
+                return n;
+            }
+        }
+        throw invalid(field, "an event id (decimal digits) expected, got " + value);
+    }
+
+    /** Decimal digits as a long; -1 when the text is not that. */
+    static long parseEventId(String text) {
+        if (text.isEmpty() || text.length() > 18) {
+            return -1;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+        }
+        return Long.parseLong(text);
+    }
+
     static IpRecord ipRecord(JsonObject o) {
         Object friendlyName = o.getValue("friendly_name");
         if (friendlyName != null && !(friendlyName instanceof String)) {

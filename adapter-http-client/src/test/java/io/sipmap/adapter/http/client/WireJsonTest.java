@@ -190,4 +190,42 @@ class WireJsonTest {
     void mappingIdsAreTypedByKind() {
         assertThat(WireJson.mapping(mapping(), ACCOUNT).sid()).isInstanceOf(SourceIpMappingSid.class);
     }
+
+    private static JsonObject exportEntry() {
+        return new JsonObject().put("ip_address", "10.1.0.0").put("cidr_prefix_length", 16)
+                .put("ip_record_sid", "IL" + "c".repeat(32)).put("source_ip_mapping_sid", "IB" + "b".repeat(32))
+                .put("sip_domain_sid", "SD" + "a".repeat(32));
+    }
+
+    @Test
+    void readsTheAddressExportWithTheRecordsOwnAddressWhenGiven() {
+        WireJson.AddressExport plain = WireJson.addressExport(new JsonObject().put("last_event_id", "42")
+                .put("entries", new JsonArray().add(exportEntry())));
+        assertThat(plain.lastEventId()).isEqualTo(42);
+        assertThat(plain.recordAddresses()).isFalse();
+        assertThat(plain.entries()).singleElement().satisfies(e -> {
+            assertThat(e.prefix().toString()).isEqualTo("10.1.0.0/16");
+            assertThat(e.ipRecordSid().value()).isEqualTo("IL" + "c".repeat(32));
+            assertThat(e.mappingSid().value()).isEqualTo("IB" + "b".repeat(32));
+            assertThat(e.sipDomainSid().value()).isEqualTo("SD" + "a".repeat(32));
+        });
+
+        WireJson.AddressExport own = WireJson.addressExport(new JsonObject().put("last_event_id", 7)
+                .put("entries", new JsonArray().add(exportEntry().put("ip_record_address", "10.1.2.3"))));
+        assertThat(own.recordAddresses()).isTrue();
+        assertThat(own.entries().get(0).prefix().toString()).isEqualTo("10.1.2.3/16");
+    }
+
+    @Test
+    void refusesAnAddressExportThatDoesNotRead() {
+        assertThatThrownBy(() -> WireJson.addressExport(new JsonObject().put("last_event_id", "-1")
+                .put("entries", new JsonArray()))).isInstanceOf(SipmapException.Upstream.class)
+                .hasMessageContaining("last_event_id");
+        assertThatThrownBy(() -> WireJson.addressExport(new JsonObject().put("last_event_id", "1")))
+                .isInstanceOf(SipmapException.Upstream.class).hasMessageContaining("entries");
+        assertThatThrownBy(() -> WireJson.addressExport(new JsonObject().put("last_event_id", "1")
+                .put("entries", new JsonArray().add(exportEntry().put("cidr_prefix_length", 33)))))
+                .isInstanceOf(SipmapException.Upstream.class).hasMessageContaining("entries[0]")
+                .hasMessageContaining("cidr_prefix_length");
+    }
 }

@@ -1,0 +1,253 @@
+package io.sipmap.adapter.http.client;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A stand-in for the sipmap server's address export and change feed, as the wire spec describes them, for the edge
+ * cases the real server does not produce on demand: a stream dropped mid-way, a reset, a gap in the sequence, lines
+ * cut with CR LF or data split over several lines. One account; thread-safe.
+ */
+final class FeedDouble implements AutoCloseable {
+
+    record Event(long id, String type, JsonObject data) {
+    }
+
+    private final Vertx vertx;
+    private HttpServer server;
+    private final Map<String, JsonObject> records = new LinkedHashMap<>();
+    private final Map<String, JsonObject> mappings = new LinkedHashMap<>();
+    private final List<Event> log = new ArrayList<>();
+    private final List<HttpServerResponse> streams = new CopyOnWriteArrayList<>();
+    final List<String> lastEventIds = new CopyOnWriteArrayList<>();
+    final AtomicInteger exports = new AtomicInteger();
+    final AtomicInteger fetches = new AtomicInteger();
+    final AtomicInteger streamRequests = new AtomicInteger();
+    final AtomicInteger closedStreams = new AtomicInteger();
+    volatile boolean resetNext;
+    volatile String lineEnd = "\n";
+    volatile boolean splitData;
+    volatile boolean changesAnswer404;
+    /** How long each event waits before it is sent to open streams: a feed slower than the write's answer. */
+    volatile long eventDelayMillis;
+    private int sidCounter;
+
+    FeedDouble(Vertx vertx) {
+        this.vertx = vertx;
+    }
+
+    FeedDouble start() throws Exception {
+        server = vertx.createHttpServer().requestHandler(this::handle).listen(0).await(5, TimeUnit.SECONDS);
+        return this;
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + server.actualPort();
+    }
+
+    int openStreams() {
+        return streams.size();
+    }
+
+    private void handle(HttpServerRequest request) {
+        String path = request.path();
+        HttpServerResponse response = request.response();
+        if (path.equals("/sipmap/v1/Exports/Addresses")) {
+            exports.incrementAndGet();
+            String body;
+            synchronized (this) {
+                body = export().encode();
+            }
+            response.putHeader("Content-Type", "application/json").end(body);
+        } else if (path.equals("/sipmap/v1/Changes")) {
+            streamRequests.incrementAndGet();
+            if (changesAnswer404) {
+                response.setStatusCode(404).putHeader("Content-Type", "application/json")
+                        .end("{\"code\":20404,\"message\":\"The requested resource was not found\",\"status\":404}");
+                return;
+            }
+            String last = request.getHeader("Last-Event-ID");
+            lastEventIds.add(last == null ? "" : last);
+            stream(response, last == null ? -1 : Long.parseLong(last));
+        } else if (path.startsWith("/v1/SourceIpMappings")) {
+            if (request.method() == HttpMethod.POST) {
+                request.setExpectMultipart(true);
+            }
+            request.endHandler(v -> write(request));
+        } else if (path.startsWith("/v1/IpRecords/")) {
+            fetches.incrementAndGet();
+            JsonObject record;
+            synchronized (this) {
+                record = records.get(path.substring("/v1/IpRecords/".length()));
+            }
+            if (record == null) {
+                response.setStatusCode(404).end("{\"code\":20404,\"message\":\"not found\",\"status\":404}");
+            } else {
+                response.putHeader("Content-Type", "application/json").end(record.encode());
+            }
+        } else {
+            response.setStatusCode(404).end();
+        }
+    }
+
+    /** The mapping writes of Twilio's API, enough for the client's create, update and delete. */
+    private void write(HttpServerRequest request) {
+        String path = request.path();
+        HttpServerResponse response = request.response().putHeader("Content-Type", "application/json");
+        String domain = request.formAttributes().get("SipDomainSid");
+        synchronized (this) {
+            if (request.method() == HttpMethod.POST && path.equals("/v1/SourceIpMappings")) {
+                String sid = map(request.formAttributes().get("IpRecordSid"), domain);
+                response.setStatusCode(201).end(mappings.get(sid).encode());
+            } else if (request.method() == HttpMethod.POST) {
+                String sid = path.substring("/v1/SourceIpMappings/".length());
+                remap(sid, domain);
+                response.end(mappings.get(sid).encode());
+            } else if (request.method() == HttpMethod.DELETE) {
+                unmap(path.substring("/v1/SourceIpMappings/".length()));
+                response.setStatusCode(204).end();
+            } else {
+                response.setStatusCode(405).end();
+            }
+        }
+    }
+
+    private synchronized void stream(HttpServerResponse response, long from) {
+        long after = from < 0 ? log.size() : from;
+        response.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-store");
+        if (resetNext) {
+            resetNext = false;
+            response.end("event: reset" + lineEnd + "data: {\"last_event_id\":\"" + log.size() + "\"}" + lineEnd
+                    + lineEnd);
+            return;
+        }
+        response.write("retry: 50" + lineEnd + ": hello" + lineEnd + lineEnd);
+        for (Event e : log) {
+            if (e.id() > after) {
+                response.write(render(e));
+            }
+        }
+        streams.add(response);
+        response.closeHandler(v -> {
+            streams.remove(response);
+            closedStreams.incrementAndGet();
+        });
+    }
+
+    private String render(Event e) {
+        String data = e.data().encode();
+        String lines;
+        if (splitData) {
+            // JSON may break lines between members: the joined data lines are the same object
+            lines = "data: " + data.replace(",\"", "," + lineEnd + "data: \"");
+        } else {
+            lines = "data: " + data;
+        }
+        return ": keep-alive" + lineEnd + "id: " + e.id() + lineEnd + "event: " + e.type() + lineEnd + lines + lineEnd
+                + lineEnd;
+    }
+
+    private synchronized JsonObject export() {
+        List<JsonObject> entries = new ArrayList<>();
+        for (JsonObject m : mappings.values()) {
+            JsonObject r = records.get(m.getString("ip_record_sid"));
+            int length = r.getInteger("cidr_prefix_length");
+            int bits = io.sipmap.domain.Ipv4Address.parse(r.getString("ip_address")).bits()
+                    & io.sipmap.domain.Ipv4Prefix.mask(length);
+            entries.add(new JsonObject().put("ip_address", new io.sipmap.domain.Ipv4Address(bits).toString())
+                    .put("ip_record_address", r.getString("ip_address"))
+                    .put("cidr_prefix_length", length)
+                    .put("ip_record_sid", r.getString("sid"))
+                    .put("source_ip_mapping_sid", m.getString("sid"))
+                    .put("sip_domain_sid", m.getString("sip_domain_sid")));
+        }
+        return new JsonObject().put("last_event_id", Long.toString(log.size())).put("entries", new JsonArray(entries));
+    }
+
+    // ---- changes, applied to the model and appended to the log (call them through run) ----
+
+    private String sid(String prefix) {
+        return prefix + String.format("%032x", ++sidCounter);
+    }
+
+    synchronized String createRecord(String address, int length) {
+        String sid = sid("IL");
+        JsonObject record = new JsonObject().put("account_sid", LiveSipDomainResolverTest.ACCOUNT.value())
+                .put("sid", sid).put("friendly_name", sid).put("ip_address", address)
+                .put("cidr_prefix_length", length).put("date_created", "2026-12-01T16:00:00Z")
+                .put("date_updated", "2026-12-01T16:00:00Z").put("url", baseUrl() + "/v1/IpRecords/" + sid);
+        records.put(sid, record);
+        append("ip_record.created", record);
+        return sid;
+    }
+
+    synchronized String map(String recordSid, String domain) {
+        String sid = sid("IB");
+        JsonObject mapping = new JsonObject().put("sid", sid).put("ip_record_sid", recordSid)
+                .put("sip_domain_sid", domain).put("date_created", "2026-12-01T16:00:00Z")
+                .put("date_updated", "2026-12-01T16:00:00Z").put("url", baseUrl() + "/v1/SourceIpMappings/" + sid);
+        mappings.put(sid, mapping);
+        append("source_ip_mapping.created", mapping);
+        return sid;
+    }
+
+    synchronized void remap(String mappingSid, String domain) {
+        JsonObject mapping = mappings.get(mappingSid).copy().put("sip_domain_sid", domain);
+        mappings.put(mappingSid, mapping);
+        append("source_ip_mapping.updated", mapping);
+    }
+
+    synchronized void unmap(String mappingSid) {
+        append("source_ip_mapping.deleted", mappings.remove(mappingSid));
+    }
+
+    private synchronized void send(String text) {
+        for (HttpServerResponse r : streams) {
+            r.write(text);
+        }
+    }
+
+    synchronized void deleteRecord(String recordSid) {
+        append("ip_record.deleted", records.remove(recordSid));
+    }
+
+    /** Skips a sequence number, as a broken server would. */
+    synchronized void skipOne() {
+        log.add(new Event(log.size() + 1, "ip_record.updated", new JsonObject()));
+    }
+
+    /** Closes every open stream, as a restarting server or a broken connection does. */
+    synchronized void dropStreams() {
+        for (HttpServerResponse r : streams) {
+            r.reset();
+        }
+    }
+
+    private synchronized void append(String type, JsonObject data) {
+        Event e = new Event(log.size() + 1, type, data.copy());
+        log.add(e);
+        String text = render(e);
+        if (eventDelayMillis > 0) {
+            vertx.setTimer(eventDelayMillis, id -> send(text));
+        } else {
+            send(text);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.close().await(5, TimeUnit.SECONDS);
+    }
+}

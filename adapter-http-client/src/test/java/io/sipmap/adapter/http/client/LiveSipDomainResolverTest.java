@@ -1,0 +1,312 @@
+package io.sipmap.adapter.http.client;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.Ipv4Address;
+import io.sipmap.domain.Resolution;
+import io.sipmap.domain.SipmapException;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The live resolver against a double of the server's export and change feed, for what the real server does not do on
+ * demand: streams cut mid-way, resets, gaps, CR LF line ends and data split over lines. The end-to-end tests run it
+ * against the real server.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class LiveSipDomainResolverTest {
+
+    static final AccountSid ACCOUNT = new AccountSid("AC" + "ab".repeat(16));
+    static final String OFFICE = "SD" + "0".repeat(31) + "a";
+    static final String PBX = "SD" + "0".repeat(31) + "b";
+    static final String OTHER = "SD" + "0".repeat(31) + "c";
+
+    private Vertx vertx;
+    private FeedDouble feed;
+    private SipmapClient client;
+
+    @BeforeEach
+    void start() throws Exception {
+        vertx = Vertx.vertx();
+        feed = new FeedDouble(vertx).start();
+        client = SipmapClient.builder().baseUrl(feed.baseUrl()).accountCredentials(ACCOUNT, "token").vertx(vertx)
+                .retryPolicy(RetryPolicy.none()).build();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        client.close();
+        feed.close();
+        vertx.close().await(10, SECONDS);
+    }
+
+    private LiveSipDomainResolver live() throws Exception {
+        LiveSipDomainResolver live = client.liveResolver(ACCOUNT, LiveResolverOptions.defaults()
+                .withReconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200)));
+        live.ready().toCompletableFuture().get(10, SECONDS);
+        return live;
+    }
+
+    private static Optional<Resolution> resolve(LiveSipDomainResolver live, String address) throws Exception {
+        return live.resolve(ACCOUNT, Ipv4Address.parse(address)).toCompletableFuture().get(5, SECONDS);
+    }
+
+    private static String domainOf(LiveSipDomainResolver live, String address) throws Exception {
+        return resolve(live, address).map(r -> r.sipDomainSid().value()).orElse(null);
+    }
+
+    private static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 10 s: " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private static BooleanSupplier resolvesTo(LiveSipDomainResolver live, String address, String domain) {
+        return () -> {
+            try {
+                return java.util.Objects.equals(domainOf(live, address), domain);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+    }
+
+    @Test
+    void loadsTheExportThenFollowsChangesSplitOverLinesWithCrLf() throws Exception {
+        feed.lineEnd = "\r\n";
+        feed.splitData = true;
+        String office = feed.createRecord("198.51.100.5", 24); // host bits: the resolution keeps the record's address
+        feed.map(office, OFFICE);
+        String unmappedBefore = feed.createRecord("198.51.100.7", 32);
+
+        LiveSipDomainResolver live = live();
+        eventually("live", () -> live.state() == LiveSipDomainResolver.State.LIVE);
+        assertThat(live.lastEventId()).isEqualTo(3);
+        Resolution first = resolve(live, "198.51.100.9").orElseThrow();
+        assertThat(first.prefix().toString()).isEqualTo("198.51.100.5/24");
+        assertThat(first.ipRecordSid().value()).isEqualTo(office);
+        assertThat(domainOf(live, "198.51.101.1")).isNull();
+
+        // a record the export did not hold (unmapped then) is mapped: the replica fetches it once
+        String pbxMapping = feed.map(unmappedBefore, PBX);
+        eventually("the /32 mapped", resolvesTo(live, "198.51.100.7", PBX));
+        assertThat(feed.fetches.get()).isEqualTo(1);
+        assertThat(domainOf(live, "198.51.100.8")).isEqualTo(OFFICE);
+
+        feed.remap(pbxMapping, OTHER);
+        eventually("the /32 moved", resolvesTo(live, "198.51.100.7", OTHER));
+        feed.unmap(pbxMapping);
+        eventually("the /32 unmapped", resolvesTo(live, "198.51.100.7", OFFICE));
+
+        // a record created live is known from its event: no fetch
+        String narrow = feed.createRecord("198.51.100.128", 25);
+        feed.map(narrow, PBX);
+        eventually("the /25 mapped", resolvesTo(live, "198.51.100.200", PBX));
+        assertThat(feed.fetches.get()).isEqualTo(1);
+        assertThat(live.lastEventId()).isEqualTo(8);
+        assertThat(live.changesApplied()).isEqualTo(5);
+        assertThat(live.snapshotsLoaded()).isEqualTo(1);
+        assertThat(live.size()).isEqualTo(2);
+    }
+
+    @Test
+    void resumesADroppedStreamFromTheLastEventAppliedWithoutLossOrRepeat() throws Exception {
+        String a = feed.createRecord("10.0.0.0", 8);
+        feed.map(a, OFFICE);
+        LiveSipDomainResolver live = live();
+        eventually("one stream open", () -> feed.openStreams() == 1);
+
+        for (int round = 0; round < 5; round++) {
+            feed.dropStreams();
+            // changes while the replica is away, then live ones after it is back
+            String r = feed.createRecord("10." + (round + 1) + ".0.0", 16);
+            String m = feed.map(r, PBX);
+            eventually("round " + round + " caught up", resolvesTo(live, "10." + (round + 1) + ".9.9", PBX));
+            feed.remap(m, OTHER);
+            eventually("round " + round + " live", resolvesTo(live, "10." + (round + 1) + ".9.9", OTHER));
+        }
+        assertThat(live.snapshotsLoaded()).isEqualTo(1);
+        assertThat(live.streamsOpened()).isGreaterThanOrEqualTo(6);
+        assertThat(live.lastEventId()).isEqualTo(2 + 5 * 3);
+        assertThat(live.changesApplied()).isEqualTo(5 * 3);
+        // every resume asked for what followed the last change applied
+        assertThat(feed.lastEventIds.get(0)).isEqualTo("2");
+        assertThat(feed.lastEventIds).allSatisfy(id -> assertThat(Long.parseLong(id)).isBetween(2L, 17L));
+        assertThat(domainOf(live, "10.200.0.1")).isEqualTo(OFFICE);
+    }
+
+    @Test
+    void aResetLoadsTheExportAgainAndKeepsAnsweringMeanwhile() throws Exception {
+        String a = feed.createRecord("192.0.2.0", 24);
+        String m = feed.map(a, OFFICE);
+        LiveSipDomainResolver live = live();
+        eventually("one stream open", () -> feed.openStreams() == 1);
+
+        feed.resetNext = true;
+        feed.dropStreams();
+        feed.remap(m, PBX);
+        eventually("reloaded and current", resolvesTo(live, "192.0.2.1", PBX));
+        eventually("a second export", () -> live.snapshotsLoaded() == 2);
+        assertThat(feed.exports.get()).isEqualTo(2);
+        assertThat(live.lastEventId()).isEqualTo(3);
+        eventually("live again", () -> live.state() == LiveSipDomainResolver.State.LIVE);
+
+        feed.remap(m, OTHER);
+        eventually("live after the reset", resolvesTo(live, "192.0.2.1", OTHER));
+    }
+
+    @Test
+    void aGapInTheSequenceLoadsTheExportAgain() throws Exception {
+        String a = feed.createRecord("192.0.2.0", 24);
+        String m = feed.map(a, OFFICE);
+        LiveSipDomainResolver live = live();
+        eventually("one stream open", () -> feed.openStreams() == 1);
+
+        feed.skipOne();
+        feed.remap(m, PBX);
+        eventually("current after the gap", resolvesTo(live, "192.0.2.1", PBX));
+        assertThat(live.snapshotsLoaded()).isEqualTo(2);
+        assertThat(live.lastEventId()).isEqualTo(4);
+    }
+
+    @Test
+    void aServerWithoutTheExportFailsReadyWithNotFound() throws Exception {
+        client.close();
+        try (StubServer twilioLike = StubServer.start(vertx, router -> { })) {
+            client = SipmapClient.builder().baseUrl(twilioLike.baseUrl()).accountCredentials(ACCOUNT, "token")
+                    .vertx(vertx).retryPolicy(RetryPolicy.none()).build();
+            LiveSipDomainResolver live = client.liveResolver(ACCOUNT);
+            assertThatThrownBy(() -> live.ready().toCompletableFuture().get(10, SECONDS))
+                    .isInstanceOf(ExecutionException.class).cause().isInstanceOf(SipmapException.class);
+            assertThat(live.state()).isEqualTo(LiveSipDomainResolver.State.FAILED);
+            assertThatThrownBy(() -> resolve(live, "10.0.0.1")).cause().isInstanceOf(SipmapException.class);
+        }
+    }
+
+    @Test
+    void anotherAccountIsRefused() throws Exception {
+        LiveSipDomainResolver live = live();
+        AccountSid other = new AccountSid("AC" + "cd".repeat(16));
+        assertThatThrownBy(() -> live.resolve(other, Ipv4Address.parse("10.0.0.1")).toCompletableFuture().get(5,
+                SECONDS)).cause().isInstanceOf(SipmapException.InvalidParameter.class);
+        assertThatThrownBy(() -> client.liveResolver(other)).isInstanceOf(SipmapException.InvalidParameter.class);
+    }
+
+    @Test
+    void closeStopsTheStreamAndEveryRetry() throws Exception {
+        String a = feed.createRecord("192.0.2.0", 24);
+        feed.map(a, OFFICE);
+        LiveSipDomainResolver live = live();
+        eventually("one stream open", () -> feed.openStreams() == 1);
+
+        live.close();
+        eventually("the stream closed at the server", () -> feed.openStreams() == 0);
+        int requests = feed.streamRequests.get() + feed.exports.get();
+        Thread.sleep(300);
+        assertThat(feed.streamRequests.get() + feed.exports.get()).isEqualTo(requests);
+        assertThat(live.state()).isEqualTo(LiveSipDomainResolver.State.CLOSED);
+        assertThatThrownBy(() -> resolve(live, "192.0.2.1")).cause()
+                .isInstanceOf(SipmapException.Unavailable.class).hasMessageContaining("closed");
+    }
+
+    @Test
+    void aStreamRefusedWithAnErrorIsRetriedAfterBackOff() throws Exception {
+        String a = feed.createRecord("192.0.2.0", 24);
+        String m = feed.map(a, OFFICE);
+        feed.changesAnswer404 = true;
+        LiveSipDomainResolver live = live();
+        eventually("retried", () -> feed.streamRequests.get() >= 3);
+        assertThat(live.state()).isEqualTo(LiveSipDomainResolver.State.RECONNECTING);
+        assertThat(domainOf(live, "192.0.2.1")).isEqualTo(OFFICE);
+        feed.changesAnswer404 = false;
+        feed.remap(m, PBX);
+        eventually("live once the feed answers", resolvesTo(live, "192.0.2.1", PBX));
+    }
+
+    @Test
+    void thisClientsOwnWritesAreSeenAtOnceEvenWhenTheFeedIsSlower() throws Exception {
+        String a = feed.createRecord("192.0.2.0", 24);
+        LiveSipDomainResolver live = live();
+        eventually("one stream open", () -> feed.openStreams() == 1);
+        feed.eventDelayMillis = 300;
+
+        var mapping = client.sourceIpMappings().create(ACCOUNT, new io.sipmap.api.CreateSourceIpMapping(
+                new io.sipmap.domain.IpRecordSid(a), new io.sipmap.domain.SipDomainSid(OFFICE)))
+                .toCompletableFuture().get(5, SECONDS);
+        long start = System.nanoTime();
+        assertThat(domainOf(live, "192.0.2.1")).isEqualTo(OFFICE);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("waited for the feed")
+                .isGreaterThan(100);
+
+        client.sourceIpMappings().update(ACCOUNT, mapping.sid(), new io.sipmap.api.UpdateSourceIpMapping(
+                new io.sipmap.domain.SipDomainSid(PBX))).toCompletableFuture().get(5, SECONDS);
+        assertThat(domainOf(live, "192.0.2.1")).isEqualTo(PBX);
+        client.sourceIpMappings().delete(ACCOUNT, mapping.sid()).toCompletableFuture().get(5, SECONDS);
+        assertThat(domainOf(live, "192.0.2.1")).isNull();
+
+        // a write of another client is not waited for: the replica follows it when the feed brings it
+        try (SipmapClient other = SipmapClient.builder().baseUrl(feed.baseUrl()).accountCredentials(ACCOUNT, "token")
+                .vertx(vertx).retryPolicy(RetryPolicy.none()).build()) {
+            other.sourceIpMappings().create(ACCOUNT, new io.sipmap.api.CreateSourceIpMapping(
+                    new io.sipmap.domain.IpRecordSid(a), new io.sipmap.domain.SipDomainSid(OTHER)))
+                    .toCompletableFuture().get(5, SECONDS);
+            assertThat(domainOf(live, "192.0.2.1")).isNull();
+            eventually("the other client's write arrives", resolvesTo(live, "192.0.2.1", OTHER));
+        }
+    }
+
+    @Test
+    void aRecordMappedThenDeletedWhileTheReplicaWasAwayIsReadFromItsDeletionNotFromAReload() throws Exception {
+        String office = feed.createRecord("192.0.2.0", 24);
+        feed.map(office, OFFICE);
+        String gone = feed.createRecord("192.0.2.77", 32); // unmapped: not in the export
+        LiveSipDomainResolver live = live();
+        eventually("one stream open", () -> feed.openStreams() == 1);
+
+        feed.eventDelayMillis = 60_000; // the live stream sends nothing more: what follows comes by replay
+        String m = feed.map(gone, PBX);
+        feed.unmap(m);
+        feed.deleteRecord(gone);
+        String kept = feed.createRecord("192.0.2.128", 25);
+        feed.map(kept, OTHER);
+        feed.dropStreams();
+
+        eventually("caught up", () -> live.lastEventId() == 8);
+        assertThat(feed.fetches.get()).as("the fetch of the record, answered 404").isEqualTo(1);
+        assertThat(live.snapshotsLoaded()).isEqualTo(1);
+        assertThat(live.changesApplied()).isEqualTo(5);
+        assertThat(domainOf(live, "192.0.2.77")).isEqualTo(OFFICE);
+        assertThat(domainOf(live, "192.0.2.200")).isEqualTo(OTHER);
+    }
+
+    @Test
+    void aStreamSilentLongerThanTheStallTimeoutIsTakenForDroppedAndResumed() throws Exception {
+        String a = feed.createRecord("192.0.2.0", 24);
+        String m = feed.map(a, OFFICE);
+        // the double sends no keep-alive: an idle stream is silent
+        LiveSipDomainResolver live = client.liveResolver(ACCOUNT, LiveResolverOptions.defaults()
+                .withReconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(100))
+                .withStallTimeout(Duration.ofMillis(300)));
+        live.ready().toCompletableFuture().get(10, SECONDS);
+        eventually("resumed after silences", () -> feed.streamRequests.get() >= 3);
+        assertThat(feed.lastEventIds).allSatisfy(id -> assertThat(id).isEqualTo("2"));
+        assertThat(live.snapshotsLoaded()).isEqualTo(1);
+        feed.remap(m, PBX);
+        eventually("still following", resolvesTo(live, "192.0.2.1", PBX));
+    }
+}
