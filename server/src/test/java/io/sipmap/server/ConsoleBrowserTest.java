@@ -385,6 +385,10 @@ class ConsoleBrowserTest {
             until(d -> id("workspace").isDisplayed() && !rows("records-body").isEmpty());
             assertThat(script("return document.documentElement.scrollWidth <= window.innerWidth")).isEqualTo(true);
             assertThat(script("return window.innerWidth")).isEqualTo(320L);
+            // nothing sticks out of the window but what the tables' own scrolling regions hold
+            assertThat(script("return [...document.querySelectorAll('body *')].filter(e => !e.closest('.table-scroll')"
+                    + " && e.getClientRects().length && e.getBoundingClientRect().right > window.innerWidth + 1)"
+                    + ".map(e => e.id || e.tagName + '.' + e.className)")).asList().isEmpty();
             step("narrow-200-percent");
         } finally {
             driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
