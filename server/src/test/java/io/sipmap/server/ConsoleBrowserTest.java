@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.deque.html.axecore.results.Results;
 import com.deque.html.axecore.results.Rule;
 import com.deque.html.axecore.selenium.AxeBuilder;
+import io.sipmap.domain.AccountSid;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.sipmap.domain.AccountSid;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -259,6 +259,7 @@ class ConsoleBrowserTest {
         assertThat(text("resolve-result")).contains("203.0.113.77 belongs to SIP domain " + domains[1],
                 "“office” (203.0.113.0/24), " + recordSids.get(2), resolved.getString("source_ip_mapping_sid"));
         step("resolved");
+        capture(SHOTS.resolve("console.png"), 0.75); // the README's picture, docs/console.png
         type("resolve-ip", "198.51.100.20");
         id("resolve-submit").click();
         until(d -> text("resolve-result").startsWith("No SIP domain"));
@@ -457,14 +458,7 @@ class ConsoleBrowserTest {
     static void step(String name) throws Exception {
         until(d -> d.findElements(By.cssSelector("[aria-busy]")).isEmpty());
         String file = String.format("%02d-%s.png", ++shots, name);
-        Map<String, Object> metrics = driver.executeCdpCommand("Page.getLayoutMetrics", Map.of());
-        @SuppressWarnings("unchecked")
-        Map<String, Object> size = (Map<String, Object>) metrics.get("cssContentSize");
-        Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png",
-                "captureBeyondViewport", true, "clip", Map.of("x", 0, "y", 0,
-                        "width", ((Number) size.get("width")).doubleValue(),
-                        "height", ((Number) size.get("height")).doubleValue(), "scale", 1)));
-        Files.write(SHOTS.resolve(file), Base64.getDecoder().decode((String) shot.get("data")));
+        capture(SHOTS.resolve(file), 1);
 
         Results results = new AxeBuilder().analyze(driver);
         assertThat(results.isErrored()).as("axe-core ran on " + name).isFalse();
@@ -485,6 +479,18 @@ class ConsoleBrowserTest {
                         + " of (400|401|409) .*"))
                 .toList();
         assertThat(errors).as("the browser's console on " + name).isEmpty();
+    }
+
+    /** A PNG of the whole page, not only the window, at {@code scale}. */
+    static void capture(Path file, double scale) throws Exception {
+        Map<String, Object> metrics = driver.executeCdpCommand("Page.getLayoutMetrics", Map.of());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> size = (Map<String, Object>) metrics.get("cssContentSize");
+        Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png",
+                "captureBeyondViewport", true, "clip", Map.of("x", 0, "y", 0,
+                        "width", ((Number) size.get("width")).doubleValue(),
+                        "height", ((Number) size.get("height")).doubleValue(), "scale", scale)));
+        Files.write(file, Base64.getDecoder().decode((String) shot.get("data")));
     }
 
     // --- the API, asked directly

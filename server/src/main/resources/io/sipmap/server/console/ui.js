@@ -104,11 +104,19 @@ export function openDialog({ title, text, fields = [], confirm, danger = false, 
 
   return new Promise((resolve) => {
     let attempted = false;
+    let finished = false;
     const finish = (done) => {
+      if (finished) {
+        return;
+      }
+      finished = true;
       form.removeEventListener('submit', submit);
       cancelButton.removeEventListener('click', cancel);
       dialog.removeEventListener('cancel', escape);
-      dialog.close();
+      dialog.removeEventListener('close', closed);
+      if (dialog.open) {
+        dialog.close();
+      }
       const target = opener && opener.isConnected ? opener : fallback;
       if (target) {
         target.focus();
@@ -154,6 +162,8 @@ export function openDialog({ title, text, fields = [], confirm, danger = false, 
         finish(false);
       }
     };
+    // closed from elsewhere (a sign-out because the credentials were refused meanwhile): listeners go too
+    const closed = () => finish(false);
     const escape = (event) => {
       event.preventDefault(); // closed by finish, so that focus and the promise are handled in one place
       cancel();
@@ -161,6 +171,7 @@ export function openDialog({ title, text, fields = [], confirm, danger = false, 
     form.addEventListener('submit', submit);
     cancelButton.addEventListener('click', cancel);
     dialog.addEventListener('cancel', escape);
+    dialog.addEventListener('close', closed);
     dialog.showModal();
     const first = Object.values(inputs)[0];
     if (first) {
