@@ -223,14 +223,17 @@ class ConsoleBrowserTest {
         untilCount("records", "Page 2: showing 3" + DASH + "4, more on the next page.");
         assertThat(rows("records-body")).isEqualTo(recordPages.get(1));
         step("records-page-2");
-        id("records-next").click();
+        // from the keyboard: the focus stays on the pager, on Previous once Next is disabled at the last page
+        id("records-next").sendKeys(Keys.ENTER);
         untilCount("records", "Page 3: showing 5" + DASH + "5, the last page.");
         assertThat(rows("records-body")).isEqualTo(recordPages.get(2));
         assertThat(id("records-next").isEnabled()).isFalse();
+        assertThat(active().getAttribute("id")).isEqualTo("records-prev");
         step("records-page-3");
-        id("records-prev").click();
+        id("records-prev").sendKeys(Keys.ENTER);
         untilCount("records", "Page 2: showing 3" + DASH + "4, more on the next page.");
         assertThat(rows("records-body")).isEqualTo(recordPages.get(1));
+        assertThat(active().getAttribute("id")).isEqualTo("records-prev");
         id("records-prev").click();
         untilCount("records", "Page 1: showing 1" + DASH + "2, more on the next page.");
         assertThat(rows("records-body")).isEqualTo(recordPages.get(0));
@@ -394,6 +397,23 @@ class ConsoleBrowserTest {
         } finally {
             driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
         }
+    }
+
+    /** Credentials the server stops accepting (a key revoked, a token changed) sign the tab out, saying why. */
+    @Test
+    @Order(3)
+    void signsOutWhenTheCredentialsAreRefusedLater() throws Exception {
+        driver.get(base + "/console/");
+        script("sessionStorage.setItem('sipmap.console.session', JSON.stringify({sid: '" + ACCOUNT
+                + "', secret: 'a-token-since-changed'}))");
+        driver.navigate().refresh();
+        until(d -> id("sign-in").isDisplayed() && text("sign-in-error").contains("no longer accepts"));
+        assertThat(text("sign-in-error")).isEqualTo(
+                "The server no longer accepts these credentials (error 20003): sign in again.");
+        assertThat(script("return sessionStorage.length")).isEqualTo(0L);
+        assertThat(id("workspace").isDisplayed()).isFalse();
+        assertThat(rows("records-body")).isEmpty();
+        step("credentials-refused");
     }
 
     // --- the page

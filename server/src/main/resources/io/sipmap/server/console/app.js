@@ -73,6 +73,8 @@ class ListView {
   /** Loads a page; when that fails, the page shown stays, with the error under it. */
   async load(url) {
     const current = api;
+    // the pager button pressed loses the focus while disabled; it gets it back, or its neighbour when it stays disabled
+    const had = this.buttons.includes(document.activeElement) ? document.activeElement : null;
     this.error.textContent = '';
     this.body.closest('table').setAttribute('aria-busy', 'true');
     this.buttons.forEach((button) => { button.disabled = true; });
@@ -86,9 +88,14 @@ class ListView {
         this.error.textContent = `Could not read the ${this.noun}: ${error.describe ? error.describe() : error}`;
       }
     } finally {
+      this.body.closest('table').removeAttribute('aria-busy');
       if (current === api) {
-        this.body.closest('table').removeAttribute('aria-busy');
         this.render();
+        if (had && (document.activeElement === document.body || document.activeElement === had)) {
+          const [first, prev, next, reload] = this.buttons;
+          const neighbours = had === next ? [prev, first, reload] : [next, reload];
+          (had.disabled ? neighbours.find((button) => !button.disabled) : had).focus();
+        }
       }
     }
   }
@@ -290,6 +297,7 @@ function deleteMapping(mapping, label, opener) {
 async function submitting(form, fields, errorElement, work) {
   clearErrors(form);
   const button = form.querySelector('button[type=submit]');
+  const had = document.activeElement;
   button.disabled = true;
   form.setAttribute('aria-busy', 'true');
   const current = api;
@@ -305,6 +313,10 @@ async function submitting(form, fields, errorElement, work) {
   } finally {
     form.removeAttribute('aria-busy');
     button.disabled = form.id === 'mapping-form' && $('mapping-record').disabled;
+    // the button pressed lost the focus while disabled: back to it, or to the form's first field
+    if (api && (document.activeElement === document.body || !document.activeElement)) {
+      (had && had.isConnected && !had.disabled ? had : form.querySelector('input, select')).focus();
+    }
   }
 }
 
