@@ -485,7 +485,8 @@ class ConsoleBrowserTest {
         List<Rule> violations = results.getViolations();
         axeLines.add(file + ": " + results.getPasses().size() + " rules passed, " + violations.size() + " violated"
                 + violations.stream().map(v -> " [" + v.getImpact() + " " + v.getId() + ": " + v.getHelp() + " at "
-                        + v.getNodes().stream().map(n -> String.valueOf(n.getTarget())).collect(Collectors.joining(", "))
+                        + v.getNodes().stream().map(n -> String.valueOf(n.getTarget()))
+                                .collect(Collectors.joining(", "))
                         + "]").collect(Collectors.joining()));
         assertThat(violations).as("serious or critical accessibility violations on " + name + ": " + axeLines
                         .get(axeLines.size() - 1))

@@ -111,7 +111,8 @@ class ListView {
     const { meta } = this.page;
     const items = this.page[this.key];
     const from = meta.page * meta.page_size + 1;
-    // a row's button that had the focus keeps it in the row drawn again; when its row is gone, the list's heading has it
+    // a row's button that had the focus keeps it in the row drawn again; when its row is gone, the list's heading has
+    // it
     const focused = this.body.contains(document.activeElement) ? document.activeElement : null;
     const focusedRow = focused && focused.closest('tr[data-sid]');
     this.body.replaceChildren(...(items.length ? items.map(this.row)
@@ -148,7 +149,8 @@ const records = new ListView({
     return el('tr', { 'data-sid': record.sid },
       el('td', { class: record.friendly_name ? null : 'none', text: record.friendly_name ?? 'no name' }),
       el('td', { class: 'mono', text: `${record.ip_address}/${record.cidr_prefix_length}` }),
-      el('td', { class: mapping ? 'sid' : 'none', text: mapping ? mapping.sip_domain_sid : index ? 'not mapped' : '…' }),
+      el('td', { class: mapping ? 'sid' : 'none',
+        text: mapping ? mapping.sip_domain_sid : index ? 'not mapped' : '…' }),
       el('td', { class: 'sid', text: record.sid }),
       el('td', {}, time(record.date_created)),
       el('td', { class: 'row-actions' },
@@ -211,7 +213,8 @@ async function gather() {
   const unmapped = [...index.records.values()].filter((record) => !index.mappingOf.has(record.sid));
   select.replaceChildren(...(unmapped.length
     ? [el('option', { value: '', text: 'Choose an IP record' }), ...unmapped.map((record) =>
-      el('option', { value: record.sid, text: `${recordLabel(record)} ${record.sid}`, selected: record.sid === chosen }))]
+      el('option', { value: record.sid, text: `${recordLabel(record)} ${record.sid}`,
+        selected: record.sid === chosen }))]
     : [el('option', { value: '', text: index.records.size ? 'Every IP record is mapped' : 'No IP records yet' })]));
   select.disabled = unmapped.length === 0;
   $('mapping-submit').disabled = unmapped.length === 0;
@@ -271,7 +274,8 @@ function changeMapping(mapping, label, opener) {
     onError: refused,
     action: async ({ SipDomainSid }) => {
       const changed = await api.post(api.url(`v1/SourceIpMappings/${mapping.sid}`), { SipDomainSid });
-      mappings.status.textContent = `Mapping ${changed.sid} now sends ${label} to SIP domain ${changed.sip_domain_sid}.`;
+      mappings.status.textContent =
+        `Mapping ${changed.sid} now sends ${label} to SIP domain ${changed.sip_domain_sid}.`;
     },
   }).then((outcome) => outcome !== 'cancelled' && api && refresh(mappings, records));
 }
@@ -374,7 +378,8 @@ $('resolve-form').addEventListener('submit', (event) => {
     }
     const record = index && index.records.get(found.ip_record_sid);
     result.replaceChildren(
-      el('p', {}, `${answer.ip_address} belongs to SIP domain `, el('strong', { class: 'sid', text: found.sip_domain_sid }), '.'),
+      el('p', {}, `${answer.ip_address} belongs to SIP domain `,
+        el('strong', { class: 'sid', text: found.sip_domain_sid }), '.'),
       el('dl', {},
         el('dt', { text: 'Through IP record' }),
         el('dd', { text: `${record ? recordLabel(record) : `${found.ip_address}/${found.cidr_prefix_length}`}, ${

@@ -67,8 +67,8 @@ let dialogBusy = false;
  * Opens the modal dialog: a title, a sentence, optional fields and a confirm button. On confirm it runs
  * {@code action(values)}; while it runs nothing can be pressed; when it fails, its message shows next to the field
  * its parameter names (or under the text) and the dialog stays open, nothing else changed. Resolves to 'done' once
- * the action succeeded, 'failed' when it was closed after the action failed, 'cancelled' when nothing was asked. Focus returns to {@code opener}, or to {@code fallback} when the opener is
- * gone (its row deleted).
+ * the action succeeded, 'failed' when it was closed after the action failed, 'cancelled' when nothing was asked.
+ * Focus returns to {@code opener}, or to {@code fallback} when the opener is gone (its row deleted).
  *
  * @param fields [{name, label, value, hint, maxlength}]
  * @param onError called with an error before it is shown; returning true means it was handled (the dialog closes)

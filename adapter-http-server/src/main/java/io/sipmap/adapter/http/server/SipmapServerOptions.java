@@ -147,7 +147,8 @@ public record SipmapServerOptions(Credentials credentials, Optional<String> publ
     /** @param value an absolute http or https URL, or null for none */
     public SipmapServerOptions withPublicBaseUrl(String value) {
         return new SipmapServerOptions(credentials, Optional.ofNullable(value), bodyLimit, rateLimit, rateBurst, clock,
-                host, port, requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer, publicRoutes);
+                host, port, requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer,
+                publicRoutes);
     }
 
     public SipmapServerOptions withBodyLimit(long value) {
