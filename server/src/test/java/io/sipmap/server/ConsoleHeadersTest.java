@@ -154,10 +154,17 @@ class ConsoleHeadersTest {
         assertThat(get("/console/../v1/IpRecords").statusCode()).isEqualTo(401);
         assertThat(get("/console/sub/app.js").statusCode()).isEqualTo(404);
 
-        HttpResponse<String> post = send("POST", "/console/", Map.of());
+        // only reading is public: another method needs credentials, as anywhere, and is then not allowed
+        assertThat(send("POST", "/console/", Map.of()).statusCode()).isEqualTo(401);
+        assertThat(send("DELETE", "/console", Map.of()).statusCode()).isEqualTo(401);
+        HttpResponse<String> post = new Calls(new AccountSid(SID), TOKEN).call("POST", base + "/console/", "a=b");
         assertThat(post.statusCode()).isEqualTo(405);
         assertThat(new JsonObject(post.body()).getInteger("code")).isEqualTo(20004);
-        assertThat(send("DELETE", "/console", Map.of()).statusCode()).isEqualTo(405);
+        assertThat(post.headers().firstValue("Allow")).contains("GET, HEAD");
+        for (String path : new String[] {"/console", "/console/", "/console/app.js", "/console/missing.js"}) {
+            assertThat(new Calls(new AccountSid(SID), TOKEN).call("DELETE", base + path, null).statusCode())
+                    .as(path).isEqualTo(405);
+        }
     }
 
     @Test

@@ -33,7 +33,8 @@ import java.util.Map;
  * headers: no other origin has any business reading it. Files are cacheable and always revalidated
  * ({@code Cache-Control: no-cache}): a strong {@code ETag} (a digest of the bytes) and a {@code Last-Modified} (when
  * this server loaded them) answer {@code 304} to {@code If-None-Match} or {@code If-Modified-Since}, so a new version
- * is never mixed with a cached old one. Runs on the event loop; never blocks.
+ * is never mixed with a cached old one. Served for GET and HEAD only (the router's public routes are read-only). Runs
+ * on the event loop; never blocks.
  */
 public final class Console {
 
@@ -89,9 +90,6 @@ public final class Console {
             ctx.next(); // Vert.x routes /console/ here too: the page's
             return;
         }
-        if (!readOnly(ctx)) {
-            return;
-        }
         HttpServerResponse response = secured(ctx.response()).setStatusCode(301)
                 .putHeader(HttpHeaders.LOCATION, "console/")
                 .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8");
@@ -107,9 +105,6 @@ public final class Console {
             ctx.fail(404); // answered by the router as every unknown path is: a Twilio 404
             return;
         }
-        if (!readOnly(ctx)) {
-            return;
-        }
         HttpServerResponse response = secured(ctx.response())
                 .putHeader(HttpHeaders.ETAG, asset.etag())
                 .putHeader(HttpHeaders.LAST_MODIFIED, HTTP_DATE.format(asset.lastModified()))
@@ -122,16 +117,6 @@ public final class Console {
         } else {
             response.end(asset.bytes());
         }
-    }
-
-    /** Whether the method reads (GET or HEAD); otherwise the request is failed with 405, a Twilio error. */
-    private static boolean readOnly(RoutingContext ctx) {
-        HttpMethod method = ctx.request().method();
-        if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
-            return true;
-        }
-        ctx.fail(405);
-        return false;
     }
 
     private static HttpServerResponse secured(HttpServerResponse response) {

@@ -102,7 +102,8 @@ public final class SipmapRouter {
         byte[] openApi = OpenApiDocument.bytes(resolver != null);
         router.get(OpenApiDocument.PATH).handler(ctx -> Answers.bytes(ctx, 200, openApi)); // before authentication
         for (SipmapServerOptions.PublicRoute route : options.publicRoutes()) { // the host's own, before authentication
-            router.route(route.path()).handler(route.handler());
+            // read-only: any other method on its path needs credentials, as every path does, and is then a 405
+            router.route(route.path()).method(HttpMethod.GET).method(HttpMethod.HEAD).handler(route.handler());
         }
         router.route().handler(new BasicAuthentication(options.credentials()));
         if (options.rateLimit() > 0) {
@@ -136,6 +137,11 @@ public final class SipmapRouter {
 
         if (resolver != null) {
             router.get(ResolutionRoutes.PATH).handler(new ResolutionRoutes(resolver, options.publicBaseUrl())::resolve);
+        }
+        for (SipmapServerOptions.PublicRoute route : options.publicRoutes()) {
+            // another method on a public route's path, with credentials: not allowed (Vert.x answers 404 otherwise for
+            // a path ending in *)
+            router.route(route.path()).handler(ctx -> ctx.fail(405));
         }
 
         // What no route handles: unknown paths, wrong methods, and anything the failure handler could not answer.

@@ -90,9 +90,10 @@ public record SipmapServerOptions(Credentials credentials, Optional<String> publ
     }
 
     /**
-     * A route of the host's own, served without credentials, before authentication: the request id, the request log,
-     * the metrics and CORS apply to it as to the API, and its handler answers (or fails the request, with a status
-     * answered as a Twilio error). Its path is outside the API's {@code /v1} and {@code /sipmap}, which always ask for
+     * A route of the host's own, served without credentials, before authentication, for GET and HEAD only (whatever
+     * is served without credentials can only be read): the request id, the request log, the metrics and CORS apply
+     * to it as to the API, and its handler answers (or fails the request, with a status answered as a Twilio error).
+     * Another method on its path needs credentials, as on any path, and is then answered 405. Its path is outside the API's {@code /v1} and {@code /sipmap}, which always ask for
      * credentials (bar the OpenAPI document): a public route can never shadow or open one of them.
      *
      * @param path    a Vert.x route path, such as {@code /console} or {@code /console/*}

@@ -43,6 +43,17 @@ class PublicRoutesHttpTest extends ServerTestBase {
     }
 
     @Test
+    void areReadOnly() {
+        assertError(send(request(HttpMethod.POST, "/site/index.html")), 401, 20003);
+        HttpResponse<Buffer> post = send(authed(HttpMethod.POST, "/site/index.html"));
+        assertError(post, 405, 20004);
+        assertThat(post.getHeader("Allow")).isEqualTo("GET, HEAD");
+        assertError(send(authed(HttpMethod.DELETE, "/site/")), 405, 20004);
+        HttpResponse<Buffer> head = send(request(HttpMethod.HEAD, "/site/index.html"));
+        assertThat(head.statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void theApiStillNeedsCredentials() {
         assertError(send(request(HttpMethod.GET, "/v1/IpRecords")), 401, 20003);
         assertError(send(request(HttpMethod.GET, "/sites")), 401, 20003);
