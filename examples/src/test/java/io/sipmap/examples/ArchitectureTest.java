@@ -157,6 +157,24 @@ class ArchitectureTest {
             .because("its resolutions run on callers' threads (a SIP edge's) and its changes on an event loop:"
                     + " waiting is a stage that completes later, never a blocked thread");
 
+    private static final String CONSOLE = "io.sipmap.server.console..";
+
+    @ArchTest
+    static final ArchRule theConsoleIsAClientOfTheApi = classes().that().resideInAPackage(CONSOLE)
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.vertx.core..", "io.vertx.ext.web..",
+                    CONSOLE)
+            .because("the console's page calls the API over HTTP like any client; the server only serves its files,"
+                    + " and knows nothing of accounts or records there");
+
+    @ArchTest
+    static final ArchRule onlyTheConsoleEndsAResponseInTheServer = noClasses()
+            .that().resideInAPackage("io.sipmap.server..")
+            .and().doNotHaveFullyQualifiedName("io.sipmap.server.console.Console")
+            .should().callMethodWhere(target(name("end"))
+                    .and(target(owner(assignableTo("io.vertx.core.http.HttpServerResponse")))))
+            .because("the API's answers are the HTTP adapter's (Answers); the server writes only the console's, each"
+                    + " with its security headers, in one place");
+
     // The rules bite: each fixture below breaks one, and is analysed on its own.
 
     @Test
@@ -200,6 +218,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void aConsoleClassReachingIntoTheApiOrEndingAResponseBreaksTheFence() {
+        JavaClasses classes = new ClassFileImporter().importClasses(
+                io.sipmap.server.console.ConsoleViolationFixture.class);
+        assertThat(theConsoleIsAClientOfTheApi.evaluate(classes).hasViolation()).isTrue();
+        assertThat(onlyTheConsoleEndsAResponseInTheServer.evaluate(classes).hasViolation()).isTrue();
+    }
+
+    @Test
     void readingTheSystemClockInTheCoreBreaksTheRules() {
         JavaClasses classes = new ClassFileImporter().importClasses(io.sipmap.domain.ArchViolationFixture.class);
         assertThat(timeAndIdsComeThroughPorts.evaluate(classes).hasViolation()).isTrue();
@@ -218,6 +244,7 @@ class ArchitectureTest {
         assertThat(production.containPackage("io.sipmap.examples")).isTrue();
         assertThat(production.containPackage("io.sipmap.server")).isTrue();
         assertThat(production.containPackage("io.sipmap.server.kamailio")).isTrue();
+        assertThat(production.containPackage("io.sipmap.server.console")).isTrue();
         assertThat(production.containPackage("io.sipmap.adapter.postgres")).isTrue();
         assertThat(production.containPackage("io.sipmap.benchmarks")).isTrue();
         assertThat(production.containPackage("io.sipmap.contract")).isFalse();

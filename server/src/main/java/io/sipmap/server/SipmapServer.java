@@ -5,6 +5,7 @@ import io.sipmap.adapter.http.server.Credentials;
 import io.sipmap.adapter.http.server.SipmapServerOptions;
 import io.sipmap.adapter.http.server.SipmapVerticle;
 import io.sipmap.api.SipDomainResolver;
+import io.sipmap.server.console.Console;
 import io.sipmap.service.ChangeFeedService;
 import io.sipmap.service.IpRecordService;
 import io.sipmap.service.ResolutionService;
@@ -21,6 +22,7 @@ import java.nio.charset.Charset;
 import java.net.BindException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Formatter;
@@ -30,7 +32,8 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * The runnable Twilio-compatible server: the HTTP adapter, the services and the stores wired by plain constructors.
+ * The runnable Twilio-compatible server: the HTTP adapter, the services and the stores wired by plain constructors,
+ * and the web console ({@link Console}) beside the API, at {@code /console/}.
  * Settings come from flags, else the environment, else defaults ({@link ServerCommand}; {@code --help} lists them).
  *
  * <pre>mvn -B -q -pl server -am package -DskipTests &amp;&amp; java -jar server/target/sipmap-server.jar</pre>
@@ -81,7 +84,10 @@ public final class SipmapServer implements AutoCloseable {
         try {
             shared = settings.credentialsFile().isEmpty() ? base
                     : base.withAll(CredentialsFile.read(settings.credentialsFile().get()));
-            options = settings.options().withCredentials(shared);
+            Console console = Console.load(Instant.now());
+            options = settings.options().withCredentials(shared)
+                    .withPublicRoute(new SipmapServerOptions.PublicRoute(Console.PATH, console::redirect))
+                    .withPublicRoute(new SipmapServerOptions.PublicRoute(Console.PATH + "/*", console::serve));
         } catch (IllegalArgumentException | java.io.IOException e) {
             throw new IllegalStateException("sipmap: " + e.getMessage(), e);
         }
@@ -225,6 +231,11 @@ public final class SipmapServer implements AutoCloseable {
         return settings.publicBaseUrl().orElse(scheme() + "://" + settings.host() + ":" + port());
     }
 
+    /** Where a browser opens the web console: {@code /console/} under {@link #baseUrl()}. */
+    String consoleUrl() {
+        return baseUrl() + Console.PATH + "/";
+    }
+
     private String scheme() {
         return settings.tls().isPresent() ? "https" : "http";
     }
@@ -290,6 +301,7 @@ public final class SipmapServer implements AutoCloseable {
         StringBuilder text = new StringBuilder()
                 .append("sipmap: Twilio Voice v1 IpRecords and SourceIpMappings on ").append(scheme()).append("://")
                 .append(s.host()).append(':').append(port()).append(" (").append(storage.description).append(")\n");
+        text.append("sipmap: web console at ").append(consoleUrl()).append('\n');
         if (managementPort >= 0) {
             String management = "http://" + s.managementHost() + ":" + managementPort;
             text.append("sipmap: health at ").append(management).append("/health/live and /health/ready")

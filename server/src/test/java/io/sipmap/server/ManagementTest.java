@@ -96,6 +96,8 @@ class ManagementTest {
             api(server, "GET", "/sipmap/v1/Resolve?IpAddress=192.0.2.1", null);
             api(server, "GET", "/sipmap/v1/Resolve?IpAddress=10.9.9.9", null);
             api(server, "GET", "/sipmap/v1/Resolve?IpAddress=10.9.9.10", null);
+            assertThat(get(server.baseUrl() + "/console").statusCode()).isEqualTo(301);
+            assertThat(get(server.baseUrl() + "/console/app.js").statusCode()).isEqualTo(200);
             HttpResponse<String> scrape = get(management(server) + "/metrics");
             String after = scrape.body();
 
@@ -112,6 +114,10 @@ class ManagementTest {
             assertThat(after).contains("sipmap_http_server_requests_seconds_bucket{code=\"201\"");
             assertThat(value(after, "sipmap_http_server_requests_seconds_count{code=\"404\",method=\"GET\","
                     + "route=\"\"}")).as("an unknown path has no route").isEqualTo(1);
+            assertThat(value(after, "sipmap_http_server_requests_seconds_count{code=\"301\",method=\"GET\","
+                    + "route=\"/console\"}")).isEqualTo(1);
+            assertThat(value(after, "sipmap_http_server_requests_seconds_count{code=\"200\",method=\"GET\","
+                    + "route=\"/console/*\"}")).as("the console's files, under one route").isEqualTo(1);
             assertThat(value(after, "sipmap_store_operations_seconds_count{operation=\"insert\",outcome=\"ok\","
                     + "store=\"ip_records\"}")).isEqualTo(1);
             assertThat(value(after, "sipmap_store_operations_seconds_count{operation=\"insert\",outcome=\"ok\","

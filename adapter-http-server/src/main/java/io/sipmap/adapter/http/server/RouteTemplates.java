@@ -3,7 +3,6 @@ package io.sipmap.adapter.http.server;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The path templates of a router's routes ({@code /v1/IpRecords/:sid}), and which one a request's path falls under:
@@ -23,7 +22,9 @@ final class RouteTemplates {
     String of(String path) {
         List<String> known = templates;
         if (known == null) {
-            known = router.getRoutes().stream().map(Route::getPath).filter(Objects::nonNull).distinct().toList();
+            known = router.getRoutes().stream().filter(route -> route.getPath() != null)
+                    .map(route -> route.isExactPath() || route.isRegexPath() ? route.getPath() : route.getPath() + "*")
+                    .distinct().toList();
             templates = known;
         }
         if (path != null) {
@@ -36,8 +37,14 @@ final class RouteTemplates {
         return "";
     }
 
-    /** Whether {@code path} has the segments of {@code template}, its {@code :name} segments standing for any one. */
+    /**
+     * Whether {@code path} has the segments of {@code template}, its {@code :name} segments standing for any one; a
+     * template ending in {@code *} (a route over a prefix) matches every path under its prefix.
+     */
     static boolean matches(String template, String path) {
+        if (template.endsWith("*")) {
+            return path.startsWith(template.substring(0, template.length() - 1));
+        }
         int t = 0;
         int p = 0;
         while (t < template.length() && p < path.length()) {

@@ -30,7 +30,8 @@ import java.util.stream.Collectors;
  * <p>Every request but a CORS preflight needs HTTP Basic credentials and acts for their account. Every answer carries
  * a {@code Twilio-Request-Id}; CORS allows any origin without credentials, and only the listed ones with them. The
  * OpenAPI document of what it serves is at {@code /sipmap/v1/openapi.json}, without credentials
- * ({@link OpenApiDocument} says why). Forms are read by
+ * ({@link OpenApiDocument} says why), and so are the host's {@linkplain SipmapServerOptions.PublicRoute public routes}
+ * (a web console's files). Forms are read by
  * {@link BodyHandler} up to the configured limit; every answer is JSON, errors in Twilio's shape. A host serving it
  * should raise its {@code HttpServerOptions} {@code maxFormAttributeSize} and {@code maxFormBufferedBytes} to the body
  * limit, as {@link SipmapVerticle} does, or Vert.x refuses smaller bodies with a long field as too large. Handlers run on the
@@ -118,6 +119,10 @@ public final class SipmapRouter {
         router.route().handler(cors(options.corsOrigins()));
         byte[] openApi = OpenApiDocument.bytes(resolver != null, streams != null);
         router.get(OpenApiDocument.PATH).handler(ctx -> Answers.bytes(ctx, 200, openApi)); // before authentication
+        for (SipmapServerOptions.PublicRoute route : options.publicRoutes()) { // the host's own, before authentication
+            // read-only: any other method on its path needs credentials, as every path does, and is then a 405
+            router.route(route.path()).method(HttpMethod.GET).method(HttpMethod.HEAD).handler(route.handler());
+        }
         router.route().handler(new BasicAuthentication(options.credentials()));
         if (options.rateLimit() > 0) {
             router.route().handler(new RateLimit(options.rateLimit(), options.rateBurst(), options.clock()));
@@ -153,6 +158,11 @@ public final class SipmapRouter {
         }
         if (streams != null) {
             new FeedRoutes(streams, options.publicBaseUrl(), options.feed()).mount(router);
+        }
+        for (SipmapServerOptions.PublicRoute route : options.publicRoutes()) {
+            // another method on a public route's path, with credentials: not allowed (Vert.x answers 404 otherwise for
+            // a path ending in *)
+            router.route(route.path()).handler(ctx -> ctx.fail(405));
         }
 
         // What no route handles: unknown paths, wrong methods, and anything the failure handler could not answer.

@@ -41,12 +41,14 @@ import java.util.Optional;
  *                        for plain HTTP
  * @param observer        told of every answered request (for metrics); empty for none
  * @param feed            how the change feed streams ({@code GET /sipmap/v1/Changes})
+ * @param publicRoutes    the host's own routes, served without credentials beside the API (a web console's files);
+ *                        none by default
  */
 public record SipmapServerOptions(Credentials credentials, Optional<String> publicBaseUrl, long bodyLimit,
                                   int rateLimit, int rateBurst, Clock clock, String host, int port, boolean requestLog,
                                   Duration shutdownTimeout, Duration idleTimeout, Duration requestTimeout,
                                   List<String> corsOrigins, Optional<Tls> tls, Optional<RequestObserver> observer,
-                                  Feed feed) {
+                                  Feed feed, List<PublicRoute> publicRoutes) {
 
     public static final long DEFAULT_BODY_LIMIT = 16 * 1024;
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -86,6 +88,7 @@ public record SipmapServerOptions(Credentials credentials, Optional<String> publ
                 .map(SipmapServerOptions::checkOrigin).distinct().toList();
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(feed, "feed");
+        publicRoutes = List.copyOf(Objects.requireNonNull(publicRoutes, "publicRoutes"));
     }
 
     /**
@@ -117,6 +120,34 @@ public record SipmapServerOptions(Credentials credentials, Optional<String> publ
     }
 
     /**
+     * A route of the host's own, served without credentials, before authentication, for GET and HEAD only (whatever
+     * is served without credentials can only be read): the request id, the request log, the metrics and CORS apply
+     * to it as to the API, and its handler answers (or fails the request, with a status answered as a Twilio error).
+     * Another method on its path needs credentials, as on any path, and is then answered 405. Its path is outside
+     * the API's {@code /v1} and {@code /sipmap}, which always ask for credentials (bar the OpenAPI document): a public
+     * route can never shadow or open one of them.
+     *
+     * @param path    a Vert.x route path, such as {@code /console} or {@code /console/*}
+     * @param handler what answers it, on the event loop
+     */
+    public record PublicRoute(String path, io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> handler) {
+        public PublicRoute {
+            Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(handler, "handler");
+            String lower = path.toLowerCase(Locale.ROOT);
+            if (!path.matches("/[A-Za-z0-9_~-][A-Za-z0-9._~-]*(/[A-Za-z0-9._~/-]*\\*?)?") || path.contains("..")
+                    || apiPath(lower, "/v1") || apiPath(lower, "/sipmap")) {
+                throw new IllegalArgumentException("A public route is a path outside /v1 and /sipmap, such as"
+                        + " /console/*; got " + path);
+            }
+        }
+
+        private static boolean apiPath(String path, String api) {
+            return path.equals(api) || path.startsWith(api + "/");
+        }
+    }
+
+    /**
      * Where {@link SipmapVerticle} finds the PEM files it serves HTTPS with.
      *
      * @param certificatePath the server's certificate, then any intermediate ones, PEM
@@ -137,23 +168,26 @@ public record SipmapServerOptions(Credentials credentials, Optional<String> publ
     public static SipmapServerOptions of(Credentials credentials) {
         return new SipmapServerOptions(credentials, Optional.empty(), DEFAULT_BODY_LIMIT, 0, 0, Clock.systemUTC(),
                 DEFAULT_HOST, DEFAULT_PORT, false, DEFAULT_SHUTDOWN_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
-                DEFAULT_REQUEST_TIMEOUT, List.of(), Optional.empty(), Optional.empty(), Feed.DEFAULT);
+                DEFAULT_REQUEST_TIMEOUT, List.of(), Optional.empty(), Optional.empty(), Feed.DEFAULT, List.of());
     }
 
     public SipmapServerOptions withCredentials(Credentials value) {
         return new SipmapServerOptions(value, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
-                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer, feed);
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer, feed,
+                publicRoutes);
     }
 
     /** @param value an absolute http or https URL, or null for none */
     public SipmapServerOptions withPublicBaseUrl(String value) {
         return new SipmapServerOptions(credentials, Optional.ofNullable(value), bodyLimit, rateLimit, rateBurst, clock,
-                host, port, requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer, feed);
+                host, port, requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer,
+                feed, publicRoutes);
     }
 
     public SipmapServerOptions withBodyLimit(long value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, value, rateLimit, rateBurst, clock, host, port,
-                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer, feed);
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer, feed,
+                publicRoutes);
     }
 
     /** A limit of {@code perSecond} requests per second per account, with a burst of as many; 0 for none. */
@@ -167,44 +201,47 @@ public record SipmapServerOptions(Credentials credentials, Optional<String> publ
      */
     public SipmapServerOptions withRateLimit(int perSecond, int burst, Clock valueClock) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, perSecond, burst, valueClock, host, port,
-                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer, feed);
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer, feed,
+                publicRoutes);
     }
 
     public SipmapServerOptions withHost(String value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, value, port,
-                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer, feed);
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer, feed,
+                publicRoutes);
     }
 
     public SipmapServerOptions withPort(int value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, value,
-                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer, feed);
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer, feed,
+                publicRoutes);
     }
 
     public SipmapServerOptions withRequestLog(boolean value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
-                value, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer, feed);
+                value, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer, feed, publicRoutes);
     }
 
     /** Tells {@code value} of every answered request, or no one when it is null. */
     public SipmapServerOptions withRequestObserver(RequestObserver value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
                 requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, Optional.ofNullable(value),
-                feed);
+                feed, publicRoutes);
     }
 
     public SipmapServerOptions withShutdownTimeout(Duration value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
-                requestLog, value, idleTimeout, requestTimeout, corsOrigins, tls, observer, feed);
+                requestLog, value, idleTimeout, requestTimeout, corsOrigins, tls, observer, feed, publicRoutes);
     }
 
     public SipmapServerOptions withIdleTimeout(Duration value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
-                requestLog, shutdownTimeout, value, requestTimeout, corsOrigins, tls, observer, feed);
+                requestLog, shutdownTimeout, value, requestTimeout, corsOrigins, tls, observer, feed, publicRoutes);
     }
 
     public SipmapServerOptions withRequestTimeout(Duration value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
-                requestLog, shutdownTimeout, idleTimeout, value, corsOrigins, tls, observer, feed);
+                requestLog, shutdownTimeout, idleTimeout, value, corsOrigins, tls, observer, feed, publicRoutes);
     }
 
     /**
@@ -213,20 +250,29 @@ public record SipmapServerOptions(Credentials credentials, Optional<String> publ
      */
     public SipmapServerOptions withCorsOrigins(List<String> origins) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
-                requestLog, shutdownTimeout, idleTimeout, requestTimeout, origins, tls, observer, feed);
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout, origins, tls, observer, feed, publicRoutes);
     }
 
     /** These options serving HTTPS with {@code value}, or plain HTTP when null. */
     public SipmapServerOptions withTls(Tls value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
                 requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, Optional.ofNullable(value),
-                observer, feed);
+                observer, feed, publicRoutes);
     }
 
     /** These options, streaming the change feed as {@code value} says. */
     public SipmapServerOptions withFeed(Feed value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
-                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer, value);
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer, value,
+                publicRoutes);
+    }
+
+    /** These options, with {@code route} served without credentials beside the API (see {@link PublicRoute}). */
+    public SipmapServerOptions withPublicRoute(PublicRoute route) {
+        var routes = new java.util.ArrayList<>(publicRoutes);
+        routes.add(Objects.requireNonNull(route, "route"));
+        return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer, feed, routes);
     }
 
     /**

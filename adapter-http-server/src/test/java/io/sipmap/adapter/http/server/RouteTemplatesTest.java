@@ -18,4 +18,12 @@ class RouteTemplatesTest {
         assertThat(RouteTemplates.matches("/a/:x/b", "/a/1/b")).isTrue();
         assertThat(RouteTemplates.matches("/a/:x/b", "/a/1/c")).isFalse();
     }
+
+    @Test
+    void aTemplateEndingInAStarMatchesEveryPathUnderItsPrefix() {
+        assertThat(RouteTemplates.matches("/console/*", "/console/")).isTrue();
+        assertThat(RouteTemplates.matches("/console/*", "/console/app.js")).isTrue();
+        assertThat(RouteTemplates.matches("/console/*", "/consoles")).isFalse();
+        assertThat(RouteTemplates.matches("/console", "/console/")).isFalse();
+    }
 }
