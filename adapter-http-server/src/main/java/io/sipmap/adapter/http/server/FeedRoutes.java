@@ -147,7 +147,11 @@ final class FeedRoutes {
         });
     }
 
-    /** The JSON export: the snapshot's number and its entries, in first-match order. */
+    /**
+     * The JSON export: the snapshot's number and its entries, in first-match order; an entry names the network
+     * ({@code ip_address}, host bits cleared, what matches) and the record's own address ({@code ip_record_address},
+     * as {@code GET /v1/IpRecords/{sid}} and {@code /sipmap/v1/Resolve} name it).
+     */
     static byte[] json(AddressSnapshot snapshot) {
         JsonWriter json = new JsonWriter(64 + 240 * snapshot.entries().size());
         json.beginObject().name("last_event_id").value(Long.toString(snapshot.seq())).name("entries").beginArray();
@@ -156,6 +160,7 @@ final class FeedRoutes {
                     .name("ip_address").value(r.prefix().network().toString())
                     .name("cidr_prefix_length").value(r.prefix().length())
                     .name("ip_record_sid").value(r.ipRecordSid())
+                    .name("ip_record_address").value(r.prefix().address().toString())
                     .name("source_ip_mapping_sid").value(r.mappingSid())
                     .name("sip_domain_sid").value(r.sipDomainSid())
                     .endObject();
