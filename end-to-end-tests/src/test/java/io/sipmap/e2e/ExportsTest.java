@@ -142,6 +142,8 @@ class ExportsTest {
                 } else {
                     assertThat(first).as(ip).isNotNull();
                     assertThat(first.getString("ip_record_sid")).as(ip).isEqualTo(resolved.getString("ip_record_sid"));
+                    assertThat(first.getString("ip_record_address")).as(ip)
+                            .isEqualTo(resolved.getString("ip_address"));
                     assertThat(first.getString("source_ip_mapping_sid")).isEqualTo(
                             resolved.getString("source_ip_mapping_sid"));
                     assertThat(kamailio(lines, address)).as(ip).isEqualTo(resolved.getString("sip_domain_sid"));
@@ -209,7 +211,7 @@ class ExportsTest {
                 .containsExactly(single.sid().value(), older.sid().value(), newer.sid().value(), wide.sid().value());
         assertThat(addresses.getJsonArray("entries").getJsonObject(1)).isEqualTo(new JsonObject()
                 .put("ip_address", "10.1.2.0").put("cidr_prefix_length", 24)
-                .put("ip_record_sid", older.sid().value())
+                .put("ip_record_sid", older.sid().value()).put("ip_record_address", "10.1.2.9")
                 .put("source_ip_mapping_sid", addresses.getJsonArray("entries").getJsonObject(1)
                         .getString("source_ip_mapping_sid"))
                 .put("sip_domain_sid", domain(2).value()));

@@ -42,6 +42,8 @@ final class FeedStack implements AutoCloseable {
     private final Credentials credentials;
     private final List<AccountSid> accounts = new ArrayList<>();
     private final List<SipmapClient> clients = new ArrayList<>();
+    /** Every request the server answered, as {@code METHOD route-template status}, for tests to count. */
+    final List<String> answered = new java.util.concurrent.CopyOnWriteArrayList<>();
     private SipmapVerticle verticle;
     private int port;
     private int next;
@@ -72,7 +74,9 @@ final class FeedStack implements AutoCloseable {
     /** Starts the server: on a free port the first time, on the same port after {@link #stop()}. */
     synchronized void start() throws Exception {
         verticle = new SipmapVerticle(sourceIpMappings, ipRecords, resolutions, feed,
-                SipmapServerOptions.of(credentials).withPort(port).withShutdownTimeout(Duration.ofSeconds(5)));
+                SipmapServerOptions.of(credentials).withPort(port).withShutdownTimeout(Duration.ofSeconds(5))
+                        .withRequestObserver((route, method, status, nanos) ->
+                                answered.add(method + " " + route + " " + status)));
         vertx.deployVerticle(verticle).await(10, TimeUnit.SECONDS);
         port = verticle.actualPort();
     }

@@ -198,6 +198,9 @@ class LiveResolverTest {
         await(live.ready());
         assertThat(live.lastEventId()).isEqualTo(head(account));
         assertThat(live.size()).isEqualTo(data.mapped.size());
+        // each export entry names its record's own address: the replica never reads the IP records list
+        assertThat(stack.answered).contains("GET /sipmap/v1/Exports/Addresses 200")
+                .doesNotContain("GET /v1/IpRecords 200");
         agrees(live, writer, data.probes());
 
         for (int i = 0; i < 300; i++) {
@@ -208,6 +211,7 @@ class LiveResolverTest {
         assertThat(live.size()).isEqualTo(data.mapped.size());
         agrees(live, writer, data.probes());
         eventually("live", () -> live.state() == LiveSipDomainResolver.State.LIVE);
+        assertThat(stack.answered).filteredOn(a -> a.startsWith("GET /v1/IpRecords ")).as("IP records list reads").isEmpty();
     }
 
     @Test

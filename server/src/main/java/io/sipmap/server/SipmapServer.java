@@ -221,6 +221,11 @@ public final class SipmapServer implements AutoCloseable {
         return verticle.changeSubscribers();
     }
 
+    /** The stores served, for tests to fill directly. */
+    Storage storage() {
+        return storage;
+    }
+
     /** The management port bound, -1 when there is none. */
     int managementPort() {
         return managementPort;

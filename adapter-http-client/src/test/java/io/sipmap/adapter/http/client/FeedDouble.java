@@ -40,6 +40,10 @@ final class FeedDouble implements AutoCloseable {
     volatile String lineEnd = "\n";
     volatile boolean splitData;
     volatile boolean changesAnswer404;
+    /** An export as a server before {@code ip_record_address} sends it: network addresses only. */
+    volatile boolean networksOnly;
+    /** How many times the IP records list was read. */
+    final AtomicInteger listReads = new AtomicInteger();
     /** How long each event waits before it is sent to open streams: a feed slower than the write's answer. */
     volatile long eventDelayMillis;
     private int sidCounter;
@@ -86,6 +90,18 @@ final class FeedDouble implements AutoCloseable {
                 request.setExpectMultipart(true);
             }
             request.endHandler(v -> write(request));
+        } else if (path.equals("/v1/IpRecords")) {
+            listReads.incrementAndGet();
+            JsonArray all;
+            synchronized (this) {
+                all = new JsonArray(new ArrayList<>(records.values()));
+            }
+            JsonObject meta = new JsonObject().put("page", 0).put("page_size", 1000).put("first_page_url",
+                    baseUrl() + "/v1/IpRecords?PageSize=1000&Page=0").put("previous_page_url", null)
+                    .put("url", baseUrl() + "/v1/IpRecords?PageSize=1000&Page=0").put("next_page_url", null)
+                    .put("key", "ip_records");
+            response.putHeader("Content-Type", "application/json")
+                    .end(new JsonObject().put("ip_records", all).put("meta", meta).encode());
         } else if (path.startsWith("/v1/IpRecords/")) {
             fetches.incrementAndGet();
             JsonObject record;
@@ -167,11 +183,13 @@ final class FeedDouble implements AutoCloseable {
             int bits = io.sipmap.domain.Ipv4Address.parse(r.getString("ip_address")).bits()
                     & io.sipmap.domain.Ipv4Prefix.mask(length);
             entries.add(new JsonObject().put("ip_address", new io.sipmap.domain.Ipv4Address(bits).toString())
-                    .put("ip_record_address", r.getString("ip_address"))
                     .put("cidr_prefix_length", length)
                     .put("ip_record_sid", r.getString("sid"))
                     .put("source_ip_mapping_sid", m.getString("sid"))
                     .put("sip_domain_sid", m.getString("sip_domain_sid")));
+            if (!networksOnly) {
+                entries.get(entries.size() - 1).put("ip_record_address", r.getString("ip_address"));
+            }
         }
         return new JsonObject().put("last_event_id", Long.toString(log.size())).put("entries", new JsonArray(entries));
     }

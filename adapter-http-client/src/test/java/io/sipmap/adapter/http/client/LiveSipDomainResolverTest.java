@@ -101,6 +101,7 @@ class LiveSipDomainResolverTest {
         assertThat(first.prefix().toString()).isEqualTo("198.51.100.5/24");
         assertThat(first.ipRecordSid().value()).isEqualTo(office);
         assertThat(domainOf(live, "198.51.101.1")).isNull();
+        assertThat(feed.listReads.get()).as("IP records list reads: the export names each record's address").isZero();
 
         // a record the export did not hold (unmapped then) is mapped: the replica fetches it once
         String pbxMapping = feed.map(unmappedBefore, PBX);
@@ -121,6 +122,26 @@ class LiveSipDomainResolverTest {
         assertThat(live.lastEventId()).isEqualTo(8);
         assertThat(live.changesApplied()).isEqualTo(5);
         assertThat(live.snapshotsLoaded()).isEqualTo(1);
+        assertThat(live.size()).isEqualTo(2);
+    }
+
+    @Test
+    void anExportWithNetworksOnlyIsCompletedFromOneReadOfTheIpRecordsList() throws Exception {
+        feed.networksOnly = true; // a server from before ip_record_address
+        String office = feed.createRecord("198.51.100.5", 24);
+        feed.map(office, OFFICE);
+        String pbx = feed.createRecord("203.0.113.77", 32);
+        feed.map(pbx, PBX);
+        feed.createRecord("192.0.2.1", 32); // not mapped: listed, not exported
+
+        LiveSipDomainResolver live = live();
+        eventually("live", () -> live.state() == LiveSipDomainResolver.State.LIVE);
+        assertThat(feed.listReads.get()).isEqualTo(1);
+        Resolution first = resolve(live, "198.51.100.9").orElseThrow();
+        assertThat(first.prefix().toString()).as("the record's own address, as /Resolve names it")
+                .isEqualTo("198.51.100.5/24");
+        assertThat(resolve(live, "203.0.113.77").orElseThrow().prefix().toString()).isEqualTo("203.0.113.77/32");
+        assertThat(domainOf(live, "192.0.2.1")).isNull();
         assertThat(live.size()).isEqualTo(2);
     }
 

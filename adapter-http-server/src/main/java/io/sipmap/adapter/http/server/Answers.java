@@ -47,6 +47,13 @@ final class Answers {
                 .end(NettyBridge.wrap(body, body.length));
     }
 
+    /** Answers 304 for an export whose tag the request named, known without building its body. */
+    static Future<Void> notModified(RoutingContext ctx, String etag, long seq) {
+        return ctx.response().setStatusCode(304).putHeader(HttpHeaders.ETAG, etag)
+                .putHeader(HttpHeaders.CACHE_CONTROL, "private, no-cache")
+                .putHeader(FeedRoutes.LAST_EVENT_ID_HEADER, Long.toString(seq)).end();
+    }
+
     /** Whether an {@code If-None-Match} value names {@code etag}: weak comparison, as RFC 9110 has it for GET. */
     static boolean matches(String ifNoneMatch, String etag) {
         if (ifNoneMatch == null) {

@@ -5,17 +5,22 @@ import io.sipmap.domain.AddressSnapshot;
 import io.sipmap.domain.ChangeBatch;
 import io.sipmap.domain.Resolution;
 import io.sipmap.domain.SipmapException;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * The sipmap extensions that keep a SIP edge current: the change feed {@code GET /sipmap/v1/Changes} (server-sent
@@ -24,7 +29,9 @@ import java.util.concurrent.CompletionStage;
  * {@code GET /sipmap/v1/Exports/Kamailio?Group=n} (a Kamailio {@code permissions} address file). Both exports are
  * in first-match order ({@link AddressSnapshot#FIRST_MATCH}), so that a proxy taking the first entry containing an
  * address agrees with {@code /sipmap/v1/Resolve}; both carry a strong {@code ETag}, a digest of the body, and answer
- * 304 to a matching {@code If-None-Match}, so a poller pays a snapshot and no transfer when nothing it reads changed.
+ * 304 to a matching {@code If-None-Match}, so a poller pays no transfer when nothing it reads changed, and only a read
+ * of the head when nothing at all changed since this server last answered it. Bodies are built on a worker: the
+ * event loop only reads the head and writes bytes.
  * Credentials and errors are those of every other route: an error is answered before a stream starts.
  */
 final class FeedRoutes {
@@ -36,10 +43,13 @@ final class FeedRoutes {
     private static final String TEXT = "text/plain; charset=utf-8";
     /** The largest change number a client may name: 18 digits always fit a long. */
     private static final int MAX_DIGITS = 18;
+    /** How many exports' tags are kept to answer 304 without building a body. */
+    static final int KEPT_TAGS = 1024;
 
     private final ChangeStreams streams;
     private final Optional<String> publicBaseUrl;
     private final SipmapServerOptions.Feed options;
+    private final Tags tags = new Tags();
 
     FeedRoutes(ChangeStreams streams, Optional<String> publicBaseUrl, SipmapServerOptions.Feed options) {
         this.streams = streams;
@@ -89,37 +99,114 @@ final class FeedRoutes {
     }
 
     private void addresses(RoutingContext ctx) {
-        Exchanges.onResult(ctx, streams.feed().snapshot(Exchanges.account(ctx)), snapshot -> {
-            JsonWriter json = new JsonWriter(64 + 200 * snapshot.entries().size());
-            json.beginObject().name("last_event_id").value(Long.toString(snapshot.seq())).name("entries").beginArray();
-            for (Resolution r : snapshot.entries()) {
-                json.beginObject()
-                        .name("ip_address").value(r.prefix().network().toString())
-                        .name("cidr_prefix_length").value(r.prefix().length())
-                        .name("ip_record_sid").value(r.ipRecordSid())
-                        .name("source_ip_mapping_sid").value(r.mappingSid())
-                        .name("sip_domain_sid").value(r.sipDomainSid())
-                        .endObject();
-            }
-            json.endArray().endObject();
-            byte[] body = json.finish((bytes, length, lent) -> java.util.Arrays.copyOf(bytes, length));
-            Answers.tagged(ctx, Answers.JSON, body, etag(body), snapshot.seq());
-        });
+        export(ctx, "json", Answers.JSON, FeedRoutes::json);
     }
 
     private void kamailio(RoutingContext ctx) {
         String given = Exchanges.query(ctx).get("Group");
         int group = given == null ? 1 : group(given);
-        Exchanges.onResult(ctx, streams.feed().snapshot(Exchanges.account(ctx)), snapshot -> {
-            List<Resolution> winners = snapshot.winners();
-            StringBuilder text = new StringBuilder(80 * winners.size());
-            for (Resolution r : winners) {
-                text.append(group).append(' ').append(r.prefix().network()).append(' ').append(r.prefix().length())
-                        .append(" 0 ").append(r.sipDomainSid()).append('\n');
+        export(ctx, "kamailio " + group, TEXT, snapshot -> kamailio(snapshot, group));
+    }
+
+    /**
+     * Answers an export of the account's snapshot. A request naming the tag this server last answered for the same
+     * export, at the head it still has, gets its 304 from a read of the head alone; any other builds the body: the
+     * snapshot and its rendering run on a worker, never on the event loop (an export of 100,000 entries takes
+     * seconds), and the answer is written back on the request's own context.
+     */
+    private void export(RoutingContext ctx, String kind, String contentType,
+                        Function<AddressSnapshot, byte[]> render) {
+        AccountSid account = Exchanges.account(ctx);
+        String ifNoneMatch = ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH);
+        Tag known = ifNoneMatch == null ? null : tags.get(account, kind);
+        if (known == null || !Answers.matches(ifNoneMatch, known.etag())) {
+            build(ctx, account, kind, contentType, render);
+            return;
+        }
+        Exchanges.onResult(ctx, streams.feed().changesAfter(account, 0, 1).thenApply(ChangeBatch::head), head -> {
+            if (head == known.seq()) {
+                Answers.notModified(ctx, known.etag(), head);
+            } else {
+                build(ctx, account, kind, contentType, render);
             }
-            byte[] body = text.toString().getBytes(StandardCharsets.UTF_8);
-            Answers.tagged(ctx, TEXT, body, etag(body), snapshot.seq());
         });
+    }
+
+    private void build(RoutingContext ctx, AccountSid account, String kind, String contentType,
+                       Function<AddressSnapshot, byte[]> render) {
+        Context context = ctx.vertx().getOrCreateContext();
+        Future<Built> built = context.executeBlocking(() -> streams.feed().snapshot(account), false)
+                .compose(stage -> Future.fromCompletionStage(stage, context))
+                .compose(snapshot -> context.executeBlocking(() -> {
+                    byte[] body = render.apply(snapshot);
+                    return new Built(new Tag(snapshot.seq(), etag(body)), body);
+                }, false));
+        Exchanges.onResult(ctx, built.toCompletionStage(), export -> {
+            tags.put(account, kind, export.tag());
+            Answers.tagged(ctx, contentType, export.body(), export.tag().etag(), export.tag().seq());
+        });
+    }
+
+    /**
+     * The JSON export: the snapshot's number and its entries, in first-match order; an entry names the network
+     * ({@code ip_address}, host bits cleared, what matches) and the record's own address ({@code ip_record_address},
+     * as {@code GET /v1/IpRecords/{sid}} and {@code /sipmap/v1/Resolve} name it).
+     */
+    static byte[] json(AddressSnapshot snapshot) {
+        JsonWriter json = new JsonWriter(64 + 240 * snapshot.entries().size());
+        json.beginObject().name("last_event_id").value(Long.toString(snapshot.seq())).name("entries").beginArray();
+        for (Resolution r : snapshot.entries()) {
+            json.beginObject()
+                    .name("ip_address").value(r.prefix().network().toString())
+                    .name("cidr_prefix_length").value(r.prefix().length())
+                    .name("ip_record_sid").value(r.ipRecordSid())
+                    .name("ip_record_address").value(r.prefix().address().toString())
+                    .name("source_ip_mapping_sid").value(r.mappingSid())
+                    .name("sip_domain_sid").value(r.sipDomainSid())
+                    .endObject();
+        }
+        json.endArray().endObject();
+        return json.finish((bytes, length, lent) -> java.util.Arrays.copyOf(bytes, length));
+    }
+
+    /** The Kamailio address file: one line per winning entry, in first-match order. */
+    static byte[] kamailio(AddressSnapshot snapshot, int group) {
+        List<Resolution> winners = snapshot.winners();
+        StringBuilder text = new StringBuilder(80 * winners.size());
+        for (Resolution r : winners) {
+            text.append(group).append(' ').append(r.prefix().network()).append(' ').append(r.prefix().length())
+                    .append(" 0 ").append(r.sipDomainSid()).append('\n');
+        }
+        return text.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The tag of an export and the number of the change its body reflects. */
+    record Tag(long seq, String etag) {
+    }
+
+    private record Built(Tag tag, byte[] body) {
+    }
+
+    /**
+     * The tag last answered for each account's exports, the most recently used {@value #KEPT_TAGS} kept: what lets a
+     * poller whose copy is current be answered 304 from a read of the head. A body is fixed by its account, kind and
+     * change number, so a tag kept for a number stays right for as long as the store's head is that number.
+     */
+    static final class Tags {
+        private final Map<String, Tag> tags = new LinkedHashMap<>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Tag> eldest) {
+                return size() > KEPT_TAGS;
+            }
+        };
+
+        synchronized Tag get(AccountSid account, String kind) {
+            return tags.get(account.value() + ' ' + kind);
+        }
+
+        synchronized void put(AccountSid account, String kind, Tag tag) {
+            tags.put(account.value() + ' ' + kind, tag);
+        }
     }
 
     /** A Kamailio group: 1..2^31-1, decimal. */

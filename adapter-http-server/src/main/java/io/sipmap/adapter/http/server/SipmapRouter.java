@@ -48,9 +48,15 @@ public final class SipmapRouter {
     /** Present in the context while {@link BodyHandler} reads the body, so that its failures count as bad input. */
     private static final String READING_BODY = "sipmap.readingBody";
 
-    private static final List<String> ALLOWED_HEADERS = List.of("Content-Type", "Authorization");
+    /**
+     * What a browser may send: besides a form and credentials, the change feed's {@code Last-Event-ID} (to resume) and
+     * the exports' {@code If-None-Match} (to be answered 304).
+     */
+    private static final List<String> ALLOWED_HEADERS = List.of("Content-Type", "Authorization", "Last-Event-ID",
+            "If-None-Match");
+    /** What a browser's script may read: the challenge, the back-off, the request id, and the exports' tag and number. */
     private static final List<String> EXPOSED_HEADERS = List.of("WWW-Authenticate", "Retry-After",
-            RequestIds.HEADER);
+            RequestIds.HEADER, "ETag", FeedRoutes.LAST_EVENT_ID_HEADER);
     private static final CharSequence REQUEST_ID = HttpHeaders.createOptimized(RequestIds.HEADER);
     /** The methods whose form Vert.x decodes; a body on any other is read but not decoded. */
     private static final Set<HttpMethod> FORM_METHODS = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH,

@@ -70,6 +70,30 @@ class AuthAndCorsHttpTest extends ServerTestBase {
     }
 
     @Test
+    void aPreflightForTheFeedAndTheExportsAllowsTheirRequestHeadersAndExposesTheirAnswers() {
+        HttpResponse<Buffer> feed = send(request(HttpMethod.OPTIONS, "/sipmap/v1/Changes")
+                .putHeader("Origin", "https://console.example.com")
+                .putHeader("Access-Control-Request-Method", "GET")
+                .putHeader("Access-Control-Request-Headers", "authorization, last-event-id"));
+        HttpResponse<Buffer> export = send(request(HttpMethod.OPTIONS, "/sipmap/v1/Exports/Kamailio")
+                .putHeader("Origin", "https://console.example.com")
+                .putHeader("Access-Control-Request-Method", "GET")
+                .putHeader("Access-Control-Request-Headers", "authorization, if-none-match"));
+
+        for (HttpResponse<Buffer> response : List.of(feed, export)) {
+            assertThat(response.statusCode()).isBetween(200, 204);
+            assertThat(response.headers().getAll("Access-Control-Allow-Origin")).containsExactly("*");
+            assertThat(response.headers().contains("Access-Control-Allow-Credentials")).isFalse();
+            assertThat(response.getHeader("Access-Control-Allow-Headers").split(",\\s*"))
+                    .contains("Authorization", "Last-Event-ID", "If-None-Match");
+        }
+        HttpResponse<Buffer> answer = send(authed(HttpMethod.GET, "/v1/IpRecords")
+                .putHeader("Origin", "https://console.example.com"));
+        assertThat(answer.getHeader("Access-Control-Expose-Headers").split(",\\s*"))
+                .contains("ETag", "Sipmap-Last-Event-Id");
+    }
+
+    @Test
     void browserRequestsGetCorsHeadersOnSuccessAndErrorButNeverCredentials() {
         HttpResponse<Buffer> ok = send(authed(HttpMethod.GET, "/v1/IpRecords").putHeader("Origin", "https://a.example"));
         HttpResponse<Buffer> denied = send(request(HttpMethod.GET, "/v1/IpRecords")
@@ -98,10 +122,11 @@ class AuthAndCorsHttpTest extends ServerTestBase {
                 send(authed(HttpMethod.PUT, "/v1/IpRecords")), post("/v1/IpRecords"), delete("/v1/IpRecords/x"))) {
             assertThat(response.getHeader("Access-Control-Allow-Origin")).isEqualTo("*");
             assertThat(response.getHeader("Access-Control-Allow-Methods")).isEqualTo("GET, POST, DELETE, OPTIONS");
-            assertThat(response.getHeader("Access-Control-Allow-Headers")).isEqualTo("Content-Type, Authorization");
+            assertThat(response.getHeader("Access-Control-Allow-Headers"))
+                    .isEqualTo("Content-Type, Authorization, Last-Event-ID, If-None-Match");
             assertThat(response.headers().contains("Access-Control-Allow-Credentials")).isFalse();
             assertThat(response.getHeader("Access-Control-Expose-Headers"))
-                    .isEqualTo("WWW-Authenticate, Retry-After, Twilio-Request-Id");
+                    .isEqualTo("WWW-Authenticate, Retry-After, Twilio-Request-Id, ETag, Sipmap-Last-Event-Id");
         }
     }
 

@@ -37,6 +37,10 @@ class ListedCorsOriginsHttpTest extends ServerTestBase {
             assertThat(response.getHeader("Twilio-Request-Id")).matches("RQ[0-9a-f]{32}");
         }
         assertThat(ok.headers().getAll("Access-Control-Expose-Headers")).hasSize(1);
+        assertThat(ok.getHeader("Access-Control-Expose-Headers").split(",\\s*")).containsExactly("WWW-Authenticate",
+                "Retry-After", "Twilio-Request-Id", "ETag", "Sipmap-Last-Event-Id");
+        assertThat(preflight.getHeader("Access-Control-Allow-Headers").split(",\\s*"))
+                .containsExactly("Content-Type", "Authorization", "Last-Event-ID", "If-None-Match");
     }
 
     @Test
