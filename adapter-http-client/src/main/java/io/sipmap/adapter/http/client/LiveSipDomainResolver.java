@@ -76,6 +76,10 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
     static final String EXPORT = "/sipmap/v1/Exports/Addresses";
     /** The longest line, and the most data of one event, a stream may send. */
     static final int MAX_EVENT_BYTES = 1 << 20;
+    /** A server's {@code retry:} is honoured up to this, so that no value can stop the replica reconnecting. */
+    static final long MAX_SERVER_RETRY_MILLIS = 60_000;
+    /** An export load never starts sooner than this after the last one was installed. */
+    static final long RELOAD_SPACING_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
     /** Events queued behind a fetch before the stream is paused (TCP then holds the server back). */
     private static final int HIGH_WATER = 4096;
     private static final System.Logger LOG = System.getLogger(LiveSipDomainResolver.class.getName());
@@ -165,7 +169,13 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
     /** Bumped by each export load, so that a fetch begun before it does not apply to the new index. */
     private long exports;
     private int failures;
+    /** Export loads in a row that a stream undid before it applied any change (a reset, a gap, a change unread). */
+    private int reloads;
+    /** When the last export was installed, to space out a reload that follows it at once. */
+    private long installedNanos = System.nanoTime() - RELOAD_SPACING_NANOS;
     private long serverRetryMillis = -1;
+    /** Set once by {@link #close}, from any thread: the state never leaves {@link State#CLOSED} after it. */
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private long timer = -1;
     /** Checks that the open stream still delivers something (data or a keep-alive comment); -1 without a stream. */
     private long watchdog = -1;
@@ -199,7 +209,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
 
     /** Where the replica is now. */
     public State state() {
-        return state;
+        return closed.get() ? State.CLOSED : state;
     }
 
     /** The sequence number of the last change the index holds (that of the export, then of each change); -1 before. */
@@ -237,7 +247,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
             return core.call(account, () -> Future.failedFuture(
                     new SipmapException.InvalidParameter("IpAddress", "An IpAddress is required")));
         }
-        State now = state;
+        State now = state();
         if (now != State.STARTING && now != State.FAILED && now != State.CLOSED && pending.isEmpty()) {
             return CompletableFuture.completedFuture(Optional.ofNullable(index.lookup(address.bits())));
         }
@@ -256,7 +266,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
         return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new))
                 .orTimeout(options.waitBound().toMillis(), TimeUnit.MILLISECONDS)
                 .handle((v, failure) -> {
-                    if (failure == null && state != State.CLOSED) {
+                    if (failure == null && !closed.get()) {
                         return Optional.ofNullable(index.lookup(address.bits()));
                     }
                     Throwable cause = failure instanceof java.util.concurrent.CompletionException c
@@ -270,7 +280,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
                         throw known;
                     }
                     throw new SipmapException.Unavailable("the live resolver of " + core.account()
-                            + (state == State.CLOSED ? " is closed"
+                            + (closed.get() ? " is closed"
                             : ready.isDone() ? " has not received this client's last mapping write within "
                             + options.waitBound().toMillis() + " ms (state " + state + ", last event "
                             + lastEventId + ")"
@@ -282,7 +292,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
     /** Stops the stream, the timers and this replica's HTTP client. Idempotent; returns at once. */
     @Override
     public void close() {
-        if (state == State.CLOSED) {
+        if (!closed.compareAndSet(false, true)) {
             return;
         }
         state = State.CLOSED;
@@ -312,12 +322,12 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
     }
 
     private void expect(Expectation e) {
-        if (state == State.CLOSED || state == State.FAILED) {
+        if (closed.get() || state == State.FAILED) {
             return;
         }
         pending.add(e);
         context.runOnContext(v -> {
-            if (e.met() || state == State.CLOSED) {
+            if (e.met() || closed.get()) {
                 e.finish();
             } else if (!e.arrived.isDone()) {
                 e.timer = vertx.setTimer(options.waitBound().toMillis(), id -> {
@@ -345,8 +355,36 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
 
     // ---- the export ----
 
+    /**
+     * Loads the export again, at once unless the last one was installed less than a second ago: a server that keeps
+     * answering a fresh export with a reset, a gap or a change this client cannot read then gets at most one reload a
+     * second, spaced further by the back-off, never a loop of full exports.
+     */
+    private void reload() {
+        if (System.nanoTime() - installedNanos >= RELOAD_SPACING_NANOS) {
+            reloads = 0;
+            loadExport();
+            return;
+        }
+        reloads++;
+        generation++;
+        if (awaiting != null) {
+            awaiting = null;
+            applying = false;
+        }
+        cancelTimer();
+        closeStream();
+        queue.clear();
+        if (ready.isDone()) {
+            state = State.RELOADING;
+        }
+        long spacing = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(
+                RELOAD_SPACING_NANOS - (System.nanoTime() - installedNanos));
+        schedule(Math.max(waitMillis(), spacing), this::loadExport);
+    }
+
     private void loadExport() {
-        if (state == State.CLOSED) {
+        if (closed.get()) {
             return;
         }
         long gen = ++generation;
@@ -365,7 +403,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
                 .compose(this::withRecordAddresses)
                 .compose(export -> vertx.executeBlocking(() -> Loaded.of(export)))
                 .onComplete(ar -> context.runOnContext(v -> {
-                    if (gen != generation || state == State.CLOSED) {
+                    if (gen != generation || closed.get()) {
                         return;
                     }
                     if (ar.succeeded()) {
@@ -439,6 +477,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
         prefixes.putAll(loaded.prefixes());
         index = loaded.index();
         lastEventId = loaded.lastEventId();
+        installedNanos = System.nanoTime();
         snapshots.incrementAndGet();
         state = State.CONNECTING;
         checkPending();
@@ -459,7 +498,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
     // ---- the change stream ----
 
     private void connect() {
-        if (state == State.CLOSED) {
+        if (closed.get()) {
             return;
         }
         long gen = ++generation;
@@ -477,7 +516,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
         http.request(request)
                 .compose(HttpClientRequest::send)
                 .onComplete(ar -> {
-                    if (gen != generation || state == State.CLOSED) {
+                    if (gen != generation || closed.get()) {
                         if (ar.succeeded()) {
                             ar.result().request().reset();
                         }
@@ -496,7 +535,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
         if (r.statusCode() != 200 || type == null || !type.toLowerCase(java.util.Locale.ROOT)
                 .startsWith("text/event-stream")) {
             r.body().onComplete(body -> context.runOnContext(v -> {
-                if (gen != generation || state == State.CLOSED) {
+                if (gen != generation || closed.get()) {
                     return;
                 }
                 String text = body.succeeded() ? RemoteErrors.snippet(body.result()) : "";
@@ -533,7 +572,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
             try {
                 parser.feed(buffer.getBytes());
                 if (parser.retryMillis() >= 0) {
-                    serverRetryMillis = parser.retryMillis();
+                    serverRetryMillis = Math.min(parser.retryMillis(), MAX_SERVER_RETRY_MILLIS);
                 }
             } catch (IllegalStateException tooLong) {
                 dropped(gen, tooLong);
@@ -545,7 +584,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
     }
 
     private void dropped(long gen, Throwable cause) {
-        if (gen != generation || state == State.CLOSED) {
+        if (gen != generation || closed.get()) {
             return;
         }
         generation++;
@@ -587,7 +626,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
     }
 
     private void drain() {
-        while (!applying && !queue.isEmpty() && state != State.CLOSED) {
+        while (!applying && !queue.isEmpty() && !closed.get()) {
             EventStreamParser.Event event = queue.poll();
             Fetch fetch = apply(event);
             if (fetch != null) {
@@ -595,7 +634,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
                 long epoch = exports;
                 fetch.record().onComplete(ar -> context.runOnContext(v -> {
                     applying = false;
-                    if (state == State.CLOSED || epoch != exports) {
+                    if (closed.get() || epoch != exports) {
                         drain(); // an export was loaded meanwhile: this change is in it, or was dropped with it
                         return;
                     }
@@ -679,7 +718,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
         if (event.type().equals("reset")) {
             LOG.log(Level.INFO, "sipmap live resolver of {0}: the server asked for a reset after event {1};"
                     + " loading the export again", core.account(), lastEventId);
-            loadExport();
+            reload();
             return null;
         }
         long id = WireJson.parseEventId(event.id());
@@ -695,7 +734,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
         if (id != lastEventId + 1) {
             LOG.log(Level.WARNING, "sipmap live resolver of {0}: change {1} came after {2}; loading the export again",
                     core.account(), id, lastEventId);
-            loadExport();
+            reload();
             return null;
         }
         JsonObject data;
@@ -704,7 +743,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
         } catch (DecodeException e) {
             LOG.log(Level.WARNING, "sipmap live resolver of {0}: change {1} is not JSON; loading the export again",
                     core.account(), id);
-            loadExport();
+            reload();
             return null;
         }
         try {
@@ -738,7 +777,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
         } catch (SipmapException e) {
             LOG.log(Level.WARNING, "sipmap live resolver of {0}: change {1} ({2}) does not read: {3};"
                     + " loading the export again", core.account(), id, event.type(), e.getMessage());
-            loadExport();
+            reload();
             return null;
         }
         done(id);
@@ -755,6 +794,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
     }
 
     private void done(long id) {
+        reloads = 0;
         lastEventId = id;
         applied.incrementAndGet();
         if (!pending.isEmpty()) {
@@ -769,7 +809,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
     // ---- timers and the connection ----
 
     private long waitMillis() {
-        long computed = backoff.backoffMillis(Math.max(1, failures));
+        long computed = backoff.backoffMillis(Math.max(1, Math.max(failures, reloads)));
         long half = computed / 2;
         long jittered = half + ThreadLocalRandom.current().nextLong(computed - half + 1);
         return Math.max(jittered, serverRetryMillis);
@@ -784,7 +824,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
         cancelTimer();
         timer = vertx.setTimer(Math.max(1, millis), id -> {
             timer = -1;
-            if (state != State.CLOSED) {
+            if (!closed.get()) {
                 action.run();
             }
         });

@@ -37,6 +37,8 @@ final class FeedDouble implements AutoCloseable {
     final AtomicInteger streamRequests = new AtomicInteger();
     final AtomicInteger closedStreams = new AtomicInteger();
     volatile boolean resetNext;
+    /** Every stream answers {@code reset} at once: a server that keeps undoing each export. */
+    volatile boolean resetAlways;
     volatile String lineEnd = "\n";
     volatile boolean splitData;
     volatile boolean changesAnswer404;
@@ -143,7 +145,7 @@ final class FeedDouble implements AutoCloseable {
     private synchronized void stream(HttpServerResponse response, long from) {
         long after = from < 0 ? log.size() : from;
         response.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-store");
-        if (resetNext) {
+        if (resetNext || resetAlways) {
             resetNext = false;
             response.end("event: reset" + lineEnd + "data: {\"last_event_id\":\"" + log.size() + "\"}" + lineEnd
                     + lineEnd);

@@ -192,6 +192,24 @@ class LiveSipDomainResolverTest {
     }
 
     @Test
+    void aServerThatResetsEveryStreamGetsReloadsSpacedByBackOffNotALoop() throws Exception {
+        String a = feed.createRecord("192.0.2.0", 24);
+        feed.map(a, OFFICE);
+        LiveSipDomainResolver live = live();
+        eventually("one stream open", () -> feed.openStreams() == 1);
+
+        feed.resetAlways = true;
+        feed.dropStreams();
+        Thread.sleep(3_000);
+        // without spacing, each reset reloaded at once: hundreds of exports in these 3 s; now one a second at most
+        assertThat(feed.exports.get()).isBetween(2, 5);
+        assertThat(domainOf(live, "192.0.2.1")).isEqualTo(OFFICE); // the loaded index keeps answering
+
+        feed.resetAlways = false;
+        eventually("live again", () -> live.state() == LiveSipDomainResolver.State.LIVE);
+    }
+
+    @Test
     void aGapInTheSequenceLoadsTheExportAgain() throws Exception {
         String a = feed.createRecord("192.0.2.0", 24);
         String m = feed.map(a, OFFICE);
