@@ -343,8 +343,9 @@ public final class InMemoryStores {
                 if (p == null) {
                     return new AddressSnapshot(0, List.of());
                 }
-                synchronized (p) {
-                    List<Resolution> entries = new ArrayList<>();
+                List<Resolution> entries = new ArrayList<>();
+                long head;
+                synchronized (p) { // the entries and the number they reflect, read under the account's writes' lock
                     SortedChunks.Run<SourceIpMapping> run = p.mappings.first(0, SNAPSHOT_RUN);
                     while (run.size() > 0) {
                         for (SourceIpMapping mapping : run.items()) {
@@ -353,8 +354,10 @@ public final class InMemoryStores {
                         SourceIpMappingSid last = run.items(run.size() - 1, run.size()).get(0).sid();
                         run = p.mappings.after(last.high(), last.low(), SNAPSHOT_RUN);
                     }
-                    return new AddressSnapshot(p.log.head(), entries);
+                    head = p.log.head();
                 }
+                return new AddressSnapshot(head, entries); // sorted outside the lock, so that writes do not wait
+
             });
         }
 

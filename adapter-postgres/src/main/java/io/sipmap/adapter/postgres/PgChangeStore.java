@@ -144,18 +144,24 @@ final class PgChangeStore implements ChangeStore {
 
     @Override
     public CompletionStage<Subscription> subscribe(AccountSid account, Consumer<Change> listener) {
+        java.util.Objects.requireNonNull(listener, "listener");
+        Subscription subscription = () -> followed.computeIfPresent(account, (a, f) -> {
+            f.listeners.remove(listener);
+            return f.listeners.isEmpty() ? null : f;
+        });
+        // cancelled when the caller's stage fails, whatever failed it: the start, or the call timeout while the
+        // start was still under way (the listener would otherwise stay with no one to cancel it)
         return failures.stage(() -> {
-            java.util.Objects.requireNonNull(listener, "listener");
             Follower follower = followed.compute(account, (a, f) -> {
                 Follower kept = f == null ? new Follower(a) : f;
                 kept.listeners.add(listener);
                 return kept;
             });
-            Subscription subscription = () -> followed.computeIfPresent(account, (a, f) -> {
-                f.listeners.remove(listener);
-                return f.listeners.isEmpty() ? null : f;
-            });
-            return follower.started().map(v -> subscription).onFailure(e -> subscription.cancel());
+            return follower.started().map(v -> subscription);
+        }).whenComplete((s, e) -> {
+            if (e != null) {
+                subscription.cancel();
+            }
         });
     }
 
@@ -248,6 +254,8 @@ final class PgChangeStore implements ChangeStore {
                     listener.accept(change);
                 } catch (RuntimeException e) {
                     listeners.remove(listener);
+                    // the last one gone: stop following the account, as a cancel would
+                    followed.computeIfPresent(account, (a, f) -> f.listeners.isEmpty() ? null : f);
                 }
             }
         }

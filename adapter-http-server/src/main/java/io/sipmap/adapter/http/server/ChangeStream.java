@@ -231,9 +231,17 @@ final class ChangeStream {
         if (response.closed() || response.ended()) {
             return;
         }
-        Answers.endStream(response, last);
         if (cut) {
-            vertx.setTimer(CLOSE_GRACE_MILLIS, id -> connection.close());
+            // the connection closes as soon as the end has gone out, before the client can reuse it for a request that
+            // a late close would cut; a client that does not read never lets the end go out, and is closed after the
+            // grace
+            long timer = vertx.setTimer(CLOSE_GRACE_MILLIS, id -> connection.close());
+            Answers.endStream(response, last).onComplete(ar -> {
+                vertx.cancelTimer(timer);
+                connection.close();
+            });
+        } else {
+            Answers.endStream(response, last);
         }
     }
 
