@@ -12,10 +12,13 @@ import io.sipmap.domain.Ipv4Prefix;
 import io.sipmap.domain.Resolution;
 import io.sipmap.domain.SourceIpMapping;
 import io.sipmap.spi.ChangeStore;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -64,11 +67,14 @@ final class PgChangeStore implements ChangeStore {
             + " JOIN ip_records r ON r.account = m.account AND r.sid = m.ip_record_sid WHERE m.account = $1";
 
     private final Pool pool;
+    /** The stores' pipelined read client: the log's reads never wait for a lock, and keep the write pool free. */
+    private final SqlClient reads;
     private final Failures failures;
     private final ConcurrentHashMap<AccountSid, Follower> followed = new ConcurrentHashMap<>();
 
-    PgChangeStore(Pool pool, PgResolutionStore replica, Failures failures) {
+    PgChangeStore(Pool pool, SqlClient reads, PgResolutionStore replica, Failures failures) {
         this.pool = pool;
+        this.reads = reads;
         this.failures = failures;
         replica.onHeads(this::heard);
     }
@@ -84,7 +90,7 @@ final class PgChangeStore implements ChangeStore {
     }
 
     private Future<ChangeBatch> read(AccountSid account, long after, int limit) {
-        return pool.preparedQuery(CHANGES_AFTER).execute(Tuple.of(uuid(account), after, limit))
+        return reads.preparedQuery(CHANGES_AFTER).execute(Tuple.of(uuid(account), after, limit))
                 .map(rows -> batch(account, after, rows));
     }
 
@@ -126,20 +132,31 @@ final class PgChangeStore implements ChangeStore {
                 Columns.instant(row, 10)));
     }
 
+    /** The rows of a snapshot's two reads. */
+    private record Read(RowSet<Row> head, RowSet<Row> mapped) {
+        AddressSnapshot snapshot() {
+            List<Resolution> entries = new ArrayList<>(mapped.size());
+            for (Row row : mapped) {
+                entries.add(new Resolution(Columns.sipDomainSid(row, 2), Columns.mappingSid(row, 1),
+                        Columns.ipRecordSid(row, 0),
+                        new Ipv4Prefix(new Ipv4Address(row.getInteger(3)), row.getInteger(4))));
+            }
+            return new AddressSnapshot(head.size() == 0 ? 0 : head.iterator().next().getLong(0), entries);
+        }
+    }
+
     @Override
     public CompletionStage<AddressSnapshot> snapshot(AccountSid account) {
         Tuple owner = Tuple.of(uuid(account));
         return failures.stage(() -> pool.withTransaction(conn -> conn.query(SNAPSHOT).execute()
                 .compose(v -> conn.preparedQuery(HEAD).execute(owner))
-                .compose(head -> conn.preparedQuery(MAPPED).execute(owner).map(mapped -> {
-                    List<Resolution> entries = new ArrayList<>(mapped.size());
-                    for (Row row : mapped) {
-                        entries.add(new Resolution(Columns.sipDomainSid(row, 2), Columns.mappingSid(row, 1),
-                                Columns.ipRecordSid(row, 0),
-                                new Ipv4Prefix(new Ipv4Address(row.getInteger(3)), row.getInteger(4))));
-                    }
-                    return new AddressSnapshot(head.size() == 0 ? 0 : head.iterator().next().getLong(0), entries);
-                }))));
+                .compose(head -> conn.preparedQuery(MAPPED).execute(owner).map(mapped -> new Read(head, mapped))))
+                // building and sorting the entries of a large account is off the event loop the rows arrived on
+                .compose(read -> {
+                    Context context = Vertx.currentContext();
+                    return context == null ? Future.succeededFuture(read.snapshot())
+                            : context.executeBlocking(read::snapshot, false);
+                }));
     }
 
     @Override
@@ -190,7 +207,7 @@ final class PgChangeStore implements ChangeStore {
 
         synchronized Future<Void> started() {
             if (start == null) {
-                start = pool.preparedQuery(HEAD).execute(Tuple.of(uuid(account))).map(rows -> {
+                start = reads.preparedQuery(HEAD).execute(Tuple.of(uuid(account))).map(rows -> {
                     long head = rows.size() == 0 ? 0 : rows.iterator().next().getLong(0);
                     synchronized (this) {
                         delivered = head;

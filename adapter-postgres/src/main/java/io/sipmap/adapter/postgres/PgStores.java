@@ -49,7 +49,7 @@ public final class PgStores {
         this.failures = failures;
         this.catchUpInterval = catchUpInterval;
         this.ipRecords = new PgIpRecordStore(pool, reads, resolutions, failures);
-        this.changes = new PgChangeStore(pool, resolutions, failures);
+        this.changes = new PgChangeStore(pool, reads, resolutions, failures);
         this.sourceIpMappings = new PgSourceIpMappingStore(pool, reads, resolutions, failures);
     }
 
