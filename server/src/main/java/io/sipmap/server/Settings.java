@@ -150,7 +150,19 @@ record Settings(String host, int port, Optional<String> publicBaseUrl, AccountSi
                 .withShutdownTimeout(shutdownTimeout)
                 .withBodyLimit(bodyLimit)
                 .withCorsOrigins(corsOrigins)
-                .withTls(tls.orElse(null));
+                .withTls(tls.orElse(null))
+                .withFeed(new SipmapServerOptions.Feed(keepAlive(idleTimeout),
+                        SipmapServerOptions.Feed.DEFAULT_BUFFERED_EVENTS));
+    }
+
+    /**
+     * The change feed's keep-alive period for an idle timeout: a quiet stream gets a comment at least every one and a
+     * half periods, so a third of the idle timeout (at most the default) keeps every quiet stream open.
+     */
+    static Duration keepAlive(Duration idleTimeout) {
+        Duration third = idleTimeout.dividedBy(3);
+        return third.compareTo(SipmapServerOptions.Feed.DEFAULT_KEEP_ALIVE) < 0 && third.toMillis() >= 1 ? third
+                : SipmapServerOptions.Feed.DEFAULT_KEEP_ALIVE;
     }
 
     /** Without the token and the secret, so that settings can be logged. */

@@ -89,6 +89,9 @@ class ServerCommandTest {
         assertThat(settings.requestTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(settings.shutdownTimeout()).isEqualTo(Duration.ofSeconds(1));
         assertThat(settings.options().requestTimeout()).isEqualTo(Duration.ofSeconds(5));
+        // a quiet change stream gets a keep-alive at least every 1.5 periods: well within the idle timeout
+        assertThat(settings.options().feed().keepAlive()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(Settings.keepAlive(Duration.ofSeconds(120))).isEqualTo(Duration.ofSeconds(15));
     }
 
     @Test
