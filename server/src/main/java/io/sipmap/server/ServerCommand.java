@@ -521,13 +521,14 @@ final class ServerCommand {
                 bridge.firstSync().toCompletionStage().toCompletableFuture().get();
                 return null;
             } catch (java.util.concurrent.ExecutionException e) {
-                err.println("sipmap: kamailio-bridge: " + e.getCause().getMessage());
-                err.flush();
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
                 } catch (IllegalStateException stopping) {
-                    return null; // the JVM is stopping: the hook closes the bridge
+                    // the JVM is stopping (SIGTERM before the first write): not a failure, and the hook closes it
+                    return null;
                 }
+                err.println("sipmap: kamailio-bridge: " + e.getCause().getMessage());
+                err.flush();
                 bridge.close();
                 return 1;
             } catch (InterruptedException e) {

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashSet;
@@ -75,12 +76,28 @@ final class AddressFile {
     /**
      * Replaces {@code file} with {@code text} atomically: a temporary file in the same directory, written and
      * flushed to disk, renamed over it, and the directory flushed. A reader sees the old file or the new one, never
-     * a part. The file keeps the permissions it had, else gets rw-r--r--: Kamailio may run as another user.
+     * a part. The file keeps the permissions it had, and its owner and group where this process may set them (as root,
+     * or a member of the group), else gets rw-r--r--: Kamailio may run as another user.
      */
+    private interface Attribute {
+        void set() throws IOException;
+    }
+
+    /** Sets an attribute this process may set; one it may not (not root, not a member of the group) stays ours. */
+    private static void keep(Attribute attribute) {
+        try {
+            attribute.set();
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            // the file is still written, with this process's owner or group
+        }
+    }
+
     static void write(Path file, String text) throws IOException {
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
-        Set<PosixFilePermission> permissions = Files.exists(target) ? Files.getPosixFilePermissions(target)
+        PosixFileAttributes existing = Files.exists(target)
+                ? Files.readAttributes(target, PosixFileAttributes.class) : null;
+        Set<PosixFilePermission> permissions = existing != null ? existing.permissions()
                 : PosixFilePermissions.fromString("rw-r--r--");
         Path temporary = null;
         for (int attempt = 0; temporary == null; attempt++) {
@@ -105,6 +122,11 @@ final class AddressFile {
                 channel.force(true);
             }
             Files.setPosixFilePermissions(temporary, permissions);
+            if (existing != null) { // root:kamailio 0640 stays so, where the bridge may set them (as root, or a member)
+                Path written = temporary;
+                keep(() -> Files.setAttribute(written, "posix:group", existing.group()));
+                keep(() -> Files.setOwner(written, existing.owner()));
+            }
             try {
                 Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

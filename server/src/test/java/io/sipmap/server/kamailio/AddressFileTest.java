@@ -52,4 +52,22 @@ class AddressFileTest {
             assertThat(files).containsExactly(file);
         }
     }
+
+    @Test
+    void asRootTheFileKeepsItsOwnerAndGroup(@TempDir Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "only root can give a file to another user");
+        Path file = dir.resolve("address.list");
+        AddressFile.write(file, "1 10.0.0.0 8 0 " + SD_A + "\n");
+        var users = file.getFileSystem().getUserPrincipalLookupService();
+        Files.setOwner(file, users.lookupPrincipalByName("nobody"));
+        Files.setAttribute(file, "posix:group", users.lookupPrincipalByGroupName("nogroup"));
+
+        AddressFile.write(file, "1 10.0.0.0 8 0 " + SD_B + "\n");
+
+        assertThat(Files.getOwner(file).getName()).isEqualTo("nobody");
+        assertThat(Files.readAttributes(file, java.nio.file.attribute.PosixFileAttributes.class).group().getName())
+                .isEqualTo("nogroup");
+        assertThat(Files.readString(file)).isEqualTo("1 10.0.0.0 8 0 " + SD_B + "\n");
+    }
 }
