@@ -265,5 +265,13 @@ class ExportsTest {
                 + "/sipmap/v1/Exports/Addresses")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(anonymous.statusCode()).isEqualTo(401);
         assertThat(new JsonObject(anonymous.body()).getInteger("code")).isEqualTo(20003);
+        for (String path : new String[] {"/sipmap/v1/Exports/Addresses", "/sipmap/v1/Exports/Kamailio"}) {
+            HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(base + path))
+                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                            (ACCOUNT.value() + ":" + TOKEN).getBytes(StandardCharsets.UTF_8)))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(post.statusCode()).as(path).isEqualTo(405);
+            assertThat(post.headers().firstValue("Allow")).as(path).contains("GET");
+        }
     }
 }

@@ -152,7 +152,8 @@ final class ErrorTable {
     }
 
     static ErrorAnswer methodNotAllowed(String path) {
-        String allow = path != null && path.matches(".*/v1/[A-Za-z]+/[^/]+/?") ? "GET, POST, DELETE"
+        String allow = path != null && path.startsWith("/sipmap/") ? "GET" // the feed, exports, resolve: read-only
+                : path != null && path.matches(".*/v1/[A-Za-z]+/[^/]+/?") ? "GET, POST, DELETE"
                 : path != null && !path.contains("/v1/") && !path.endsWith("/v1") ? "GET, HEAD" // a public route's
                 : "GET, POST";
         return new ErrorAnswer(405, METHOD_NOT_ALLOWED, "Method not allowed", Map.of("Allow", allow));
