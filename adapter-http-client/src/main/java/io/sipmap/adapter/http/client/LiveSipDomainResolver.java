@@ -367,7 +367,18 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
             return;
         }
         reloads++;
-        generation++;
+        stopFollowing();
+        long spacing = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(
+                RELOAD_SPACING_NANOS - (System.nanoTime() - installedNanos));
+        schedule(Math.max(waitMillis(), spacing), this::loadExport);
+    }
+
+    /**
+     * Abandons the stream, its timer, the events queued and any record fetch awaited, before an export load; the index
+     * keeps answering meanwhile. Returns the new generation, which callbacks of what was abandoned no longer match.
+     */
+    private long stopFollowing() {
+        long gen = ++generation;
         if (awaiting != null) {
             awaiting = null;
             applying = false;
@@ -378,27 +389,15 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
         if (ready.isDone()) {
             state = State.RELOADING;
         }
-        long spacing = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(
-                RELOAD_SPACING_NANOS - (System.nanoTime() - installedNanos));
-        schedule(Math.max(waitMillis(), spacing), this::loadExport);
+        return gen;
     }
 
     private void loadExport() {
         if (closed.get()) {
             return;
         }
-        long gen = ++generation;
+        long gen = stopFollowing();
         exports++;
-        if (awaiting != null) {
-            awaiting = null;
-            applying = false;
-        }
-        cancelTimer();
-        closeStream();
-        queue.clear();
-        if (ready.isDone()) {
-            state = State.RELOADING;
-        }
         transport.read(HttpMethod.GET, EXPORT, null, WireJson::addressExport, 200)
                 .compose(this::withRecordAddresses)
                 .compose(export -> vertx.executeBlocking(() -> Loaded.of(export)))
