@@ -24,16 +24,20 @@ import java.util.function.Function;
  */
 final class Columns {
 
-    static final String IP_RECORD = "account, sid, friendly_name, ip_address, cidr_prefix_length, date_created,"
-            + " date_updated";
-    static final String MAPPING = "account, sid, ip_record_sid, sip_domain_sid, date_created, date_updated";
-    /** What a read by account selects of a record: {@link #IP_RECORD} without the account, which the caller knows. */
+    /** What a read by account selects of a record: its columns but the account, which the caller knows. */
     static final String IP_RECORD_READ = "sid, friendly_name, ip_address, cidr_prefix_length, date_created,"
             + " date_updated";
-    /** What a read by account selects of a mapping: {@link #MAPPING} without the account, which the caller knows. */
+    /** What a read by account selects of a mapping: its columns but the account, which the caller knows. */
     static final String MAPPING_READ = "sid, ip_record_sid, sip_domain_sid, date_created, date_updated";
+    static final String IP_RECORD = "account, " + IP_RECORD_READ;
+    static final String MAPPING = "account, " + MAPPING_READ;
 
     private Columns() {
+    }
+
+    /** {@code columns}, each prefixed with {@code table}: for a statement whose FROM names another table too. */
+    static String of(String table, String columns) {
+        return table + "." + String.join(", " + table + ".", columns.split(", "));
     }
 
     static UUID uuid(Sid sid) {

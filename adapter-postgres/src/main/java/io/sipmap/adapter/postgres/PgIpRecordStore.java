@@ -30,8 +30,7 @@ import java.util.concurrent.CompletionStage;
 final class PgIpRecordStore implements IpRecordStore {
 
     /** {@link Columns#IP_RECORD} of the table, apart from the lock's column. */
-    private static final String COLUMNS = "ip_records.account, ip_records.sid, ip_records.friendly_name,"
-            + " ip_records.ip_address, ip_records.cidr_prefix_length, ip_records.date_created, ip_records.date_updated";
+    private static final String COLUMNS = Columns.of("ip_records", Columns.IP_RECORD);
     static final PgPages<IpRecord> PAGES = new PgPages<>("ip_records", Columns.IP_RECORD_READ, Columns::ipRecord,
             IpRecord::sid);
     private static final String INSERT = logged("INSERT INTO ip_records (" + Columns.IP_RECORD

@@ -36,9 +36,7 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
     /** The account's counter row locked before any row of the write is (see {@code sipmap_lock_head}). */
     static final String LOCK = "(SELECT sipmap_lock_head($1)) head";
     /** {@link Columns#MAPPING} of the table, apart from the lock's column. */
-    private static final String COLUMNS = "source_ip_mappings.account, source_ip_mappings.sid,"
-            + " source_ip_mappings.ip_record_sid, source_ip_mappings.sip_domain_sid, source_ip_mappings.date_created,"
-            + " source_ip_mappings.date_updated";
+    private static final String COLUMNS = Columns.of("source_ip_mappings", Columns.MAPPING);
     static final PgPages<SourceIpMapping> PAGES = new PgPages<>("source_ip_mappings",
             Columns.MAPPING_READ, Columns::mapping, SourceIpMapping::sid);
     private static final String INSERT = logged("INSERT INTO source_ip_mappings (" + Columns.MAPPING
