@@ -39,8 +39,8 @@ import java.util.function.Consumer;
  * {@link ResolutionStore} answered from a replica in this instance's memory: one {@link PrefixIndex} per account, as
  * the in-memory store keeps, so a resolution takes no lock, does no I/O and returns a completed stage.
  *
- * <p>The replica follows the database's change log ({@code resolution_log}), which every mapping write appends to in
- * its own transaction, numbered per account without gaps (see {@code sipmap_log_resolution} in the migration). A
+ * <p>The replica follows the database's change log ({@code resolution_log}), which every write appends to in its own
+ * transaction, numbered per account without gaps (see {@code sipmap_log_change} in migration V2). A
  * replica applies an account's changes strictly in number order, each once: a change numbered {@code applied + 1} is
  * applied at once, one already applied is dropped, and one further ahead makes the replica read the log from
  * {@code applied + 1} on. That read cannot miss a change: numbers are handed out by updating the account's counter
@@ -152,7 +152,7 @@ final class PgResolutionStore implements ResolutionStore {
                     mapping == null ? null : mapping.sipDomainSid(), new Ipv4Prefix(new Ipv4Address(address), length));
         }
 
-        /** A change as {@code sipmap_log_resolution} notifies it: its seven columns, comma-separated. */
+        /** A change as {@code sipmap_log_change} notifies it: its seven columns, comma-separated. */
         static Change parse(String payload) {
             String[] f = payload.split(",", -1);
             return new Change(sid(f[0], AccountSid::new), Long.parseLong(f[1]), sid(f[2], IpRecordSid::new),
