@@ -10,12 +10,8 @@ import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.IpRecordSid;
 import io.sipmap.domain.Ipv4Address;
-import io.sipmap.domain.Ipv4Prefix;
 import io.sipmap.domain.PrefixIndex;
 import io.sipmap.domain.Resolution;
-import io.sipmap.domain.SipDomainSid;
-import io.sipmap.domain.SourceIpMapping;
-import io.sipmap.domain.SourceIpMappingSid;
 import io.sipmap.service.ChangeFeedService;
 import io.sipmap.service.IpRecordService;
 import io.sipmap.service.ResolutionService;
@@ -25,9 +21,7 @@ import io.sipmap.spi.SidGenerator;
 import io.vertx.core.Vertx;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Optional;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -60,7 +54,6 @@ import org.openjdk.jmh.annotations.Warmup;
 public class LiveResolveBenchmark {
 
     private static final int ADDRESSES = 1 << 12;
-    private static final Instant T = Instant.parse("2026-01-01T00:00:00Z");
     private static final AccountSid ACCOUNT = AccountSid.ofHex(String.format("%032x", 0xacL));
     private static final String TOKEN = "bench-token";
 
@@ -81,28 +74,17 @@ public class LiveResolveBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        Random random = new Random(20260101);
+        ResolvePopulation population = ResolvePopulation.of(ACCOUNT, records, addresses, ADDRESSES);
         InMemoryStores stores = InMemoryStores.create();
+        population.writeTo(stores.ipRecords(), stores.sourceIpMappings());
         index = new PrefixIndex<>();
-        int[] networks = new int[records];
-        int[] masks = new int[records];
         for (int i = 0; i < records; i++) {
-            int length = 8 + random.nextInt(25);
-            Ipv4Address address = new Ipv4Address(random.nextInt());
-            IpRecord record = new IpRecord(ACCOUNT, IpRecordSid.ofHex(hex(1, i)), null, address, length, T, T);
-            SourceIpMapping mapping = new SourceIpMapping(ACCOUNT, SourceIpMappingSid.ofHex(hex(2, i)), record.sid(),
-                    SipDomainSid.ofHex(hex(3, i % 16)), T, T);
-            stores.ipRecords().insert(record).toCompletableFuture().join();
-            stores.sourceIpMappings().insert(mapping).toCompletableFuture().join();
-            index.put(record.sid(), record.prefix(), Resolution.of(mapping, record));
-            masks[i] = Ipv4Prefix.mask(length);
-            networks[i] = address.bits() & masks[i];
+            IpRecord record = population.records().get(i);
+            index.put(record.sid(), record.prefix(), Resolution.of(population.mappings().get(i), record));
         }
+        probeBits = population.probes();
         probes = new Ipv4Address[ADDRESSES];
-        probeBits = new int[ADDRESSES];
         for (int i = 0; i < ADDRESSES; i++) {
-            int r = random.nextInt(records);
-            probeBits[i] = "inside".equals(addresses) ? networks[r] | (random.nextInt() & ~masks[r]) : random.nextInt();
             probes[i] = new Ipv4Address(probeBits[i]);
         }
         store = stores.resolutions();
@@ -139,10 +121,6 @@ public class LiveResolveBenchmark {
         replica.close();
         client.close();
         vertx.close().await(30, TimeUnit.SECONDS);
-    }
-
-    private static String hex(long kind, long n) {
-        return String.format("%016x%016x", kind, n);
     }
 
     private int nextProbe() {

@@ -9,16 +9,11 @@ import io.sipmap.domain.Ipv4Address;
 import io.sipmap.domain.Ipv4Prefix;
 import io.sipmap.domain.PrefixIndex;
 import io.sipmap.domain.Resolution;
-import io.sipmap.domain.SipDomainSid;
 import io.sipmap.domain.SourceIpMapping;
-import io.sipmap.domain.SourceIpMappingSid;
 import io.sipmap.spi.ResolutionStore;
 import io.vertx.core.Vertx;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -56,7 +51,6 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ResolveBenchmark {
 
     private static final int ADDRESSES = 1 << 12;
-    private static final Instant T = Instant.parse("2026-01-01T00:00:00Z");
 
     @Param("100000")
     public int records;
@@ -84,41 +78,30 @@ public class ResolveBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        Random random = new Random(20260101);
+        account = AccountSid.ofHex(ResolvePopulation.hex(0xacL, 0));
+        ResolvePopulation population = ResolvePopulation.of(account, records, addresses, ADDRESSES);
         InMemoryStores stores = InMemoryStores.create();
         resolutions = stores.resolutions();
-        List<IpRecord> written = new ArrayList<>();
-        List<SourceIpMapping> mapped = new ArrayList<>();
-        account = AccountSid.ofHex(hex(0xacL, 0));
+        population.writeTo(stores.ipRecords(), stores.sourceIpMappings());
+        List<IpRecord> written = population.records();
+        List<SourceIpMapping> mapped = population.mappings();
         index = new PrefixIndex<>();
         all = new Resolution[records];
         keys = new IpRecordSid[records];
-        networks = new int[records];
-        masks = new int[records];
+        networks = population.networks();
+        masks = population.masks();
         lengths = new int[records];
         for (int i = 0; i < records; i++) {
-            int length = 8 + random.nextInt(25);
-            Ipv4Address address = new Ipv4Address(random.nextInt());
-            IpRecord record = new IpRecord(account, IpRecordSid.ofHex(hex(1, i)), null, address, length, T, T);
-            SourceIpMapping mapping = new SourceIpMapping(account, SourceIpMappingSid.ofHex(hex(2, i)), record.sid(),
-                    SipDomainSid.ofHex(hex(3, i % 16)), T, T);
-            stores.ipRecords().insert(record).toCompletableFuture().join();
-            stores.sourceIpMappings().insert(mapping).toCompletableFuture().join();
-            written.add(record);
-            mapped.add(mapping);
-            Resolution resolution = Resolution.of(mapping, record);
+            IpRecord record = written.get(i);
+            Resolution resolution = Resolution.of(mapped.get(i), record);
             index.put(record.sid(), record.prefix(), resolution);
             all[i] = resolution;
             keys[i] = record.sid();
-            masks[i] = Ipv4Prefix.mask(length);
-            networks[i] = address.bits() & masks[i];
-            lengths[i] = length;
+            lengths[i] = record.cidrPrefixLength();
         }
-        probes = new int[ADDRESSES];
+        probes = population.probes();
         probeAddresses = new Ipv4Address[ADDRESSES];
         for (int i = 0; i < ADDRESSES; i++) {
-            int r = random.nextInt(records);
-            probes[i] = "inside".equals(addresses) ? networks[r] | (random.nextInt() & ~masks[r]) : random.nextInt();
             probeAddresses[i] = new Ipv4Address(probes[i]);
         }
         if ("postgres".equals(store)) {
@@ -149,10 +132,6 @@ public class ResolveBenchmark {
                 throw new IllegalStateException("index and scan disagree on " + probeAddresses[i]);
             }
         }
-    }
-
-    private static String hex(long kind, long n) {
-        return String.format("%016x%016x", kind, n);
     }
 
     private int nextProbe() {
