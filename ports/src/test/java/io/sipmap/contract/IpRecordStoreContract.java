@@ -366,6 +366,25 @@ public abstract class IpRecordStoreContract {
     }
 
     @Test
+    void cursorsOfDeletedEndsHaveNothingOnTheirOtherSide() {
+        List<IpRecord> records = insertedRecords(5);
+        Cursor after = new Cursor.After(records.get(0).sid().value());
+        Cursor before = new Cursor.Before(records.get(4).sid().value());
+        assertThat(await(store.delete(account, records.get(0).sid()))).isTrue();
+        assertThat(await(store.delete(account, records.get(4).sid()))).isTrue();
+
+        Page<IpRecord> forwards = page(2, after);
+        Page<IpRecord> backwards = page(2, before);
+
+        assertThat(forwards.items()).containsExactlyElementsOf(records.subList(1, 3));
+        assertThat(forwards.previous()).isEmpty();
+        assertThat(forwards.next()).isPresent();
+        assertThat(backwards.items()).containsExactlyElementsOf(records.subList(2, 4));
+        assertThat(backwards.previous()).isPresent();
+        assertThat(backwards.next()).isEmpty();
+    }
+
+    @Test
     void walkSeesEveryLastingRecordOnceWhileOthersComeAndGo() {
         List<String> hexes = Fixtures.orderedHexes(400);
         TreeSet<String> lasting = new TreeSet<>();

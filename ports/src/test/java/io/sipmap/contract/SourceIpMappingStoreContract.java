@@ -312,6 +312,28 @@ public abstract class SourceIpMappingStoreContract {
     }
 
     @Test
+    void cursorsOfDeletedEndsHaveNothingOnTheirOtherSide() {
+        List<SourceIpMapping> mappings = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            mappings.add(inserted(mappingOf(ipRecord())));
+        }
+        Cursor after = new Cursor.After(mappings.get(0).sid().value());
+        Cursor before = new Cursor.Before(mappings.get(4).sid().value());
+        assertThat(await(store.delete(account, mappings.get(0).sid()))).isTrue();
+        assertThat(await(store.delete(account, mappings.get(4).sid()))).isTrue();
+
+        Page<SourceIpMapping> forwards = page(2, after);
+        Page<SourceIpMapping> backwards = page(2, before);
+
+        assertThat(forwards.items()).containsExactlyElementsOf(mappings.subList(1, 3));
+        assertThat(forwards.previous()).isEmpty();
+        assertThat(forwards.next()).isPresent();
+        assertThat(backwards.items()).containsExactlyElementsOf(mappings.subList(2, 4));
+        assertThat(backwards.previous()).isPresent();
+        assertThat(backwards.next()).isEmpty();
+    }
+
+    @Test
     void walkSeesEveryLastingMappingOnceWhileOthersComeAndGo() {
         List<String> hexes = Fixtures.orderedHexes(300);
         TreeSet<String> lasting = new TreeSet<>();
