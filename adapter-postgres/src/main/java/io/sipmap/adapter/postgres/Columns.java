@@ -8,6 +8,7 @@ import io.sipmap.domain.SipDomainSid;
 import io.sipmap.domain.Sid;
 import io.sipmap.domain.SourceIpMapping;
 import io.sipmap.domain.SourceIpMappingSid;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import java.time.Instant;
@@ -24,13 +25,25 @@ import java.util.function.Function;
  */
 final class Columns {
 
-    /** What a read by account selects of a record: its columns but the account, which the caller knows. */
+    /** A record's columns but the account. */
     static final String IP_RECORD_READ = "sid, friendly_name, ip_address, cidr_prefix_length, date_created,"
             + " date_updated";
-    /** What a read by account selects of a mapping: its columns but the account, which the caller knows. */
+    /** A mapping's columns but the account. */
     static final String MAPPING_READ = "sid, ip_record_sid, sip_domain_sid, date_created, date_updated";
+    /** A record's columns, as writes return them. */
     static final String IP_RECORD = "account, " + IP_RECORD_READ;
+    /** A mapping's columns, as writes return them. */
     static final String MAPPING = "account, " + MAPPING_READ;
+
+    /**
+     * What a read by account selects of a mapping: its generated column {@code packed} (migration V4), the columns of
+     * {@link #MAPPING_READ} in their binary send formats, 64 bytes, which the primary key's index carries.
+     */
+    static final String MAPPING_PACKED = "packed";
+    /** What a read by account selects of a record: its {@code packed} columns (38 bytes), then its name. */
+    static final String IP_RECORD_PACKED = "packed, friendly_name";
+    /** PostgreSQL's epoch, 2000-01-01T00:00:00Z, in seconds of the Unix epoch. */
+    private static final long PG_EPOCH_SECOND = 946_684_800L;
 
     private Columns() {
     }
@@ -93,16 +106,26 @@ final class Columns {
                 instant(row, from + 6));
     }
 
-    /** A record of {@code account} from the columns of {@link #IP_RECORD_READ}, in that order from {@code 0}. */
-    static IpRecord ipRecord(AccountSid account, Row row) {
-        return new IpRecord(account, ipRecordSid(row, 0), row.getString(1), new Ipv4Address(row.getInteger(2)),
-                row.getInteger(3), instant(row, 4), instant(row, 5));
+    /** A mapping of {@code account} from the row of {@link #MAPPING_PACKED}. */
+    static SourceIpMapping packedMapping(AccountSid account, Row row) {
+        Buffer packed = row.getBuffer(0);
+        return new SourceIpMapping(account, new SourceIpMappingSid(packed.getLong(0), packed.getLong(8)),
+                new IpRecordSid(packed.getLong(16), packed.getLong(24)),
+                new SipDomainSid(packed.getLong(32), packed.getLong(40)), packedSecond(packed, 48),
+                packedSecond(packed, 56));
     }
 
-    /** A mapping of {@code account} from the columns of {@link #MAPPING_READ}, in that order from {@code 0}. */
-    static SourceIpMapping mapping(AccountSid account, Row row) {
-        return new SourceIpMapping(account, mappingSid(row, 0), ipRecordSid(row, 1), sipDomainSid(row, 2),
-                instant(row, 3), instant(row, 4));
+    /** A record of {@code account} from the row of {@link #IP_RECORD_PACKED}. */
+    static IpRecord packedIpRecord(AccountSid account, Row row) {
+        Buffer packed = row.getBuffer(0);
+        return new IpRecord(account, new IpRecordSid(packed.getLong(0), packed.getLong(8)), row.getString(1),
+                new Ipv4Address(packed.getInt(16)), packed.getShort(20), packedSecond(packed, 22),
+                packedSecond(packed, 30));
+    }
+
+    /** The second of a packed timestamptz (the domain keeps whole seconds). */
+    private static Instant packedSecond(Buffer packed, int at) {
+        return Instant.ofEpochSecond(PG_EPOCH_SECOND + Math.floorDiv(packed.getLong(at), 1_000_000L));
     }
 
     /** A mapping from the columns of {@link #MAPPING}, in that order from {@code 0}. */

@@ -31,12 +31,12 @@ final class PgIpRecordStore implements IpRecordStore {
 
     /** {@link Columns#IP_RECORD} of the table, apart from the lock's column. */
     private static final String COLUMNS = Columns.of("ip_records", Columns.IP_RECORD);
-    static final PgPages<IpRecord> PAGES = new PgPages<>("ip_records", Columns.IP_RECORD_READ, Columns::ipRecord,
-            IpRecord::sid);
+    static final PgPages<IpRecord> PAGES = new PgPages<>("ip_records", Columns.IP_RECORD_PACKED,
+            Columns::packedIpRecord, IpRecord::sid);
     private static final String INSERT = logged("INSERT INTO ip_records (" + Columns.IP_RECORD
             + ") VALUES (sipmap_lock_head($1), $2, $3, $4, $5, $6, $7) RETURNING " + Columns.IP_RECORD,
             "ip_record.created");
-    private static final String FIND = "SELECT " + Columns.IP_RECORD_READ
+    private static final String FIND = "SELECT " + Columns.IP_RECORD_PACKED
             + " FROM ip_records WHERE account = $1 AND sid = $2";
     /** Sets the fixed columns too, to what they were, so that the trigger refuses a replace that would change them. */
     private static final String REPLACE = logged("UPDATE ip_records SET friendly_name = $3, date_updated = $4,"
@@ -109,7 +109,7 @@ final class PgIpRecordStore implements IpRecordStore {
     @Override
     public CompletionStage<Optional<IpRecord>> find(AccountSid account, IpRecordSid sid) {
         return failures.stage(() -> reads.preparedQuery(FIND).execute(Tuple.of(uuid(account), uuid(sid)))
-                .map(rows -> Columns.first(rows, row -> Columns.ipRecord(account, row))));
+                .map(rows -> Columns.first(rows, row -> Columns.packedIpRecord(account, row))));
     }
 
     @Override

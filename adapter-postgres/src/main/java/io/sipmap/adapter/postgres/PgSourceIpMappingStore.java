@@ -38,11 +38,11 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
     /** {@link Columns#MAPPING} of the table, apart from the lock's column. */
     private static final String COLUMNS = Columns.of("source_ip_mappings", Columns.MAPPING);
     static final PgPages<SourceIpMapping> PAGES = new PgPages<>("source_ip_mappings",
-            Columns.MAPPING_READ, Columns::mapping, SourceIpMapping::sid);
+            Columns.MAPPING_PACKED, Columns::packedMapping, SourceIpMapping::sid);
     private static final String INSERT = logged("INSERT INTO source_ip_mappings (" + Columns.MAPPING
             + ") VALUES (sipmap_lock_head($1), $2, $3, $4, $5, $6) RETURNING " + Columns.MAPPING, "",
             "source_ip_mapping.created");
-    private static final String FIND = "SELECT " + Columns.MAPPING_READ
+    private static final String FIND = "SELECT " + Columns.MAPPING_PACKED
             + " FROM source_ip_mappings WHERE account = $1 AND sid = $2";
     // the IP record is set too, so that the trigger refuses a mapping that would change it
     private static final String REPLACE = logged("UPDATE source_ip_mappings SET ip_record_sid = $3,"
@@ -119,7 +119,7 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
     @Override
     public CompletionStage<Optional<SourceIpMapping>> find(AccountSid account, SourceIpMappingSid sid) {
         return failures.stage(() -> reads.preparedQuery(FIND).execute(Tuple.of(uuid(account), uuid(sid)))
-                .map(rows -> Columns.first(rows, row -> Columns.mapping(account, row))));
+                .map(rows -> Columns.first(rows, row -> Columns.packedMapping(account, row))));
     }
 
     @Override

@@ -74,7 +74,13 @@ public final class PgStores {
                     .with(poolOptions(options.readConnections(), options, "sipmap-reads"))
                     .with(new NetClientOptions().setConnectTimeout(millis(timeouts.connect())))
                     .connectingTo(statements(options, "sipmap-reads")
-                            .setPipeliningLimit(PgStoreOptions.READ_PIPELINING))
+                            .setPipeliningLimit(PgStoreOptions.READ_PIPELINING)
+                            // each read is planned once per connection, for any values: left to choose,
+                            // PostgreSQL plans a page again at every execution once its statistics are real
+                            // (the generic plan's cost, with LIMIT unknown, exceeds the custom one's), which
+                            // tripled its CPU per page here; the plans of every page are index scans
+                            // (PgPagingPlanTest)
+                            .addProperty("plan_cache_mode", "force_generic_plan"))
                     .using(vertx)
                     .build();
             PgResolutionStore resolutions = new PgResolutionStore(vertx, pool);
