@@ -14,7 +14,9 @@
 # itself, on the same core, since PostgreSQL inherits the JVM's affinity) and "embedded-apart" (the same, with its
 # PostgreSQL moved to the other cores, as a database runs beside a server rather than inside its core; with two cores
 # that is wrk's core, so PostgreSQL and the load generator share it). Each is filled over HTTP by the benchmarks
-# jar (io.sipmap.benchmarks.HttpBenchServer load) with 10,000 mapped IP records and 1,000 unmapped ones. The ceiling is
+# jar (io.sipmap.benchmarks.HttpBenchServer load) with 10,000 mapped IP records and 1,000 unmapped ones, and then,
+# over PostgreSQL, vacuumed and analysed (HttpBenchServer vacuum) as autovacuum leaves the tables within a minute or two
+# of such a load, so that no round measures the moment it runs. The ceiling is
 # a minimal Vert.x server answering every request with the bytes of one real list page from a constant buffer
 # (HttpBenchServer ceiling). Servers are pinned to the last core, wrk to the first, when there are two or more. After
 # a warm-up, each round runs the same wrk settings against: the ceiling, then for each configuration GET
@@ -125,6 +127,9 @@ for config in "${CONFIGS[@]}"; do
   fi
   mkdir -p "$work/$config"
   java -cp "$JAR" io.sipmap.benchmarks.HttpBenchServer load "${url[$config]}" "$work/$config" >&2
+  if [[ "$config" == embedded* ]]; then
+    java -cp "$JAR" io.sipmap.benchmarks.HttpBenchServer vacuum "$work/data-$config" >&2
+  fi
 done
 
 first="${CONFIGS[0]}"

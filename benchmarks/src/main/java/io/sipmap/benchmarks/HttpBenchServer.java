@@ -38,8 +38,13 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code ceiling DIR FILE}: the least a Vert.x server can do for the same request: answer anything with FILE's
  *   bytes (a list page fetched from the real server) from one constant buffer, with a JSON content type, on one
  *   event loop; it writes its port into {@code DIR/ceiling.port} once listening.</li>
+ *   <li>{@code vacuum DATA_DIR}: {@code VACUUM ANALYZE} on the embedded PostgreSQL of the server whose
+ *   {@code --data-dir} that is, once loaded: the state autovacuum leaves the tables in within a minute or two of the
+ *   load (statistics, and the visibility map that lets pages be read from the primary key's index alone), reached
+ *   at once rather than at a moment of the measurement.</li>
  * </ul>
- * Usage: {@code java -cp benchmarks.jar io.sipmap.benchmarks.HttpBenchServer load URL DIR | ceiling DIR FILE}.
+ * Usage: {@code java -cp benchmarks.jar io.sipmap.benchmarks.HttpBenchServer load URL DIR | ceiling DIR FILE |
+ * vacuum DATA_DIR}.
  */
 public final class HttpBenchServer {
 
@@ -56,8 +61,12 @@ public final class HttpBenchServer {
             load(args[1], Path.of(args[2]));
             return;
         }
+        if (args.length == 2 && args[0].equals("vacuum")) {
+            vacuum(Path.of(args[1]));
+            return;
+        }
         if (args.length != 3 || !args[0].equals("ceiling")) {
-            System.err.println("usage: HttpBenchServer load BASE_URL DIR | ceiling DIR BODY_FILE");
+            System.err.println("usage: HttpBenchServer load BASE_URL DIR | ceiling DIR BODY_FILE | vacuum DATA_DIR");
             System.exit(2);
         }
         Path dir = Path.of(args[1]);
@@ -68,6 +77,20 @@ public final class HttpBenchServer {
         int port = verticle.server.actualPort();
         System.out.printf("ceiling: %,d bytes from a constant buffer; listening on %d%n", body.length(), port);
         Files.writeString(dir.resolve("ceiling.port"), port + "\n");
+    }
+
+    /** VACUUM ANALYZE on the embedded PostgreSQL of the server whose data directory is {@code dataDir}. */
+    private static void vacuum(Path dataDir) throws Exception {
+        long start = System.nanoTime();
+        // the postmaster's port is the fourth line of its pid file; the superuser's password is the server's
+        String port = Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid")).get(3).strip();
+        String password = Files.readString(dataDir.resolve("db-password"), StandardCharsets.UTF_8).strip();
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", password);
+             java.sql.Statement statement = connection.createStatement()) {
+            statement.execute("VACUUM ANALYZE");
+        }
+        System.err.printf("vacuum: VACUUM ANALYZE in %d ms%n", (System.nanoTime() - start) / 1_000_000);
     }
 
     /** Fills the server at {@code base} as {@link Population} fills stores, and writes the scripts' input. */
