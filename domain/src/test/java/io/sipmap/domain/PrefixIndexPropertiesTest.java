@@ -49,6 +49,54 @@ class PrefixIndexPropertiesTest {
         assertThat(index.size()).isEqualTo(oracle.size());
     }
 
+    @Property(tries = 1000)
+    void agreesWithALinearScanAroundABulkPut(@ForAll("operations") List<Op> before,
+                                             @ForAll("operations") List<Op> bulk,
+                                             @ForAll("operations") List<Op> after,
+                                             @ForAll("addresses") List<Integer> probes) {
+        PrefixIndex<Integer, String> index = new PrefixIndex<>();
+        Map<Integer, Ipv4Prefix> oracle = new HashMap<>();
+        List<Integer> addresses = new ArrayList<>(probes);
+        applyOneByOne(before, index, oracle, addresses);
+        List<PrefixIndex.Entry<Integer, String>> entries = new ArrayList<>();
+        for (Op op : bulk) {
+            Ipv4Prefix prefix = new Ipv4Prefix(new Ipv4Address(op.address()), op.length());
+            entries.add(new PrefixIndex.Entry<>(op.key(), prefix, op.key() + "@" + prefix));
+            oracle.put(op.key(), prefix);
+            addresses.add(op.address());
+            addresses.add(op.address() | ~Ipv4Prefix.mask(op.length()));
+        }
+
+        index.putAll(entries);
+
+        for (int address : addresses) {
+            assertThat(index.lookup(address)).as("after the bulk put, address %s", new Ipv4Address(address))
+                    .isEqualTo(scan(oracle, address));
+        }
+        // the writers' state the bulk put rebuilt carries the writes after it
+        applyOneByOne(after, index, oracle, addresses);
+        assertThat(index.size()).isEqualTo(oracle.size());
+    }
+
+    private static void applyOneByOne(List<Op> ops, PrefixIndex<Integer, String> index,
+                                      Map<Integer, Ipv4Prefix> oracle, List<Integer> addresses) {
+        for (Op op : ops) {
+            Ipv4Prefix prefix = new Ipv4Prefix(new Ipv4Address(op.address()), op.length());
+            if (op.put()) {
+                index.put(op.key(), prefix, op.key() + "@" + prefix);
+                oracle.put(op.key(), prefix);
+            } else {
+                assertThat(index.remove(op.key())).isEqualTo(oracle.remove(op.key()) != null);
+            }
+            addresses.add(op.address());
+            addresses.add(op.address() | ~Ipv4Prefix.mask(op.length()));
+            for (int address : addresses) {
+                assertThat(index.lookup(address)).as("address %s", new Ipv4Address(address))
+                        .isEqualTo(scan(oracle, address));
+            }
+        }
+    }
+
     private static String scan(Map<Integer, Ipv4Prefix> entries, int address) {
         Integer bestKey = null;
         Ipv4Prefix best = null;

@@ -2,6 +2,8 @@ package io.sipmap.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -166,6 +168,38 @@ class PrefixIndexTest {
         }
         for (int i = 0; i < networks.length; i++) {
             assertThat(index.lookup(networks[i])).isEqualTo(i % 2 == 0 ? null : "v" + i);
+        }
+    }
+
+    @Test
+    void aBulkPutOfThousandsAnswersAsTheSamePutsOneByOne() {
+        Random random = new Random(7);
+        PrefixIndex<Integer, Integer> oneByOne = new PrefixIndex<>();
+        PrefixIndex<Integer, Integer> bulk = new PrefixIndex<>();
+        List<PrefixIndex.Entry<Integer, Integer>> entries = new ArrayList<>();
+        for (int key = 0; key < 20_000; key++) {
+            // mostly /32s and /24s inside 10.0.0.0/12, so that lengths fill many segments and prefixes overlap
+            int length = switch (random.nextInt(10)) {
+                case 0 -> 8 + random.nextInt(9);
+                case 1, 2 -> 17 + random.nextInt(15);
+                case 3, 4, 5 -> 24;
+                default -> 32;
+            };
+            Ipv4Prefix prefix = new Ipv4Prefix(new Ipv4Address(0x0a000000 | random.nextInt(1 << 20)), length);
+            int value = random.nextInt(1000);
+            oneByOne.put(key % 15_000, prefix, value); // some keys put twice: the later put moves them
+            entries.add(new PrefixIndex.Entry<>(key % 15_000, prefix, value));
+        }
+
+        bulk.putAll(entries);
+
+        assertThat(bulk.size()).isEqualTo(oneByOne.size()).isEqualTo(15_000);
+        for (int i = 0; i < 200_000; i++) {
+            int address = i % 2 == 0 ? 0x0a000000 | random.nextInt(1 << 20) : random.nextInt();
+            assertThat(bulk.lookup(address)).as("%s", new Ipv4Address(address)).isEqualTo(oneByOne.lookup(address));
+        }
+        for (int key = 0; key < 15_000; key += 7) {
+            assertThat(bulk.get(key)).isEqualTo(oneByOne.get(key));
         }
     }
 
