@@ -26,7 +26,9 @@ import io.vertx.sqlclient.Tuple;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -371,17 +373,21 @@ final class PgResolutionStore implements ResolutionStore {
             pool.withTransaction(conn -> conn.query(SNAPSHOT)
                     .execute()
                     .compose(v -> conn.preparedQuery(HEAD_OF).execute(owner))
-                    .compose(head -> conn.preparedQuery(RESOLUTIONS_OF).execute(owner).map(resolutions -> {
+                    .compose(head -> conn.preparedQuery(RESOLUTIONS_OF).execute(owner).compose(resolutions -> {
                         long seq = head.size() == 0 ? 0 : head.iterator().next().getLong(1);
-                        PrefixIndex<IpRecordSid, Resolution> index = new PrefixIndex<>();
-                        resolutions.forEach(row -> put(index, row));
-                        synchronized (p) {
-                            if (seq > p.applied) {
-                                p.index = index;
-                                p.applied = seq;
+                        List<PrefixIndex.Entry<IpRecordSid, Resolution>> entries = new ArrayList<>(resolutions.size());
+                        resolutions.forEach(row -> entries.add(entry(row)));
+                        return vertx.executeBlocking(() -> { // the index built on a worker, as at the load
+                            PrefixIndex<IpRecordSid, Resolution> index = new PrefixIndex<>();
+                            index.putAll(entries);
+                            synchronized (p) {
+                                if (seq > p.applied) {
+                                    p.index = index;
+                                    p.applied = seq;
+                                }
                             }
-                        }
-                        return (Void) null;
+                            return (Void) null;
+                        }, false);
                     })))
                     .andThen(result -> {
                         synchronized (p) {
@@ -400,12 +406,12 @@ final class PgResolutionStore implements ResolutionStore {
                         e));
     }
 
-    /** Puts a row of {@link #RESOLUTIONS} into an index. */
-    private static void put(PrefixIndex<IpRecordSid, Resolution> index, Row row) {
+    /** The index entry of a row of {@link #RESOLUTIONS}. */
+    private static PrefixIndex.Entry<IpRecordSid, Resolution> entry(Row row) {
         IpRecordSid record = Columns.ipRecordSid(row, 1);
         Ipv4Prefix prefix = new Ipv4Prefix(new Ipv4Address(row.getInteger(4)), row.getInteger(5));
-        index.put(record, prefix, new Resolution(Columns.sipDomainSid(row, 3), Columns.mappingSid(row, 2), record,
-                prefix));
+        return new PrefixIndex.Entry<>(record, prefix, new Resolution(Columns.sipDomainSid(row, 3),
+                Columns.mappingSid(row, 2), record, prefix));
     }
 
     /**
@@ -425,16 +431,25 @@ final class PgResolutionStore implements ResolutionStore {
                         }
                     });
                 })
-                .compose(v -> forEachRow(conn, RESOLUTIONS, row -> {
-                    Partition p = partition(Columns.accountSid(row, 0));
-                    synchronized (p) {
-                        put(p.index, row);
-                    }
-                }))
-                .map(v -> {
+                .compose(v -> {
+                    // each account's index built once from all its rows (PrefixIndex.putAll), not row by row
+                    Map<AccountSid, List<PrefixIndex.Entry<IpRecordSid, Resolution>>> entries = new HashMap<>();
+                    return forEachRow(conn, RESOLUTIONS, row -> entries
+                            .computeIfAbsent(Columns.accountSid(row, 0), account -> new ArrayList<>())
+                            .add(entry(row)))
+                            .map(streamed -> entries);
+                })
+                // on a worker: a million entries take a second or two, too long for an event loop
+                .compose(entries -> vertx.executeBlocking(() -> {
+                    entries.forEach((account, accountEntries) -> {
+                        Partition p = partition(account);
+                        synchronized (p) {
+                            p.index.putAll(accountEntries);
+                        }
+                    });
                     loaded = true;
                     return null;
-                }));
+                }, false)));
     }
 
     /** Runs {@code sql} in the connection's transaction and hands its rows to {@code action} as they arrive. */

@@ -459,12 +459,14 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
             PrefixIndex<IpRecordSid, Resolution> index = new PrefixIndex<>();
             Map<SourceIpMappingSid, Mapped> mappings = new HashMap<>();
             Map<IpRecordSid, Ipv4Prefix> prefixes = new HashMap<>();
+            List<PrefixIndex.Entry<IpRecordSid, Resolution>> entries = new ArrayList<>(export.entries().size());
             for (WireJson.ExportEntry e : export.entries()) {
-                index.put(e.ipRecordSid(), e.prefix(),
-                        new Resolution(e.sipDomainSid(), e.mappingSid(), e.ipRecordSid(), e.prefix()));
+                entries.add(new PrefixIndex.Entry<>(e.ipRecordSid(), e.prefix(),
+                        new Resolution(e.sipDomainSid(), e.mappingSid(), e.ipRecordSid(), e.prefix())));
                 mappings.put(e.mappingSid(), new Mapped(e.ipRecordSid(), e.sipDomainSid()));
                 prefixes.put(e.ipRecordSid(), e.prefix());
             }
+            index.putAll(entries);
             return new Loaded(export.lastEventId(), index, mappings, prefixes);
         }
     }
