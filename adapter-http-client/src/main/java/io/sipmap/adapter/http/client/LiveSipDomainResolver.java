@@ -14,7 +14,9 @@ import io.sipmap.domain.SourceIpMapping;
 import io.sipmap.domain.SourceIpMappingSid;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -76,6 +78,8 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
     static final String EXPORT = "/sipmap/v1/Exports/Addresses";
     /** The longest line, and the most data of one event, a stream may send. */
     static final int MAX_EVENT_BYTES = 1 << 20;
+    /** How much of a refusal's body (an error, a page that is not the feed) is read, for the warning. */
+    static final int ERROR_BODY_BYTES = 4096;
     /** A server's {@code retry:} is honoured up to this, so that no value can stop the replica reconnecting. */
     static final long MAX_SERVER_RETRY_MILLIS = 60_000;
     /** An export load never starts sooner than this after the last one was installed. */
@@ -531,15 +535,38 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
                 });
     }
 
+    /**
+     * At most {@code max} bytes from the start of a body that is not the feed, for the warning: once they are read, or
+     * should the body end first or fail, the future completes, and a body that goes on has its connection closed
+     * rather than read, whatever its size (a URL that answers an endless page, say).
+     */
+    private static Future<Buffer> start(HttpClientResponse r, int max) {
+        Promise<Buffer> done = Promise.promise();
+        Buffer start = Buffer.buffer();
+        r.exceptionHandler(e -> done.tryComplete(start));
+        r.endHandler(v -> done.tryComplete(start));
+        r.handler(chunk -> {
+            if (done.future().isComplete()) {
+                return;
+            }
+            start.appendBuffer(chunk, 0, Math.min(chunk.length(), max - start.length()));
+            if (start.length() >= max) {
+                done.tryComplete(start);
+                r.request().reset();
+            }
+        });
+        return done.future();
+    }
+
     private void opened(long gen, HttpClientResponse r) {
         String type = r.getHeader("Content-Type");
         if (r.statusCode() != 200 || type == null || !type.toLowerCase(java.util.Locale.ROOT)
                 .startsWith("text/event-stream")) {
-            r.body().onComplete(body -> context.runOnContext(v -> {
+            start(r, ERROR_BODY_BYTES).onComplete(body -> context.runOnContext(v -> {
                 if (gen != generation || closed.get()) {
                     return;
                 }
-                String text = body.succeeded() ? RemoteErrors.snippet(body.result()) : "";
+                String text = RemoteErrors.snippet(body.result());
                 long retryAfter = Transport.retryAfterMillis(r.getHeader("Retry-After"));
                 LOG.log(Level.WARNING, "sipmap live resolver of {0}: GET {1} answered HTTP {2} ({3}): {4}",
                         core.account(), CHANGES, r.statusCode(), type, text);

@@ -42,6 +42,12 @@ final class FeedDouble implements AutoCloseable {
     volatile String lineEnd = "\n";
     volatile boolean splitData;
     volatile boolean changesAnswer404;
+    /**
+     * The feed answered as a misdirected URL might be: 200, text/html, a body that does not end (8 KB every 10 ms, for
+     * at most 20 s); {@link #endlessClosed} counts the connections the client closed meanwhile.
+     */
+    volatile boolean changesAnswerEndlessHtml;
+    final AtomicInteger endlessClosed = new AtomicInteger();
     /** An export as a server before {@code ip_record_address} sends it: network addresses only. */
     volatile boolean networksOnly;
     /** How many times the IP records list was read. */
@@ -67,6 +73,24 @@ final class FeedDouble implements AutoCloseable {
         return streams.size();
     }
 
+    private void endless(HttpServerResponse response) {
+        response.setChunked(true).putHeader("Content-Type", "text/html");
+        byte[] chunk = "<p>not a feed</p>\n".repeat(455).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        long[] sent = {0};
+        long timer = vertx.setPeriodic(10, id -> {
+            if (sent[0]++ < 2_000) {
+                response.write(io.vertx.core.buffer.Buffer.buffer(chunk));
+            } else {
+                vertx.cancelTimer(id);
+                response.end();
+            }
+        });
+        response.closeHandler(v -> {
+            vertx.cancelTimer(timer);
+            endlessClosed.incrementAndGet();
+        });
+    }
+
     private void handle(HttpServerRequest request) {
         String path = request.path();
         HttpServerResponse response = request.response();
@@ -79,6 +103,10 @@ final class FeedDouble implements AutoCloseable {
             response.putHeader("Content-Type", "application/json").end(body);
         } else if (path.equals("/sipmap/v1/Changes")) {
             streamRequests.incrementAndGet();
+            if (changesAnswerEndlessHtml) {
+                endless(response);
+                return;
+            }
             if (changesAnswer404) {
                 response.setStatusCode(404).putHeader("Content-Type", "application/json")
                         .end("{\"code\":20404,\"message\":\"The requested resource was not found\",\"status\":404}");

@@ -278,6 +278,22 @@ class LiveSipDomainResolverTest {
     }
 
     @Test
+    void aFeedUrlAnsweringAnEndlessPageInsteadOfEventsIsClosedAndRetried() throws Exception {
+        String a = feed.createRecord("192.0.2.0", 24);
+        String m = feed.map(a, OFFICE);
+        feed.changesAnswerEndlessHtml = true;
+        LiveSipDomainResolver live = live();
+
+        // only the start of such a body is read, for the warning; the connection is closed and the stream retried
+        eventually("closed and retried", () -> feed.endlessClosed.get() >= 2 && feed.streamRequests.get() >= 3);
+        assertThat(live.state()).isEqualTo(LiveSipDomainResolver.State.RECONNECTING);
+        assertThat(domainOf(live, "192.0.2.1")).isEqualTo(OFFICE);
+        feed.changesAnswerEndlessHtml = false;
+        feed.remap(m, PBX);
+        eventually("live once the feed answers events", resolvesTo(live, "192.0.2.1", PBX));
+    }
+
+    @Test
     void thisClientsOwnWritesAreSeenAtOnceEvenWhenTheFeedIsSlower() throws Exception {
         String a = feed.createRecord("192.0.2.0", 24);
         LiveSipDomainResolver live = live();
