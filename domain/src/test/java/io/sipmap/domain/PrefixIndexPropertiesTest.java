@@ -25,27 +25,7 @@ class PrefixIndexPropertiesTest {
                                               @ForAll("addresses") List<Integer> probes) {
         PrefixIndex<Integer, String> index = new PrefixIndex<>();
         Map<Integer, Ipv4Prefix> oracle = new HashMap<>();
-        List<Integer> addresses = new ArrayList<>(probes);
-        int step = 0;
-        for (Op op : ops) {
-            step++;
-            Ipv4Prefix prefix = new Ipv4Prefix(new Ipv4Address(op.address()), op.length());
-            if (op.put()) {
-                index.put(op.key(), prefix, op.key() + "@" + prefix);
-                oracle.put(op.key(), prefix);
-            } else {
-                assertThat(index.remove(op.key())).isEqualTo(oracle.remove(op.key()) != null);
-            }
-            // probe the written prefix's own network, its edges and its neighbours too
-            addresses.add(op.address());
-            addresses.add(op.address() & Ipv4Prefix.mask(op.length()));
-            addresses.add(op.address() | ~Ipv4Prefix.mask(op.length()));
-            addresses.add((op.address() | ~Ipv4Prefix.mask(op.length())) + 1);
-            for (int address : addresses) {
-                assertThat(index.lookup(address)).as("step %d, address %s", step, new Ipv4Address(address))
-                        .isEqualTo(scan(oracle, address));
-            }
-        }
+        applyOneByOne(ops, index, oracle, new ArrayList<>(probes));
         assertThat(index.size()).isEqualTo(oracle.size());
     }
 
@@ -78,9 +58,12 @@ class PrefixIndexPropertiesTest {
         assertThat(index.size()).isEqualTo(oracle.size());
     }
 
+    /** Applies each op, then looks every probe up, those of the ops so far included, against the oracle. */
     private static void applyOneByOne(List<Op> ops, PrefixIndex<Integer, String> index,
                                       Map<Integer, Ipv4Prefix> oracle, List<Integer> addresses) {
+        int step = 0;
         for (Op op : ops) {
+            step++;
             Ipv4Prefix prefix = new Ipv4Prefix(new Ipv4Address(op.address()), op.length());
             if (op.put()) {
                 index.put(op.key(), prefix, op.key() + "@" + prefix);
@@ -88,10 +71,13 @@ class PrefixIndexPropertiesTest {
             } else {
                 assertThat(index.remove(op.key())).isEqualTo(oracle.remove(op.key()) != null);
             }
+            // probe the written prefix's own network, its edges and its neighbours too
             addresses.add(op.address());
+            addresses.add(op.address() & Ipv4Prefix.mask(op.length()));
             addresses.add(op.address() | ~Ipv4Prefix.mask(op.length()));
+            addresses.add((op.address() | ~Ipv4Prefix.mask(op.length())) + 1);
             for (int address : addresses) {
-                assertThat(index.lookup(address)).as("address %s", new Ipv4Address(address))
+                assertThat(index.lookup(address)).as("step %d, address %s", step, new Ipv4Address(address))
                         .isEqualTo(scan(oracle, address));
             }
         }
