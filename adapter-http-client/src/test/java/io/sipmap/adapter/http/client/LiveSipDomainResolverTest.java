@@ -17,6 +17,8 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -263,34 +265,35 @@ class LiveSipDomainResolverTest {
                 .isInstanceOf(SipmapException.Unavailable.class).hasMessageContaining("closed");
     }
 
-    @Test
-    void aStreamRefusedWithAnErrorIsRetriedAfterBackOff() throws Exception {
+    /** How the feed refuses a stream: a Twilio-shaped 404, or 200 with a page that never ends instead of events. */
+    enum Refusal { ERROR, ENDLESS_PAGE }
+
+    @ParameterizedTest
+    @EnumSource(Refusal.class)
+    void aRefusedStreamIsRetriedAfterBackOffAndGoesLiveOnceTheFeedAnswers(Refusal refusal) throws Exception {
         String a = feed.createRecord("192.0.2.0", 24);
         String m = feed.map(a, OFFICE);
-        feed.changesAnswer404 = true;
+        refuse(refusal, true);
         LiveSipDomainResolver live = live();
+
         eventually("retried", () -> feed.streamRequests.get() >= 3);
+        if (refusal == Refusal.ENDLESS_PAGE) {
+            // only the start of such a body is read, for the warning; the connection is closed, not read to its end
+            eventually("closed", () -> feed.endlessClosed.get() >= 2);
+        }
         assertThat(live.state()).isEqualTo(LiveSipDomainResolver.State.RECONNECTING);
         assertThat(domainOf(live, "192.0.2.1")).isEqualTo(OFFICE);
-        feed.changesAnswer404 = false;
+        refuse(refusal, false);
         feed.remap(m, PBX);
         eventually("live once the feed answers", resolvesTo(live, "192.0.2.1", PBX));
     }
 
-    @Test
-    void aFeedUrlAnsweringAnEndlessPageInsteadOfEventsIsClosedAndRetried() throws Exception {
-        String a = feed.createRecord("192.0.2.0", 24);
-        String m = feed.map(a, OFFICE);
-        feed.changesAnswerEndlessHtml = true;
-        LiveSipDomainResolver live = live();
-
-        // only the start of such a body is read, for the warning; the connection is closed and the stream retried
-        eventually("closed and retried", () -> feed.endlessClosed.get() >= 2 && feed.streamRequests.get() >= 3);
-        assertThat(live.state()).isEqualTo(LiveSipDomainResolver.State.RECONNECTING);
-        assertThat(domainOf(live, "192.0.2.1")).isEqualTo(OFFICE);
-        feed.changesAnswerEndlessHtml = false;
-        feed.remap(m, PBX);
-        eventually("live once the feed answers events", resolvesTo(live, "192.0.2.1", PBX));
+    private void refuse(Refusal refusal, boolean on) {
+        if (refusal == Refusal.ERROR) {
+            feed.changesAnswer404 = on;
+        } else {
+            feed.changesAnswerEndlessHtml = on;
+        }
     }
 
     @Test
