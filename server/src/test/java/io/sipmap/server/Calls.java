@@ -17,6 +17,13 @@ final class Calls {
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final String authorization;
 
+    /** A TCP port of 127.0.0.1 free when this returns, for a server a test starts. */
+    static int freePort() throws java.io.IOException {
+        try (var free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return free.getLocalPort();
+        }
+    }
+
     Calls(AccountSid account, String token) {
         authorization = "Basic " + Base64.getEncoder().encodeToString(
                 (account.value() + ":" + token).getBytes(StandardCharsets.UTF_8));

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sipmap.domain.AccountSid;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,10 +84,7 @@ class EmbeddedStoreTest {
     @Test
     void aServerKilledMidWriteLosesNothingItAcknowledgedAndLeavesNothingHalfWritten() throws Exception {
         Path data = dir.resolve("killed");
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
+        int port = Calls.freePort();
         String base = "http://127.0.0.1:" + port;
         Process server = startProcess(data, port, "first.log");
         Map<String, String> acknowledgedRecords = new ConcurrentHashMap<>(); // sid -> address

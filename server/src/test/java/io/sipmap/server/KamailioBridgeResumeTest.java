@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sipmap.domain.AccountSid;
 import io.sipmap.server.kamailio.KamailioBridge;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,10 +34,7 @@ class KamailioBridgeResumeTest {
 
     @Test
     void resumesAfterTheServerRestartsWithWhatItMissed(@TempDir Path dir) throws Exception {
-        int port;
-        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = free.getLocalPort();
-        }
+        int port = Calls.freePort();
         Path addressFile = dir.resolve("sipmap-addresses.list");
         Files.writeString(addressFile, "");
         Embedded database = Embedded.start(dir.resolve("postgres"));

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sipmap.domain.AccountSid;
 import io.sipmap.server.kamailio.KamailioBridge;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,10 +40,7 @@ class KamailioBridgeTest {
 
     @Test
     void kamailioFollowsTheAccountThroughTheBridge(@TempDir Path dir) throws Exception {
-        int port;
-        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = free.getLocalPort();
-        }
+        int port = Calls.freePort();
         Settings settings = new Settings("127.0.0.1", port, ACCOUNT, TOKEN);
         Path addressFile = dir.resolve("sipmap-addresses.list");
         Files.writeString(addressFile, ""); // Kamailio refuses to start without its address file

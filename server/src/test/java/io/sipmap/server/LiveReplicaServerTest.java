@@ -16,7 +16,6 @@ import io.sipmap.domain.Ipv4Prefix;
 import io.sipmap.domain.Resolution;
 import io.sipmap.domain.SipDomainSid;
 import io.sipmap.domain.SourceIpMapping;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,12 +52,6 @@ class LiveReplicaServerTest {
                 .retryPolicy(RetryPolicy.none()).requestTimeout(Duration.ofSeconds(20)).build();
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
     private static void agrees(LiveSipDomainResolver live, SipmapClient server, List<Ipv4Address> probes) {
         int found = 0;
         for (Ipv4Address address : probes) {
@@ -81,7 +74,7 @@ class LiveReplicaServerTest {
     @Test
     void followsOneInstanceWhileTheOtherWritesAndResumesWhenItRestarts() throws Exception {
         Embedded database = Embedded.start(dir.resolve("db"));
-        int port = freePort();
+        int port = Calls.freePort();
         Settings settings = new Settings("127.0.0.1", 0, ACCOUNT, TOKEN).withPostgresStore(database.connect());
         Settings followedSettings = new Settings("127.0.0.1", port, ACCOUNT, TOKEN)
                 .withPostgresStore(database.connect());
