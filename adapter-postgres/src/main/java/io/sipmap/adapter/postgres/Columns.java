@@ -25,19 +25,15 @@ import java.util.function.Function;
  */
 final class Columns {
 
-    /** A record's columns but the account. */
-    static final String IP_RECORD_READ = "sid, friendly_name, ip_address, cidr_prefix_length, date_created,"
-            + " date_updated";
-    /** A mapping's columns but the account. */
-    static final String MAPPING_READ = "sid, ip_record_sid, sip_domain_sid, date_created, date_updated";
     /** A record's columns, as writes return them. */
-    static final String IP_RECORD = "account, " + IP_RECORD_READ;
+    static final String IP_RECORD = "account, sid, friendly_name, ip_address, cidr_prefix_length, date_created,"
+            + " date_updated";
     /** A mapping's columns, as writes return them. */
-    static final String MAPPING = "account, " + MAPPING_READ;
+    static final String MAPPING = "account, sid, ip_record_sid, sip_domain_sid, date_created, date_updated";
 
     /**
      * What a read by account selects of a mapping: its generated column {@code packed} (migration V4), the columns of
-     * {@link #MAPPING_READ} in their binary send formats, 64 bytes, which the primary key's index carries.
+     * {@link #MAPPING} but the account in their binary send formats, 64 bytes, which the primary key's index carries.
      */
     static final String MAPPING_PACKED = "packed";
     /** What a read by account selects of a record: its {@code packed} columns (38 bytes), then its name. */
@@ -55,10 +51,6 @@ final class Columns {
 
     static UUID uuid(Sid sid) {
         return new UUID(sid.high(), sid.low());
-    }
-
-    static UUID uuidOrNull(Sid sid) {
-        return sid == null ? null : uuid(sid);
     }
 
     static OffsetDateTime time(Instant instant) {
@@ -94,11 +86,6 @@ final class Columns {
         return rows.size() == 0 ? Optional.empty() : Optional.of(read.apply(rows.iterator().next()));
     }
 
-    /** A record from the columns of {@link #IP_RECORD}, in that order from {@code 0}. */
-    static IpRecord ipRecord(Row row) {
-        return ipRecord(row, 0);
-    }
-
     /** A record from the columns of {@link #IP_RECORD}, in that order from {@code from}. */
     static IpRecord ipRecord(Row row, int from) {
         return new IpRecord(accountSid(row, from), ipRecordSid(row, from + 1), row.getString(from + 2),
@@ -126,11 +113,6 @@ final class Columns {
     /** The second of a packed timestamptz (the domain keeps whole seconds). */
     private static Instant packedSecond(Buffer packed, int at) {
         return Instant.ofEpochSecond(PG_EPOCH_SECOND + Math.floorDiv(packed.getLong(at), 1_000_000L));
-    }
-
-    /** A mapping from the columns of {@link #MAPPING}, in that order from {@code 0}. */
-    static SourceIpMapping mapping(Row row) {
-        return mapping(row, 0);
     }
 
     /** A mapping from the columns of {@link #MAPPING}, in that order from {@code from}. */

@@ -59,8 +59,6 @@ final class PgIpRecordStore implements IpRecordStore {
                 + " r.date_created, r.date_updated) l";
     }
 
-    private static final System.Logger LOG = System.getLogger(PgIpRecordStore.class.getName());
-
     private final Pool pool;
     private final SqlClient reads;
     private final PgResolutionStore resolutions;
@@ -85,12 +83,7 @@ final class PgIpRecordStore implements IpRecordStore {
         Row row = rows.iterator().next();
         IpRecord record = Columns.ipRecord(row, RECORD_AT);
         return resolutions.written(new PgResolutionStore.Change(record.accountSid(), row.getLong(0), record.sid(),
-                        Columns.mappingSid(row, 3), Columns.sipDomainSid(row, 4), record.prefix()))
-                .otherwise(e -> {
-                    LOG.log(System.Logger.Level.WARNING, "Resolution replica: a committed write of account "
-                            + record.accountSid() + " waits for the next catch-up", e);
-                    return null;
-                });
+                Columns.mappingSid(row, 3), Columns.sipDomainSid(row, 4), record.prefix()));
     }
 
     @Override

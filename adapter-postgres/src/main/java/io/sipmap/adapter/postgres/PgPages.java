@@ -72,7 +72,7 @@ final class PgPages<T> {
                         // the cursor's row, then up to a page, then one more if another page follows
                         List<T> items = items(account, rows, size + 1);
                         if (items.isEmpty() || !isAt(items.get(0), keyset)) {
-                            return probed(client, account, at, forwards, size); // the cursor's row is gone
+                            return probed(client, account, owner, at, forwards, size); // the cursor's row is gone
                         }
                         items.remove(0);
                         boolean beyond = rows.size() > size + 1;
@@ -94,8 +94,9 @@ final class PgPages<T> {
     }
 
     /** A keyset page whose cursor's row is gone: the scan and the probe for the other side, in one statement. */
-    private Future<Page<T>> probed(SqlClient client, AccountSid account, UUID at, boolean forwards, int size) {
-        Tuple parameters = Tuple.of(Columns.uuid(account), at, size + 1);
+    private Future<Page<T>> probed(SqlClient client, AccountSid account, UUID owner, UUID at, boolean forwards,
+            int size) {
+        Tuple parameters = Tuple.of(owner, at, size + 1);
         if (forwards) {
             return client.preparedQuery(after).execute(parameters).map(rows -> {
                 List<T> items = items(account, rows, size);

@@ -292,7 +292,8 @@ final class PgResolutionStore implements ResolutionStore {
 
     /**
      * A change this instance committed: applied before the returned future completes, after the changes before it
-     * (read from the log when they have not arrived yet).
+     * (read from the log when they have not arrived yet). Never fails: the write did commit, so a failed read of the
+     * log is logged and leaves the change to the next catch-up.
      */
     Future<Void> written(Change change) {
         heads.accept(change.account(), change.seq());
@@ -303,7 +304,11 @@ final class PgResolutionStore implements ResolutionStore {
                 return Future.succeededFuture();
             }
         }
-        return catchUp(change.account(), change.seq());
+        return catchUp(change.account(), change.seq()).otherwise(e -> {
+            LOG.log(Level.WARNING, "Resolution replica: a committed write of account " + change.account()
+                    + " waits for the next catch-up", e);
+            return null;
+        });
     }
 
     private void notified(String payload) {

@@ -17,7 +17,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import java.lang.System.Logger.Level;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
@@ -53,8 +52,6 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
             + " WHERE account = $1 AND sid = $2 RETURNING " + COLUMNS, ", m.ip_record_sid", "source_ip_mapping.deleted");
     private static final String MAPPING_OF = "SELECT sid FROM source_ip_mappings"
             + " WHERE account = $1 AND ip_record_sid = $2";
-
-    private static final System.Logger LOG = System.getLogger(PgSourceIpMappingStore.class.getName());
 
     private final Pool pool;
     private final SqlClient reads;
@@ -167,10 +164,6 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
         }
         Row row = rows.iterator().next();
         return resolutions.written(PgResolutionStore.Change.of(account, row.getLong(0), record, mapping,
-                row.getInteger(1), row.getInteger(2))).otherwise(e -> {
-                    LOG.log(Level.WARNING, "Resolution replica: a committed write of account " + account
-                            + " waits for the next catch-up", e);
-                    return null;
-                });
+                row.getInteger(1), row.getInteger(2)));
     }
 }
