@@ -348,10 +348,11 @@ public final class InMemoryStores {
                 synchronized (p) { // the entries and the number they reflect, read under the account's writes' lock
                     SortedChunks.Run<SourceIpMapping> run = p.mappings.first(0, SNAPSHOT_RUN);
                     while (run.size() > 0) {
-                        for (SourceIpMapping mapping : run.items()) {
+                        List<SourceIpMapping> items = run.items();
+                        for (SourceIpMapping mapping : items) {
                             entries.add(p.resolutions.get(mapping.ipRecordSid()));
                         }
-                        SourceIpMappingSid last = run.items(run.size() - 1, run.size()).get(0).sid();
+                        SourceIpMappingSid last = items.get(items.size() - 1).sid();
                         run = p.mappings.after(last.high(), last.low(), SNAPSHOT_RUN);
                     }
                     head = p.log.head();

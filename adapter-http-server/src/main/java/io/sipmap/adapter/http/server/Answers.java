@@ -36,22 +36,22 @@ final class Answers {
      * account's, and a cache must ask again each time, which the tag makes cheap.
      */
     static Future<Void> tagged(RoutingContext ctx, String contentType, byte[] body, String etag, long seq) {
-        HttpServerResponse response = ctx.response();
-        response.putHeader(HttpHeaders.ETAG, etag)
-                .putHeader(HttpHeaders.CACHE_CONTROL, "private, no-cache")
-                .putHeader(FeedRoutes.LAST_EVENT_ID_HEADER, Long.toString(seq));
         if (matches(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
-            return response.setStatusCode(304).end();
+            return notModified(ctx, etag, seq);
         }
-        return response.setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, contentType)
+        return validated(ctx.response(), etag, seq).setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, contentType)
                 .end(NettyBridge.wrap(body, body.length));
     }
 
     /** Answers 304 for an export whose tag the request named, known without building its body. */
     static Future<Void> notModified(RoutingContext ctx, String etag, long seq) {
-        return ctx.response().setStatusCode(304).putHeader(HttpHeaders.ETAG, etag)
-                .putHeader(HttpHeaders.CACHE_CONTROL, "private, no-cache")
-                .putHeader(FeedRoutes.LAST_EVENT_ID_HEADER, Long.toString(seq)).end();
+        return validated(ctx.response(), etag, seq).setStatusCode(304).end();
+    }
+
+    /** The headers of a tagged answer, 200 or 304 alike. */
+    private static HttpServerResponse validated(HttpServerResponse response, String etag, long seq) {
+        return response.putHeader(HttpHeaders.ETAG, etag).putHeader(HttpHeaders.CACHE_CONTROL, "private, no-cache")
+                .putHeader(FeedRoutes.LAST_EVENT_ID_HEADER, Long.toString(seq));
     }
 
     /** Whether an {@code If-None-Match} value names {@code etag}: weak comparison, as RFC 9110 has it for GET. */

@@ -45,11 +45,6 @@ final class ChangeStreams {
         return subscribers.get();
     }
 
-    /** How many accounts have a subscription to the feed. */
-    int followedAccounts() {
-        return accounts.size();
-    }
-
     /**
      * Adds {@code stream} to its account's subscribers; the stage completes once the account's subscription to the
      * feed is running, so that every change committed after it reaches the stream.
@@ -64,10 +59,10 @@ final class ChangeStreams {
                 created[0] = true;
             }
             f.streams.add(stream);
+            subscribers.incrementAndGet(); // counted with the add, as leave counts with the removal
             joined[0] = f;
             return f;
         });
-        subscribers.incrementAndGet();
         if (created[0]) {
             joined[0].start(); // outside compute: a store may call back at once
         }

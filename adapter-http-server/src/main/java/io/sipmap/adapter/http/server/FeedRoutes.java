@@ -79,7 +79,7 @@ final class FeedRoutes {
         stream.watchClose();
         CompletionStage<Long> start = streams.join(stream).thenCompose(running -> from != null
                 ? CompletableFuture.completedStage(from)
-                : streams.feed().changesAfter(account, 0, 1).thenApply(ChangeBatch::head));
+                : head(account));
         start.whenComplete((first, failure) -> {
             if (failure != null) {
                 streams.leave(stream);
@@ -123,7 +123,7 @@ final class FeedRoutes {
             build(ctx, account, kind, contentType, render);
             return;
         }
-        Exchanges.onResult(ctx, streams.feed().changesAfter(account, 0, 1).thenApply(ChangeBatch::head), head -> {
+        Exchanges.onResult(ctx, head(account), head -> {
             if (head == known.seq()) {
                 Answers.notModified(ctx, known.etag(), head);
             } else {
@@ -229,5 +229,10 @@ final class FeedRoutes {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
+    }
+
+    /** The number of the account's last change, from a read of one change at most. */
+    private CompletionStage<Long> head(AccountSid account) {
+        return streams.feed().changesAfter(account, 0, 1).thenApply(ChangeBatch::head);
     }
 }

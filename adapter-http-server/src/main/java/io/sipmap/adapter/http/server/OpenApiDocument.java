@@ -23,11 +23,6 @@ final class OpenApiDocument {
     private OpenApiDocument() {
     }
 
-    /** The document's bytes for a router that serves the resolve extension or not. */
-    static byte[] bytes(boolean resolve) {
-        return bytes(resolve, false);
-    }
-
     /**
      * The document's bytes for a router that serves the resolve extension or not, and the change feed and exports
      * ({@code openapi-feed.fragment}) or not.

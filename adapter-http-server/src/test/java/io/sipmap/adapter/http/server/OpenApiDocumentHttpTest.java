@@ -59,7 +59,7 @@ class OpenApiDocumentHttpTest extends ServerTestBase {
     @Test
     void withoutAResolverNeitherRoutesNorDocumentsTheResolveExtension() {
         Router plain = SipmapRouter.create(vertx, api.sourceIpMappings, api.ipRecords, options());
-        OpenAPI document = parse(new String(OpenApiDocument.bytes(false), java.nio.charset.StandardCharsets.UTF_8));
+        OpenAPI document = parse(new String(OpenApiDocument.bytes(false, false), java.nio.charset.StandardCharsets.UTF_8));
 
         assertThat(documented(document)).isEqualTo(routed(plain)).doesNotContain("GET /sipmap/v1/Resolve");
     }
