@@ -160,8 +160,9 @@ final class EventStreamParser {
                 }
             }
             case "retry" -> {
-                if (!value.isEmpty() && value.length() <= 18 && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-                    retryMillis = Long.parseLong(value);
+                long millis = WireJson.parseEventId(value); // the same rule: up to 18 ASCII digits
+                if (millis >= 0) {
+                    retryMillis = millis;
                 }
             }
             default -> {

@@ -35,7 +35,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -780,7 +779,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
                     SourceIpMapping mapping = WireJson.mapping(data, core.account());
                     Ipv4Prefix prefix = prefixes.get(mapping.ipRecordSid());
                     if (prefix == null) {
-                        return new Fetch(fetchRecord(mapping.ipRecordSid()), mapping, id);
+                        return new Fetch(HttpIpRecords.read(transport, mapping.ipRecordSid()), mapping, id);
                     }
                     putMapping(mapping, prefix);
                 }
@@ -830,17 +829,10 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
         }
     }
 
-    private Future<IpRecord> fetchRecord(IpRecordSid sid) {
-        return transport.read(HttpMethod.GET, HttpIpRecords.PATH + "/" + sid.value(), null, WireJson::ipRecord, 200);
-    }
-
     // ---- timers and the connection ----
 
     private long waitMillis() {
-        long computed = backoff.backoffMillis(Math.max(1, Math.max(failures, reloads)));
-        long half = computed / 2;
-        long jittered = half + ThreadLocalRandom.current().nextLong(computed - half + 1);
-        return Math.max(jittered, serverRetryMillis);
+        return backoff.jitteredMillis(Math.max(1, Math.max(failures, reloads)), serverRetryMillis);
     }
 
     private void retryLater(Runnable action) {

@@ -52,6 +52,18 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
         return Math.min(computed, max);
     }
 
+    /**
+     * The wait before try {@code attempt + 1} with jitter: half of {@link #backoffMillis} and a random part of the
+     * rest, so that clients failing together do not retry together; never under {@code floorMillis} (a server's
+     * Retry-After or retry).
+     */
+    long jitteredMillis(int attempt, long floorMillis) {
+        long computed = backoffMillis(attempt);
+        long half = computed / 2;
+        return Math.max(half + java.util.concurrent.ThreadLocalRandom.current().nextLong(computed - half + 1),
+                floorMillis);
+    }
+
     private static void requirePositive(Duration d, String name) {
         Objects.requireNonNull(d, name);
         if (d.isNegative() || d.isZero()) {

@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -209,10 +208,7 @@ final class Transport {
     }
 
     private long waitMillis(int attempt, long retryAfterMillis) {
-        long backoff = retry.backoffMillis(attempt);
-        long half = backoff / 2;
-        long jittered = half + ThreadLocalRandom.current().nextLong(backoff - half + 1);
-        return Math.max(jittered, retryAfterMillis);
+        return retry.jitteredMillis(attempt, retryAfterMillis);
     }
 
     private Future<Void> sleep(long millis) {
