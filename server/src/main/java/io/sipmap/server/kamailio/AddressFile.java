@@ -15,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The Kamailio {@code permissions} address file the bridge keeps: the export's lines ({@code grp ip_addr mask port
@@ -37,6 +38,13 @@ final class AddressFile {
     record Content(String text, int entries, int subnets, int dropped) {
     }
 
+    // compiled once, not for each line of an export of perhaps a hundred thousand
+    private static final Pattern BLANKS = Pattern.compile("[ \t]+");
+    private static final Pattern GROUP = Pattern.compile("[0-9]{1,10}");
+    private static final Pattern ADDRESS = Pattern.compile("[0-9.]{7,15}");
+    private static final Pattern MASK = Pattern.compile("[0-9]{1,2}");
+    private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
+
     private AddressFile() {
     }
 
@@ -55,9 +63,9 @@ final class AddressFile {
             if (line.isBlank()) {
                 continue;
             }
-            String[] fields = line.strip().split("[ \t]+");
-            if (fields.length != 5 || !fields[0].matches("[0-9]{1,10}") || !fields[2].matches("[0-9]{1,2}")
-                    || !fields[3].matches("[0-9]{1,5}") || !fields[1].matches("[0-9.]{7,15}")) {
+            String[] fields = BLANKS.split(line.strip());
+            if (fields.length != 5 || !GROUP.matcher(fields[0]).matches() || !MASK.matcher(fields[2]).matches()
+                    || !PORT.matcher(fields[3]).matches() || !ADDRESS.matcher(fields[1]).matches()) {
                 throw new IllegalArgumentException("not a line of a Kamailio address file: " + line);
             }
             if (!networks.add(fields[0] + " " + fields[1] + "/" + fields[2])) {
@@ -73,12 +81,7 @@ final class AddressFile {
         return new Content(text.toString(), entries, subnets, dropped);
     }
 
-    /**
-     * Replaces {@code file} with {@code text} atomically: a temporary file in the same directory, written and
-     * flushed to disk, renamed over it, and the directory flushed. A reader sees the old file or the new one, never
-     * a part. The file keeps the permissions it had, and its owner and group where this process may set them (as root,
-     * or a member of the group), else gets rw-r--r--: Kamailio may run as another user.
-     */
+    /** An attribute of the written file to carry over from the file it replaces. */
     private interface Attribute {
         void set() throws IOException;
     }
@@ -92,6 +95,12 @@ final class AddressFile {
         }
     }
 
+    /**
+     * Replaces {@code file} with {@code text} atomically: a temporary file in the same directory, written and
+     * flushed to disk, renamed over it, and the directory flushed. A reader sees the old file or the new one, never
+     * a part. The file keeps the permissions it had, and its owner and group where this process may set them (as root,
+     * or a member of the group), else gets rw-r--r--: Kamailio may run as another user.
+     */
     static void write(Path file, String text) throws IOException {
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
