@@ -640,7 +640,8 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
         }
         queue.add(event);
         if (awaiting != null) {
-            if (resolveAwaiting()) {
+            // the events queued before were searched already: only this one can be the deletion awaited
+            if (resolveAwaiting(List.of(event))) {
                 drain();
             }
             return;
@@ -669,7 +670,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
                         // Deleted since (the replica is behind): its deletion, which holds its address, comes
                         // later in this same sequence. Wait for it rather than load the export again.
                         awaiting = fetch;
-                        if (resolveAwaiting()) {
+                        if (resolveAwaiting(queue)) {
                             drain();
                         }
                         return;
@@ -698,12 +699,13 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
     /**
      * When a change maps an IP record deleted since, applies it with the address its deletion event (further on in
      * the queue) holds; true when done. The queue grows meanwhile; at the high-water mark the export is loaded
-     * instead. On the context, with {@code awaiting} set and {@code applying} true.
+     * instead. On the context, with {@code awaiting} set and {@code applying} true; {@code candidates} are the queued
+     * events not searched yet (the whole queue when the wait starts, then each event as it arrives).
      */
-    private boolean resolveAwaiting() {
+    private boolean resolveAwaiting(Iterable<EventStreamParser.Event> candidates) {
         Fetch fetch = awaiting;
         IpRecordSid wanted = fetch.mapping().ipRecordSid();
-        for (EventStreamParser.Event e : queue) {
+        for (EventStreamParser.Event e : candidates) {
             if (e.type().equals("ip_record.deleted") && e.data().contains(wanted.value())) {
                 IpRecord gone;
                 try {
