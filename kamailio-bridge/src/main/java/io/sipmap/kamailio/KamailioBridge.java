@@ -1,4 +1,4 @@
-package io.sipmap.server.kamailio;
+package io.sipmap.kamailio;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
