@@ -149,6 +149,8 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
     // Read from any thread.
     private volatile PrefixIndex<IpRecordSid, Resolution> index = new PrefixIndex<>();
     private volatile long lastEventId = -1;
+    /** The id of {@link #lastEventId} as the server wrote it, tag included: what the stream resumes with. */
+    private volatile String resumeId;
     private volatile State state = State.STARTING;
     /** Why the server refused the replica for good, once {@link State#FAILED}. */
     private volatile Throwable refusal;
@@ -451,13 +453,14 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
                 entries.add(new WireJson.ExportEntry(e.ipRecordSid(), e.mappingSid(), e.sipDomainSid(),
                         own.getOrDefault(e.ipRecordSid(), e.prefix())));
             }
-            return new WireJson.AddressExport(export.lastEventId(), entries, true);
+            return new WireJson.AddressExport(export.lastEventId(), entries, true, export.resumeId());
         });
     }
 
     /** An index built from an export, off the event loop; installed whole. */
     private record Loaded(long lastEventId, PrefixIndex<IpRecordSid, Resolution> index,
-                          Map<SourceIpMappingSid, Mapped> mappings, Map<IpRecordSid, Ipv4Prefix> prefixes) {
+                          Map<SourceIpMappingSid, Mapped> mappings, Map<IpRecordSid, Ipv4Prefix> prefixes,
+                          String resumeId) {
         static Loaded of(WireJson.AddressExport export) {
             PrefixIndex<IpRecordSid, Resolution> index = new PrefixIndex<>();
             Map<SourceIpMappingSid, Mapped> mappings = new HashMap<>();
@@ -470,7 +473,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
                 prefixes.put(e.ipRecordSid(), e.prefix());
             }
             index.putAll(entries);
-            return new Loaded(export.lastEventId(), index, mappings, prefixes);
+            return new Loaded(export.lastEventId(), index, mappings, prefixes, export.resumeId());
         }
     }
 
@@ -481,6 +484,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
         prefixes.putAll(loaded.prefixes());
         index = loaded.index();
         lastEventId = loaded.lastEventId();
+        resumeId = loaded.resumeId();
         installedNanos = System.nanoTime();
         snapshots.incrementAndGet();
         state = State.CONNECTING;
@@ -514,7 +518,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
                 .putHeader("Accept", "text/event-stream")
                 .putHeader("Cache-Control", "no-cache")
                 .putHeader("User-Agent", transport.userAgent())
-                .putHeader("Last-Event-ID", Long.toString(lastEventId))
+                .putHeader("Last-Event-ID", resumeId)
                 .setConnectTimeout(transport.connectTimeoutMillis())
                 .setIdleTimeout(options.stallTimeout().toMillis());
         http.request(request)
@@ -685,7 +689,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
                     IpRecord record = ar.result();
                     prefixes.put(record.sid(), record.prefix());
                     putMapping(fetch.mapping(), record.prefix());
-                    done(fetch.id());
+                    done(fetch.id(), fetch.eventId());
                     drain();
                 }));
             }
@@ -718,7 +722,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
                     applying = false;
                     prefixes.put(gone.sid(), gone.prefix());
                     putMapping(fetch.mapping(), gone.prefix());
-                    done(fetch.id());
+                    done(fetch.id(), fetch.eventId());
                     return true;
                 }
             }
@@ -735,7 +739,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
     }
 
     /** A change that waits for the IP record its mapping names. */
-    private record Fetch(Future<IpRecord> record, SourceIpMapping mapping, long id) {
+    private record Fetch(Future<IpRecord> record, SourceIpMapping mapping, long id, String eventId) {
     }
 
     /**
@@ -750,7 +754,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
             reload();
             return null;
         }
-        long id = WireJson.parseEventId(event.id());
+        long id = WireJson.eventNumber(event.id());
         if (id < 0) {
             LOG.log(Level.WARNING, "sipmap live resolver of {0}: an event without a valid id ({1}); resuming",
                     core.account(), event.id());
@@ -781,7 +785,8 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
                     SourceIpMapping mapping = WireJson.mapping(data, core.account());
                     Ipv4Prefix prefix = prefixes.get(mapping.ipRecordSid());
                     if (prefix == null) {
-                        return new Fetch(HttpIpRecords.read(transport, mapping.ipRecordSid()), mapping, id);
+                        return new Fetch(HttpIpRecords.read(transport, mapping.ipRecordSid()), mapping, id,
+                                event.id());
                     }
                     putMapping(mapping, prefix);
                 }
@@ -809,7 +814,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
             reload();
             return null;
         }
-        done(id);
+        done(id, event.id());
         return null;
     }
 
@@ -822,9 +827,10 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
                 new Resolution(mapping.sipDomainSid(), mapping.sid(), mapping.ipRecordSid(), prefix));
     }
 
-    private void done(long id) {
+    private void done(long id, String eventId) {
         reloads = 0;
         lastEventId = id;
+        resumeId = eventId;
         applied.incrementAndGet();
         if (!pending.isEmpty()) {
             checkPending();

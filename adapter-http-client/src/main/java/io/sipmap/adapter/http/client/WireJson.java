@@ -1,6 +1,7 @@
 package io.sipmap.adapter.http.client;
 
 import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.ChangeId;
 import io.sipmap.domain.Cursor;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.IpRecordSid;
@@ -79,8 +80,9 @@ final class WireJson {
      *
      * @param recordAddresses whether every entry named its record's own address ({@code ip_record_address}); when
      *                        not, prefixes hold the network address, host bits cleared
+     * @param resumeId        {@code last_event_id} as the server wrote it, tag included: what to resume with
      */
-    record AddressExport(long lastEventId, List<ExportEntry> entries, boolean recordAddresses) {
+    record AddressExport(long lastEventId, List<ExportEntry> entries, boolean recordAddresses, String resumeId) {
     }
 
     /**
@@ -90,6 +92,7 @@ final class WireJson {
      */
     static AddressExport addressExport(JsonObject o) {
         long last = eventId(o, "last_event_id");
+        String resumeId = o.getValue("last_event_id").toString();
         Object array = o.getValue("entries");
         if (!(array instanceof JsonArray entries)) {
             throw invalid("entries", "an array expected, got " + array);
@@ -112,10 +115,13 @@ final class WireJson {
                 throw new SipmapException.Upstream("in entries[" + i + "]: " + problem.getMessage(), null, problem);
             }
         }
-        return new AddressExport(last, read, recordAddresses);
+        return new AddressExport(last, read, recordAddresses, resumeId);
     }
 
-    /** An event sequence number: a string of decimal digits (as the feed sends it) or a JSON integer, {@code >= 0}. */
+    /**
+     * An event's sequence number: a string {@code <seq>} or {@code <seq>-<tag>} (as the feed sends it) or a JSON
+     * integer, {@code >= 0}.
+     */
     static long eventId(JsonObject o, String field) {
         Object value = o.getValue(field);
         if (value instanceof Integer || value instanceof Long) {
@@ -124,12 +130,21 @@ final class WireJson {
                 return n;
             }
         } else if (value instanceof String text) {
-            long n = parseEventId(text);
+            long n = eventNumber(text);
             if (n >= 0) {
                 return n;
             }
         }
         throw invalid(field, "an event id (decimal digits) expected, got " + value);
+    }
+
+    /** The number of an event id, {@code <seq>} or {@code <seq>-<tag>}; -1 when the text is not that. */
+    static long eventNumber(String text) {
+        try {
+            return ChangeId.parse("id", text).seq();
+        } catch (SipmapException.InvalidParameter e) {
+            return -1;
+        }
     }
 
     /** Decimal digits as a long; -1 when the text is not that. */

@@ -217,6 +217,18 @@ class WireJsonTest {
     }
 
     @Test
+    void readsAnEventIdsNumberAndKeepsTheWholeIdToResumeWith() {
+        WireJson.AddressExport tagged = WireJson.addressExport(new JsonObject().put("last_event_id", "42-0a1b2c3d")
+                .put("entries", new JsonArray()));
+        assertThat(tagged.lastEventId()).isEqualTo(42);
+        assertThat(tagged.resumeId()).isEqualTo("42-0a1b2c3d");
+        assertThat(WireJson.eventNumber("5-0a1b2c3d")).isEqualTo(5);
+        assertThat(WireJson.eventNumber("5")).isEqualTo(5);
+        assertThat(WireJson.eventNumber("5-0a1b2c3")).isEqualTo(-1);
+        assertThat(WireJson.eventNumber("x")).isEqualTo(-1);
+    }
+
+    @Test
     void refusesAnAddressExportThatDoesNotRead() {
         assertThatThrownBy(() -> WireJson.addressExport(new JsonObject().put("last_event_id", "-1")
                 .put("entries", new JsonArray()))).isInstanceOf(SipmapException.Upstream.class)
