@@ -30,6 +30,12 @@ final class Http {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    static HttpResponse<String> delete(SipmapServerInfo server, String path) throws Exception {
+        return CLIENT.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
+                .header("Authorization", basic(server.accountSid(), server.authToken()))
+                .timeout(Duration.ofSeconds(10)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     static HttpResponse<String> get(SipmapServerInfo server, String path) throws Exception {
         return get(server.baseUrl() + path, server.accountSid(), server.authToken());
     }
