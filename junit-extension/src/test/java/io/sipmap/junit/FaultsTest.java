@@ -79,6 +79,7 @@ class FaultsTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
     }
 
+    // snippet:junit-faults
     @Test
     void twiliosSdkSeesA429ThatLastsAsAnApiException(TwilioRestClient twilio, SipmapFaults faults) {
         var fault = faults.tooManyRequests("/v1/IpRecords", 2, Duration.ZERO);
@@ -94,6 +95,7 @@ class FaultsTest {
         IpRecord.reader().read(twilio).forEach(r -> listed.add(r.getSid()));
         assertThat(listed).isEmpty();
     }
+    // end-snippet
 
     @Test
     void twiliosSdkRetriesA503EvenOnPost(TwilioRestClient twilio, SipmapFaults faults) {

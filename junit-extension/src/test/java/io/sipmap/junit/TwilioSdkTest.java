@@ -44,6 +44,7 @@ class TwilioSdkTest {
     @Nested
     class TheDefaultClientOfTwilioInit {
 
+        // snippet:junit-twilio-init
         @BeforeEach
         void pointTwilioAtTheServer(SipmapServerInfo server, TwilioRestClient twilio) {
             Twilio.init(server.accountSid(), server.authToken());
@@ -54,6 +55,7 @@ class TwilioSdkTest {
         void restoreTwilio() {
             Twilio.setRestClient(null); // the next getRestClient() builds Twilio's own again, from Twilio.init
         }
+        // end-snippet
 
         @Test
         void staticCallsReachTheServer(SipmapServerInfo server) throws Exception {
