@@ -56,8 +56,9 @@ class ArchitectureTest {
             .optionalLayer("Examples").definedBy("io.sipmap.examples..")
             .optionalLayer("Server").definedBy("io.sipmap.server..")
             .optionalLayer("Benchmarks").definedBy("io.sipmap.benchmarks..")
+            .optionalLayer("JUnit").definedBy("io.sipmap.junit..")
             .whereLayer("Domain").mayOnlyBeAccessedByLayers("Ports", "InMemory", "HttpServer", "HttpClient",
-                    "Postgres", "KamailioBridge", "Server", "Examples", "Benchmarks")
+                    "Postgres", "KamailioBridge", "Server", "Examples", "Benchmarks", "JUnit")
             .whereLayer("Domain").mayNotAccessAnyLayer()
             .whereLayer("Ports").mayOnlyAccessLayers("Domain")
             .whereLayer("InMemory").mayOnlyAccessLayers("Ports", "Domain")
@@ -65,11 +66,16 @@ class ArchitectureTest {
             .whereLayer("HttpClient").mayOnlyAccessLayers("Ports", "Domain")
             .whereLayer("Postgres").mayOnlyAccessLayers("Ports", "Domain")
             .whereLayer("KamailioBridge").mayOnlyAccessLayers("HttpClient", "Ports", "Domain")
-            .whereLayer("InMemory").mayOnlyBeAccessedByLayers("Server", "Examples", "Benchmarks")
-            .whereLayer("HttpServer").mayOnlyBeAccessedByLayers("Server", "Examples", "Benchmarks")
-            .whereLayer("HttpClient").mayOnlyBeAccessedByLayers("KamailioBridge", "Server", "Examples", "Benchmarks")
-            .whereLayer("Postgres").mayOnlyBeAccessedByLayers("Server", "Examples", "Benchmarks")
+            .whereLayer("InMemory").mayOnlyBeAccessedByLayers("Server", "Examples", "Benchmarks", "JUnit")
+            .whereLayer("HttpServer").mayOnlyBeAccessedByLayers("Server", "Examples", "Benchmarks", "JUnit")
+            .whereLayer("HttpClient").mayOnlyBeAccessedByLayers("KamailioBridge", "Server", "Examples", "Benchmarks",
+                    "JUnit")
+            .whereLayer("Postgres").mayOnlyBeAccessedByLayers("Server", "Examples", "Benchmarks", "JUnit")
             .whereLayer("KamailioBridge").mayOnlyBeAccessedByLayers("Server", "Examples")
+            // the JUnit extension wires the adapters as the server does, but is no part of the server
+            .whereLayer("JUnit").mayOnlyAccessLayers("HttpServer", "HttpClient", "InMemory", "Postgres", "Ports",
+                    "Domain")
+            .whereLayer("JUnit").mayOnlyBeAccessedByLayers("Examples", "Benchmarks")
             .whereLayer("Server").mayNotBeAccessedByAnyLayer()
             .whereLayer("Examples").mayNotBeAccessedByAnyLayer()
             .whereLayer("Benchmarks").mayNotBeAccessedByAnyLayer();
@@ -180,6 +186,32 @@ class ArchitectureTest {
             .because("the API's answers are the HTTP adapter's (Answers); the server writes only the console's, each"
                     + " with its security headers, in one place");
 
+    private static final String JUNIT = "io.sipmap.junit..";
+
+    @ArchTest
+    static final ArchRule theJUnitExtensionNamesPostgresqlInOneClass = noClasses()
+            .that().resideInAPackage(JUNIT)
+            .and().doNotHaveFullyQualifiedName("io.sipmap.junit.EmbeddedPostgresBackend")
+            .should().dependOnClassesThat().resideInAnyPackage("io.sipmap.adapter.postgres..", "io.zonky..",
+                    "io.vertx.pgclient..", "org.postgresql..")
+            .because("PostgreSQL is an optional dependency of the extension: the one class that names it is loaded"
+                    + " only when a test asks for store(EMBEDDED)");
+
+    @ArchTest
+    static final ArchRule theJUnitExtensionNamesTwiliosSdkInTwoClasses = noClasses()
+            .that().resideInAPackage(JUNIT)
+            .and().doNotHaveFullyQualifiedName("io.sipmap.junit.TwilioClients")
+            .and().doNotHaveFullyQualifiedName("io.sipmap.junit.LocalTwilioHttpClient")
+            .should().dependOnClassesThat().resideInAPackage("com.twilio..")
+            .because("Twilio's SDK is an optional dependency of the extension: only the injection of a"
+                    + " TwilioRestClient loads the classes that name it");
+
+    @ArchTest
+    static final ArchRule theJUnitExtensionIsNoPartOfTheServer = noClasses()
+            .that().resideInAPackage(JUNIT)
+            .should().dependOnClassesThat().resideInAPackage("io.sipmap.server..")
+            .because("a user's tests get the adapters, not the runnable server and all it brings");
+
     // The rules bite: each fixture below breaks one, and is analysed on its own.
 
     @Test
@@ -231,6 +263,16 @@ class ArchitectureTest {
     }
 
     @Test
+    void theJUnitExtensionReachingTheServerOrNamingItsOptionalDependenciesElsewhereBreaksItsFences() {
+        JavaClasses classes = new ClassFileImporter().importClasses(io.sipmap.junit.ArchViolationFixture.class,
+                io.sipmap.server.SipmapServer.class);
+        assertThat(modules.evaluate(classes).hasViolation()).isTrue();
+        assertThat(theJUnitExtensionIsNoPartOfTheServer.evaluate(classes).hasViolation()).isTrue();
+        assertThat(theJUnitExtensionNamesPostgresqlInOneClass.evaluate(classes).hasViolation()).isTrue();
+        assertThat(theJUnitExtensionNamesTwiliosSdkInTwoClasses.evaluate(classes).hasViolation()).isTrue();
+    }
+
+    @Test
     void readingTheSystemClockInTheCoreBreaksTheRules() {
         JavaClasses classes = new ClassFileImporter().importClasses(io.sipmap.domain.ArchViolationFixture.class);
         assertThat(timeAndIdsComeThroughPorts.evaluate(classes).hasViolation()).isTrue();
@@ -252,6 +294,7 @@ class ArchitectureTest {
         assertThat(production.containPackage("io.sipmap.server.console")).isTrue();
         assertThat(production.containPackage("io.sipmap.adapter.postgres")).isTrue();
         assertThat(production.containPackage("io.sipmap.benchmarks")).isTrue();
+        assertThat(production.containPackage("io.sipmap.junit")).isTrue();
         assertThat(production.containPackage("io.sipmap.contract")).isFalse();
     }
 }

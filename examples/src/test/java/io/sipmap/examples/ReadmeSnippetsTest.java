@@ -16,13 +16,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README's Java blocks are copies of example regions: a block announced by {@code <!-- snippet:name -->} must
- * equal the lines between {@code // snippet:name} and {@code // end-snippet} in the examples' sources (indentation
- * removed). Change the example first, then the README.
+ * equal the lines between {@code // snippet:name} and {@code // end-snippet} in the examples' sources, or in the
+ * JUnit extension's tests, whose README example is a test that runs with them (indentation removed). Change the
+ * example first, then the README.
  */
 class ReadmeSnippetsTest {
 
     private static final Path README = Path.of("..", "README.md");
-    private static final Path SOURCES = Path.of("src", "main", "java");
+    private static final List<Path> SOURCES = List.of(Path.of("src", "main", "java"),
+            Path.of("..", "junit-extension", "src", "test", "java"));
     private static final Pattern ANNOUNCED =
             Pattern.compile("<!-- snippet:([\\w-]+) -->\\s*```java\\n(.*?)```", Pattern.DOTALL);
 
@@ -49,9 +51,11 @@ class ReadmeSnippetsTest {
 
     private static Map<String, String> regions() throws IOException {
         Map<String, String> regions = new LinkedHashMap<>();
-        try (Stream<Path> files = Files.walk(SOURCES)) {
-            for (Path file : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-                regions.putAll(regionsOf(Files.readAllLines(file)));
+        for (Path root : SOURCES) {
+            try (Stream<Path> files = Files.walk(root)) {
+                for (Path file : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                    regions.putAll(regionsOf(Files.readAllLines(file)));
+                }
             }
         }
         return regions;
