@@ -10,7 +10,9 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -31,6 +33,8 @@ class FeedRevocationHttpTest extends ServerTestBase {
             .withApiKey(API_KEY, API_SECRET, ACCOUNT)
             .withApiKey(KEY, KEY_SECRET, ACCOUNT);
     final FakeFeed feed = new FakeFeed();
+    /** Held until the test ends: Vert.x closes a client that is no longer referenced, and its streams with it. */
+    final List<HttpClient> clients = new ArrayList<>();
 
     @Override
     SipmapServerOptions options() {
@@ -94,7 +98,7 @@ class FeedRevocationHttpTest extends ServerTestBase {
     @Test
     void aRevocationWhileTheStreamStartsEndsItOnceStarted() throws Exception {
         feed.holdSubscriptions();
-        Future<Follower> opening = open(vertx.createHttpClient(), API_KEY.value(), API_SECRET);
+        Future<Follower> opening = open(client(), API_KEY.value(), API_SECRET);
         Thread.sleep(200); // the request is authenticated and waits for the feed
 
         credentials.revoke(API_KEY);
@@ -123,21 +127,28 @@ class FeedRevocationHttpTest extends ServerTestBase {
         }
     }
 
-    private Future<Follower> open(HttpClient http, String user, String secret) {
+    Future<Follower> open(HttpClient http, String user, String secret) {
         return http.request(HttpMethod.GET, port, "127.0.0.1", FeedRoutes.CHANGES)
                 .compose(request -> request.putHeader("Authorization", basic(user, secret)).send())
                 .map(Follower::new); // on the event loop, before any of the body arrives
     }
 
+    /** A client of its own, for a connection of its own. */
+    HttpClient client() {
+        HttpClient client = vertx.createHttpClient();
+        clients.add(client);
+        return client;
+    }
+
     private Follower follow(String user, String secret) {
-        Follower follower = await(open(vertx.createHttpClient(), user, secret));
+        Follower follower = await(open(client(), user, secret));
         assertThat(follower.status).isEqualTo(200);
         return follower;
     }
 
     /** The status of a new request for the feed, which is read no further. */
     private int status(String user, String secret) {
-        HttpClient http = vertx.createHttpClient();
+        HttpClient http = client();
         try {
             return await(http.request(HttpMethod.GET, port, "127.0.0.1", FeedRoutes.CHANGES)
                     .compose(request -> request.putHeader("Authorization", basic(user, secret)).send())

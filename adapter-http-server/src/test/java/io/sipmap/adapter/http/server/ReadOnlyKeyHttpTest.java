@@ -6,6 +6,7 @@ import io.sipmap.api.SipDomainResolver;
 import io.sipmap.domain.ApiKeySid;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -33,6 +34,7 @@ class ReadOnlyKeyHttpTest extends ServerTestBase {
             CompletableFuture.completedStage(Optional.empty());
 
     final FakeFeed feed = new FakeFeed();
+    HttpClient streaming;
 
     @Override
     SipmapServerOptions options() {
@@ -109,7 +111,8 @@ class ReadOnlyKeyHttpTest extends ServerTestBase {
         assertThat(send(readOnly(HttpMethod.GET, "/v1/IpRecords/" + record)).bodyAsString())
                 .isEqualTo(get("/v1/IpRecords/" + record).bodyAsString());
 
-        FeedRevocationHttpTest.Follower follower = await(vertx.createHttpClient()
+        streaming = vertx.createHttpClient(); // held in a field: Vert.x closes a client no longer referenced
+        FeedRevocationHttpTest.Follower follower = await(streaming
                 .request(HttpMethod.GET, port, "127.0.0.1", FeedRoutes.CHANGES)
                 .compose(request -> request.putHeader("Authorization",
                         FeedRevocationHttpTest.basic(READ_ONLY_KEY.value(), READ_ONLY_SECRET)).send())
