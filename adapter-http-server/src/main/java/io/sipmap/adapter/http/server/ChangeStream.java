@@ -25,9 +25,9 @@ import java.util.List;
  * they come is sent {@code reset} and closed, rather than holding memory without bound. A log that no longer reaches
  * back to its number gets {@code reset} too.
  *
- * <p>It ends, cleanly, when the credentials that opened it stop authenticating (a key revoked
- * or removed, a secret changed; {@link Credentials#authenticates}): from its start it listens to the credentials'
- * changes, which are rare, so no request or change pays for the check.
+ * <p>It ends, cleanly, when the credentials that opened it stop authenticating (a key revoked or removed, a secret
+ * changed; {@link Credentials#authenticates}): from its start it listens to the credentials' changes, which are rare,
+ * so no request or change pays for the check.
  *
  * <p>Everything but {@link #offer} and the credentials' listener runs on the request's context; {@link #offer} comes
  * from the account's fan-out and only queues, the listener only checks and hops to the context.
