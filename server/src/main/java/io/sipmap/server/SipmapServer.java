@@ -5,7 +5,7 @@ import io.sipmap.adapter.http.server.Credentials;
 import io.sipmap.adapter.http.server.SipmapServerOptions;
 import io.sipmap.adapter.http.server.SipmapVerticle;
 import io.sipmap.api.SipDomainResolver;
-import io.sipmap.server.console.Console;
+import io.sipmap.console.Console;
 import io.sipmap.service.ChangeFeedService;
 import io.sipmap.service.IpRecordService;
 import io.sipmap.service.ResolutionService;
@@ -84,10 +84,7 @@ public final class SipmapServer implements AutoCloseable {
         try {
             shared = settings.credentialsFile().isEmpty() ? base
                     : base.withAll(CredentialsFile.read(settings.credentialsFile().get()));
-            Console console = Console.load(Instant.now());
-            options = settings.options().withCredentials(shared)
-                    .withPublicRoute(new SipmapServerOptions.PublicRoute(Console.PATH, console::redirect))
-                    .withPublicRoute(new SipmapServerOptions.PublicRoute(Console.PATH + "/*", console::serve));
+            options = Console.load(Instant.now()).mountedOn(settings.options().withCredentials(shared));
         } catch (IllegalArgumentException | java.io.IOException e) {
             throw new IllegalStateException("sipmap: " + e.getMessage(), e);
         }

@@ -41,6 +41,19 @@ class SipmapServerTest {
         }
     }
 
+    /** The console's own behaviour is tested in its module; here, that the server mounts it and says where. */
+    @Test
+    void servesTheConsoleBesideTheApiAndSaysWhereItIs() throws Exception {
+        try (SipmapServer server = SipmapServer.run(new Settings("127.0.0.1", 0, new AccountSid(SID), "tok"))) {
+            HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(server.baseUrl() + "/console/")).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("<title>sipmap console</title>");
+            assertThat(server.banner()).contains("sipmap: web console at " + server.baseUrl() + "/console/\n");
+        }
+    }
+
     @Test
     void failsFastWithAClearMessageWhenThePortIsTaken() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
