@@ -7,6 +7,7 @@ import io.sipmap.adapter.http.server.SipmapVerticle;
 import io.sipmap.api.SipDomainResolver;
 import io.sipmap.console.Console;
 import io.sipmap.service.ChangeFeedService;
+import io.sipmap.service.Import;
 import io.sipmap.service.IpRecordService;
 import io.sipmap.service.ResolutionService;
 import io.sipmap.service.SourceIpMappingService;

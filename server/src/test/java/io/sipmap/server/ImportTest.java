@@ -18,6 +18,7 @@ import io.sipmap.domain.Page;
 import io.sipmap.domain.PageRequest;
 import io.sipmap.domain.SipDomainSid;
 import io.sipmap.domain.SourceIpMapping;
+import io.sipmap.service.Import;
 import io.sipmap.service.IpRecordService;
 import io.sipmap.service.SourceIpMappingService;
 import io.sipmap.spi.SidGenerator;
