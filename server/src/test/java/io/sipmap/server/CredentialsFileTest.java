@@ -140,8 +140,8 @@ class CredentialsFileTest {
 
         Settings settings = ServerCommand.parse(new String[] {"--credentials-file", file.toString()}, Map.of());
 
-        assertThat(settings.generated()).isFalse();
-        assertThat(settings.account()).isNull();
+        assertThat(settings.accounts().generated()).isFalse();
+        assertThat(settings.accounts().account()).isNull();
         assertThat(ServerCommandTestSupport.errorOf("--credentials-file", dir.resolve("missing").toString()))
                 .contains("--credentials-file", "missing");
     }
