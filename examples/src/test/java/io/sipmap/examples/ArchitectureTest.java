@@ -140,7 +140,7 @@ class ArchitectureTest {
                     + " change feed only, as any other client would");
 
     private static final String LIVE_RESOLVER =
-            "io\\.sipmap\\.adapter\\.http\\.client\\.(LiveSipDomainResolver|EventStreamParser).*";
+            "io\\.sipmap\\.adapter\\.http\\.client\\.(LiveSipDomainResolver|ChangeFollower|EventStreamParser).*";
 
     @ArchTest
     static final ArchRule theLiveResolverNeverParksAThread = noClasses()

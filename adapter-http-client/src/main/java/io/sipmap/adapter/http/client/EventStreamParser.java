@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * Reads a {@code text/event-stream} (server-sent events) as the WHATWG HTML standard's "event stream interpretation"
@@ -25,6 +26,8 @@ final class EventStreamParser {
     /** One dispatched event. {@code type} is {@code message} when the server named none. */
     record Event(String id, String type, String data) {
     }
+
+    private static final Pattern DIGITS = Pattern.compile("[0-9]{1,18}");
 
     private final Consumer<Event> events;
     private final int maxBytes;
@@ -160,9 +163,8 @@ final class EventStreamParser {
                 }
             }
             case "retry" -> {
-                long millis = WireJson.parseEventId(value); // the same rule: up to 18 ASCII digits
-                if (millis >= 0) {
-                    retryMillis = millis;
+                if (DIGITS.matcher(value).matches()) {
+                    retryMillis = Long.parseLong(value);
                 }
             }
             default -> {

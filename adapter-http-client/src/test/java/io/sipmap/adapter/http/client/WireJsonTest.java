@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.Change;
 import io.sipmap.domain.Cursor;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.IpRecordSid;
@@ -193,27 +194,23 @@ class WireJsonTest {
 
     private static JsonObject exportEntry() {
         return new JsonObject().put("ip_address", "10.1.0.0").put("cidr_prefix_length", 16)
-                .put("ip_record_sid", "IL" + "c".repeat(32)).put("source_ip_mapping_sid", "IB" + "b".repeat(32))
-                .put("sip_domain_sid", "SD" + "a".repeat(32));
+                .put("ip_record_sid", "IL" + "c".repeat(32)).put("ip_record_address", "10.1.2.3")
+                .put("source_ip_mapping_sid", "IB" + "b".repeat(32)).put("sip_domain_sid", "SD" + "a".repeat(32));
     }
 
     @Test
-    void readsTheAddressExportWithTheRecordsOwnAddressWhenGiven() {
-        WireJson.AddressExport plain = WireJson.addressExport(new JsonObject().put("last_event_id", "42")
+    void readsTheAddressExportWithTheRecordsOwnAddressAndItsOpaqueEventId() {
+        WireJson.AddressExport export = WireJson.addressExport(new JsonObject().put("last_event_id", "42-0a1b2c3d")
                 .put("entries", new JsonArray().add(exportEntry())));
-        assertThat(plain.lastEventId()).isEqualTo(42);
-        assertThat(plain.recordAddresses()).isFalse();
-        assertThat(plain.entries()).singleElement().satisfies(e -> {
-            assertThat(e.prefix().toString()).isEqualTo("10.1.0.0/16");
+        assertThat(export.lastEventId()).isEqualTo(new ChangeFollower.EventId(42, "42-0a1b2c3d"));
+        assertThat(export.entries()).singleElement().satisfies(e -> {
+            assertThat(e.prefix().toString()).isEqualTo("10.1.2.3/16");
             assertThat(e.ipRecordSid().value()).isEqualTo("IL" + "c".repeat(32));
             assertThat(e.mappingSid().value()).isEqualTo("IB" + "b".repeat(32));
             assertThat(e.sipDomainSid().value()).isEqualTo("SD" + "a".repeat(32));
         });
-
-        WireJson.AddressExport own = WireJson.addressExport(new JsonObject().put("last_event_id", 7)
-                .put("entries", new JsonArray().add(exportEntry().put("ip_record_address", "10.1.2.3"))));
-        assertThat(own.recordAddresses()).isTrue();
-        assertThat(own.entries().get(0).prefix().toString()).isEqualTo("10.1.2.3/16");
+        assertThat(WireJson.addressExport(new JsonObject().put("last_event_id", "0").put("entries", new JsonArray()))
+                .lastEventId().seq()).isZero();
     }
 
     @Test
@@ -227,5 +224,49 @@ class WireJsonTest {
                 .put("entries", new JsonArray().add(exportEntry().put("cidr_prefix_length", 33)))))
                 .isInstanceOf(SipmapException.Upstream.class).hasMessageContaining("entries[0]")
                 .hasMessageContaining("cidr_prefix_length");
+        // an export from before ip_record_address: old servers are not supported
+        JsonObject networkOnly = exportEntry();
+        networkOnly.remove("ip_record_address");
+        assertThatThrownBy(() -> WireJson.addressExport(new JsonObject().put("last_event_id", "1")
+                .put("entries", new JsonArray().add(networkOnly)))).isInstanceOf(SipmapException.Upstream.class)
+                .hasMessageContaining("ip_record_address");
+    }
+
+    @Test
+    void readsAMappingsEventWithItsRecordsPrefixAndAnIpRecordsEventAsTheRecord() {
+        ChangeFollower.EventId id = ChangeFollower.EventId.parse("5-0a1b2c3d");
+        ChangeFollower.Event mapped = WireJson.event(id, "source_ip_mapping.created", mapping()
+                .put("ip_record_address", "198.51.100.7").put("cidr_prefix_length", 24).encode(), ACCOUNT);
+        assertThat(mapped.change().kind()).isEqualTo(Change.Kind.SOURCE_IP_MAPPING_CREATED);
+        assertThat(mapped.change().seq()).isEqualTo(5);
+        assertThat(mapped.recordPrefix().toString()).isEqualTo("198.51.100.7/24");
+
+        ChangeFollower.Event recorded = WireJson.event(id, "ip_record.deleted", record().encode(), ACCOUNT);
+        assertThat(recorded.change().kind()).isEqualTo(Change.Kind.IP_RECORD_DELETED);
+        assertThat(recorded.recordPrefix()).isEqualTo(recorded.change().ipRecord().prefix());
+    }
+
+    @Test
+    void refusesAnEventOfUnknownTypeOrAMappingsEventWithoutItsRecordsAddress() {
+        ChangeFollower.EventId id = ChangeFollower.EventId.parse("5");
+        assertThatThrownBy(() -> WireJson.event(id, "sip_domain.created", "{}", ACCOUNT))
+                .isInstanceOf(SipmapException.Upstream.class).hasMessageContaining("sip_domain.created");
+        assertThatThrownBy(() -> WireJson.event(id, "source_ip_mapping.updated", mapping().encode(), ACCOUNT))
+                .isInstanceOf(SipmapException.Upstream.class).hasMessageContaining("ip_record_address");
+        assertThatThrownBy(() -> WireJson.event(id, "ip_record.created", "{not json", ACCOUNT))
+                .isInstanceOf(SipmapException.Upstream.class).hasMessageContaining("data");
+    }
+
+    @Test
+    void anEventIdIsItsNumberAndTheWholeTextSentBack() {
+        assertThat(ChangeFollower.EventId.parse("5-0a1b2c3d")).isEqualTo(new ChangeFollower.EventId(5, "5-0a1b2c3d"));
+        assertThat(ChangeFollower.EventId.parse("17").seq()).isEqualTo(17);
+        assertThat(ChangeFollower.EventId.parse("0").seq()).isZero();
+        assertThat(ChangeFollower.EventId.parse("5-a-b").seq()).isEqualTo(5);
+        for (String bad : new String[] {"", "-1", "x", "5-", "5 -a", "5-a b", "1234567890123456789", "5-\u00e9"}) {
+            assertThat(ChangeFollower.EventId.parse(bad)).as(bad).isNull();
+        }
+        assertThat(ChangeFollower.EventId.parse(null)).isNull();
+        assertThatThrownBy(() -> new ChangeFollower.EventId(4, "5-a")).isInstanceOf(IllegalArgumentException.class);
     }
 }
