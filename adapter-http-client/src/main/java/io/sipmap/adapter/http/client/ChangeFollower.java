@@ -270,35 +270,33 @@ public final class ChangeFollower<S extends ChangeFollower.Snapshot> implements 
             if (gen != generation || closed.get()) {
                 return;
             }
-            if (ar.succeeded()) {
-                loaded(ar.result());
-            } else if (snapshots.get() == 0 && refusedForGood(ar.cause())) {
+            Throwable failure = ar.failed() ? ar.cause() : taken(ar.result());
+            if (failure == null) {
+                connect();
+            } else if (snapshots.get() == 0 && refusedForGood(failure)) {
                 state = State.FAILED;
-                listener.refused(ar.cause());
+                listener.refused(failure);
             } else {
-                LOG.log(Level.WARNING, "sipmap change follower of {0}: loading the snapshot failed, retrying: {1}",
-                        account, ar.cause().getMessage());
+                LOG.log(Level.WARNING, "sipmap change follower of {0}: the snapshot was not loaded, retrying: {1}",
+                        account, failure.toString());
                 failures++;
                 schedule(waitMillis(), this::load);
             }
         }));
     }
 
-    private void loaded(S snapshot) {
+    /** Hands the snapshot over; the listener's failure, or null. */
+    private Throwable taken(S snapshot) {
         try {
             listener.snapshot(snapshot);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "sipmap change follower of {0}: the snapshot at event {1} was not taken ({2});"
-                    + " loading it again", account, snapshot.lastEventId(), e.toString());
-            failures++;
-            schedule(waitMillis(), this::load);
-            return;
+            return e;
         }
         last = snapshot.lastEventId();
         loadedNanos = System.nanoTime();
         snapshots.incrementAndGet();
         state = State.CONNECTING;
-        connect();
+        return null;
     }
 
     private static boolean refusedForGood(Throwable cause) {
@@ -354,11 +352,7 @@ public final class ChangeFollower<S extends ChangeFollower.Snapshot> implements 
                 }
                 LOG.log(Level.WARNING, "sipmap change follower of {0}: GET {1} answered HTTP {2} ({3}): {4}",
                         account, CHANGES, r.statusCode(), type, RemoteErrors.snippet(body.result()));
-                generation++;
-                state = State.RECONNECTING;
-                failures++;
-                schedule(Math.max(Transport.retryAfterMillis(r.getHeader("Retry-After")), waitMillis()),
-                        this::connect);
+                reconnect(Transport.retryAfterMillis(r.getHeader("Retry-After")));
             }));
             return;
         }
@@ -460,13 +454,16 @@ public final class ChangeFollower<S extends ChangeFollower.Snapshot> implements 
         if (gen != generation || closed.get()) {
             return;
         }
+        LOG.log(Level.INFO, "sipmap change follower of {0}: the change stream ended ({1}); resuming after event {2}",
+                account, cause == null ? "closed by the server" : cause.toString(), last);
+        reconnect(-1);
+    }
+
+    private void reconnect(long floorMillis) {
         stop();
         state = State.RECONNECTING;
         failures++;
-        long wait = waitMillis();
-        LOG.log(Level.INFO, "sipmap change follower of {0}: the change stream ended ({1}); resuming after event {2}"
-                + " in {3} ms", account, cause == null ? "closed by the server" : cause.toString(), last, wait);
-        schedule(wait, this::connect);
+        schedule(Math.max(floorMillis, waitMillis()), this::connect);
     }
 
     // ---- timers and the connection ----
