@@ -7,13 +7,13 @@ import java.util.Objects;
 
 /**
  * An account's resolution table at one point of its change sequence: what every mapped IP record resolves to, as it
- * stood after change {@code seq} and before change {@code seq + 1}. A reader that loads it and then applies the
- * changes after {@code seq} holds the table as it is now.
+ * stood after change {@code head} and before the next. A reader that loads it and then applies the changes after
+ * {@code head} holds the table as it is now.
  *
- * @param seq     the number of the last change it reflects, 0 for none
+ * @param head    the last change it reflects, {@link ChangeId#ZERO} for none
  * @param entries one per mapped IP record, in {@link #FIRST_MATCH} order
  */
-public record AddressSnapshot(long seq, List<Resolution> entries) {
+public record AddressSnapshot(ChangeId head, List<Resolution> entries) {
 
     /**
      * The order in which the first entry containing an address is the {@link Resolution} winner for it, so that a
@@ -27,9 +27,7 @@ public record AddressSnapshot(long seq, List<Resolution> entries) {
             .thenComparing(Resolution::ipRecordSid);
 
     public AddressSnapshot {
-        if (seq < 0) {
-            throw new IllegalArgumentException("seq must be at least 0, got " + seq);
-        }
+        Objects.requireNonNull(head, "head");
         List<Resolution> sorted = new ArrayList<>(Objects.requireNonNull(entries, "entries"));
         sorted.sort(FIRST_MATCH);
         entries = List.copyOf(sorted);

@@ -7,12 +7,15 @@ import java.util.Objects;
  * changes are numbered 1, 2, 3, ... without gaps, in the order their writes took effect, one sequence for both
  * resources; {@code seq} is that number.
  *
- * @param seq      the change's number in its account's sequence, from 1
- * @param kind     what happened to which resource
- * @param resource the resource after the change, or, for a deletion, as it was just before it: an {@link IpRecord}
- *                 for the {@code IP_RECORD_*} kinds, a {@link SourceIpMapping} for the others
+ * @param id             the change's number in its account's sequence, from 1, with its nonce if its store drew one
+ * @param kind           what happened to which resource
+ * @param resource       the resource after the change, or, for a deletion, as it was just before it: an
+ *                       {@link IpRecord} for the {@code IP_RECORD_*} kinds, a {@link SourceIpMapping} for the others
+ * @param ipRecordPrefix for the {@code SOURCE_IP_MAPPING_*} kinds, the mapped IP record's address as given and prefix
+ *                       length, as the record was at the change, so that a follower needs no read of the record;
+ *                       null for the {@code IP_RECORD_*} kinds, whose resource has them
  */
-public record Change(long seq, Kind kind, Object resource) {
+public record Change(ChangeId id, Kind kind, Object resource, Ipv4Prefix ipRecordPrefix) {
 
     /** What happened, and to which of the two resources; {@link #wireName()} is its name on the wire. */
     public enum Kind {
@@ -51,8 +54,8 @@ public record Change(long seq, Kind kind, Object resource) {
     }
 
     public Change {
-        if (seq < 1) {
-            throw new IllegalArgumentException("a change's number is at least 1, got " + seq);
+        if (id.seq() < 1) {
+            throw new IllegalArgumentException("a change's number is at least 1, got " + id.seq());
         }
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(resource, "resource");
@@ -60,6 +63,15 @@ public record Change(long seq, Kind kind, Object resource) {
             throw new IllegalArgumentException(kind.wireName() + " carries a "
                     + (kind.ofIpRecord() ? "IpRecord" : "SourceIpMapping") + ", got " + resource.getClass().getName());
         }
+        if (kind.ofIpRecord() != (ipRecordPrefix == null)) {
+            throw new IllegalArgumentException(kind.wireName() + (kind.ofIpRecord() ? " carries no" : " needs its")
+                    + " IP record's prefix");
+        }
+    }
+
+    /** The change's number, from 1. */
+    public long seq() {
+        return id.seq();
     }
 
     /** The account whose change it is. */

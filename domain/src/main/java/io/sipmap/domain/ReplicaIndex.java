@@ -5,7 +5,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -60,13 +59,10 @@ public final class ReplicaIndex {
     }
 
     /**
-     * Applies {@code change} if it is the next in sequence.
-     *
-     * @param recordPrefix the prefix of the IP record the change concerns, as the record holds it (host bits
-     *                     included): a resolution names it. Required for the mapping kinds; for the IP record kinds
-     *                     it is the record's own and not used
+     * Applies {@code change} if it is the next in sequence; a mapping's resolution names the record's prefix the
+     * change carries ({@link Change#ipRecordPrefix()}, host bits included).
      */
-    public Outcome apply(Change change, Ipv4Prefix recordPrefix) {
+    public Outcome apply(Change change) {
         if (change.seq() <= seq) {
             return Outcome.ALREADY_SEEN;
         }
@@ -84,10 +80,9 @@ public final class ReplicaIndex {
                     index.remove(record);
                 }
             } else {
-                Objects.requireNonNull(recordPrefix, "recordPrefix");
                 recordOf.put(mapping.sid(), record);
-                index.put(record, recordPrefix, new Resolution(mapping.sipDomainSid(), mapping.sid(), record,
-                        recordPrefix));
+                index.put(record, change.ipRecordPrefix(), new Resolution(mapping.sipDomainSid(), mapping.sid(),
+                        record, change.ipRecordPrefix()));
             }
         }
         seq = change.seq();

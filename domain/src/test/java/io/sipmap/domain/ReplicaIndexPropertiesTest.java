@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -36,7 +37,7 @@ class ReplicaIndexPropertiesTest {
         long seq;
         final Map<SourceIpMappingSid, Resolution> live = new HashMap<>();
 
-        Outcome apply(Change change, Ipv4Prefix prefix) {
+        Outcome apply(Change change) {
             if (change.seq() <= seq) {
                 return Outcome.ALREADY_SEEN;
             }
@@ -49,7 +50,8 @@ class ReplicaIndexPropertiesTest {
                 if (change.kind() == Change.Kind.SOURCE_IP_MAPPING_DELETED) {
                     live.remove(m.sid());
                 } else {
-                    live.put(m.sid(), new Resolution(m.sipDomainSid(), m.sid(), m.ipRecordSid(), prefix));
+                    live.put(m.sid(),
+                            new Resolution(m.sipDomainSid(), m.sid(), m.ipRecordSid(), change.ipRecordPrefix()));
                 }
             }
             return Outcome.APPLIED;
@@ -115,28 +117,29 @@ class ReplicaIndexPropertiesTest {
             if (seq == 0) {
                 continue; // no change is numbered 0: a replay of "nothing yet" is not a change
             } else if (step.what() == 0) {
-                change = new Change(seq, Change.Kind.IP_RECORD_UPDATED, new IpRecord(ACCOUNT, record, "x",
-                        prefix.address(), prefix.length(), T, T));
+                change = new Change(ReplicaIndexTest.id(seq), Change.Kind.IP_RECORD_UPDATED, new IpRecord(ACCOUNT,
+                        record, "x", prefix.address(), prefix.length(), T, T), null);
             } else if (current == null) {
                 SourceIpMappingSid sid = ReplicaIndexTest.mapping(mappings.size() + 1);
-                change = mappingChange(seq, Change.Kind.SOURCE_IP_MAPPING_CREATED, sid, record, domain);
+                change = mappingChange(seq, Change.Kind.SOURCE_IP_MAPPING_CREATED, sid, record, domain, prefix);
                 if (seq == oracle.seq + 1) {
                     mappings.add(sid);
                     mappingOfRecord.put(r, sid);
                 }
             } else if (step.what() % 2 == 1) {
-                change = mappingChange(seq, Change.Kind.SOURCE_IP_MAPPING_UPDATED, current, record, domain);
+                change = mappingChange(seq, Change.Kind.SOURCE_IP_MAPPING_UPDATED, current, record, domain, prefix);
             } else {
-                change = mappingChange(seq, Change.Kind.SOURCE_IP_MAPPING_DELETED, current, record, domain);
+                change = mappingChange(seq, Change.Kind.SOURCE_IP_MAPPING_DELETED, current, record, domain,
+                        prefix);
                 if (seq == oracle.seq + 1) {
                     mappingOfRecord.remove(r);
                 }
             }
-            Outcome expected = oracle.apply(change, prefix);
+            Outcome expected = oracle.apply(change);
             if (index == null) {
                 continue;
             }
-            assertThat(index.apply(change, prefix)).as("step %d, %s", i, change).isEqualTo(expected);
+            assertThat(index.apply(change)).as("step %d, %s", i, change).isEqualTo(expected);
             assertThat(index.seq()).isEqualTo(oracle.seq);
             assertThat(index.size()).isEqualTo(oracle.live.size());
             for (int address : addresses) {
@@ -145,14 +148,15 @@ class ReplicaIndexPropertiesTest {
             }
             for (SourceIpMappingSid sid : mappings) {
                 assertThat(index.ofMapping(sid)).as("step %d, mapping %s", i, sid)
-                        .isEqualTo(java.util.Optional.ofNullable(oracle.live.get(sid)));
+                        .isEqualTo(Optional.ofNullable(oracle.live.get(sid)));
             }
         }
     }
 
     private static Change mappingChange(long seq, Change.Kind kind, SourceIpMappingSid sid, IpRecordSid record,
-                                        SipDomainSid domain) {
-        return new Change(seq, kind, new SourceIpMapping(ACCOUNT, sid, record, domain, T, T));
+                                        SipDomainSid domain, Ipv4Prefix prefix) {
+        return new Change(ReplicaIndexTest.id(seq), kind, new SourceIpMapping(ACCOUNT, sid, record, domain, T, T),
+                prefix);
     }
 
     @Provide

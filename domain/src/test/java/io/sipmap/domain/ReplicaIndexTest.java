@@ -28,13 +28,19 @@ class ReplicaIndexTest {
         return new Ipv4Prefix(Ipv4Address.parse(parts[0]), Integer.parseInt(parts[1]));
     }
 
-    static Change mapped(long seq, Change.Kind kind, int mapping, int record, SipDomainSid domain) {
-        return new Change(seq, kind, new SourceIpMapping(ACCOUNT, mapping(mapping), record(record), domain, T, T));
+    static ChangeId id(long seq) {
+        return ChangeId.of(seq, (int) seq * 7919);
+    }
+
+    static Change mapped(long seq, Change.Kind kind, int mapping, int record, SipDomainSid domain, String prefix) {
+        return new Change(id(seq), kind, new SourceIpMapping(ACCOUNT, mapping(mapping), record(record), domain, T, T),
+                prefix(prefix));
     }
 
     static Change recordChange(long seq, Change.Kind kind, int record, String prefix) {
         Ipv4Prefix p = prefix(prefix);
-        return new Change(seq, kind, new IpRecord(ACCOUNT, record(record), null, p.address(), p.length(), T, T));
+        return new Change(id(seq), kind, new IpRecord(ACCOUNT, record(record), null, p.address(), p.length(), T, T),
+                null);
     }
 
     private static SipDomainSid at(ReplicaIndex index, String address) {
@@ -46,11 +52,11 @@ class ReplicaIndexTest {
 
     @Test
     void appliesTheNextChangeAndKeepsTheRecordsOwnAddress() {
-        assertThat(index.apply(recordChange(1, Change.Kind.IP_RECORD_CREATED, 1, "198.51.100.5/24"), null))
+        assertThat(index.apply(recordChange(1, Change.Kind.IP_RECORD_CREATED, 1, "198.51.100.5/24")))
                 .isEqualTo(Outcome.APPLIED);
         assertThat(index.size()).isZero();
-        assertThat(index.apply(mapped(2, Change.Kind.SOURCE_IP_MAPPING_CREATED, 1, 1, OFFICE),
-                prefix("198.51.100.5/24"))).isEqualTo(Outcome.APPLIED);
+        assertThat(index.apply(mapped(2, Change.Kind.SOURCE_IP_MAPPING_CREATED, 1, 1, OFFICE, "198.51.100.5/24")))
+                .isEqualTo(Outcome.APPLIED);
 
         Resolution r = index.lookup(Ipv4Address.parse("198.51.100.200").bits());
         assertThat(r).isEqualTo(new Resolution(OFFICE, mapping(1), record(1), prefix("198.51.100.5/24")));
@@ -60,11 +66,11 @@ class ReplicaIndexTest {
 
     @Test
     void anOlderChangeIsAlreadySeenAndANewerOneIsAGapBothChangingNothing() {
-        index.apply(mapped(1, Change.Kind.SOURCE_IP_MAPPING_CREATED, 1, 1, OFFICE), prefix("10.0.0.0/8"));
+        index.apply(mapped(1, Change.Kind.SOURCE_IP_MAPPING_CREATED, 1, 1, OFFICE, "10.0.0.0/8"));
 
-        assertThat(index.apply(mapped(1, Change.Kind.SOURCE_IP_MAPPING_UPDATED, 1, 1, PBX), prefix("10.0.0.0/8")))
+        assertThat(index.apply(mapped(1, Change.Kind.SOURCE_IP_MAPPING_UPDATED, 1, 1, PBX, "10.0.0.0/8")))
                 .isEqualTo(Outcome.ALREADY_SEEN);
-        assertThat(index.apply(mapped(3, Change.Kind.SOURCE_IP_MAPPING_DELETED, 1, 1, OFFICE), null))
+        assertThat(index.apply(mapped(3, Change.Kind.SOURCE_IP_MAPPING_DELETED, 1, 1, OFFICE, "10.0.0.0/8")))
                 .isEqualTo(Outcome.GAP);
         assertThat(at(index, "10.1.2.3")).isEqualTo(OFFICE);
         assertThat(index.seq()).isEqualTo(1);
@@ -72,11 +78,11 @@ class ReplicaIndexTest {
 
     @Test
     void anUpdateMovesTheRecordToItsNewDomainAndADeletionUnmapsIt() {
-        index.apply(mapped(1, Change.Kind.SOURCE_IP_MAPPING_CREATED, 1, 1, OFFICE), prefix("10.0.0.0/8"));
-        index.apply(mapped(2, Change.Kind.SOURCE_IP_MAPPING_UPDATED, 1, 1, PBX), prefix("10.0.0.0/8"));
+        index.apply(mapped(1, Change.Kind.SOURCE_IP_MAPPING_CREATED, 1, 1, OFFICE, "10.0.0.0/8"));
+        index.apply(mapped(2, Change.Kind.SOURCE_IP_MAPPING_UPDATED, 1, 1, PBX, "10.0.0.0/8"));
         assertThat(at(index, "10.9.9.9")).isEqualTo(PBX);
 
-        index.apply(mapped(3, Change.Kind.SOURCE_IP_MAPPING_DELETED, 1, 1, PBX), prefix("10.0.0.0/8"));
+        index.apply(mapped(3, Change.Kind.SOURCE_IP_MAPPING_DELETED, 1, 1, PBX, "10.0.0.0/8"));
         assertThat(at(index, "10.9.9.9")).isNull();
         assertThat(index.ofMapping(mapping(1))).isEmpty();
         assertThat(index.size()).isZero();
@@ -87,7 +93,7 @@ class ReplicaIndexTest {
         // a snapshot can already hold the record's new mapping when the old one's deletion is replayed after it
         ReplicaIndex loaded = new ReplicaIndex(4, List.of(
                 new Resolution(PBX, mapping(2), record(1), prefix("10.0.0.0/8"))));
-        assertThat(loaded.apply(mapped(5, Change.Kind.SOURCE_IP_MAPPING_DELETED, 1, 1, OFFICE), null))
+        assertThat(loaded.apply(mapped(5, Change.Kind.SOURCE_IP_MAPPING_DELETED, 1, 1, OFFICE, "10.0.0.0/8")))
                 .isEqualTo(Outcome.APPLIED);
         assertThat(at(loaded, "10.0.0.1")).isEqualTo(PBX);
     }

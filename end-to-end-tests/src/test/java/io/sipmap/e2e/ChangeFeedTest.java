@@ -139,8 +139,24 @@ class ChangeFeedTest {
         return String.format("SD%032x", n);
     }
 
+    /** A change's event id: its number and its tag, 8 lower-case hex digits. */
+    private static String idOf(long seq) {
+        return seq + "-[0-9a-f]{8}";
+    }
+
+    /** The number of an event id. */
+    private static long number(SseClient.Frame frame) {
+        return Long.parseLong(frame.id().substring(0, frame.id().indexOf('-')));
+    }
+
+    /** A mapping's event data: the mapping as a GET answers it, then its record's own address and prefix length. */
+    private static JsonObject withRecord(JsonObject mapping, JsonObject record) {
+        return mapping.copy().put("ip_record_address", record.getString("ip_address"))
+                .put("cidr_prefix_length", record.getInteger("cidr_prefix_length"));
+    }
+
     private static void assertEvent(SseClient.Frame frame, long id, String event, JsonObject resource) {
-        assertThat(frame.id()).as("id of " + frame).isEqualTo(Long.toString(id));
+        assertThat(frame.id()).as("id of " + frame).matches(idOf(id));
         assertThat(frame.event()).isEqualTo(event);
         assertThat(new JsonObject(frame.data())).isEqualTo(resource);
         assertThat(frame.data()).isEqualTo(resource.encode());
@@ -153,7 +169,7 @@ class ChangeFeedTest {
         assertThat(stream.response.headers().firstValue("Content-Type")).hasValue("text/event-stream; charset=utf-8");
         assertThat(stream.response.headers().firstValue("Cache-Control")).hasValue("no-store");
 
-        JsonObject record = createRecord("10.1.0.0", 16);
+        JsonObject record = createRecord("10.1.2.3", 16); // host bits set: the events name the address as given
         String recordSid = record.getString("sid");
         JsonObject mapping = map(recordSid, domain(1));
         JsonObject renamed = rename(recordSid, "office \"north\" ✓");
@@ -164,10 +180,12 @@ class ChangeFeedTest {
 
         List<SseClient.Frame> events = stream.next(6);
         assertEvent(events.get(0), 1, "ip_record.created", record);
-        assertEvent(events.get(1), 2, "source_ip_mapping.created", mapping);
+        assertEvent(events.get(1), 2, "source_ip_mapping.created", withRecord(mapping, record));
         assertEvent(events.get(2), 3, "ip_record.updated", renamed);
-        assertEvent(events.get(3), 4, "source_ip_mapping.updated", moved);
-        assertEvent(events.get(4), 5, "source_ip_mapping.deleted", moved);
+        assertEvent(events.get(3), 4, "source_ip_mapping.updated", withRecord(moved, record));
+        assertEvent(events.get(4), 5, "source_ip_mapping.deleted", withRecord(moved, record));
+        assertThat(events.get(1).data()).as("Twilio's fields first, as a GET writes them")
+                .startsWith(mapping.encode().substring(0, mapping.encode().length() - 1) + ",\"ip_record_address\":");
         assertEvent(events.get(5), 6, "ip_record.deleted", renamed);
         assertThat(stream.quietFor(Duration.ofMillis(300))).isTrue();
     }
@@ -195,7 +213,7 @@ class ChangeFeedTest {
             records.add(createRecord("10.5." + i + ".0", 24));
         }
         List<SseClient.Frame> seen = first.next(3);
-        assertThat(seen).extracting(SseClient.Frame::id).containsExactly("1", "2", "3");
+        assertThat(seen).extracting(ChangeFeedTest::number).containsExactly(1L, 2L, 3L);
         first.close();
         streams.remove(first);
 
@@ -208,13 +226,19 @@ class ChangeFeedTest {
             assertEvent(missed.get(i), 4 + i, "ip_record.created", records.get(3 + i));
         }
         JsonObject live = createRecord("10.5.7.0", 24);
-        assertEvent(resumed.next(), 8, "ip_record.created", live);
+        SseClient.Frame liveFrame = resumed.next();
+        assertEvent(liveFrame, 8, "ip_record.created", live);
         assertThat(resumed.quietFor(Duration.ofMillis(300))).isTrue();
 
         SseClient byQuery = subscribe("?LastEventId=6", ACCOUNT, TOKEN, Map.of());
-        assertThat(byQuery.next(2)).extracting(SseClient.Frame::id).containsExactly("7", "8");
+        assertThat(byQuery.next(2)).extracting(ChangeFeedTest::number).containsExactly(7L, 8L);
         SseClient headerWins = subscribe("?LastEventId=1", ACCOUNT, TOKEN, Map.of("Last-Event-ID", "7"));
         assertEvent(headerWins.next(), 8, "ip_record.created", live);
+        SseClient taggedQuery = subscribe("?LastEventId=" + missed.get(2).id(), ACCOUNT, TOKEN, Map.of());
+        assertEvent(taggedQuery.next(), 7, "ip_record.created", records.get(6));
+        assertEvent(taggedQuery.next(), 8, "ip_record.created", live);
+        SseClient atTheHead = subscribe(Map.of("Last-Event-ID", liveFrame.id()));
+        assertThat(atTheHead.quietFor(Duration.ofMillis(300))).as("nothing to replay, no reset").isTrue();
     }
 
     @Test
@@ -229,15 +253,34 @@ class ChangeFeedTest {
         SseClient.Frame reset = behind.next();
         assertThat(reset.event()).isEqualTo("reset");
         assertThat(reset.id()).isNull();
-        assertThat(new JsonObject(reset.data())).isEqualTo(new JsonObject().put("last_event_id", Long.toString(head)));
+        String headId = new JsonObject(reset.data()).getString("last_event_id");
+        assertThat(headId).matches(idOf(head));
+        assertThat(reset.data()).isEqualTo(new JsonObject().put("last_event_id", headId).encode());
         assertThat(behind.next()).isSameAs(SseClient.END);
+
+        // the head named with its own tag replays nothing; with another, the history is not the client's
+        SseClient current = subscribe(Map.of("Last-Event-ID", headId));
+        assertThat(current.quietFor(Duration.ofMillis(300))).isTrue();
+        String otherTag = head + "-" + (headId.endsWith("0") ? "00000001" : "00000000");
+        SseClient foreign = subscribe(Map.of("Last-Event-ID", otherTag));
+        assertThat(foreign.next().data()).isEqualTo("{\"last_event_id\":\"" + headId + "\"}");
+        assertThat(foreign.next()).isSameAs(SseClient.END);
+        SseClient foreignByQuery = subscribe("?LastEventId=" + otherTag, ACCOUNT, TOKEN, Map.of());
+        assertThat(foreignByQuery.next().event()).isEqualTo("reset");
 
         SseClient ahead = subscribe(Map.of("Last-Event-ID", Long.toString(head + 1)));
         assertThat(ahead.next().event()).isEqualTo("reset");
         assertThat(ahead.next()).isSameAs(SseClient.END);
 
         SseClient oldestKept = subscribe(Map.of("Last-Event-ID", Long.toString(head - LOG_CAPACITY)));
-        assertThat(oldestKept.next(LOG_CAPACITY)).extracting(SseClient.Frame::event).containsOnly("ip_record.updated");
+        List<SseClient.Frame> kept = oldestKept.next(LOG_CAPACITY);
+        assertThat(kept).extracting(SseClient.Frame::event).containsOnly("ip_record.updated");
+        // with its tag, the oldest change kept is known; a change dropped from the log no longer is, tag or not
+        SseClient oldestTagged = subscribe(Map.of("Last-Event-ID", kept.get(0).id()));
+        assertThat(oldestTagged.next(LOG_CAPACITY - 1)).extracting(SseClient.Frame::id)
+                .isEqualTo(kept.subList(1, LOG_CAPACITY).stream().map(SseClient.Frame::id).toList());
+        SseClient droppedTagged = subscribe(Map.of("Last-Event-ID", (head - LOG_CAPACITY) + "-00000000"));
+        assertThat(droppedTagged.next().event()).isEqualTo("reset");
     }
 
     @Test
@@ -270,7 +313,8 @@ class ChangeFeedTest {
                 .isEqualTo(new JsonObject().put("code", 20003).put("message", "Authenticate")
                         .put("more_info", "https://www.twilio.com/docs/errors/20003").put("status", 401));
 
-        for (String bad : new String[] {"-1", "abc", "1.5", "9".repeat(19), ""}) {
+        for (String bad : new String[] {"-1", "abc", "1.5", "9".repeat(19), "", "1-", "1-0a1b2c3", "1-0a1b2c3d4",
+            "1-0a1b2c3g", "0-0a1b2c3d", "1-0a1b2c3d-1"}) {
             SseClient refused = subscribe(Map.of("Last-Event-ID", bad));
             assertThat(refused.response.statusCode()).as(bad).isEqualTo(400);
             JsonObject error = new JsonObject(refused.errorBody);
@@ -316,7 +360,7 @@ class ChangeFeedTest {
             assertThat(Duration.ofNanos(slowest)).as("the slowest of " + writes + " writes")
                     .isLessThan(Duration.ofSeconds(1));
             for (int i = 1; i <= writes; i++) {
-                assertThat(fast.next().id()).isEqualTo(Integer.toString(i));
+                assertThat(fast.next().id()).matches(idOf(i));
             }
             System.out.printf("slow subscriber dropped after %d writes; slowest write %.1f ms%n", writes,
                     slowest / 1e6);

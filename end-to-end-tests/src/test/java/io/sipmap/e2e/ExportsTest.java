@@ -9,6 +9,7 @@ import io.sipmap.adapter.inmemory.InMemoryStores;
 import io.sipmap.api.CreateIpRecord;
 import io.sipmap.api.CreateSourceIpMapping;
 import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.ChangeId;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.Ipv4Address;
 import io.sipmap.domain.Ipv4Prefix;
@@ -57,12 +58,13 @@ class ExportsTest {
             .connectTimeout(Duration.ofSeconds(5)).build();
     private IpRecordService ipRecords;
     private SourceIpMappingService mappings;
+    private InMemoryStores stores;
     private String base;
 
     @BeforeEach
     void start() throws Exception {
         vertx = Vertx.vertx();
-        InMemoryStores stores = InMemoryStores.create();
+        stores = InMemoryStores.create();
         Clock clock = Clock.systemUTC();
         SidGenerator sids = SidGenerator.timeOrdered(clock, new SecureRandom()::nextLong);
         ipRecords = new IpRecordService(stores.ipRecords(), clock, sids);
@@ -204,9 +206,13 @@ class ExportsTest {
         assertThat(kamailio.body()).isEqualTo("7 10.1.2.3 32 0 " + domain(4) + "\n"
                 + "7 10.1.2.0 24 0 " + domain(2) + "\n"
                 + "7 10.1.0.0 16 0 " + domain(1) + "\n");
-        assertThat(kamailio.headers().firstValue("Sipmap-Last-Event-Id")).hasValue("8");
+        // the head change's id as the feed names it, tag included
+        String head = stores.changes().changesAfter(ACCOUNT, ChangeId.ZERO, 1).toCompletableFuture().join().head()
+                .toString();
+        assertThat(head).matches("8-[0-9a-f]{8}");
+        assertThat(kamailio.headers().firstValue("Sipmap-Last-Event-Id")).hasValue(head);
         JsonObject addresses = new JsonObject(get("/sipmap/v1/Exports/Addresses", Map.of()).body());
-        assertThat(addresses.getString("last_event_id")).isEqualTo("8");
+        assertThat(addresses.getString("last_event_id")).isEqualTo(head);
         assertThat(addresses.getJsonArray("entries").stream().map(e -> ((JsonObject) e).getString("ip_record_sid")))
                 .containsExactly(single.sid().value(), older.sid().value(), newer.sid().value(), wide.sid().value());
         assertThat(addresses.getJsonArray("entries").getJsonObject(1)).isEqualTo(new JsonObject()

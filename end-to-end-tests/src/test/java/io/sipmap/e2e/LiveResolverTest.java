@@ -68,7 +68,7 @@ class LiveResolverTest {
     }
 
     private long head(AccountSid account) {
-        return await(stack.feed.snapshot(account)).seq();
+        return await(stack.feed.snapshot(account)).head().seq();
     }
 
     /** Waits until the replica holds every change the server made for its account. */

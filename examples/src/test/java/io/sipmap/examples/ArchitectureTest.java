@@ -52,21 +52,24 @@ class ArchitectureTest {
             .optionalLayer("HttpServer").definedBy("io.sipmap.adapter.http.server..")
             .optionalLayer("HttpClient").definedBy("io.sipmap.adapter.http.client..")
             .optionalLayer("Postgres").definedBy("io.sipmap.adapter.postgres..")
+            .optionalLayer("KamailioBridge").definedBy("io.sipmap.kamailio..")
             .optionalLayer("Examples").definedBy("io.sipmap.examples..")
             .optionalLayer("Server").definedBy("io.sipmap.server..")
             .optionalLayer("Benchmarks").definedBy("io.sipmap.benchmarks..")
             .whereLayer("Domain").mayOnlyBeAccessedByLayers("Ports", "InMemory", "HttpServer", "HttpClient",
-                    "Postgres", "Server", "Examples", "Benchmarks")
+                    "Postgres", "KamailioBridge", "Server", "Examples", "Benchmarks")
             .whereLayer("Domain").mayNotAccessAnyLayer()
             .whereLayer("Ports").mayOnlyAccessLayers("Domain")
             .whereLayer("InMemory").mayOnlyAccessLayers("Ports", "Domain")
             .whereLayer("HttpServer").mayOnlyAccessLayers("Ports", "Domain")
             .whereLayer("HttpClient").mayOnlyAccessLayers("Ports", "Domain")
             .whereLayer("Postgres").mayOnlyAccessLayers("Ports", "Domain")
+            .whereLayer("KamailioBridge").mayOnlyAccessLayers("HttpClient", "Ports", "Domain")
             .whereLayer("InMemory").mayOnlyBeAccessedByLayers("Server", "Examples", "Benchmarks")
             .whereLayer("HttpServer").mayOnlyBeAccessedByLayers("Server", "Examples", "Benchmarks")
-            .whereLayer("HttpClient").mayOnlyBeAccessedByLayers("Server", "Examples", "Benchmarks")
+            .whereLayer("HttpClient").mayOnlyBeAccessedByLayers("KamailioBridge", "Server", "Examples", "Benchmarks")
             .whereLayer("Postgres").mayOnlyBeAccessedByLayers("Server", "Examples", "Benchmarks")
+            .whereLayer("KamailioBridge").mayOnlyBeAccessedByLayers("Server", "Examples")
             .whereLayer("Server").mayNotBeAccessedByAnyLayer()
             .whereLayer("Examples").mayNotBeAccessedByAnyLayer()
             .whereLayer("Benchmarks").mayNotBeAccessedByAnyLayer();
@@ -133,11 +136,13 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule theKamailioBridgeIsAClientOfTheWireOnly = classes()
-            .that().resideInAPackage("io.sipmap.server.kamailio..")
+            .that().resideInAPackage("io.sipmap.kamailio..")
             .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.vertx.core..",
-                    "io.sipmap.server.kamailio..")
+                    "io.vertx.ext.web.client..", "picocli..", "io.sipmap.kamailio..", "io.sipmap.adapter.http.client..",
+                    "io.sipmap.api..", "io.sipmap.domain..")
             .because("the bridge runs beside Kamailio, away from the stores: it knows sipmap by its HTTP exports and"
-                    + " change feed only, as any other client would");
+                    + " change feed only, through the client as any other program would, never a store, PostgreSQL"
+                    + " or the server");
 
     private static final String LIVE_RESOLVER =
             "io\\.sipmap\\.adapter\\.http\\.client\\.(LiveSipDomainResolver|ChangeFollower|EventStreamParser).*";
@@ -243,7 +248,7 @@ class ArchitectureTest {
         assertThat(production.containPackage("io.sipmap.adapter.http.client")).isTrue();
         assertThat(production.containPackage("io.sipmap.examples")).isTrue();
         assertThat(production.containPackage("io.sipmap.server")).isTrue();
-        assertThat(production.containPackage("io.sipmap.server.kamailio")).isTrue();
+        assertThat(production.containPackage("io.sipmap.kamailio")).isTrue();
         assertThat(production.containPackage("io.sipmap.server.console")).isTrue();
         assertThat(production.containPackage("io.sipmap.adapter.postgres")).isTrue();
         assertThat(production.containPackage("io.sipmap.benchmarks")).isTrue();

@@ -4,6 +4,7 @@ import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.AddressSnapshot;
 import io.sipmap.domain.Change;
 import io.sipmap.domain.ChangeBatch;
+import io.sipmap.domain.ChangeId;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
@@ -18,10 +19,13 @@ import java.util.function.Consumer;
  */
 public interface ChangeFeed {
 
-    /** Up to {@code limit} (1..1000) changes after {@code after}, or too old: start again from a snapshot. */
-    CompletionStage<ChangeBatch> changesAfter(AccountSid account, long after, int limit);
+    /**
+     * Up to {@code limit} (1..1000) changes after {@code after}, or too old: start again from a snapshot. Too old
+     * also when {@code after} has a nonce and names no change of this history.
+     */
+    CompletionStage<ChangeBatch> changesAfter(AccountSid account, ChangeId after, int limit);
 
-    /** The account's mapped IP records, resolution order, with the number of the last change they reflect. */
+    /** The account's mapped IP records, resolution order, with the id of the last change they reflect. */
     CompletionStage<AddressSnapshot> snapshot(AccountSid account);
 
     /**

@@ -5,7 +5,7 @@ import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.AddressSnapshot;
 import io.sipmap.domain.Change;
 import io.sipmap.domain.ChangeBatch;
-import io.sipmap.domain.SipmapException;
+import io.sipmap.domain.ChangeId;
 import io.sipmap.spi.ChangeStore;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
@@ -25,13 +25,10 @@ public final class ChangeFeedService implements ChangeFeed {
     }
 
     @Override
-    public CompletionStage<ChangeBatch> changesAfter(AccountSid account, long after, int limit) {
+    public CompletionStage<ChangeBatch> changesAfter(AccountSid account, ChangeId after, int limit) {
         return Stages.call(() -> {
             Objects.requireNonNull(account, "account");
-            if (after < 0) {
-                throw new SipmapException.InvalidParameter("LastEventId",
-                        "Invalid LastEventId: expected a change number, 0 or more, got " + after);
-            }
+            Objects.requireNonNull(after, "after");
             if (limit < 1 || limit > ChangeStore.MAX_BATCH) {
                 throw new IllegalArgumentException("limit must be 1.." + ChangeStore.MAX_BATCH + ", got " + limit);
             }

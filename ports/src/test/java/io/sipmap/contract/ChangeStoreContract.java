@@ -11,6 +11,7 @@ import io.sipmap.domain.AddressSnapshot;
 import io.sipmap.domain.Change;
 import io.sipmap.domain.Change.Kind;
 import io.sipmap.domain.ChangeBatch;
+import io.sipmap.domain.ChangeId;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.IpRecordSid;
 import io.sipmap.domain.Ipv4Address;
@@ -52,6 +53,13 @@ public abstract class ChangeStoreContract {
      */
     protected abstract void forgetOldChanges(Stores stores, AccountSid account);
 
+    /**
+     * Stores over which the account's history starts again from nothing, as a restart over an empty memory store or a
+     * database restored from a backup older than the account's first write leaves it: fresh stores in memory; over a
+     * database, the same stores once the account's rows are gone. Its next changes reuse the numbers from 1.
+     */
+    protected abstract Stores historyStartedAgain(Stores stores, AccountSid account);
+
     private static final Duration DELIVERY = Duration.ofSeconds(10);
 
     private Stores system;
@@ -77,7 +85,16 @@ public abstract class ChangeStoreContract {
     }
 
     private ChangeBatch after(AccountSid owner, long seq, int limit) {
-        return await(changes.changesAfter(owner, seq, limit));
+        return after(owner, ChangeId.of(seq, null), limit);
+    }
+
+    private ChangeBatch after(AccountSid owner, ChangeId id, int limit) {
+        return await(changes.changesAfter(owner, id, limit));
+    }
+
+    /** The same change number with another nonce. */
+    private static ChangeId otherNonce(ChangeId id) {
+        return ChangeId.of(id.seq(), id.nonce().orElseThrow() ^ 0x5a5a);
     }
 
     private List<Change> all(AccountSid owner) {
@@ -107,11 +124,11 @@ public abstract class ChangeStoreContract {
     @Test
     void anAccountWithoutChangesHasHeadZeroAndAnEmptySnapshot() {
         ChangeBatch batch = after(account, 0, 10);
-        assertThat(batch.head()).isZero();
+        assertThat(batch.head()).isEqualTo(ChangeId.ZERO);
         assertThat(batch.tooOld()).isFalse();
         assertThat(batch.changes()).isEmpty();
         AddressSnapshot snapshot = await(changes.snapshot(account));
-        assertThat(snapshot.seq()).isZero();
+        assertThat(snapshot.head()).isEqualTo(ChangeId.ZERO);
         assertThat(snapshot.entries()).isEmpty();
     }
 
@@ -134,14 +151,100 @@ public abstract class ChangeStoreContract {
         assertThat(read).extracting(Change::resource).containsExactly(created, renamed, mapped, moved, moved,
                 renamed);
         assertThat(read).allSatisfy(change -> assertThat(change.account()).isEqualTo(account));
-        assertThat(after(account, 0, 10).head()).isEqualTo(6);
+        assertThat(after(account, 0, 10).head()).isEqualTo(read.get(5).id());
+    }
+
+    @Test
+    void aMappingsChangeCarriesItsRecordsOwnAddressLiveOnReplayAndInTheSnapshot() {
+        List<Change> heard = new CopyOnWriteArrayList<>();
+        ChangeStore.Subscription subscription = await(changes.subscribe(account, heard::add));
+        try {
+            // host bits set: the change names the address as the record holds it, not its network
+            IpRecord record = record(account, "10.9.8.7", 16);
+            SourceIpMapping mapped = map(record);
+            SourceIpMapping moved = await(system.sourceIpMappings().replace(
+                    mapped.withSipDomainSid(Fixtures.sipDomain(), LATER))).orElseThrow();
+            AddressSnapshot snapshot = await(changes.snapshot(account));
+            assertThat(await(system.sourceIpMappings().delete(account, moved.sid()))).isTrue();
+
+            List<Change> read = all(account);
+            awaitHeard(heard, 4);
+            assertThat(heard).as("live as on replay").isEqualTo(read);
+            assertThat(read).extracting(Change::ipRecordPrefix).containsExactly(null, record.prefix(),
+                    record.prefix(), record.prefix());
+            assertThat(read.get(3).ipRecordPrefix().address()).isEqualTo(Ipv4Address.parse("10.9.8.7"));
+            assertThat(snapshot.head()).isEqualTo(read.get(2).id());
+            assertThat(snapshot.entries()).extracting(Resolution::prefix).containsExactly(record.prefix());
+        } finally {
+            subscription.cancel();
+        }
+    }
+
+    @Test
+    void everyChangeHasANonceAndTheHeadIsNamedWithIt() {
+        IpRecord record = record(account, "10.9.0.0", 16);
+        for (int i = 0; i < 7; i++) {
+            record = await(system.ipRecords().replace(record.withFriendlyName("n" + i, LATER))).orElseThrow();
+        }
+        List<Change> read = all(account);
+        assertThat(read).allSatisfy(change -> assertThat(change.id().nonce()).isPresent());
+        assertThat(read.stream().map(change -> change.id().nonce()).distinct().count())
+                .as("random nonces").isGreaterThan(1);
+        assertThat(after(account, 3, 10).head()).isEqualTo(read.get(7).id());
+        assertThat(await(changes.snapshot(account)).head()).isEqualTo(read.get(7).id());
+    }
+
+    @Test
+    void aReplayAfterAnIdWithItsNonceContinuesAndWithAnotherIsTooOld() {
+        IpRecord record = record(account, "10.9.0.0", 16);
+        map(record);
+        record(account, "10.10.0.0", 16);
+        List<Change> read = all(account);
+        ChangeId head = read.get(2).id();
+        for (int n = 0; n < 3; n++) {
+            ChangeBatch rest = after(account, read.get(n).id(), 10);
+            assertThat(rest.tooOld()).isFalse();
+            assertThat(rest.head()).isEqualTo(head);
+            assertThat(rest.changes()).isEqualTo(read.subList(n + 1, 3));
+            ChangeBatch other = after(account, otherNonce(read.get(n).id()), 10);
+            assertThat(other.tooOld()).as("another nonce for change " + (n + 1)).isTrue();
+            assertThat(other.head()).isEqualTo(head);
+        }
+        assertThat(after(account, ChangeId.of(4, head.nonce().getAsInt()), 10).tooOld()).as("beyond the head")
+                .isTrue();
+    }
+
+    @Test
+    void anIdOfAnEarlierHistoryOfTheSameNumbersIsTooOld() {
+        IpRecord record = record(account, "10.11.0.0", 16);
+        map(record);
+        record(account, "10.12.0.0", 16);
+        List<Change> before = all(account);
+
+        system = historyStartedAgain(system, account);
+        changes = system.changes();
+        assertThat(after(account, before.get(1).id(), 10).tooOld()).as("ahead of the new history's head").isTrue();
+        IpRecord again = record(account, "10.11.0.0", 16);
+        map(again);
+        record(account, "10.13.0.0", 16);
+        record(account, "10.14.0.0", 16);
+        List<Change> now = all(account);
+        assertThat(numbers(now)).isEqualTo(oneTo(4));
+
+        for (int n = 0; n < 3; n++) {
+            ChangeBatch stale = after(account, before.get(n).id(), 10);
+            assertThat(stale.tooOld()).as("change " + (n + 1) + " of the earlier history").isTrue();
+            assertThat(stale.head()).isEqualTo(now.get(3).id());
+            assertThat(after(account, before.get(n).seq(), 10).changes()).as("a bare number is not compared")
+                    .isEqualTo(now.subList(n + 1, 4));
+        }
     }
 
     @Test
     void writesThatChangeNothingRecordNothing() {
         IpRecord mapped = record(account, "10.2.0.0", 16);
         SourceIpMapping mapping = map(mapped);
-        long head = after(account, 0, 1).head();
+        ChangeId head = after(account, 0, 1).head();
 
         assertThat(await(system.ipRecords().delete(account, Fixtures.unknownIpRecordSid()))).isFalse();
         assertThat(await(system.sourceIpMappings().delete(account, Fixtures.unknownSourceIpMappingSid()))).isFalse();
@@ -157,7 +260,8 @@ public abstract class ChangeStoreContract {
                 Fixtures.unknownSourceIpMappingSid(), mapped.sid(), Fixtures.sipDomain(), CREATED, LATER))))
                 .isEmpty();
 
-        assertThat(after(account, 0, 10).head()).isEqualTo(head).isEqualTo(2);
+        assertThat(after(account, 0, 10).head()).isEqualTo(head);
+        assertThat(head.seq()).isEqualTo(2);
         assertThat(all(account)).extracting(Change::resource).containsExactly(mapped, mapping);
     }
 
@@ -173,7 +277,7 @@ public abstract class ChangeStoreContract {
         for (int n = 0; n <= 20; n++) {
             ChangeBatch rest = after(account, n, 1000);
             assertThat(rest.tooOld()).isFalse();
-            assertThat(rest.head()).isEqualTo(20);
+            assertThat(rest.head()).isEqualTo(everything.get(19).id());
             assertThat(rest.changes()).isEqualTo(everything.subList(n, 20));
             ChangeBatch three = after(account, n, 3);
             assertThat(three.changes()).isEqualTo(everything.subList(n, Math.min(20, n + 3)));
@@ -186,7 +290,7 @@ public abstract class ChangeStoreContract {
         assertThat(after(account, 1, 10).tooOld()).isFalse();
         ChangeBatch ahead = after(account, 2, 10);
         assertThat(ahead.tooOld()).isTrue();
-        assertThat(ahead.head()).isEqualTo(1);
+        assertThat(ahead.head().seq()).isEqualTo(1);
         assertThat(ahead.changes()).isEmpty();
         assertThat(after(Fixtures.account(), 5, 10).tooOld()).as("an account without changes, asked after 5")
                 .isTrue();
@@ -196,20 +300,24 @@ public abstract class ChangeStoreContract {
     void aReaderBehindWhatTheLogKeepsIsTooOldAndTheSnapshotStillServes() {
         IpRecord record = record(account, "10.5.0.0", 16);
         SourceIpMapping mapping = map(record);
+        ChangeId first = after(account, 0, 1).changes().get(0).id();
         forgetOldChanges(system, account);
-        long head = after(account, 0, 1).head();
-        assertThat(head).isGreaterThanOrEqualTo(2);
+        ChangeId head = after(account, 0, 1).head();
+        assertThat(head.seq()).isGreaterThanOrEqualTo(2);
 
         assertThat(after(account, 0, 10).tooOld()).isTrue();
         assertThat(after(account, 0, 10).head()).isEqualTo(head);
-        assertThat(after(account, head, 10).tooOld()).isFalse();
+        assertThat(after(account, first, 10).tooOld()).as("a forgotten change named with its nonce").isTrue();
+        assertThat(after(account, head.seq(), 10).tooOld()).isFalse();
+        assertThat(after(account, head, 10).tooOld()).as("the head is known by its nonce still").isFalse();
+        assertThat(after(account, otherNonce(head), 10).tooOld()).isTrue();
 
         AddressSnapshot snapshot = await(changes.snapshot(account));
-        assertThat(snapshot.seq()).isEqualTo(head);
+        assertThat(snapshot.head()).isEqualTo(head);
         assertThat(snapshot.entries()).containsExactly(Resolution.of(mapping, record));
 
         IpRecord next = record(account, "10.6.0.0", 16);
-        ChangeBatch fromSnapshot = after(account, snapshot.seq(), 10);
+        ChangeBatch fromSnapshot = after(account, snapshot.head(), 10);
         assertThat(fromSnapshot.tooOld()).isFalse();
         assertThat(fromSnapshot.changes()).extracting(Change::resource).containsExactly(next);
     }
@@ -319,7 +427,7 @@ public abstract class ChangeStoreContract {
         while (writing.get()) {
             AddressSnapshot snapshot = await(changes.snapshot(account));
             snapshots.add(snapshot);
-            snapshotAt.accumulateAndGet(snapshot.seq(), Math::max);
+            snapshotAt.accumulateAndGet(snapshot.head().seq(), Math::max);
         }
         writer.join(Duration.ofSeconds(Fixtures.TIMEOUT_SECONDS).toMillis());
         assertThat(failures).isEmpty();
@@ -328,11 +436,13 @@ public abstract class ChangeStoreContract {
         List<Change> log = all(account);
         assertThat(numbers(log)).isEqualTo(oneTo(log.size()));
         for (AddressSnapshot snapshot : snapshots) {
-            assertThat(snapshot.entries()).as("the snapshot at " + snapshot.seq())
-                    .containsExactlyInAnyOrderElementsOf(replay(log.subList(0, (int) snapshot.seq())));
+            long seq = snapshot.head().seq();
+            assertThat(snapshot.entries()).as("the snapshot at " + seq)
+                    .containsExactlyInAnyOrderElementsOf(replay(log.subList(0, (int) seq)));
+            assertThat(snapshot.head()).isEqualTo(seq == 0 ? ChangeId.ZERO : log.get((int) seq - 1).id());
         }
-        assertThat(snapshots.get(snapshots.size() - 1).seq()).isEqualTo(log.size());
-        assertThat(snapshots.stream().map(AddressSnapshot::seq).distinct().count())
+        assertThat(snapshots.get(snapshots.size() - 1).head().seq()).isEqualTo(log.size());
+        assertThat(snapshots.stream().map(AddressSnapshot::head).distinct().count())
                 .as("snapshots taken at different numbers").isGreaterThan(1);
     }
 
@@ -431,7 +541,7 @@ public abstract class ChangeStoreContract {
             record(account, "10.42.0.0", 16);
             record(account, "10.43.0.0", 16);
             awaitHeard(heard, 2);
-            assertThat(after(account, 0, 10).head()).isEqualTo(2);
+            assertThat(after(account, 0, 10).head().seq()).isEqualTo(2);
         } finally {
             throwing.cancel();
             kept.cancel();
@@ -442,7 +552,7 @@ public abstract class ChangeStoreContract {
     private void awaitHeard(List<Change> heard, long atLeast) {
         long deadline = System.nanoTime() + DELIVERY.toNanos();
         while (System.nanoTime() < deadline) {
-            long head = after(account, 0, 1).head();
+            long head = after(account, 0, 1).head().seq();
             if (head >= atLeast && !heard.isEmpty() && heard.get(heard.size() - 1).seq() == head) {
                 List<Long> seqs = numbers(heard);
                 long first = seqs.get(0);

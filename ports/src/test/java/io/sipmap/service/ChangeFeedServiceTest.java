@@ -9,7 +9,7 @@ import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.AddressSnapshot;
 import io.sipmap.domain.Change;
 import io.sipmap.domain.ChangeBatch;
-import io.sipmap.domain.SipmapException;
+import io.sipmap.domain.ChangeId;
 import io.sipmap.spi.ChangeStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,15 +29,15 @@ class ChangeFeedServiceTest {
         boolean cancelled;
 
         @Override
-        public CompletionStage<ChangeBatch> changesAfter(AccountSid account, long after, int limit) {
+        public CompletionStage<ChangeBatch> changesAfter(AccountSid account, ChangeId after, int limit) {
             calls.add("changesAfter " + after + " " + limit);
-            return CompletableFuture.completedStage(ChangeBatch.of(7, List.of()));
+            return CompletableFuture.completedStage(ChangeBatch.of(ChangeId.of(7, 1), List.of()));
         }
 
         @Override
         public CompletionStage<AddressSnapshot> snapshot(AccountSid account) {
             calls.add("snapshot");
-            return CompletableFuture.completedStage(new AddressSnapshot(7, List.of()));
+            return CompletableFuture.completedStage(new AddressSnapshot(ChangeId.of(7, 1), List.of()));
         }
 
         @Override
@@ -52,21 +52,21 @@ class ChangeFeedServiceTest {
 
     @Test
     void handsTheStoresAnswersThrough() {
-        assertThat(value(feed.changesAfter(ACCOUNT, 3, 1000)).head()).isEqualTo(7);
-        assertThat(value(feed.snapshot(ACCOUNT)).seq()).isEqualTo(7);
+        assertThat(value(feed.changesAfter(ACCOUNT, ChangeId.of(3, 0x2a), 1000)).head()).isEqualTo(ChangeId.of(7, 1));
+        assertThat(value(feed.snapshot(ACCOUNT)).head()).isEqualTo(ChangeId.of(7, 1));
         value(feed.subscribe(ACCOUNT, change -> { })).cancel();
         assertThat(store.cancelled).isTrue();
-        assertThat(store.calls).containsExactly("changesAfter 3 1000", "snapshot", "subscribe");
+        assertThat(store.calls).containsExactly("changesAfter 3-0000002a 1000", "snapshot", "subscribe");
     }
 
     @Test
     void badArgumentsFailTheStageWithoutReachingTheStore() {
-        assertThat(failure(feed.changesAfter(ACCOUNT, -1, 10))).isInstanceOf(SipmapException.InvalidParameter.class)
-                .hasMessageContaining("LastEventId");
-        assertThat(failure(feed.changesAfter(ACCOUNT, 0, 0))).isInstanceOf(IllegalArgumentException.class);
-        assertThat(failure(feed.changesAfter(ACCOUNT, 0, ChangeStore.MAX_BATCH + 1)))
+        // a negative number cannot be a ChangeId (ChangeTest), nor come from the wire: ChangeId.parse takes digits
+        assertThat(failure(feed.changesAfter(ACCOUNT, null, 10))).isInstanceOf(NullPointerException.class);
+        assertThat(failure(feed.changesAfter(ACCOUNT, ChangeId.ZERO, 0))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(failure(feed.changesAfter(ACCOUNT, ChangeId.ZERO, ChangeStore.MAX_BATCH + 1)))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThat(failure(feed.changesAfter(null, 0, 10))).isInstanceOf(NullPointerException.class);
+        assertThat(failure(feed.changesAfter(null, ChangeId.ZERO, 10))).isInstanceOf(NullPointerException.class);
         assertThat(failure(feed.snapshot(null))).isInstanceOf(NullPointerException.class);
         assertThat(failure(feed.subscribe(ACCOUNT, null))).isInstanceOf(NullPointerException.class);
         assertThat(store.calls).isEmpty();

@@ -3,7 +3,7 @@ package io.sipmap.server;
 import io.sipmap.adapter.http.server.SipmapServerOptions;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.ApiKeySid;
-import io.sipmap.server.kamailio.KamailioBridge;
+import io.sipmap.kamailio.KamailioBridgeCommand;
 import io.vertx.pgclient.PgConnectOptions;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
         versionProvider = ServerCommand.Version.class, usageHelpAutoWidth = true,
         description = "Serves Twilio's Voice v1 IpRecords and SourceIpMappings API, and the sipmap resolve extension.",
         subcommands = {ServerCommand.HashSecret.class, ServerCommand.ImportCommand.class,
-            ServerCommand.KamailioBridgeCommand.class},
+            KamailioBridgeCommand.class},
         footerHeading = "%nCredentials, from the environment (never from flags) or --credentials-file:%n",
         footer = {
             "  TWILIO_ACCOUNT_SID   the account the server accepts (AC...)",
@@ -71,14 +71,7 @@ final class ServerCommand {
         ENVIRONMENT.put("--tls-cert", "SIPMAP_TLS_CERT");
         ENVIRONMENT.put("--tls-key", "SIPMAP_TLS_KEY");
         ENVIRONMENT.put("--log-format", "SIPMAP_LOG_FORMAT");
-        ENVIRONMENT.put("--url", "SIPMAP_URL");
-        ENVIRONMENT.put("--address-file", "SIPMAP_KAMAILIO_ADDRESS_FILE");
-        ENVIRONMENT.put("--group", "SIPMAP_KAMAILIO_GROUP");
-        ENVIRONMENT.put("--ctl", "SIPMAP_KAMAILIO_CTL");
-        ENVIRONMENT.put("--kamcmd", "SIPMAP_KAMCMD");
-        ENVIRONMENT.put("--reload-interval", "SIPMAP_KAMAILIO_RELOAD_INTERVAL");
-        ENVIRONMENT.put("--max-subnets", "SIPMAP_KAMAILIO_MAX_SUBNETS");
-        ENVIRONMENT.put("--max-backoff", "SIPMAP_KAMAILIO_MAX_BACKOFF");
+        ENVIRONMENT.putAll(KamailioBridgeCommand.ENVIRONMENT); // for sipmap-server kamailio-bridge
     }
 
     @Spec
@@ -408,133 +401,6 @@ final class ServerCommand {
                         + " choose embedded or postgres");
             }
             return SipmapServer.importInto(settings, from, dryRun, out, err);
-        }
-    }
-
-    /**
-     * {@code kamailio-bridge}: keeps a Kamailio's {@code permissions} address file current with the account
-     * ({@link KamailioBridge}). Runs until SIGTERM or Ctrl-C.
-     */
-    @Command(name = "kamailio-bridge", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-            description = "Keeps a Kamailio permissions address file current with the account's source IP mappings:"
-                    + " fetches the Kamailio export of a sipmap server, writes the file atomically, runs kamcmd"
-                    + " permissions.addressReload, then follows the server's change feed and does it again on every"
-                    + " change, at most once per reload interval. Survives the server and Kamailio restarting. Runs"
-                    + " until SIGTERM or Ctrl-C; exit status 1 when the server refuses the credentials, 2 on a bad"
-                    + " setting.",
-            footerHeading = "%nCredentials, from the environment only:%n",
-            footer = {
-                "  TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN of the account, or",
-                "  TWILIO_API_KEY and TWILIO_API_SECRET of one of its API keys"})
-    static final class KamailioBridgeCommand {
-
-        @Option(names = "--url", paramLabel = "URL", defaultValue = "http://127.0.0.1:8080",
-                description = "The sipmap server, as clients reach /v1 on it.%n  env SIPMAP_URL, default"
-                        + " ${DEFAULT-VALUE}")
-        private String url;
-
-        @Option(names = "--address-file", paramLabel = "FILE",
-                description = "The file Kamailio's modparam(\"permissions\", \"address_file\", ...) names; written"
-                        + " by renaming a temporary file in its directory.%n  env SIPMAP_KAMAILIO_ADDRESS_FILE,"
-                        + " required")
-        private Path addressFile;
-
-        @Option(names = "--group", paramLabel = "N", defaultValue = "1",
-                description = "The group of every line, as allow_source_address(\"N\") takes it.%n"
-                        + "  env SIPMAP_KAMAILIO_GROUP, default ${DEFAULT-VALUE}")
-        private int group;
-
-        @Option(names = "--ctl", paramLabel = "ADDRESS", defaultValue = "unix:/run/kamailio/kamailio_ctl",
-                description = "Kamailio's control socket, as modparam(\"ctl\", \"binrpc\", ...) names it and"
-                        + " kamcmd -s takes it.%n  env SIPMAP_KAMAILIO_CTL, default ${DEFAULT-VALUE}")
-        private String ctl;
-
-        @Option(names = "--kamcmd", paramLabel = "PROGRAM", defaultValue = "kamcmd",
-                description = "The kamcmd program.%n  env SIPMAP_KAMCMD, default ${DEFAULT-VALUE}")
-        private String kamcmd;
-
-        @Option(names = "--reload-interval", paramLabel = "SECONDS", defaultValue = "5",
-                description = "Reloads at least this far apart: Kamailio refuses one sooner than its reload_delta."
-                        + "%n  env SIPMAP_KAMAILIO_RELOAD_INTERVAL, default ${DEFAULT-VALUE}")
-        private int reloadInterval;
-
-        @Option(names = "--max-subnets", paramLabel = "N", defaultValue = "512",
-                description = "Kamailio's max_subnets: warns when the account has more networks, which Kamailio"
-                        + " would drop.%n  env SIPMAP_KAMAILIO_MAX_SUBNETS, default ${DEFAULT-VALUE}")
-        private int maxSubnets;
-
-        @Option(names = "--max-backoff", paramLabel = "SECONDS", defaultValue = "30",
-                description = "The longest wait between reconnections to the server or reload retries.%n"
-                        + "  env SIPMAP_KAMAILIO_MAX_BACKOFF, default ${DEFAULT-VALUE}")
-        private int maxBackoff;
-
-        @Spec
-        private CommandSpec spec;
-
-        KamailioBridge.Options options(Map<String, String> env) {
-            String sid = blankToNull(env.get("TWILIO_ACCOUNT_SID"));
-            String token = blankToNull(env.get("TWILIO_AUTH_TOKEN"));
-            String key = blankToNull(env.get("TWILIO_API_KEY"));
-            String secret = blankToNull(env.get("TWILIO_API_SECRET"));
-            String username = key != null && secret != null ? key : sid;
-            String password = key != null && secret != null ? secret : token;
-            if (username == null || password == null || (key == null) != (secret == null)) {
-                throw new ParameterException(spec.commandLine(), "kamailio-bridge needs the account's credentials"
-                        + " in the environment: TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and"
-                        + " TWILIO_API_SECRET");
-            }
-            if (addressFile == null) {
-                throw new ParameterException(spec.commandLine(), "kamailio-bridge needs --address-file"
-                        + " (SIPMAP_KAMAILIO_ADDRESS_FILE): the file Kamailio's address_file names");
-            }
-            Path dir = addressFile.toAbsolutePath().getParent();
-            if (dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir)) {
-                throw new ParameterException(spec.commandLine(), "--address-file: cannot write in the directory "
-                        + dir);
-            }
-            if (reloadInterval < 0 || maxSubnets < 1 || maxBackoff < 1 || group < 1) {
-                throw new ParameterException(spec.commandLine(), "--group, --max-subnets and --max-backoff must be"
-                        + " 1 or more, --reload-interval 0 or more");
-            }
-            try {
-                return new KamailioBridge.Options(java.net.URI.create(url), username, password, addressFile, group,
-                        KamailioBridge.Options.kamcmd(kamcmd, ctl), Duration.ofSeconds(reloadInterval),
-                        Duration.ofSeconds(maxBackoff), maxSubnets);
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), "--url: " + e.getMessage());
-            }
-        }
-
-        /** Starts the bridge and waits for its first write: null while it runs on, 1 when the server refused. */
-        Integer run(Map<String, String> env, PrintWriter out, PrintWriter err) {
-            KamailioBridge.Options options = options(env);
-            KamailioBridge.describe(options).forEach(out::println);
-            out.flush();
-            KamailioBridge bridge = KamailioBridge.start(null, options);
-            Thread hook = new Thread(() -> {
-                bridge.close();
-                out.println("kamailio-bridge: stopped");
-                out.flush();
-            }, "kamailio-bridge-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
-            try {
-                bridge.firstSync().toCompletionStage().toCompletableFuture().get();
-                return null;
-            } catch (java.util.concurrent.ExecutionException e) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException stopping) {
-                    // the JVM is stopping (SIGTERM before the first write): not a failure, and the hook closes it
-                    return null;
-                }
-                err.println("sipmap: kamailio-bridge: " + e.getCause().getMessage());
-                err.flush();
-                bridge.close();
-                return 1;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return 1;
-            }
         }
     }
 

@@ -43,6 +43,18 @@ class ServerCommandTest {
     }
 
     @Test
+    void runsTheKamailioBridgesOwnCommandWithItsFlagsAndEnvironment() {
+        assertThat(execute(Map.of(), "kamailio-bridge", "--help")).isZero();
+        assertThat(out.toString()).contains("--address-file", "env SIPMAP_KAMAILIO_ADDRESS_FILE", "--max-backoff")
+                .doesNotContain("--store");
+
+        assertThat(execute(Map.of("SIPMAP_KAMAILIO_ADDRESS_FILE", "/nonexistent-dir/a.list", "TWILIO_ACCOUNT_SID",
+                "AC" + "9d".repeat(16), "TWILIO_AUTH_TOKEN", "t"), "kamailio-bridge")).isEqualTo(2);
+        assertThat(err.toString()).startsWith("sipmap: --address-file: cannot write in the directory");
+        assertThat(started).isEmpty();
+    }
+
+    @Test
     void theHelpsDefaultsAreTheServersDefaults() {
         Settings settings = ServerCommand.parse(new String[0], Map.of());
 

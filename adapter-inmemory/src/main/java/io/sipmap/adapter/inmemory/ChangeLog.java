@@ -2,6 +2,8 @@ package io.sipmap.adapter.inmemory;
 
 import io.sipmap.domain.Change;
 import io.sipmap.domain.ChangeBatch;
+import io.sipmap.domain.ChangeId;
+import io.sipmap.domain.Ipv4Prefix;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,13 +25,14 @@ final class ChangeLog {
         this.capacity = capacity;
     }
 
-    long head() {
-        return head;
+    /** The latest change's id, {@link ChangeId#ZERO} before the first. */
+    ChangeId head() {
+        return head == 0 ? ChangeId.ZERO : ring[slot(head)].id();
     }
 
-    /** Numbers and keeps the next change; drops the oldest when full. */
-    Change append(Change.Kind kind, Object resource) {
-        Change change = new Change(head + 1, kind, resource);
+    /** Numbers and keeps the next change, with its nonce; drops the oldest when full. */
+    Change append(int nonce, Change.Kind kind, Object resource, Ipv4Prefix ipRecordPrefix) {
+        Change change = new Change(ChangeId.of(head + 1, nonce), kind, resource, ipRecordPrefix);
         if (size == ring.length && ring.length < capacity) {
             grow();
         }
@@ -39,18 +42,23 @@ final class ChangeLog {
         return change;
     }
 
-    /** The changes after {@code after}, at most {@code limit}; too old when one of them is no longer kept. */
-    ChangeBatch after(long after, int limit) {
+    /**
+     * The changes after {@code after}, at most {@code limit}; too old when one of them is no longer kept, or when
+     * {@code after} has a nonce and is not the change kept under its number.
+     */
+    ChangeBatch after(ChangeId after, int limit) {
+        long from = after.seq();
         long oldest = head - size + 1;
-        if (after > head || after + 1 < oldest) {
-            return ChangeBatch.reset(head);
+        if (from > head || from + 1 < oldest
+                || after.nonce().isPresent() && (from < oldest || !ring[slot(from)].id().equals(after))) {
+            return ChangeBatch.reset(head());
         }
-        int count = (int) Math.min(limit, head - after);
+        int count = (int) Math.min(limit, head - from);
         List<Change> changes = new ArrayList<>(count);
-        for (long seq = after + 1; seq <= after + count; seq++) {
+        for (long seq = from + 1; seq <= from + count; seq++) {
             changes.add(ring[slot(seq)]);
         }
-        return ChangeBatch.of(head, changes);
+        return ChangeBatch.of(head(), changes);
     }
 
     private int slot(long seq) {

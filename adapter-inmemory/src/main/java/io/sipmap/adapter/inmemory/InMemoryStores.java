@@ -4,6 +4,7 @@ import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.AddressSnapshot;
 import io.sipmap.domain.Change;
 import io.sipmap.domain.ChangeBatch;
+import io.sipmap.domain.ChangeId;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.IpRecordSid;
 import io.sipmap.domain.Ipv4Address;
@@ -20,13 +21,16 @@ import io.sipmap.spi.ResolutionStore;
 import io.sipmap.spi.SourceIpMappingStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 
 /**
  * The stores of the spi in memory, made together because they share the invariants between IP records and mappings
@@ -45,6 +49,8 @@ import java.util.function.Supplier;
  * lock, so the change is numbered and recorded in the step that makes the write, and handed to the account's
  * {@linkplain ChangeStore#subscribe subscribers} before the lock is released, in number order. The log keeps the
  * account's last {@code changeLogCapacity} changes; a reader further behind is told to start again from a snapshot.
+ * Each change's nonce is drawn from the stores' random source, so that stores made again after a restart, empty, give
+ * their numbers to other changes than the stores before them did.
  */
 public final class InMemoryStores {
 
@@ -57,6 +63,7 @@ public final class InMemoryStores {
     private final ResolutionStore resolutions = new Resolutions();
     private final ChangeStore changes = new Changes();
     private final int changeLogCapacity;
+    private final RandomGenerator nonces;
 
     /** Empty stores, each account's change log keeping {@value #DEFAULT_CHANGE_LOG_CAPACITY} changes. */
     public static InMemoryStores create() {
@@ -65,14 +72,24 @@ public final class InMemoryStores {
 
     /** Empty stores, each account's change log keeping its last {@code changeLogCapacity} changes (at least 1). */
     public static InMemoryStores create(int changeLogCapacity) {
+        return create(changeLogCapacity, new Random());
+    }
+
+    /**
+     * Empty stores, each account's change log keeping its last {@code changeLogCapacity} changes (at least 1), with
+     * each change's nonce drawn from {@code nonces}, which writes of different accounts call concurrently: it must be
+     * thread-safe, as {@link Random} is.
+     */
+    public static InMemoryStores create(int changeLogCapacity, RandomGenerator nonces) {
         if (changeLogCapacity < 1) {
             throw new IllegalArgumentException("changeLogCapacity must be at least 1, got " + changeLogCapacity);
         }
-        return new InMemoryStores(changeLogCapacity);
+        return new InMemoryStores(changeLogCapacity, Objects.requireNonNull(nonces, "nonces"));
     }
 
-    private InMemoryStores(int changeLogCapacity) {
+    private InMemoryStores(int changeLogCapacity, RandomGenerator nonces) {
         this.changeLogCapacity = changeLogCapacity;
+        this.nonces = nonces;
     }
 
     public IpRecordStore ipRecords() {
@@ -109,9 +126,12 @@ public final class InMemoryStores {
         /** Who follows the account's changes; null until someone does. Changed and read under the monitor. */
         List<Consumer<Change>> listeners;
 
-        /** Records a change of a write being made, and hands it to the subscribers; under this partition's monitor. */
-        void changed(Change.Kind kind, Object resource) {
-            Change change = log.append(kind, resource);
+        /**
+         * Records a change of a write being made, and hands it to the subscribers; under this partition's monitor.
+         * {@code record} is the IP record that the change is of, or that its mapping maps.
+         */
+        void changed(Change.Kind kind, Object resource, IpRecord record) {
+            Change change = log.append(nonces.nextInt(), kind, resource, kind.ofIpRecord() ? null : record.prefix());
             if (listeners == null) {
                 return;
             }
@@ -159,7 +179,7 @@ public final class InMemoryStores {
                     }
                     IpRecord kept = p.shared.kept(record);
                     p.records.put(kept.sid(), kept);
-                    p.changed(Change.Kind.IP_RECORD_CREATED, kept);
+                    p.changed(Change.Kind.IP_RECORD_CREATED, kept, kept);
                     return kept;
                 }
             });
@@ -193,7 +213,7 @@ public final class InMemoryStores {
                                 "Only the friendly name and date_updated of an IP record change");
                     }
                     p.records.put(record.sid(), record);
-                    p.changed(Change.Kind.IP_RECORD_UPDATED, record);
+                    p.changed(Change.Kind.IP_RECORD_UPDATED, record, record);
                     return record;
                 }
             }));
@@ -212,7 +232,7 @@ public final class InMemoryStores {
                     if (removed == null) {
                         return false;
                     }
-                    p.changed(Change.Kind.IP_RECORD_DELETED, removed);
+                    p.changed(Change.Kind.IP_RECORD_DELETED, removed, removed);
                     return true;
                 }
             }).orElse(false));
@@ -244,7 +264,7 @@ public final class InMemoryStores {
                     SourceIpMapping kept = p.shared.kept(mapping, record);
                     p.mappings.put(kept.sid(), kept);
                     p.resolutions.put(record.sid(), record.prefix(), Resolution.of(kept, record));
-                    p.changed(Change.Kind.SOURCE_IP_MAPPING_CREATED, kept);
+                    p.changed(Change.Kind.SOURCE_IP_MAPPING_CREATED, kept, record);
                     return kept;
                 }
             });
@@ -282,7 +302,7 @@ public final class InMemoryStores {
                     p.shared.release(stored.sipDomainSid());
                     p.mappings.put(kept.sid(), kept);
                     p.resolutions.put(record.sid(), record.prefix(), Resolution.of(kept, record));
-                    p.changed(Change.Kind.SOURCE_IP_MAPPING_UPDATED, kept);
+                    p.changed(Change.Kind.SOURCE_IP_MAPPING_UPDATED, kept, record);
                     return kept;
                 }
             }));
@@ -298,7 +318,8 @@ public final class InMemoryStores {
                     }
                     p.resolutions.remove(removed.ipRecordSid());
                     p.shared.release(removed.sipDomainSid());
-                    p.changed(Change.Kind.SOURCE_IP_MAPPING_DELETED, removed);
+                    // the record is still there: a mapped record cannot be deleted
+                    p.changed(Change.Kind.SOURCE_IP_MAPPING_DELETED, removed, p.records.get(removed.ipRecordSid()));
                     return true;
                 }
             }).orElse(false));
@@ -321,14 +342,14 @@ public final class InMemoryStores {
         private static final int SNAPSHOT_RUN = 1024;
 
         @Override
-        public CompletionStage<ChangeBatch> changesAfter(AccountSid account, long after, int limit) {
+        public CompletionStage<ChangeBatch> changesAfter(AccountSid account, ChangeId after, int limit) {
             return complete(() -> {
-                if (after < 0 || limit < 1) {
-                    throw new IllegalArgumentException("after must be at least 0 and limit at least 1");
+                if (limit < 1) {
+                    throw new IllegalArgumentException("limit must be at least 1");
                 }
                 Partition p = partitions.get(account);
                 if (p == null) {
-                    return after == 0 ? ChangeBatch.of(0, List.of()) : ChangeBatch.reset(0);
+                    return after.seq() == 0 ? ChangeBatch.of(ChangeId.ZERO, List.of()) : ChangeBatch.reset(ChangeId.ZERO);
                 }
                 synchronized (p) {
                     return p.log.after(after, Math.min(limit, MAX_BATCH));
@@ -341,10 +362,10 @@ public final class InMemoryStores {
             return complete(() -> {
                 Partition p = partitions.get(account);
                 if (p == null) {
-                    return new AddressSnapshot(0, List.of());
+                    return new AddressSnapshot(ChangeId.ZERO, List.of());
                 }
                 List<Resolution> entries = new ArrayList<>();
-                long head;
+                ChangeId head;
                 synchronized (p) { // the entries and the number they reflect, read under the account's writes' lock
                     SortedChunks.Run<SourceIpMapping> run = p.mappings.first(0, SNAPSHOT_RUN);
                     while (run.size() > 0) {
@@ -365,7 +386,7 @@ public final class InMemoryStores {
         @Override
         public CompletionStage<Subscription> subscribe(AccountSid account, Consumer<Change> listener) {
             return complete(() -> {
-                java.util.Objects.requireNonNull(listener, "listener");
+                Objects.requireNonNull(listener, "listener");
                 Partition p = writable(account);
                 synchronized (p) {
                     if (p.listeners == null) {

@@ -35,4 +35,10 @@ class InMemoryChangeStoreTest extends ChangeStoreContract {
         }
         assertThat(stores.ipRecords().delete(account, record.sid()).toCompletableFuture().join()).isTrue();
     }
+
+    /** New stores, empty, as a server restarted over memory has. */
+    @Override
+    protected Stores historyStartedAgain(Stores stores, AccountSid account) {
+        return InMemoryFixture.of(InMemoryStores.create(CAPACITY));
+    }
 }

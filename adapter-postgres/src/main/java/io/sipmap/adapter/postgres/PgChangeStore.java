@@ -6,6 +6,7 @@ import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.AddressSnapshot;
 import io.sipmap.domain.Change;
 import io.sipmap.domain.ChangeBatch;
+import io.sipmap.domain.ChangeId;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.Ipv4Address;
 import io.sipmap.domain.Ipv4Prefix;
@@ -23,6 +24,7 @@ import io.vertx.sqlclient.Tuple;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -38,7 +40,9 @@ import java.util.function.Consumer;
  * <p>{@link #changesAfter} is one statement, so the head it reports and the rows it reads are of one snapshot; the
  * numbers are gapless and a transaction numbered n commits only after all those before it, so the rows after any
  * number are consecutive. A log pruned past the number asked for (the replica's retention, {@link
- * PgStoreOptions#logRetention()}), or holding rows from before V2, which lack the resource, answers too old.
+ * PgStoreOptions#logRetention()}), or holding rows from before V2, which lack the resource, answers too old. Since
+ * V5 each row and the counter row carry the change's nonce; an id asked after with a nonce is compared with the
+ * counter row's when it is the head, else with its row's, and a row pruned or from before V5 matches no nonce.
  * {@link #snapshot} reads the counter and the mapped records in one repeatable-read transaction, which every write
  * changes together.
  *
@@ -52,15 +56,16 @@ final class PgChangeStore implements ChangeStore {
 
     private static final System.Logger LOG = System.getLogger(PgChangeStore.class.getName());
 
-    /** The head and the rows after $2, at most $3, in one statement (one snapshot). */
+    /** The head, the nonce of change $2 and the rows after $2, at most $3, in one statement (one snapshot). */
     private static final String CHANGES_AFTER = "SELECT h.last_seq, l.seq, l.change, l.ip_record_sid,"
             + " l.resource_sid, l.resource_sip_domain_sid, l.friendly_name, l.ip_address, l.cidr_prefix_length,"
-            + " l.date_created, l.date_updated"
-            + " FROM (SELECT $1::uuid AS account) a"
+            + " l.date_created, l.date_updated, l.nonce, h.last_nonce, a.nonce"
+            + " FROM (SELECT $1::uuid AS account,"
+            + " (SELECT nonce FROM resolution_log c WHERE c.account = $1 AND c.seq = $2) AS nonce) a"
             + " LEFT JOIN resolution_log_heads h ON h.account = a.account"
             + " LEFT JOIN LATERAL (SELECT * FROM resolution_log r WHERE r.account = a.account AND r.seq > $2"
             + " ORDER BY r.seq LIMIT $3) l ON true ORDER BY l.seq";
-    private static final String HEAD = "SELECT last_seq FROM resolution_log_heads WHERE account = $1";
+    private static final String HEAD = "SELECT last_seq, last_nonce FROM resolution_log_heads WHERE account = $1";
     private static final String SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
     private static final String MAPPED = "SELECT m.ip_record_sid, m.sid, m.sip_domain_sid, r.ip_address,"
             + " r.cidr_prefix_length FROM source_ip_mappings m"
@@ -80,36 +85,40 @@ final class PgChangeStore implements ChangeStore {
     }
 
     @Override
-    public CompletionStage<ChangeBatch> changesAfter(AccountSid account, long after, int limit) {
+    public CompletionStage<ChangeBatch> changesAfter(AccountSid account, ChangeId after, int limit) {
         return failures.stage(() -> {
-            if (after < 0 || limit < 1) {
-                throw new IllegalArgumentException("after must be at least 0 and limit at least 1");
+            if (limit < 1) {
+                throw new IllegalArgumentException("limit must be at least 1");
             }
             return read(account, after, Math.min(limit, MAX_BATCH));
         });
     }
 
-    private Future<ChangeBatch> read(AccountSid account, long after, int limit) {
-        return reads.preparedQuery(CHANGES_AFTER).execute(Tuple.of(uuid(account), after, limit))
+    private Future<ChangeBatch> read(AccountSid account, ChangeId after, int limit) {
+        return reads.preparedQuery(CHANGES_AFTER).execute(Tuple.of(uuid(account), after.seq(), limit))
                 .map(rows -> batch(account, after, rows));
     }
 
-    private static ChangeBatch batch(AccountSid account, long after, RowSet<Row> rows) {
-        long head = 0;
+    private static ChangeBatch batch(AccountSid account, ChangeId after, RowSet<Row> rows) {
+        ChangeId head = ChangeId.ZERO;
+        Integer nonce = null;
         List<Change> changes = new ArrayList<>(rows.size());
         for (Row row : rows) {
             Long last = row.getLong(0);
-            head = last == null ? 0 : last;
+            head = last == null ? ChangeId.ZERO : ChangeId.of(last, row.getInteger(12));
+            nonce = row.getInteger(13);
             if (row.getValue(1) == null) {
                 continue; // no row after the number: the left join's one row
             }
             Change change = change(account, row);
-            if (change == null || change.seq() != after + 1 + changes.size()) {
+            if (change == null || change.seq() != after.seq() + 1 + changes.size()) {
                 return ChangeBatch.reset(head); // logged before V2, or pruned up to here
             }
             changes.add(change);
         }
-        if (after > head || after < head && changes.isEmpty()) {
+        long seq = after.seq();
+        if (seq > head.seq() || seq < head.seq() && changes.isEmpty() || after.nonce().isPresent()
+                && !after.equals(seq == head.seq() ? head : ChangeId.of(seq, nonce))) {
             return ChangeBatch.reset(head);
         }
         return ChangeBatch.of(head, changes);
@@ -121,15 +130,16 @@ final class PgChangeStore implements ChangeStore {
         if (kind.isEmpty()) {
             return null;
         }
-        long seq = row.getLong(1);
+        ChangeId id = ChangeId.of(row.getLong(1), row.getInteger(11));
+        Ipv4Address address = new Ipv4Address(row.getInteger(7));
         if (kind.get().ofIpRecord()) {
-            return new Change(seq, kind.get(), new IpRecord(account, Columns.ipRecordSid(row, 3), row.getString(6),
-                    new Ipv4Address(row.getInteger(7)), row.getInteger(8), Columns.instant(row, 9),
-                    Columns.instant(row, 10)));
+            return new Change(id, kind.get(), new IpRecord(account, Columns.ipRecordSid(row, 3), row.getString(6),
+                    address, row.getInteger(8), Columns.instant(row, 9), Columns.instant(row, 10)), null);
         }
-        return new Change(seq, kind.get(), new SourceIpMapping(account, Columns.mappingSid(row, 4),
+        // a mapping's row holds its record's address as ip_records keeps it, as given (sipmap_log_change)
+        return new Change(id, kind.get(), new SourceIpMapping(account, Columns.mappingSid(row, 4),
                 Columns.ipRecordSid(row, 3), Columns.sipDomainSid(row, 5), Columns.instant(row, 9),
-                Columns.instant(row, 10)));
+                Columns.instant(row, 10)), new Ipv4Prefix(address, row.getInteger(8)));
     }
 
     /** The rows of a snapshot's two reads. */
@@ -141,7 +151,9 @@ final class PgChangeStore implements ChangeStore {
                         Columns.ipRecordSid(row, 0),
                         new Ipv4Prefix(new Ipv4Address(row.getInteger(3)), row.getInteger(4))));
             }
-            return new AddressSnapshot(head.size() == 0 ? 0 : head.iterator().next().getLong(0), entries);
+            Row last = head.size() == 0 ? null : head.iterator().next();
+            return new AddressSnapshot(last == null ? ChangeId.ZERO : ChangeId.of(last.getLong(0), last.getInteger(1)),
+                    entries);
         }
     }
 
@@ -161,7 +173,7 @@ final class PgChangeStore implements ChangeStore {
 
     @Override
     public CompletionStage<Subscription> subscribe(AccountSid account, Consumer<Change> listener) {
-        java.util.Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(listener, "listener");
         Subscription subscription = () -> followed.computeIfPresent(account, (a, f) -> {
             f.listeners.remove(listener);
             return f.listeners.isEmpty() ? null : f;
@@ -241,7 +253,7 @@ final class PgChangeStore implements ChangeStore {
                 reading = true;
                 after = delivered;
             }
-            read(account, after, MAX_BATCH).onComplete(done -> {
+            read(account, ChangeId.of(after, null), MAX_BATCH).onComplete(done -> {
                 synchronized (this) {
                     reading = false;
                     if (done.failed()) {
@@ -252,13 +264,13 @@ final class PgChangeStore implements ChangeStore {
                     }
                     ChangeBatch batch = done.result();
                     if (batch.tooOld()) {
-                        delivered = batch.head(); // pruned while behind: the listeners find the gap themselves
+                        delivered = batch.head().seq(); // pruned while behind: the listeners find the gap themselves
                     }
                     for (Change change : batch.changes()) {
                         deliver(change);
                         delivered = change.seq();
                     }
-                    latest = Math.max(latest, batch.head());
+                    latest = Math.max(latest, batch.head().seq());
                 }
                 pull();
             });

@@ -2,7 +2,7 @@ package io.sipmap.adapter.http.client;
 
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.Change;
-import io.sipmap.domain.Ipv4Prefix;
+import io.sipmap.domain.ChangeId;
 import io.sipmap.domain.SipmapException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -21,8 +21,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Follows one account's change feed ({@code GET /sipmap/v1/Changes}, server-sent events) from a snapshot of its
@@ -43,8 +41,8 @@ import java.util.regex.Pattern;
  * What it reads is bounded: 1 MiB a line or an event, 4 KiB of a refusal's body, for the warning.
  *
  * <h2>Event ids</h2>
- * An id is opaque text, {@code <seq>} or {@code <seq>-<tag>}: its decimal number orders and finds gaps, and the whole
- * text is what goes back as {@code Last-Event-ID}, so a server can tell a history it did not write.
+ * Ids are {@link ChangeId}s, {@code <seq>-<tag>}: the number orders and finds gaps, and the whole id goes back as
+ * {@code Last-Event-ID}, so that a server can tell a history it did not write and answer {@code reset}.
  *
  * <h2>Threads</h2>
  * Everything happens on one Vert.x context, the one current when it was made (or a new event-loop context): the
@@ -85,50 +83,9 @@ public final class ChangeFollower<S extends ChangeFollower.Snapshot> implements 
         CLOSED
     }
 
-    /**
-     * A change's id as the feed sends it, or the id an export reflects.
-     *
-     * @param seq  the change's number in the account's sequence (0 for an export before any change): the decimal
-     *             digits before the first {@code -}
-     * @param text the whole id, sent back as it came
-     */
-    public record EventId(long seq, String text) {
-
-        private static final Pattern FORM = Pattern.compile("([0-9]{1,18})(-[\\x21-\\x7e]{1,200})?");
-
-        public EventId {
-            Matcher m = FORM.matcher(Objects.requireNonNull(text, "text"));
-            if (!m.matches() || Long.parseLong(m.group(1)) != seq) {
-                throw new IllegalArgumentException("not an event id of number " + seq + ": " + text);
-            }
-        }
-
-        /** The id {@code text} spells, {@code <seq>} or {@code <seq>-<tag>} (visible ASCII); null when it is not one. */
-        public static EventId parse(String text) {
-            Matcher m = text == null ? null : FORM.matcher(text);
-            return m != null && m.matches() ? new EventId(Long.parseLong(m.group(1)), text) : null;
-        }
-
-        @Override
-        public String toString() {
-            return text;
-        }
-    }
-
     /** What a loader gives: an export, or whatever its consumer makes of one, and the id of the last change in it. */
     public interface Snapshot {
-        EventId lastEventId();
-    }
-
-    /**
-     * One change of the feed.
-     *
-     * @param id           its id
-     * @param change       the change, numbered {@code id.seq()}
-     * @param recordPrefix the prefix of the IP record it concerns, as the record holds it (host bits included): for a
-     *                     mapping, read from the event's {@code ip_record_address} and {@code cidr_prefix_length}
-     */
-    public record Event(EventId id, Change change, Ipv4Prefix recordPrefix) {
+        ChangeId lastEventId();
     }
 
     /** Receives what the follower reads, on its context, one call at a time, in order. */
@@ -136,8 +93,11 @@ public final class ChangeFollower<S extends ChangeFollower.Snapshot> implements 
         /** A snapshot, loaded first and again after a reset or a gap: the changes that follow start from it. */
         void snapshot(S snapshot);
 
-        /** The next change after the snapshot or the change before: number {@code seq() + 1}. */
-        void change(Event event);
+        /**
+         * The next change after the snapshot or the change before: number {@code seq() + 1}; a mapping's carries its
+         * record's prefix ({@link Change#ipRecordPrefix()}).
+         */
+        void change(Change change);
 
         /**
          * The server refused the first snapshot for good: {@code NotFound} or {@code InvalidParameter}, or an answer
@@ -160,7 +120,7 @@ public final class ChangeFollower<S extends ChangeFollower.Snapshot> implements 
 
     // Read from any thread.
     private volatile State state = State.STARTING;
-    private volatile EventId last;
+    private volatile ChangeId last;
     private final AtomicLong snapshots = new AtomicLong();
     private final AtomicLong streams = new AtomicLong();
 
@@ -198,7 +158,7 @@ public final class ChangeFollower<S extends ChangeFollower.Snapshot> implements 
     }
 
     /** The id of the last change handed over, or of the snapshot before any; null before the first snapshot. */
-    public EventId lastEventId() {
+    public ChangeId lastEventId() {
         return last;
     }
 
@@ -324,7 +284,7 @@ public final class ChangeFollower<S extends ChangeFollower.Snapshot> implements 
                 .putHeader("Accept", "text/event-stream")
                 .putHeader("Cache-Control", "no-cache")
                 .putHeader("User-Agent", transport.userAgent())
-                .putHeader("Last-Event-ID", last.text())
+                .putHeader("Last-Event-ID", last.toString())
                 .setConnectTimeout(transport.connectTimeoutMillis())
                 .setIdleTimeout(stallMillis);
         // made on the context, so its callbacks run there, and at once: a hop would miss a body that ends quickly
@@ -419,16 +379,21 @@ public final class ChangeFollower<S extends ChangeFollower.Snapshot> implements 
             reload();
             return;
         }
-        EventId id = EventId.parse(event.id());
+        ChangeId id;
+        try {
+            id = ChangeId.parse("id", event.id());
+        } catch (SipmapException.InvalidParameter e) {
+            id = null;
+        }
         if (id != null && id.seq() <= last.seq()) {
             return; // handed over already: a resumed stream repeating itself
         }
         String unusable = id == null ? "an event without a valid id (" + event.id() + ")"
                 : id.seq() != last.seq() + 1 ? "change " + id + " came after " + last : null;
-        Event read = null;
+        Change read = null;
         if (unusable == null) {
             try {
-                read = WireJson.event(id, event.type(), event.data(), account);
+                read = WireJson.change(id, event.type(), event.data(), account);
             } catch (RuntimeException e) {
                 unusable = "change " + id + " (" + event.type() + ") does not read: " + e.getMessage();
             }

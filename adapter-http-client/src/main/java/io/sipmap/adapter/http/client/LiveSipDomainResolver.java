@@ -2,6 +2,8 @@ package io.sipmap.adapter.http.client;
 
 import io.sipmap.api.SipDomainResolver;
 import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.Change;
+import io.sipmap.domain.ChangeId;
 import io.sipmap.domain.Ipv4Address;
 import io.sipmap.domain.PrefixIndex;
 import io.sipmap.domain.ReplicaIndex;
@@ -59,7 +61,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
     static final String EXPORT = "/sipmap/v1/Exports/Addresses";
 
     /** An export read into the index it gives, built off the event loop. */
-    private record Loaded(ChangeFollower.EventId lastEventId, ReplicaIndex index) implements ChangeFollower.Snapshot {
+    private record Loaded(ChangeId lastEventId, ReplicaIndex index) implements ChangeFollower.Snapshot {
     }
 
     /** A mapping write this client completed, which resolutions wait for until the replica holds it. */
@@ -127,10 +129,10 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
         }
 
         @Override
-        public void change(ChangeFollower.Event event) {
-            ReplicaIndex.Outcome outcome = index.apply(event.change(), event.recordPrefix());
+        public void change(Change change) {
+            ReplicaIndex.Outcome outcome = index.apply(change);
             if (outcome != ReplicaIndex.Outcome.APPLIED) { // the follower hands over the next change only
-                throw new IllegalStateException("change " + event.id() + " was " + outcome + " at " + index.seq());
+                throw new IllegalStateException("change " + change.id() + " was " + outcome + " at " + index.seq());
             }
             applied.incrementAndGet();
             checkPending();

@@ -2,6 +2,7 @@ package io.sipmap.adapter.http.client;
 
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.Change;
+import io.sipmap.domain.ChangeId;
 import io.sipmap.domain.Cursor;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.IpRecordSid;
@@ -72,7 +73,7 @@ final class WireJson {
     }
 
     /** The JSON address export: what each mapped IP record resolves to, as of change {@code lastEventId}. */
-    record AddressExport(ChangeFollower.EventId lastEventId, List<Resolution> entries) {
+    record AddressExport(ChangeId lastEventId, List<Resolution> entries) {
     }
 
     /**
@@ -80,7 +81,7 @@ final class WireJson {
      * ({@code ip_record_address}, host bits included, as a resolution names it) with its prefix length.
      */
     static AddressExport addressExport(JsonObject o) {
-        ChangeFollower.EventId last = eventId(o.getValue("last_event_id"), "last_event_id");
+        ChangeId last = parse(o, "last_event_id", text -> ChangeId.parse("last_event_id", text));
         Object array = o.getValue("entries");
         if (!(array instanceof JsonArray entries)) {
             throw invalid("entries", "an array expected, got " + array);
@@ -108,7 +109,7 @@ final class WireJson {
      *
      * @throws SipmapException.Upstream for an unknown type or data that does not read
      */
-    static ChangeFollower.Event event(ChangeFollower.EventId id, String type, String data, AccountSid account) {
+    static Change change(ChangeId id, String type, String data, AccountSid account) {
         Change.Kind kind = Change.Kind.ofWireName(type)
                 .orElseThrow(() -> invalid("event", "a change type expected, got '" + abbreviate(type) + "'"));
         JsonObject o;
@@ -118,23 +119,14 @@ final class WireJson {
             throw invalid("data", "JSON expected: " + e.getMessage());
         }
         if (kind.ofIpRecord()) {
-            IpRecord record = ipRecord(o);
-            return new ChangeFollower.Event(id, new Change(id.seq(), kind, record), record.prefix());
+            return new Change(id, kind, ipRecord(o), null);
         }
-        return new ChangeFollower.Event(id, new Change(id.seq(), kind, mapping(o, account)), recordPrefix(o));
+        return new Change(id, kind, mapping(o, account), recordPrefix(o));
     }
 
     private static Ipv4Prefix recordPrefix(JsonObject o) {
         return new Ipv4Prefix(parse(o, "ip_record_address", text -> Ipv4Address.parse(text, "ip_record_address")),
                 prefixLength(o));
-    }
-
-    private static ChangeFollower.EventId eventId(Object value, String field) {
-        ChangeFollower.EventId id = value instanceof String text ? ChangeFollower.EventId.parse(text) : null;
-        if (id == null) {
-            throw invalid(field, "an event id (<number> or <number>-<tag>) expected, got " + value);
-        }
-        return id;
     }
 
     static IpRecord ipRecord(JsonObject o) {

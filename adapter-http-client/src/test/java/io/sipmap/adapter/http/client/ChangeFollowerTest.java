@@ -6,6 +6,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sipmap.domain.Change;
+import io.sipmap.domain.ChangeId;
 import io.sipmap.domain.SipmapException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ChangeFollowerTest {
 
-    record Head(ChangeFollower.EventId lastEventId) implements ChangeFollower.Snapshot {
+    record Head(ChangeId lastEventId) implements ChangeFollower.Snapshot {
     }
 
     /** Records what it is handed, and on which context. */
@@ -47,12 +48,12 @@ class ChangeFollowerTest {
         }
 
         @Override
-        public void change(ChangeFollower.Event event) {
+        public void change(Change change) {
             contexts.add(Vertx.currentContext());
             if (failNextChange.getAndSet(false)) {
                 throw new IllegalStateException("not taken");
             }
-            handed.add(event);
+            handed.add(change);
         }
 
         @Override
@@ -110,17 +111,16 @@ class ChangeFollowerTest {
         feed.unmap(mapping);
         eventually("both changes", () -> listener.handed.size() == 3);
 
-        assertThat(listener.handed.get(0)).isEqualTo(new Head(new ChangeFollower.EventId(1, "1-h1")));
-        ChangeFollower.Event mapped = (ChangeFollower.Event) listener.handed.get(1);
-        assertThat(mapped.id().text()).isEqualTo("2-h1");
-        assertThat(mapped.change().kind()).isEqualTo(Change.Kind.SOURCE_IP_MAPPING_CREATED);
-        assertThat(mapped.change().mapping().ipRecordSid().value()).isEqualTo(before);
-        assertThat(mapped.recordPrefix().toString()).isEqualTo("198.51.100.0/24");
-        assertThat(((ChangeFollower.Event) listener.handed.get(2)).change().kind())
-                .isEqualTo(Change.Kind.SOURCE_IP_MAPPING_DELETED);
+        assertThat(listener.handed.get(0)).isEqualTo(new Head(ChangeId.of(1, 0xa0000001)));
+        Change mapped = (Change) listener.handed.get(1);
+        assertThat(mapped.id()).hasToString("2-a0000001");
+        assertThat(mapped.kind()).isEqualTo(Change.Kind.SOURCE_IP_MAPPING_CREATED);
+        assertThat(mapped.mapping().ipRecordSid().value()).isEqualTo(before);
+        assertThat(mapped.ipRecordPrefix().toString()).isEqualTo("198.51.100.0/24");
+        assertThat(((Change) listener.handed.get(2)).kind()).isEqualTo(Change.Kind.SOURCE_IP_MAPPING_DELETED);
         assertThat(listener.contexts).containsOnly(follower.context());
-        assertThat(follower.lastEventId().text()).isEqualTo("3-h1");
-        assertThat(feed.lastEventIds).containsExactly("1-h1");
+        assertThat(follower.lastEventId()).hasToString("3-a0000001");
+        assertThat(feed.lastEventIds).containsExactly("1-a0000001");
     }
 
     @Test
@@ -132,8 +132,7 @@ class ChangeFollowerTest {
         listener.failNextChange.set(true);
         feed.createRecord("192.0.2.0", 24);
         eventually("loaded again", () -> follower.snapshotsLoaded() == 2);
-        assertThat(listener.handed).containsExactly(new Head(ChangeFollower.EventId.parse("0")),
-                new Head(ChangeFollower.EventId.parse("1-h1")));
+        assertThat(listener.handed).containsExactly(new Head(ChangeId.ZERO), new Head(ChangeId.of(1, 0xa0000001)));
     }
 
     @Test

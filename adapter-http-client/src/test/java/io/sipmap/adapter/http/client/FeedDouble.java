@@ -54,8 +54,11 @@ final class FeedDouble implements AutoCloseable {
     final AtomicInteger endlessClosed = new AtomicInteger();
     /** Mapping events as a server before the feed's extension sent them: without the record's address. */
     volatile boolean mappingEventsWithoutAddress;
-    /** The history's tag, in every event id: a server whose history started again has another. */
-    private String tag = "h1";
+    /**
+     * The history's tag, 8 hex digits in every event id, as the server's nonces are: a server whose history started
+     * again has another. (The server draws a nonce per change; one per history is enough to tell histories apart.)
+     */
+    private int history = 1;
     /** How many times the IP records list was read. */
     final AtomicInteger listReads = new AtomicInteger();
     /** How long each event waits before it is sent to open streams: a feed slower than the write's answer. */
@@ -179,7 +182,7 @@ final class FeedDouble implements AutoCloseable {
     private synchronized void stream(HttpServerResponse response, String last) {
         long after = last == null ? log.size() : Long.parseLong(last.split("-")[0]);
         response.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-store");
-        boolean otherHistory = last != null && after > 0 && !last.equals(after + "-" + tag);
+        boolean otherHistory = last != null && after > 0 && !last.equals(id(after));
         if (resetNext || resetAlways || otherHistory || after > log.size()) {
             resetNext = false;
             response.end("event: reset" + lineEnd + "data: {\"last_event_id\":\"" + head() + "\"}" + lineEnd
@@ -208,13 +211,22 @@ final class FeedDouble implements AutoCloseable {
         } else {
             lines = "data: " + data;
         }
-        return ": keep-alive" + lineEnd + "id: " + e.id() + "-" + tag + lineEnd + "event: " + e.type() + lineEnd + lines
+        return ": keep-alive" + lineEnd + "id: " + id(e.id()) + lineEnd + "event: " + e.type() + lineEnd + lines
                 + lineEnd + lineEnd;
     }
 
     /** The id of the last change, {@code 0} before any. */
     synchronized String head() {
-        return log.isEmpty() ? "0" : log.size() + "-" + tag;
+        return log.isEmpty() ? "0" : id(log.size());
+    }
+
+    /** The id of change {@code seq} of the current history: {@code <seq>-<8 hex digits>}. */
+    static String id(long seq, int history) {
+        return seq + "-" + String.format("%08x", 0xa0000000 + history);
+    }
+
+    private String id(long seq) {
+        return id(seq, history);
     }
 
     private synchronized JsonObject export() {
@@ -238,7 +250,7 @@ final class FeedDouble implements AutoCloseable {
         records.clear();
         mappings.clear();
         log.clear();
-        tag = "h" + (Integer.parseInt(tag.substring(1)) + 1);
+        history++;
         dropStreams();
     }
 

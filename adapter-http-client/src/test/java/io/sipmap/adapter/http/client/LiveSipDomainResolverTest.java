@@ -163,8 +163,9 @@ class LiveSipDomainResolverTest {
         assertThat(domainOf(live, "198.51.100.1")).isNull();
         assertThat(live.snapshotsLoaded()).isEqualTo(2);
         eventually("at the new history's head", () -> live.lastEventId() == 4);
-        eventually("following the new history", () -> feed.lastEventIds.stream().anyMatch(id -> id.endsWith("-h2")));
-        assertThat(feed.lastEventIds).contains("3-h1");
+        eventually("following the new history",
+                () -> feed.lastEventIds.stream().anyMatch(id -> id.endsWith("-a0000002")));
+        assertThat(feed.lastEventIds).contains("3-a0000001");
     }
 
     @Test
@@ -189,9 +190,9 @@ class LiveSipDomainResolverTest {
         assertThat(live.changesApplied()).isEqualTo(5 * 3);
         // every resume asked for what followed the last change applied
         // every resume sent back the whole id it had, tag included
-        assertThat(feed.lastEventIds.get(0)).isEqualTo("2-h1");
+        assertThat(feed.lastEventIds.get(0)).isEqualTo("2-a0000001");
         assertThat(feed.lastEventIds).allSatisfy(id -> {
-            assertThat(id).endsWith("-h1");
+            assertThat(id).endsWith("-a0000001");
             assertThat(Long.parseLong(id.split("-")[0])).isBetween(2L, 17L);
         });
         assertThat(domainOf(live, "10.200.0.1")).isEqualTo(OFFICE);
@@ -387,7 +388,7 @@ class LiveSipDomainResolverTest {
                         .withStallTimeout(Duration.ofMillis(300))));
         live.ready().toCompletableFuture().get(10, SECONDS);
         eventually("resumed after silences", () -> feed.streamRequests.get() >= 3);
-        assertThat(feed.lastEventIds).allSatisfy(id -> assertThat(id).isEqualTo("2-h1"));
+        assertThat(feed.lastEventIds).allSatisfy(id -> assertThat(id).isEqualTo("2-a0000001"));
         assertThat(live.snapshotsLoaded()).isEqualTo(1);
         feed.remap(m, PBX);
         eventually("still following", resolvesTo(live, "192.0.2.1", PBX));

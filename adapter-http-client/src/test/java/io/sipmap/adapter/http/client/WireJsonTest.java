@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.Change;
+import io.sipmap.domain.ChangeId;
 import io.sipmap.domain.Cursor;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.IpRecordSid;
@@ -202,7 +203,7 @@ class WireJsonTest {
     void readsTheAddressExportWithTheRecordsOwnAddressAndItsOpaqueEventId() {
         WireJson.AddressExport export = WireJson.addressExport(new JsonObject().put("last_event_id", "42-0a1b2c3d")
                 .put("entries", new JsonArray().add(exportEntry())));
-        assertThat(export.lastEventId()).isEqualTo(new ChangeFollower.EventId(42, "42-0a1b2c3d"));
+        assertThat(export.lastEventId()).isEqualTo(ChangeId.of(42, 0x0a1b2c3d));
         assertThat(export.entries()).singleElement().satisfies(e -> {
             assertThat(e.prefix().toString()).isEqualTo("10.1.2.3/16");
             assertThat(e.ipRecordSid().value()).isEqualTo("IL" + "c".repeat(32));
@@ -216,6 +217,9 @@ class WireJsonTest {
     @Test
     void refusesAnAddressExportThatDoesNotRead() {
         assertThatThrownBy(() -> WireJson.addressExport(new JsonObject().put("last_event_id", "-1")
+                .put("entries", new JsonArray()))).isInstanceOf(SipmapException.Upstream.class)
+                .hasMessageContaining("last_event_id");
+        assertThatThrownBy(() -> WireJson.addressExport(new JsonObject().put("last_event_id", "5-h1")
                 .put("entries", new JsonArray()))).isInstanceOf(SipmapException.Upstream.class)
                 .hasMessageContaining("last_event_id");
         assertThatThrownBy(() -> WireJson.addressExport(new JsonObject().put("last_event_id", "1")))
@@ -234,39 +238,26 @@ class WireJsonTest {
 
     @Test
     void readsAMappingsEventWithItsRecordsPrefixAndAnIpRecordsEventAsTheRecord() {
-        ChangeFollower.EventId id = ChangeFollower.EventId.parse("5-0a1b2c3d");
-        ChangeFollower.Event mapped = WireJson.event(id, "source_ip_mapping.created", mapping()
+        ChangeId id = ChangeId.parse("id", "5-0a1b2c3d");
+        Change mapped = WireJson.change(id, "source_ip_mapping.created", mapping()
                 .put("ip_record_address", "198.51.100.7").put("cidr_prefix_length", 24).encode(), ACCOUNT);
-        assertThat(mapped.change().kind()).isEqualTo(Change.Kind.SOURCE_IP_MAPPING_CREATED);
-        assertThat(mapped.change().seq()).isEqualTo(5);
-        assertThat(mapped.recordPrefix().toString()).isEqualTo("198.51.100.7/24");
+        assertThat(mapped.kind()).isEqualTo(Change.Kind.SOURCE_IP_MAPPING_CREATED);
+        assertThat(mapped.id()).isEqualTo(id);
+        assertThat(mapped.ipRecordPrefix().toString()).isEqualTo("198.51.100.7/24");
 
-        ChangeFollower.Event recorded = WireJson.event(id, "ip_record.deleted", record().encode(), ACCOUNT);
-        assertThat(recorded.change().kind()).isEqualTo(Change.Kind.IP_RECORD_DELETED);
-        assertThat(recorded.recordPrefix()).isEqualTo(recorded.change().ipRecord().prefix());
+        Change recorded = WireJson.change(id, "ip_record.deleted", record().encode(), ACCOUNT);
+        assertThat(recorded.kind()).isEqualTo(Change.Kind.IP_RECORD_DELETED);
+        assertThat(recorded.ipRecordPrefix()).isNull();
     }
 
     @Test
     void refusesAnEventOfUnknownTypeOrAMappingsEventWithoutItsRecordsAddress() {
-        ChangeFollower.EventId id = ChangeFollower.EventId.parse("5");
-        assertThatThrownBy(() -> WireJson.event(id, "sip_domain.created", "{}", ACCOUNT))
+        ChangeId id = ChangeId.parse("id", "5");
+        assertThatThrownBy(() -> WireJson.change(id, "sip_domain.created", "{}", ACCOUNT))
                 .isInstanceOf(SipmapException.Upstream.class).hasMessageContaining("sip_domain.created");
-        assertThatThrownBy(() -> WireJson.event(id, "source_ip_mapping.updated", mapping().encode(), ACCOUNT))
+        assertThatThrownBy(() -> WireJson.change(id, "source_ip_mapping.updated", mapping().encode(), ACCOUNT))
                 .isInstanceOf(SipmapException.Upstream.class).hasMessageContaining("ip_record_address");
-        assertThatThrownBy(() -> WireJson.event(id, "ip_record.created", "{not json", ACCOUNT))
+        assertThatThrownBy(() -> WireJson.change(id, "ip_record.created", "{not json", ACCOUNT))
                 .isInstanceOf(SipmapException.Upstream.class).hasMessageContaining("data");
-    }
-
-    @Test
-    void anEventIdIsItsNumberAndTheWholeTextSentBack() {
-        assertThat(ChangeFollower.EventId.parse("5-0a1b2c3d")).isEqualTo(new ChangeFollower.EventId(5, "5-0a1b2c3d"));
-        assertThat(ChangeFollower.EventId.parse("17").seq()).isEqualTo(17);
-        assertThat(ChangeFollower.EventId.parse("0").seq()).isZero();
-        assertThat(ChangeFollower.EventId.parse("5-a-b").seq()).isEqualTo(5);
-        for (String bad : new String[] {"", "-1", "x", "5-", "5 -a", "5-a b", "1234567890123456789", "5-\u00e9"}) {
-            assertThat(ChangeFollower.EventId.parse(bad)).as(bad).isNull();
-        }
-        assertThat(ChangeFollower.EventId.parse(null)).isNull();
-        assertThatThrownBy(() -> new ChangeFollower.EventId(4, "5-a")).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -1,5 +1,6 @@
 package io.sipmap.adapter.http.server;
 
+import io.sipmap.domain.ChangeId;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -31,27 +32,27 @@ final class Answers {
 
     /**
      * Answers 200 with {@code body} and its strong entity tag, or 304 without a body when the request's
-     * {@code If-None-Match} names that tag (or is {@code *}); either way with {@code Sipmap-Last-Event-Id: seq}, the
-     * number of the last change the body reflects, and {@code Cache-Control: private, no-cache}: the body is one
+     * {@code If-None-Match} names that tag (or is {@code *}); either way with {@code Sipmap-Last-Event-Id: head}, the
+     * id of the last change the body reflects, and {@code Cache-Control: private, no-cache}: the body is one
      * account's, and a cache must ask again each time, which the tag makes cheap.
      */
-    static Future<Void> tagged(RoutingContext ctx, String contentType, byte[] body, String etag, long seq) {
+    static Future<Void> tagged(RoutingContext ctx, String contentType, byte[] body, String etag, ChangeId head) {
         if (matches(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
-            return notModified(ctx, etag, seq);
+            return notModified(ctx, etag, head);
         }
-        return validated(ctx.response(), etag, seq).setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, contentType)
+        return validated(ctx.response(), etag, head).setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, contentType)
                 .end(NettyBridge.wrap(body, body.length));
     }
 
     /** Answers 304 for an export whose tag the request named, known without building its body. */
-    static Future<Void> notModified(RoutingContext ctx, String etag, long seq) {
-        return validated(ctx.response(), etag, seq).setStatusCode(304).end();
+    static Future<Void> notModified(RoutingContext ctx, String etag, ChangeId head) {
+        return validated(ctx.response(), etag, head).setStatusCode(304).end();
     }
 
     /** The headers of a tagged answer, 200 or 304 alike. */
-    private static HttpServerResponse validated(HttpServerResponse response, String etag, long seq) {
+    private static HttpServerResponse validated(HttpServerResponse response, String etag, ChangeId head) {
         return response.putHeader(HttpHeaders.ETAG, etag).putHeader(HttpHeaders.CACHE_CONTROL, "private, no-cache")
-                .putHeader(FeedRoutes.LAST_EVENT_ID_HEADER, Long.toString(seq));
+                .putHeader(FeedRoutes.LAST_EVENT_ID_HEADER, head.toString());
     }
 
     /** Whether an {@code If-None-Match} value names {@code etag}: weak comparison, as RFC 9110 has it for GET. */

@@ -1,13 +1,17 @@
 package io.sipmap.adapter.http.server;
 
 import io.sipmap.domain.Change;
+import io.sipmap.domain.ChangeId;
 import io.sipmap.domain.IpRecord;
+import io.sipmap.domain.Ipv4Prefix;
 import io.sipmap.domain.SourceIpMapping;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The change feed's server-sent events, as bytes: a change is {@code id: <seq>}, {@code event: <kind>} and one
- * {@code data:} line holding the resource exactly as a GET of it answers (so its {@code url} too), then a blank line.
+ * The change feed's server-sent events, as bytes: a change is {@code id: <seq>-<nonce>} ({@link ChangeId}),
+ * {@code event: <kind>} and one {@code data:} line holding the resource exactly as a GET of it answers (so its
+ * {@code url} too), then a blank line. A mapping's data adds, after Twilio's fields, its IP record's address as given
+ * and prefix length, named as the address export names them, so that a follower needs no read of the record.
  * Also the feed's other frames: the {@code retry} at the start, the keep-alive comment and {@code reset}.
  */
 final class ChangeEvents {
@@ -70,19 +74,22 @@ final class ChangeEvents {
             json = new JsonWriter(writers.mappings().length() + 64);
             writers.mappings().write(json, change.mapping());
         }
-        byte[] head = ascii("id: " + change.seq() + "\nevent: " + change.kind().wireName() + "\ndata: ");
+        byte[] head = ascii("id: " + change.id() + "\nevent: " + change.kind().wireName() + "\ndata: ");
+        Ipv4Prefix prefix = change.ipRecordPrefix();
+        // the resource's closing brace is replaced by the mapping's extension fields, if any, and the frame's end
+        byte[] tail = ascii((prefix == null ? "" : ",\"ip_record_address\":\"" + prefix.address()
+                + "\",\"cidr_prefix_length\":" + prefix.length()) + "}\n\n");
         return json.finish((bytes, length, lent) -> {
-            byte[] frame = new byte[head.length + length + 2];
+            byte[] frame = new byte[head.length + length - 1 + tail.length];
             System.arraycopy(head, 0, frame, 0, head.length);
-            System.arraycopy(bytes, 0, frame, head.length, length);
-            frame[frame.length - 2] = '\n';
-            frame[frame.length - 1] = '\n';
+            System.arraycopy(bytes, 0, frame, head.length, length - 1);
+            System.arraycopy(tail, 0, frame, head.length + length - 1, tail.length);
             return frame;
         });
     }
 
     /** Tells the client to start again from a snapshot: the head it would then follow from. */
-    static byte[] reset(long head) {
+    static byte[] reset(ChangeId head) {
         return ascii("event: reset\ndata: {\"last_event_id\":\"" + head + "\"}\n\n");
     }
 

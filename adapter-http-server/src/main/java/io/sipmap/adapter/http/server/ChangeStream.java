@@ -4,6 +4,7 @@ import io.sipmap.api.ChangeFeed;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.Change;
 import io.sipmap.domain.ChangeBatch;
+import io.sipmap.domain.ChangeId;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
@@ -12,10 +13,11 @@ import java.util.ArrayDeque;
 import java.util.List;
 
 /**
- * One open {@code GET /sipmap/v1/Changes}: its response, the number of the last change it sent, and the queue of
+ * One open {@code GET /sipmap/v1/Changes}: its response, the id of the last change it sent, and the queue of
  * changes fanned out to it ({@link ChangeStreams}) that it has not sent yet.
  *
- * <p>It starts by replaying, from the feed's log in batches, the changes after the number it starts from, each batch
+ * <p>It starts by replaying, from the feed's log in batches, the changes after the id it starts from (the log checks
+ * its nonce once, on the first read: later reads follow changes this stream got from the log), each batch
  * once the connection has taken the previous one; then it sends what the fan-out queued, skipping what the replay
  * already sent. A queued change further ahead than the next number (the join between replay and subscription, or a
  * subscription that lagged) sends it back to the log for the gap. The queue holds at most
@@ -51,11 +53,11 @@ final class ChangeStream {
     private final ArrayDeque<ChangeEvents.Event> queue = new ArrayDeque<>();
     private boolean overflowed;
     private boolean scheduled;
-    private long latestOffered;
+    private ChangeId latestOffered = ChangeId.ZERO;
 
     // on the request's context only
     private State state = State.STARTING;
-    private long sent;
+    private ChangeId sent;
     /** When the stream last wrote, for the keep-alive. */
     private long lastWrite = System.nanoTime();
     private long keepAliveTimer = -1;
@@ -87,7 +89,7 @@ final class ChangeStream {
      * Begins the stream after change {@code after}: the head, the retry advice, the replay; on the request's context,
      * once the stream has {@linkplain ChangeStreams#join joined} its account.
      */
-    void start(long after) {
+    void start(ChangeId after) {
         if (state != State.STARTING) {
             return; // closed before it could start
         }
@@ -95,7 +97,7 @@ final class ChangeStream {
         connection.shutdownHandler(v -> finish(null, false)); // the server stops: end the stream cleanly
         Answers.beginStream(response, ChangeEvents.RETRY);
         keepAliveTimer = vertx.setPeriodic(keepAliveMillis, id -> keepAlive());
-        replay();
+        replay(after);
     }
 
     /** The fan-out's changes, in number order; queued, or an overflow noted. Any thread. */
@@ -105,7 +107,7 @@ final class ChangeStream {
                 return;
             }
             for (ChangeEvents.Event event : events) {
-                latestOffered = Math.max(latestOffered, event.seq());
+                latestOffered = event.seq() > latestOffered.seq() ? event.change.id() : latestOffered;
                 if (queue.size() >= capacity) {
                     overflowed = true;
                     queue.clear();
@@ -131,12 +133,12 @@ final class ChangeStream {
         if (state != State.LIVE) {
             return; // the replay drains when it is done; a closed stream sends nothing
         }
-        long overflowAt;
+        ChangeId overflowAt;
         synchronized (this) {
-            overflowAt = overflowed ? latestOffered : -1;
+            overflowAt = overflowed ? latestOffered : null;
         }
-        if (overflowAt >= 0) {
-            finish(ChangeEvents.reset(Math.max(overflowAt, sent)), true);
+        if (overflowAt != null) {
+            finish(ChangeEvents.reset(overflowAt.seq() >= sent.seq() ? overflowAt : sent), true);
             return;
         }
         while (!response.writeQueueFull()) {
@@ -147,10 +149,10 @@ final class ChangeStream {
             if (event == null) {
                 return;
             }
-            if (event.seq() <= sent) {
+            if (event.seq() <= sent.seq()) {
                 continue; // the replay sent it
             }
-            if (event.seq() > sent + 1) {
+            if (event.seq() > sent.seq() + 1) {
                 synchronized (this) {
                     queue.addFirst(event);
                 }
@@ -158,15 +160,20 @@ final class ChangeStream {
                 return;
             }
             write(event.bytes(writers));
-            sent = event.seq();
+            sent = event.change.id();
         }
         response.drainHandler(v -> drain());
     }
 
     /** Reads the log after the last change sent and sends it, a batch at a time, then goes live. */
     private void replay() {
+        // by number alone: the log's own change, whose row a long-lived stream may outlive in a pruned log
+        replay(ChangeId.of(sent.seq(), null));
+    }
+
+    private void replay(ChangeId after) {
         state = State.REPLAYING;
-        feed.changesAfter(account, sent, REPLAY_BATCH).whenComplete((batch, failure) ->
+        feed.changesAfter(account, after, REPLAY_BATCH).whenComplete((batch, failure) ->
                 context.runOnContext(v -> replayed(batch, failure)));
     }
 
@@ -185,9 +192,9 @@ final class ChangeStream {
             return;
         }
         for (Change change : batch.changes()) {
-            if (change.seq() == sent + 1) {
+            if (change.seq() == sent.seq() + 1) {
                 write(ChangeEvents.encode(change, writers));
-                sent = change.seq();
+                sent = change.id();
             }
         }
         if (batch.changes().isEmpty()) {

@@ -3,6 +3,7 @@ package io.sipmap.adapter.http.server;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.AddressSnapshot;
 import io.sipmap.domain.ChangeBatch;
+import io.sipmap.domain.ChangeId;
 import io.sipmap.domain.Resolution;
 import io.sipmap.domain.SipmapException;
 import io.vertx.core.Context;
@@ -41,8 +42,6 @@ final class FeedRoutes {
     static final String KAMAILIO = "/sipmap/v1/Exports/Kamailio";
     static final String LAST_EVENT_ID_HEADER = "Sipmap-Last-Event-Id";
     private static final String TEXT = "text/plain; charset=utf-8";
-    /** The largest change number a client may name: 18 digits always fit a long. */
-    private static final int MAX_DIGITS = 18;
     /** How many exports' tags are kept to answer 304 without building a body. */
     static final int KEPT_TAGS = 1024;
 
@@ -66,18 +65,18 @@ final class FeedRoutes {
     private void changes(RoutingContext ctx) {
         Map<String, String> query = Exchanges.query(ctx);
         String header = ctx.request().getHeader("Last-Event-ID");
-        Long after = null; // none: from the head on
+        ChangeId after = null; // none: from the head on
         if (header != null) {
-            after = changeNumber("Last-Event-ID", header);
+            after = ChangeId.parse("Last-Event-ID", header);
         } else if (query.containsKey("LastEventId")) {
-            after = changeNumber("LastEventId", query.get("LastEventId"));
+            after = ChangeId.parse("LastEventId", query.get("LastEventId"));
         }
-        Long from = after;
+        ChangeId from = after;
         AccountSid account = Exchanges.account(ctx);
         ChangeStream stream = new ChangeStream(account, streams, ctx.vertx(), ctx.response(),
                 ctx.request().connection(), ChangeEvents.Writers.of(Exchanges.baseUrl(ctx, publicBaseUrl)), options);
         stream.watchClose();
-        CompletionStage<Long> start = streams.join(stream).thenCompose(running -> from != null
+        CompletionStage<ChangeId> start = streams.join(stream).thenCompose(running -> from != null
                 ? CompletableFuture.completedStage(from)
                 : head(account));
         start.whenComplete((first, failure) -> {
@@ -86,16 +85,6 @@ final class FeedRoutes {
             }
         });
         Exchanges.onResult(ctx, start, stream::start);
-    }
-
-    /** A change number as a client sends it: decimal digits, 0 or more. */
-    private static long changeNumber(String name, String text) {
-        if (text.isEmpty() || text.length() > MAX_DIGITS || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw new SipmapException.InvalidParameter(name, "Invalid " + name
-                    + ": expected the number of a change (decimal digits), got '"
-                    + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "'");
-        }
-        return Long.parseLong(text);
     }
 
     private void addresses(RoutingContext ctx) {
@@ -124,7 +113,7 @@ final class FeedRoutes {
             return;
         }
         Exchanges.onResult(ctx, head(account), head -> {
-            if (head == known.seq()) {
+            if (head.equals(known.head())) {
                 Answers.notModified(ctx, known.etag(), head);
             } else {
                 build(ctx, account, kind, contentType, render);
@@ -139,22 +128,22 @@ final class FeedRoutes {
                 .compose(stage -> Future.fromCompletionStage(stage, context))
                 .compose(snapshot -> context.executeBlocking(() -> {
                     byte[] body = render.apply(snapshot);
-                    return new Built(new Tag(snapshot.seq(), etag(body)), body);
+                    return new Built(new Tag(snapshot.head(), etag(body)), body);
                 }, false));
         Exchanges.onResult(ctx, built.toCompletionStage(), export -> {
             tags.put(account, kind, export.tag());
-            Answers.tagged(ctx, contentType, export.body(), export.tag().etag(), export.tag().seq());
+            Answers.tagged(ctx, contentType, export.body(), export.tag().etag(), export.tag().head());
         });
     }
 
     /**
-     * The JSON export: the snapshot's number and its entries, in first-match order; an entry names the network
+     * The JSON export: the snapshot's head and its entries, in first-match order; an entry names the network
      * ({@code ip_address}, host bits cleared, what matches) and the record's own address ({@code ip_record_address},
      * as {@code GET /v1/IpRecords/{sid}} and {@code /sipmap/v1/Resolve} name it).
      */
     static byte[] json(AddressSnapshot snapshot) {
         JsonWriter json = new JsonWriter(64 + 240 * snapshot.entries().size());
-        json.beginObject().name("last_event_id").value(Long.toString(snapshot.seq())).name("entries").beginArray();
+        json.beginObject().name("last_event_id").value(snapshot.head().toString()).name("entries").beginArray();
         for (Resolution r : snapshot.entries()) {
             json.beginObject()
                     .name("ip_address").value(r.prefix().network().toString())
@@ -180,8 +169,8 @@ final class FeedRoutes {
         return text.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The tag of an export and the number of the change its body reflects. */
-    record Tag(long seq, String etag) {
+    /** The tag of an export and the id of the change its body reflects. */
+    record Tag(ChangeId head, String etag) {
     }
 
     private record Built(Tag tag, byte[] body) {
@@ -190,7 +179,8 @@ final class FeedRoutes {
     /**
      * The tag last answered for each account's exports, the most recently used {@value #KEPT_TAGS} kept: what lets a
      * poller whose copy is current be answered 304 from a read of the head. A body is fixed by its account, kind and
-     * change number, so a tag kept for a number stays right for as long as the store's head is that number.
+     * head change, so a tag kept for a head stays right for as long as the store's head is that change: the same
+     * number and nonce (a database restored to an older backup may reach the number again with other changes).
      */
     static final class Tags {
         private final Map<String, Tag> tags = new LinkedHashMap<>(64, 0.75f, true) {
@@ -231,8 +221,8 @@ final class FeedRoutes {
         }
     }
 
-    /** The number of the account's last change, from a read of one change at most. */
-    private CompletionStage<Long> head(AccountSid account) {
-        return streams.feed().changesAfter(account, 0, 1).thenApply(ChangeBatch::head);
+    /** The id of the account's last change, from a read of one change at most. */
+    private CompletionStage<ChangeId> head(AccountSid account) {
+        return streams.feed().changesAfter(account, ChangeId.ZERO, 1).thenApply(ChangeBatch::head);
     }
 }

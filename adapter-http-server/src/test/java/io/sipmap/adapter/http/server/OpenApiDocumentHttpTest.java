@@ -81,7 +81,7 @@ class OpenApiDocumentHttpTest extends ServerTestBase {
     private static final io.sipmap.api.ChangeFeed NO_FEED = new io.sipmap.api.ChangeFeed() {
         @Override
         public java.util.concurrent.CompletionStage<io.sipmap.domain.ChangeBatch> changesAfter(
-                io.sipmap.domain.AccountSid account, long after, int limit) {
+                io.sipmap.domain.AccountSid account, io.sipmap.domain.ChangeId after, int limit) {
             throw new AssertionError("not called");
         }
 

@@ -1,9 +1,10 @@
-package io.sipmap.server;
+package io.sipmap.kamailio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sipmap.domain.AccountSid;
-import io.sipmap.server.kamailio.KamailioBridge;
+import io.vertx.pgclient.PgConnectOptions;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,16 +38,16 @@ class KamailioBridgeResumeTest {
         int port = Calls.freePort();
         Path addressFile = dir.resolve("sipmap-addresses.list");
         Files.writeString(addressFile, "");
-        Embedded database = Embedded.start(dir.resolve("postgres"));
-        SipmapServer one = null;
-        SipmapServer two = null;
+        EmbeddedPostgres database = EmbeddedPostgres.builder().setDataDirectory(dir.resolve("postgres")).start();
+        PgConnectOptions connect = new PgConnectOptions().setHost("localhost").setPort(database.getPort())
+                .setDatabase("postgres").setUser("postgres").setPassword("postgres");
+        SipmapUnderTest one = null;
+        SipmapUnderTest two = null;
         KamailioBridge bridge = null;
-        try (CapturedLogRecords log = new CapturedLogRecords(Logger.getLogger("io.sipmap.server.kamailio"));
+        try (CapturedLogRecords log = new CapturedLogRecords(Logger.getLogger("io.sipmap.kamailio"));
              Kamailio kamailio = Kamailio.start(addressFile)) {
-            Settings settings = new Settings("127.0.0.1", port, ACCOUNT, TOKEN).withPostgresStore(database.connect());
-            one = SipmapServer.run(settings);
-            two = SipmapServer.run(new Settings("127.0.0.1", 0, ACCOUNT, TOKEN).withPostgresStore(
-                    database.connect()));
+            one = SipmapUnderTest.overPostgres(port, ACCOUNT, TOKEN, connect);
+            two = SipmapUnderTest.overPostgres(0, ACCOUNT, TOKEN, connect);
             Calls calls = new Calls(ACCOUNT, TOKEN);
             var viaOne = new OverlappingRecords(calls, one.baseUrl()).create();
             bridge = KamailioBridge.start(null, new KamailioBridge.Options(URI.create(one.baseUrl()),
@@ -66,7 +67,7 @@ class KamailioBridgeResumeTest {
             viaTwo.unmap("office");
             viaTwo.remap("pbx", OverlappingRecords.sipDomain('5'));
             viaTwo.mapped("new-host", "127.10.1.9", 32, '6');
-            one = SipmapServer.run(settings);
+            one = SipmapUnderTest.overPostgres(port, ACCOUNT, TOKEN, connect);
             long start = System.nanoTime();
             Map<String, Optional<String>> after = awaitAgreement(kamailio, viaTwo,
                     new java.util.ArrayList<>(List.of("127.10.1.9", "127.10.1.7", "127.10.1.8", "127.10.0.1")));
@@ -88,12 +89,12 @@ class KamailioBridgeResumeTest {
             if (bridge != null) {
                 bridge.close();
             }
-            for (SipmapServer server : new SipmapServer[] {one, two}) {
+            for (SipmapUnderTest server : new SipmapUnderTest[] {one, two}) {
                 if (server != null) {
                     server.close();
                 }
             }
-            database.stop();
+            database.close();
         }
     }
 

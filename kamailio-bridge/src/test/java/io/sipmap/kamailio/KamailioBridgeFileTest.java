@@ -1,9 +1,8 @@
-package io.sipmap.server;
+package io.sipmap.kamailio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sipmap.domain.AccountSid;
-import io.sipmap.server.kamailio.KamailioBridge;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -34,8 +33,8 @@ class KamailioBridgeFileTest {
         Files.createDirectories(file.resolve("in-the-way")); // a rename cannot replace a directory that is not empty
         Path reloadFails = dir.resolve("reload-fails");
         Files.createFile(reloadFails);
-        try (SipmapServer server = SipmapServer.run(new Settings("127.0.0.1", 0, ACCOUNT, TOKEN));
-             CapturedLogRecords log = new CapturedLogRecords(Logger.getLogger("io.sipmap.server.kamailio"))) {
+        try (SipmapUnderTest server = SipmapUnderTest.inMemory(0, ACCOUNT, TOKEN);
+             CapturedLogRecords log = new CapturedLogRecords(Logger.getLogger("io.sipmap.kamailio"))) {
             Calls calls = new Calls(ACCOUNT, TOKEN);
             var records = new OverlappingRecords(calls, server.baseUrl());
             records.mapped("office", "192.0.2.0", 24, 'a');
@@ -75,7 +74,7 @@ class KamailioBridgeFileTest {
         }
     }
 
-    private static String export(Calls calls, SipmapServer server) throws Exception {
+    private static String export(Calls calls, SipmapUnderTest server) throws Exception {
         HttpResponse<String> export = calls.call("GET", server.baseUrl() + "/sipmap/v1/Exports/Kamailio", null);
         assertThat(export.statusCode()).isEqualTo(200);
         return export.body();

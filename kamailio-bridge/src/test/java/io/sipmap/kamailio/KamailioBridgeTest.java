@@ -1,9 +1,8 @@
-package io.sipmap.server;
+package io.sipmap.kamailio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sipmap.domain.AccountSid;
-import io.sipmap.server.kamailio.KamailioBridge;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,14 +40,13 @@ class KamailioBridgeTest {
     @Test
     void kamailioFollowsTheAccountThroughTheBridge(@TempDir Path dir) throws Exception {
         int port = Calls.freePort();
-        Settings settings = new Settings("127.0.0.1", port, ACCOUNT, TOKEN);
         Path addressFile = dir.resolve("sipmap-addresses.list");
         Files.writeString(addressFile, ""); // Kamailio refuses to start without its address file
-        SipmapServer[] server = {SipmapServer.run(settings)};
+        SipmapUnderTest[] server = {SipmapUnderTest.inMemory(port, ACCOUNT, TOKEN)};
         String base = server[0].baseUrl();
         KamailioBridge bridge = null;
         List<String> figures = new ArrayList<>();
-        try (CapturedLogRecords log = new CapturedLogRecords(Logger.getLogger("io.sipmap.server.kamailio"));
+        try (CapturedLogRecords log = new CapturedLogRecords(Logger.getLogger("io.sipmap.kamailio"));
              Kamailio kamailio = Kamailio.start(addressFile)) {
             Calls calls = new Calls(ACCOUNT, TOKEN);
             var records = new OverlappingRecords(calls, base).create();
@@ -112,7 +110,7 @@ class KamailioBridgeTest {
             // The sipmap server restarts: its in-memory account is empty, its sequence starts again. The bridge
             // reconnects, is told to reset, and loads the (empty) export; then follows the new server.
             server[0].close();
-            server[0] = SipmapServer.run(settings);
+            server[0] = SipmapUnderTest.inMemory(port, ACCOUNT, TOKEN);
             start = System.nanoTime();
             var empty = new OverlappingRecords(calls, base);
             Map<String, Optional<String>> afterServer = awaitAgreement(kamailio, empty, probes, addressFile);

@@ -1,4 +1,4 @@
-package io.sipmap.server;
+package io.sipmap.kamailio;
 
 import java.io.IOException;
 import java.net.DatagramSocket;

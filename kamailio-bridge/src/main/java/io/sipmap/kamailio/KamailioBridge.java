@@ -1,4 +1,4 @@
-package io.sipmap.server.kamailio;
+package io.sipmap.kamailio;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -24,6 +24,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Keeps a Kamailio's {@code permissions} address file current with a sipmap account: fetches
@@ -55,6 +57,8 @@ public final class KamailioBridge implements AutoCloseable {
     /** How long kamcmd may take. */
     static final Duration RELOAD_TIMEOUT = Duration.ofSeconds(10);
     private static final long REQUEST_TIMEOUT_MILLIS = 30_000;
+    /** An event id as the feed and the exports write it: the change's number, and its tag when it has one. */
+    private static final Pattern EVENT_ID = Pattern.compile("([0-9]{1,18})(-[0-9a-f]{8})?");
 
     /**
      * What the bridge needs.
@@ -134,6 +138,9 @@ public final class KamailioBridge implements AutoCloseable {
     private int entries;
     private long writtenEventId = -1;
     private long seenEventId = -1;
+    /** The ids of those two as the server wrote them, tag included: what the feed resumes with. */
+    private String writtenId;
+    private String seenId;
     private boolean reloadPending;
     private long reloads;
     private long lastReloadNanos;
@@ -230,6 +237,7 @@ public final class KamailioBridge implements AutoCloseable {
                         if (resetAtStart && resetPending) {
                             resetPending = false;
                             seenEventId = writtenEventId;
+                            seenId = writtenId;
                             connectFeed(Duration.ZERO);
                         }
                     } else {
@@ -248,7 +256,7 @@ public final class KamailioBridge implements AutoCloseable {
     }
 
     /** An export fetched: its text, its tag and the number of the last change it reflects. */
-    private record Export(String text, String etag, long eventId) {
+    private record Export(String text, String etag, long eventId, String id) {
     }
 
     /** The export, or null when it has not changed (304), which also tells the event id it reflects. */
@@ -267,7 +275,7 @@ public final class KamailioBridge implements AutoCloseable {
 
     private Future<Export> answer(HttpClientResponse response, Buffer body, long target) {
         String header = response.getHeader("Sipmap-Last-Event-Id");
-        long exportEventId = header != null && header.matches("[0-9]{1,18}") ? Long.parseLong(header) : -1;
+        long exportEventId = number(header);
         if (response.statusCode() == 304) {
             writtenEventId = Math.max(exportEventId, Math.max(writtenEventId, target));
             return Future.succeededFuture(null);
@@ -287,7 +295,7 @@ public final class KamailioBridge implements AutoCloseable {
             return Future.failedFuture(new IOException("the export came without a valid Sipmap-Last-Event-Id"));
         }
         return Future.succeededFuture(new Export(body.toString(StandardCharsets.UTF_8), response.getHeader("ETag"),
-                exportEventId));
+                exportEventId, header));
     }
 
     /**
@@ -336,6 +344,7 @@ public final class KamailioBridge implements AutoCloseable {
         if (export != null) {
             etag = export.etag();
             writtenEventId = export.eventId();
+            writtenId = export.id();
         }
     }
 
@@ -408,13 +417,13 @@ public final class KamailioBridge implements AutoCloseable {
             return;
         }
         long generation = ++feedGeneration;
-        long from = seenEventId;
+        String from = seenEventId >= 0 ? seenId : null;
         RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET)
                 .setAbsoluteURI(base + "/sipmap/v1/Changes")
                 .putHeader("Authorization", authorization).putHeader("Accept", "text/event-stream")
                 .setConnectTimeout(10_000).setIdleTimeout(FEED_IDLE_TIMEOUT.toMillis());
-        if (from >= 0) {
-            request.putHeader("Last-Event-ID", Long.toString(from));
+        if (from != null) {
+            request.putHeader("Last-Event-ID", from);
         }
         http.request(request).compose(sent -> {
             if (generation == feedGeneration) {
@@ -439,7 +448,7 @@ public final class KamailioBridge implements AutoCloseable {
             feedFailures = 0;
             following = true;
             LOG.log(Level.INFO, "kamailio-bridge: following the changes of " + base + " from event "
-                    + (from >= 0 ? from : "(the head)"));
+                    + (from != null ? seenEventId : "(the head)"));
             EventStream stream = new EventStream(event -> onEvent(generation, event));
             response.handler(chunk -> {
                 if (generation != feedGeneration) {
@@ -470,15 +479,22 @@ public final class KamailioBridge implements AutoCloseable {
             scheduleSync(SETTLE);
             return;
         }
-        if (event.id() == null || !event.id().matches("[0-9]{1,18}")) {
+        long id = number(event.id());
+        if (id < 0) {
             return; // not a change
         }
-        long id = Long.parseLong(event.id());
         seenEventId = id;
+        seenId = event.id();
         if (id > writtenEventId) {
             wantSync = true;
             scheduleSync(SETTLE);
         }
+    }
+
+    /** The number of an event id, {@code <seq>} or {@code <seq>-<tag>}; -1 for none or another text. */
+    private static long number(String id) {
+        Matcher matcher = id == null ? null : EVENT_ID.matcher(id);
+        return matcher != null && matcher.matches() ? Long.parseLong(matcher.group(1)) : -1;
     }
 
     private void feedEnded(long generation, String why) {

@@ -1,4 +1,4 @@
-package io.sipmap.server;
+package io.sipmap.kamailio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,7 +34,7 @@ class KamailioPermissionsTest {
 
     @Test
     void kamailioAnswersWhatResolveAnswersForTheKamailioExport(@TempDir Path dir) throws Exception {
-        try (SipmapServer server = SipmapServer.run(new Settings("127.0.0.1", 0, ACCOUNT, TOKEN))) {
+        try (SipmapUnderTest server = SipmapUnderTest.inMemory(0, ACCOUNT, TOKEN)) {
             Calls calls = new Calls(ACCOUNT, TOKEN);
             var records = new OverlappingRecords(calls, server.baseUrl()).create();
             List<String[]> mapped = records.mappedRecords();

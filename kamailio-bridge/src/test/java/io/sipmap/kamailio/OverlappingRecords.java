@@ -1,4 +1,4 @@
-package io.sipmap.server;
+package io.sipmap.kamailio;
 
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;

@@ -1,4 +1,4 @@
-package io.sipmap.server.kamailio;
+package io.sipmap.kamailio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

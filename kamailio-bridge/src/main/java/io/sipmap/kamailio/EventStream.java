@@ -1,4 +1,4 @@
-package io.sipmap.server.kamailio;
+package io.sipmap.kamailio;
 
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;

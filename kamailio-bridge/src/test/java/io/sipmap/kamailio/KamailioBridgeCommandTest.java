@@ -1,4 +1,4 @@
-package io.sipmap.server;
+package io.sipmap.kamailio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code sipmap-server kamailio-bridge}'s command line: its help, its settings, and refusals in one line. */
+/** {@code kamailio-bridge}'s command line: its help, its settings, and refusals in one line. */
 @Timeout(60)
 class KamailioBridgeCommandTest {
 
@@ -21,15 +21,12 @@ class KamailioBridgeCommandTest {
     private final StringWriter err = new StringWriter();
 
     private Integer execute(Map<String, String> env, String... args) {
-        return ServerCommand.execute(args, env, new java.io.BufferedReader(new java.io.StringReader("")),
-                new PrintWriter(out, true), new PrintWriter(err, true), settings -> {
-                    throw new AssertionError("the server started");
-                });
+        return KamailioBridgeCommand.execute(args, env, new PrintWriter(out, true), new PrintWriter(err, true));
     }
 
     @Test
     void helpNamesEveryFlagWithItsEnvironmentVariable() {
-        assertThat(execute(Map.of(), "kamailio-bridge", "--help")).isZero();
+        assertThat(execute(Map.of(), "--help")).isZero();
 
         assertThat(out.toString()).contains("--url", "env SIPMAP_URL", "default http://127.0.0.1:8080",
                 "--address-file", "env SIPMAP_KAMAILIO_ADDRESS_FILE", "--group", "--ctl",
@@ -41,27 +38,25 @@ class KamailioBridgeCommandTest {
     void refusesToRunWithoutCredentialsOrFileOrWithCredentialsInTheUrl(@TempDir Path dir) {
         String file = dir.resolve("a.list").toString();
 
-        assertThat(execute(Map.of(), "kamailio-bridge", "--address-file", file)).isEqualTo(2);
+        assertThat(execute(Map.of(), "--address-file", file)).isEqualTo(2);
         assertThat(err.toString()).contains("needs the account's credentials");
-        assertThat(execute(Map.of("TWILIO_ACCOUNT_SID", ACCOUNT.value(), "TWILIO_AUTH_TOKEN", "t"),
-                "kamailio-bridge")).isEqualTo(2);
+        assertThat(execute(Map.of("TWILIO_ACCOUNT_SID", ACCOUNT.value(), "TWILIO_AUTH_TOKEN", "t"))).isEqualTo(2);
         assertThat(err.toString()).contains("needs --address-file");
         assertThat(execute(Map.of("TWILIO_ACCOUNT_SID", ACCOUNT.value(), "TWILIO_AUTH_TOKEN", "t"),
-                "kamailio-bridge", "--address-file", file, "--url", "http://me:pw@127.0.0.1:1")).isEqualTo(2);
+                "--address-file", file, "--url", "http://me:pw@127.0.0.1:1")).isEqualTo(2);
         assertThat(err.toString()).contains("must not carry credentials");
         assertThat(execute(Map.of("TWILIO_ACCOUNT_SID", ACCOUNT.value(), "TWILIO_AUTH_TOKEN", "t"),
-                "kamailio-bridge", "--address-file", "/nonexistent-dir/a.list")).isEqualTo(2);
+                "--address-file", "/nonexistent-dir/a.list")).isEqualTo(2);
         assertThat(err.toString()).contains("cannot write in the directory /nonexistent-dir");
         assertThat(err.toString().lines()).allMatch(line -> line.startsWith("sipmap: "));
     }
 
     @Test
     void stopsWithStatus1WhenTheServerRefusesTheCredentialsAndNeverPrintsThem(@TempDir Path dir) throws Exception {
-        try (SipmapServer server = SipmapServer.run(new Settings("127.0.0.1", 0, ACCOUNT, "right-token"))) {
+        try (SipmapUnderTest server = SipmapUnderTest.inMemory(0, ACCOUNT, "right-token")) {
             Path file = dir.resolve("a.list");
             Integer status = execute(Map.of("SIPMAP_URL", server.baseUrl(), "SIPMAP_KAMAILIO_ADDRESS_FILE",
-                    file.toString(), "TWILIO_ACCOUNT_SID", ACCOUNT.value(), "TWILIO_AUTH_TOKEN", "wrong-token-4f2"),
-                    "kamailio-bridge");
+                    file.toString(), "TWILIO_ACCOUNT_SID", ACCOUNT.value(), "TWILIO_AUTH_TOKEN", "wrong-token-4f2"));
 
             assertThat(status).isEqualTo(1);
             assertThat(err.toString()).contains("answered 401");

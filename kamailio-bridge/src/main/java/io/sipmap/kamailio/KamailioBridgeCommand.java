@@ -1,0 +1,250 @@
+package io.sipmap.kamailio;
+
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.logging.Formatter;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.StreamHandler;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kamailio-bridge}: keeps a Kamailio's {@code permissions} address file current with the account
+ * ({@link KamailioBridge}). Runs until SIGTERM or Ctrl-C. Its own program ({@link #main}, the jar
+ * {@code sipmap-kamailio-bridge.jar}), and also {@code sipmap-server kamailio-bridge}, where the server adds this
+ * object as a subcommand.
+ */
+@Command(name = "kamailio-bridge", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        versionProvider = KamailioBridgeCommand.Version.class,
+        description = "Keeps a Kamailio permissions address file current with the account's source IP mappings:"
+                + " fetches the Kamailio export of a sipmap server, writes the file atomically, runs kamcmd"
+                + " permissions.addressReload, then follows the server's change feed and does it again on every"
+                + " change, at most once per reload interval. Survives the server and Kamailio restarting. Runs"
+                + " until SIGTERM or Ctrl-C; exit status 1 when the server refuses the credentials, 2 on a bad"
+                + " setting.",
+        footerHeading = "%nCredentials, from the environment only:%n",
+        footer = {
+            "  TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN of the account, or",
+            "  TWILIO_API_KEY and TWILIO_API_SECRET of one of its API keys"})
+public final class KamailioBridgeCommand {
+
+    /** The environment variable behind each flag. */
+    public static final Map<String, String> ENVIRONMENT = new LinkedHashMap<>();
+
+    static {
+        ENVIRONMENT.put("--url", "SIPMAP_URL");
+        ENVIRONMENT.put("--address-file", "SIPMAP_KAMAILIO_ADDRESS_FILE");
+        ENVIRONMENT.put("--group", "SIPMAP_KAMAILIO_GROUP");
+        ENVIRONMENT.put("--ctl", "SIPMAP_KAMAILIO_CTL");
+        ENVIRONMENT.put("--kamcmd", "SIPMAP_KAMCMD");
+        ENVIRONMENT.put("--reload-interval", "SIPMAP_KAMAILIO_RELOAD_INTERVAL");
+        ENVIRONMENT.put("--max-subnets", "SIPMAP_KAMAILIO_MAX_SUBNETS");
+        ENVIRONMENT.put("--max-backoff", "SIPMAP_KAMAILIO_MAX_BACKOFF");
+    }
+
+    @Option(names = "--url", paramLabel = "URL", defaultValue = "http://127.0.0.1:8080",
+            description = "The sipmap server, as clients reach /v1 on it.%n  env SIPMAP_URL, default"
+                    + " ${DEFAULT-VALUE}")
+    private String url;
+
+    @Option(names = "--address-file", paramLabel = "FILE",
+            description = "The file Kamailio's modparam(\"permissions\", \"address_file\", ...) names; written"
+                    + " by renaming a temporary file in its directory.%n  env SIPMAP_KAMAILIO_ADDRESS_FILE,"
+                    + " required")
+    private Path addressFile;
+
+    @Option(names = "--group", paramLabel = "N", defaultValue = "1",
+            description = "The group of every line, as allow_source_address(\"N\") takes it.%n"
+                    + "  env SIPMAP_KAMAILIO_GROUP, default ${DEFAULT-VALUE}")
+    private int group;
+
+    @Option(names = "--ctl", paramLabel = "ADDRESS", defaultValue = "unix:/run/kamailio/kamailio_ctl",
+            description = "Kamailio's control socket, as modparam(\"ctl\", \"binrpc\", ...) names it and"
+                    + " kamcmd -s takes it.%n  env SIPMAP_KAMAILIO_CTL, default ${DEFAULT-VALUE}")
+    private String ctl;
+
+    @Option(names = "--kamcmd", paramLabel = "PROGRAM", defaultValue = "kamcmd",
+            description = "The kamcmd program.%n  env SIPMAP_KAMCMD, default ${DEFAULT-VALUE}")
+    private String kamcmd;
+
+    @Option(names = "--reload-interval", paramLabel = "SECONDS", defaultValue = "5",
+            description = "Reloads at least this far apart: Kamailio refuses one sooner than its reload_delta."
+                    + "%n  env SIPMAP_KAMAILIO_RELOAD_INTERVAL, default ${DEFAULT-VALUE}")
+    private int reloadInterval;
+
+    @Option(names = "--max-subnets", paramLabel = "N", defaultValue = "512",
+            description = "Kamailio's max_subnets: warns when the account has more networks, which Kamailio"
+                    + " would drop.%n  env SIPMAP_KAMAILIO_MAX_SUBNETS, default ${DEFAULT-VALUE}")
+    private int maxSubnets;
+
+    @Option(names = "--max-backoff", paramLabel = "SECONDS", defaultValue = "30",
+            description = "The longest wait between reconnections to the server or reload retries.%n"
+                    + "  env SIPMAP_KAMAILIO_MAX_BACKOFF, default ${DEFAULT-VALUE}")
+    private int maxBackoff;
+
+    @Spec
+    private CommandSpec spec;
+
+    /** {@code java -jar sipmap-kamailio-bridge.jar [flags]}: exits at once on a bad setting or a refusal. */
+    public static void main(String[] args) {
+        logOneLinePerRecord();
+        Integer status = execute(args, System.getenv(), writer(System.out), writer(System.err));
+        if (status != null) {
+            System.exit(status);
+        }
+    }
+
+    /**
+     * Runs the command line: prints the help or the version and returns 0, or what is wrong in one line and returns
+     * 2, or starts the bridge: 1 when the server refuses it, null while it runs on.
+     */
+    static Integer execute(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
+        CommandLine line = new CommandLine(new KamailioBridgeCommand()).setOut(out).setErr(err);
+        line.setDefaultValueProvider(argument -> {
+            String variable = argument instanceof OptionSpec option ? ENVIRONMENT.get(option.longestName()) : null;
+            String value = variable == null ? null : env.get(variable);
+            return value == null || value.isBlank() ? null : value;
+        });
+        try {
+            if (CommandLine.printHelpIfRequested(line.parseArgs(args))) {
+                return 0;
+            }
+            return line.<KamailioBridgeCommand>getCommand().run(env, out, err);
+        } catch (ParameterException e) {
+            err.println("sipmap: " + e.getMessage() + " (see --help)");
+            err.flush();
+            return 2;
+        }
+    }
+
+    KamailioBridge.Options options(Map<String, String> env) {
+        String sid = blankToNull(env.get("TWILIO_ACCOUNT_SID"));
+        String token = blankToNull(env.get("TWILIO_AUTH_TOKEN"));
+        String key = blankToNull(env.get("TWILIO_API_KEY"));
+        String secret = blankToNull(env.get("TWILIO_API_SECRET"));
+        String username = key != null && secret != null ? key : sid;
+        String password = key != null && secret != null ? secret : token;
+        if (username == null || password == null || (key == null) != (secret == null)) {
+            throw new ParameterException(spec.commandLine(), "kamailio-bridge needs the account's credentials"
+                    + " in the environment: TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and"
+                    + " TWILIO_API_SECRET");
+        }
+        if (addressFile == null) {
+            throw new ParameterException(spec.commandLine(), "kamailio-bridge needs --address-file"
+                    + " (SIPMAP_KAMAILIO_ADDRESS_FILE): the file Kamailio's address_file names");
+        }
+        Path dir = addressFile.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir)) {
+            throw new ParameterException(spec.commandLine(), "--address-file: cannot write in the directory "
+                    + dir);
+        }
+        if (reloadInterval < 0 || maxSubnets < 1 || maxBackoff < 1 || group < 1) {
+            throw new ParameterException(spec.commandLine(), "--group, --max-subnets and --max-backoff must be"
+                    + " 1 or more, --reload-interval 0 or more");
+        }
+        try {
+            return new KamailioBridge.Options(URI.create(url), username, password, addressFile, group,
+                    KamailioBridge.Options.kamcmd(kamcmd, ctl), Duration.ofSeconds(reloadInterval),
+                    Duration.ofSeconds(maxBackoff), maxSubnets);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--url: " + e.getMessage());
+        }
+    }
+
+    /** Starts the bridge and waits for its first write: null while it runs on, 1 when the server refused. */
+    public Integer run(Map<String, String> env, PrintWriter out, PrintWriter err) {
+        KamailioBridge.Options options = options(env);
+        KamailioBridge.describe(options).forEach(out::println);
+        out.flush();
+        KamailioBridge bridge = KamailioBridge.start(null, options);
+        Thread hook = new Thread(() -> {
+            bridge.close();
+            out.println("kamailio-bridge: stopped");
+            out.flush();
+        }, "kamailio-bridge-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            bridge.firstSync().toCompletionStage().toCompletableFuture().get();
+            return null;
+        } catch (ExecutionException e) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException stopping) {
+                // the JVM is stopping (SIGTERM before the first write): not a failure, and the hook closes it
+                return null;
+            }
+            err.println("sipmap: kamailio-bridge: " + e.getCause().getMessage());
+            err.flush();
+            bridge.close();
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    private static PrintWriter writer(PrintStream stream) {
+        return new PrintWriter(new OutputStreamWriter(stream, Charset.defaultCharset()), true);
+    }
+
+    /** The log as the server writes it in text: time, level, message, one line a record (JUL's default takes two). */
+    private static void logOneLinePerRecord() {
+        Logger root = Logger.getLogger("");
+        for (var handler : root.getHandlers()) {
+            root.removeHandler(handler);
+        }
+        StreamHandler handler = new StreamHandler(System.out, new Formatter() {
+            @Override
+            public String format(LogRecord record) {
+                return record.getInstant().truncatedTo(ChronoUnit.MILLIS) + " " + record.getLevel() + " "
+                        + formatMessage(record) + (record.getThrown() == null ? "" : "\n" + stackTrace(record))
+                        + System.lineSeparator();
+            }
+
+            private String stackTrace(LogRecord record) {
+                StringWriter text = new StringWriter();
+                record.getThrown().printStackTrace(new PrintWriter(text));
+                return text.toString().stripTrailing();
+            }
+        }) {
+            @Override
+            public synchronized void publish(LogRecord record) {
+                super.publish(record);
+                flush(); // a line as it happens, not when a buffer fills
+            }
+        };
+        handler.setLevel(Level.INFO);
+        root.addHandler(handler);
+    }
+
+    /** The version of the jar, from its manifest; "development" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = KamailioBridgeCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"sipmap-kamailio-bridge " + (version == null ? "development" : version)};
+        }
+    }
+}
