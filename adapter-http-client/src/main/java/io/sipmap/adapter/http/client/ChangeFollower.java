@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -24,31 +25,23 @@ import java.util.function.Supplier;
 
 /**
  * Follows one account's change feed ({@code GET /sipmap/v1/Changes}, server-sent events) from a snapshot of its
- * state: the one piece of code that does, for the live replica and for bridges alike. Made by
+ * state: the one piece of code that does, for the live replica, the Kamailio bridge and any other consumer. Made by
  * {@link SipmapClient#followChanges}.
  *
- * <h2>What it does</h2>
- * It loads a snapshot with the loader it was given (an export of the account, any export: it only needs the
- * {@linkplain Snapshot#lastEventId() event id} the export reflects) and hands it to the {@link Listener}, then opens the
- * feed with {@code Last-Event-ID} set to that id and hands over each change, read into domain types, strictly in
- * sequence, each once. A stream that drops, is refused, or stays silent longer than the stall timeout (the server
- * sends a keep-alive every 15 s) is resumed with the id of the last change handed over, after a back-off
- * ({@link FollowerOptions}, never shorter than the stream's {@code retry:}, itself capped). The snapshot is loaded
- * again, and handed over again, when the server answers {@code event: reset} (the follower is further behind than the
- * server keeps changes, or the server's history is not the one the id came from), when a change number is missing,
- * and when an event cannot be used (an unknown type, data that does not read, a mapping without the record's address):
- * the snapshot reflects whatever it was, and loads are spaced at least a second apart and backed off, never a loop.
- * What it reads is bounded: 1 MiB a line or an event, 4 KiB of a refusal's body, for the warning.
+ * <p>It loads a snapshot with its loader (any export: it only needs the {@link ChangeId} the export reflects), hands it
+ * to the {@link Listener}, opens the feed with {@code Last-Event-ID} set to that id, and hands over each change after
+ * it as a {@link Change}, strictly in sequence, each once. A stream that drops, is refused, or stays silent longer than
+ * the stall timeout (the server sends a keep-alive every 15 s) is resumed with the whole id of the last change handed
+ * over (so that a server can tell a history it did not write), after the back-off of its {@link FollowerOptions},
+ * never shorter than the stream's {@code retry:} (capped at a minute). The snapshot is loaded and handed over again
+ * after {@code event: reset}, a missing change number, or an event it cannot use (an unknown type, data that does not
+ * read, a listener that throws): loads are at least a second apart and backed off, never a loop. Reads are bounded:
+ * 1 MiB a line or an event, 4 KiB of a refusal's body.
  *
- * <h2>Event ids</h2>
- * Ids are {@link ChangeId}s, {@code <seq>-<tag>}: the number orders and finds gaps, and the whole id goes back as
- * {@code Last-Event-ID}, so that a server can tell a history it did not write and answer {@code reset}.
- *
- * <h2>Threads</h2>
- * Everything happens on one Vert.x context, the one current when it was made (or a new event-loop context): the
- * listener is called there, one call at a time, and a listener that throws makes the follower load the snapshot again.
- * {@link #state()}, {@link #lastEventId()} and the counters may be read from any thread; {@link #close()} may be called
- * from any thread. No log record carries the credentials.
+ * <p>Threads: everything happens on one Vert.x context ({@link #context()}), the one current when it was made or a
+ * new event-loop context; the loader and the listener are called there, one call at a time. {@link #state()},
+ * {@link #lastEventId()} and the counters may be read, and {@link #close()} called, from any thread. No log record
+ * carries the credentials.
  *
  * @param <S> what the loader gives
  */
@@ -172,9 +165,18 @@ public final class ChangeFollower<S extends ChangeFollower.Snapshot> implements 
         return streams.get();
     }
 
-    /** The context its listener runs on. */
-    Context context() {
+    /** The Vert.x context its listener and loader run on: a consumer keeps its own state there, unlocked. */
+    public Context context() {
         return context;
+    }
+
+    /**
+     * The wait before try {@code failures + 1} of something that failed {@code failures} times in a row, as the
+     * follower waits before it reconnects: its options' back-off, jittered. For a consumer's own retries (a bridge's
+     * file writes and reloads), so that one back-off, configured once, governs all.
+     */
+    public Duration backoff(int failures) {
+        return Duration.ofMillis(backoff.jitteredMillis(Math.max(1, failures), -1));
     }
 
     /** Stops the stream, the timers and the follower's HTTP client. Idempotent; returns at once. */
@@ -322,6 +324,7 @@ public final class ChangeFollower<S extends ChangeFollower.Snapshot> implements 
         failures = 0;
         EventStreamParser parser = new EventStreamParser(event -> received(gen, event), MAX_EVENT_BYTES);
         lastReceivedNanos = System.nanoTime();
+        // the request's idle timeout only covers the wait for the answer's head, not a body that goes quiet
         watchdog = context.owner().setPeriodic(Math.max(10, stallMillis / 4), id -> {
             if (gen == generation && System.nanoTime() - lastReceivedNanos > TimeUnit.MILLISECONDS.toNanos(
                     stallMillis)) {
@@ -454,7 +457,7 @@ public final class ChangeFollower<S extends ChangeFollower.Snapshot> implements 
         }
     }
 
-    /** Abandons the stream and the timer; returns the new generation, which their callbacks no longer match. */
+    /** Abandons the stream and the timers; returns the new generation, which their callbacks no longer match. */
     private long stop() {
         long gen = ++generation;
         cancelTimer();

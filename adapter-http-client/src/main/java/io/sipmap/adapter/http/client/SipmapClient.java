@@ -2,8 +2,10 @@ package io.sipmap.adapter.http.client;
 
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.ApiKeySid;
+import io.sipmap.domain.ChangeId;
 import io.sipmap.domain.SipmapException;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.ext.web.client.WebClient;
@@ -12,9 +14,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -145,6 +149,35 @@ public final class SipmapClient implements AutoCloseable {
         made[0] = new ChangeFollower<>(core, vertx.createHttpClient(streamOptions), options, loader, listener,
                 () -> forget(made[0]));
         return opened(made[0]);
+    }
+
+    /**
+     * The account's Kamailio address file, {@code GET /sipmap/v1/Exports/Kamailio?Group=group} (a sipmap server
+     * extension), as the server wrote it. With {@code ifNoneMatch}, the {@code ETag} of a copy the caller holds, a copy
+     * still current is answered without text. A {@code GET}, so retried as the client's {@link RetryPolicy} says;
+     * completes on a Vert.x event loop; fails as the resources' calls do ({@code NotFound} against Twilio,
+     * {@code Upstream} with status 401 for bad credentials), and with {@code Upstream} for an answer without a valid
+     * {@code Sipmap-Last-Event-Id}.
+     */
+    public Future<KamailioExport> kamailioExport(int group, String ifNoneMatch) {
+        Transport transport = core.transport();
+        String target = "/sipmap/v1/Exports/Kamailio?Group=" + group;
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Accept", "text/plain");
+        if (ifNoneMatch != null) {
+            headers.add("If-None-Match", ifNoneMatch);
+        }
+        return transport.get(target, headers, 200, 304).compose(r -> {
+            String id = r.getHeader("Sipmap-Last-Event-Id");
+            try {
+                ChangeId last = ChangeId.parse("Sipmap-Last-Event-Id", id == null ? "" : id);
+                Optional<String> text = r.statusCode() == 304 ? Optional.empty()
+                        : Optional.of(r.body() == null ? "" : r.body().toString(StandardCharsets.UTF_8));
+                return Future.succeededFuture(new KamailioExport(text, r.getHeader("ETag"), last));
+            } catch (SipmapException.InvalidParameter e) {
+                return Future.failedFuture(new SipmapException.Upstream("GET " + transport.resolve(target) + ": "
+                        + e.getMessage(), null, e));
+            }
+        });
     }
 
     private <T extends AutoCloseable> T opened(T closeable) {
