@@ -7,16 +7,11 @@ import java.util.Objects;
  * How a {@link ChangeFollower} reconnects and when it takes a silent stream for dead. Immutable; start from
  * {@link #defaults()}.
  *
- * <ul>
- *   <li><b>reconnect back-off</b>: after a failed export load, a refused or dropped stream, or an export load that a
- *   stream undid at once, the wait before try {@code n + 1} is {@code initial * 2^(n-1)} capped at {@code max}, half of
- *   it random, as {@link RetryPolicy} computes it, and at least the {@code retry} the server's stream asked for (itself
- *   capped at a minute). The follower tries again for as long as it is open (one that gives up is silently stale); the
- *   count starts again once a stream is up. Default: the client's {@link RetryPolicy} back-off, with at least
- *   100 ms initial and 1 s max.</li>
- *   <li><b>stall timeout</b>: a stream that delivers nothing, not even the server's keep-alive comment (every 15 s), for
- *   this long is taken as dropped and resumed. Default 45 s, three keep-alives.</li>
- * </ul>
+ * <p><b>Back-off</b>: the wait before try {@code n + 1} (of an export load, a stream, or a load a stream undid at once)
+ * is {@code initial * 2^(n-1)} capped at {@code max}, half of it random, and at least the stream's {@code retry}. The
+ * follower tries for as long as it is open; the count starts again once a stream is up. Default: the client's
+ * {@link RetryPolicy} back-off, at least 100 ms initial and 1 s max. <b>Stall timeout</b>: a stream silent this long,
+ * not even the server's keep-alive (every 15 s), is taken as dropped. Default 45 s.
  */
 public final class FollowerOptions {
 

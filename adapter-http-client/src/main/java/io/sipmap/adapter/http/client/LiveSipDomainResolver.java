@@ -27,34 +27,23 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A {@link SipDomainResolver} that answers from a replica of one account's resolution index in this process: a
- * {@link ReplicaIndex} (over a {@link PrefixIndex}) loaded from the sipmap server's address export
- * ({@code GET /sipmap/v1/Exports/Addresses}) and kept current from its change feed by a {@link ChangeFollower}, so a
- * SIP edge resolves in nanoseconds without a request per call. Made by {@link SipmapClient#liveResolver}; a sipmap
- * server extension, which Twilio lacks (against Twilio {@link #ready()} fails with {@code NotFound}).
+ * A {@link SipDomainResolver} that answers from a replica of one account's resolutions in this process: a
+ * {@link ReplicaIndex} loaded from the server's address export ({@code GET /sipmap/v1/Exports/Addresses}) and kept
+ * current by a {@link ChangeFollower}, so a SIP edge resolves in nanoseconds without a request per call. Made by
+ * {@link SipmapClient#liveResolver}; a sipmap server extension (against Twilio {@link #ready()} fails with
+ * {@code NotFound}). A new export's index replaces the old one whole; meanwhile, and while the server is unreachable,
+ * the replica answers from what it has, and {@link #state()} says where it is.
  *
- * <h2>How it stays current</h2>
- * The follower loads the export, which reflects exactly the account's changes up to its event id, then hands over
- * each change after it, in sequence, once, resuming dropped streams and loading the export again after a reset or a
- * gap (see {@link ChangeFollower}); meanwhile the replica keeps answering from the index it has, and a new export's
- * index replaces it whole. A mapping's change carries its record's address, so no change costs a request.
+ * <p>Consistency: a resolution reads one published index, never half a change. The replica lags the server by the
+ * feed's latency, except for mapping writes made through the same {@link SipmapClient}: a resolution that starts after
+ * such a write completed waits (asynchronously, at most the wait bound) until the replica holds it, so a program reads
+ * its own writes, as the {@link SipDomainResolver} contract asks. Not arrived within the bound, a replica following
+ * the feed answers what it holds (another writer changed that mapping since); one reconnecting or reloading fails with
+ * {@code Unavailable}, as does a resolution that waited that long for the first export.
  *
- * <h2>Consistency</h2>
- * A resolution reads one published index: never half a change, never a state between two snapshots. The replica lags
- * the server by the feed's latency (milliseconds on a LAN; see the README), with one exception: a mapping write made
- * through the same {@link SipmapClient} is waited for. A resolution that starts after such a write completed waits
- * (asynchronously, at most the wait bound) until the replica holds it, so a program reads its own writes, as the
- * {@link SipDomainResolver} contract asks. When such a write has not arrived within the wait bound, a replica
- * following the feed answers from what it holds (another writer changed that mapping first, so the write is no longer
- * visible anyway); one that is not (reconnecting, reloading) fails the resolution with {@code Unavailable}. Writes of
- * other clients and processes are seen when the feed brings them. A resolution before the first export is loaded
- * waits for it, at most the wait bound, then fails with {@code Unavailable}. A replica whose server is unreachable
- * keeps answering from what it has, and {@link #state()} says so.
- *
- * <h2>Threads</h2>
- * {@link #resolve} may be called from any thread and takes no lock; when nothing is pending, its stage is already
- * complete. Changes are applied, and this client's writes checked, on the follower's Vert.x context.
- * {@link #close()} stops the follower; resolutions after it fail with {@code Unavailable}.
+ * <p>Threads: {@link #resolve} may be called from any thread and takes no lock; when nothing is pending, its stage is
+ * already complete. Changes are applied, and writes checked, on the follower's context. After {@link #close()},
+ * resolutions fail with {@code Unavailable}.
  */
 public final class LiveSipDomainResolver implements SipDomainResolver, AutoCloseable {
 
