@@ -239,6 +239,13 @@ public final class KamailioBridgeCommand {
                 super.publish(record);
                 flush(); // a line as it happens, not when a buffer fills
             }
+
+            @Override
+            public synchronized void close() {
+                // LogManager's shutdown hook closes every handler, racing ours: closing System.out there would
+                // swallow the "stopped" line the bridge prints once it has stopped
+                flush();
+            }
         };
         handler.setLevel(Level.INFO);
         root.addHandler(handler);
