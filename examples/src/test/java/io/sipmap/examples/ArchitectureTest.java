@@ -53,12 +53,13 @@ class ArchitectureTest {
             .optionalLayer("HttpClient").definedBy("io.sipmap.adapter.http.client..")
             .optionalLayer("Postgres").definedBy("io.sipmap.adapter.postgres..")
             .optionalLayer("KamailioBridge").definedBy("io.sipmap.kamailio..")
+            .optionalLayer("Console").definedBy("io.sipmap.console..")
             .optionalLayer("Examples").definedBy("io.sipmap.examples..")
             .optionalLayer("Server").definedBy("io.sipmap.server..")
             .optionalLayer("Benchmarks").definedBy("io.sipmap.benchmarks..")
             .optionalLayer("JUnit").definedBy("io.sipmap.junit..")
             .whereLayer("Domain").mayOnlyBeAccessedByLayers("Ports", "InMemory", "HttpServer", "HttpClient",
-                    "Postgres", "KamailioBridge", "Server", "Examples", "Benchmarks", "JUnit")
+                    "Postgres", "KamailioBridge", "Console", "Server", "Examples", "Benchmarks", "JUnit")
             .whereLayer("Domain").mayNotAccessAnyLayer()
             .whereLayer("Ports").mayOnlyAccessLayers("Domain")
             .whereLayer("InMemory").mayOnlyAccessLayers("Ports", "Domain")
@@ -66,12 +67,15 @@ class ArchitectureTest {
             .whereLayer("HttpClient").mayOnlyAccessLayers("Ports", "Domain")
             .whereLayer("Postgres").mayOnlyAccessLayers("Ports", "Domain")
             .whereLayer("KamailioBridge").mayOnlyAccessLayers("HttpClient", "Ports", "Domain")
+            .whereLayer("Console").mayOnlyAccessLayers("HttpServer", "Ports", "Domain")
             .whereLayer("InMemory").mayOnlyBeAccessedByLayers("Server", "Examples", "Benchmarks", "JUnit")
-            .whereLayer("HttpServer").mayOnlyBeAccessedByLayers("Server", "Examples", "Benchmarks", "JUnit")
+            .whereLayer("HttpServer").mayOnlyBeAccessedByLayers("Console", "Server", "Examples", "Benchmarks",
+                    "JUnit")
             .whereLayer("HttpClient").mayOnlyBeAccessedByLayers("KamailioBridge", "Server", "Examples", "Benchmarks",
                     "JUnit")
             .whereLayer("Postgres").mayOnlyBeAccessedByLayers("Server", "Examples", "Benchmarks", "JUnit")
             .whereLayer("KamailioBridge").mayOnlyBeAccessedByLayers("Server", "Examples")
+            .whereLayer("Console").mayOnlyBeAccessedByLayers("Server", "Examples")
             // the JUnit extension wires the adapters as the server does, but is no part of the server
             .whereLayer("JUnit").mayOnlyAccessLayers("HttpServer", "HttpClient", "InMemory", "Postgres", "Ports",
                     "Domain")
@@ -168,19 +172,19 @@ class ArchitectureTest {
             .because("its resolutions run on callers' threads (a SIP edge's) and its changes on an event loop:"
                     + " waiting is a stage that completes later, never a blocked thread");
 
-    private static final String CONSOLE = "io.sipmap.server.console..";
+    private static final String CONSOLE = "io.sipmap.console..";
 
     @ArchTest
     static final ArchRule theConsoleIsAClientOfTheApi = classes().that().resideInAPackage(CONSOLE)
             .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.vertx.core..", "io.vertx.ext.web..",
-                    CONSOLE)
-            .because("the console's page calls the API over HTTP like any client; the server only serves its files,"
-                    + " and knows nothing of accounts or records there");
+                    "io.sipmap.adapter.http.server..", CONSOLE)
+            .because("the console's page calls the API over HTTP like any client; the module only mounts its files on"
+                    + " the HTTP adapter's router, and knows nothing of accounts or records there");
 
     @ArchTest
     static final ArchRule onlyTheConsoleEndsAResponseInTheServer = noClasses()
-            .that().resideInAPackage("io.sipmap.server..")
-            .and().doNotHaveFullyQualifiedName("io.sipmap.server.console.Console")
+            .that().resideInAnyPackage("io.sipmap.server..", CONSOLE)
+            .and().doNotHaveFullyQualifiedName("io.sipmap.console.Console")
             .should().callMethodWhere(target(name("end"))
                     .and(target(owner(assignableTo("io.vertx.core.http.HttpServerResponse")))))
             .because("the API's answers are the HTTP adapter's (Answers); the server writes only the console's, each"
@@ -255,9 +259,16 @@ class ArchitectureTest {
     }
 
     @Test
+    void aBridgeClassReachingIntoAStoreBreaksItsFence() {
+        JavaClasses classes = new ClassFileImporter().importClasses(
+                io.sipmap.kamailio.KamailioBridgeViolationFixture.class, io.sipmap.spi.IpRecordStore.class);
+        assertThat(theKamailioBridgeIsAClientOfTheWireOnly.evaluate(classes).hasViolation()).isTrue();
+    }
+
+    @Test
     void aConsoleClassReachingIntoTheApiOrEndingAResponseBreaksTheFence() {
         JavaClasses classes = new ClassFileImporter().importClasses(
-                io.sipmap.server.console.ConsoleViolationFixture.class);
+                io.sipmap.console.ConsoleViolationFixture.class);
         assertThat(theConsoleIsAClientOfTheApi.evaluate(classes).hasViolation()).isTrue();
         assertThat(onlyTheConsoleEndsAResponseInTheServer.evaluate(classes).hasViolation()).isTrue();
     }
@@ -291,7 +302,7 @@ class ArchitectureTest {
         assertThat(production.containPackage("io.sipmap.examples")).isTrue();
         assertThat(production.containPackage("io.sipmap.server")).isTrue();
         assertThat(production.containPackage("io.sipmap.kamailio")).isTrue();
-        assertThat(production.containPackage("io.sipmap.server.console")).isTrue();
+        assertThat(production.containPackage("io.sipmap.console")).isTrue();
         assertThat(production.containPackage("io.sipmap.adapter.postgres")).isTrue();
         assertThat(production.containPackage("io.sipmap.benchmarks")).isTrue();
         assertThat(production.containPackage("io.sipmap.junit")).isTrue();

@@ -3,20 +3,18 @@ package io.sipmap.kamailio;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.logging.Formatter;
-import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 import java.util.logging.StreamHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -47,18 +45,11 @@ import picocli.CommandLine.Spec;
 public final class KamailioBridgeCommand {
 
     /** The environment variable behind each flag. */
-    public static final Map<String, String> ENVIRONMENT = new LinkedHashMap<>();
-
-    static {
-        ENVIRONMENT.put("--url", "SIPMAP_URL");
-        ENVIRONMENT.put("--address-file", "SIPMAP_KAMAILIO_ADDRESS_FILE");
-        ENVIRONMENT.put("--group", "SIPMAP_KAMAILIO_GROUP");
-        ENVIRONMENT.put("--ctl", "SIPMAP_KAMAILIO_CTL");
-        ENVIRONMENT.put("--kamcmd", "SIPMAP_KAMCMD");
-        ENVIRONMENT.put("--reload-interval", "SIPMAP_KAMAILIO_RELOAD_INTERVAL");
-        ENVIRONMENT.put("--max-subnets", "SIPMAP_KAMAILIO_MAX_SUBNETS");
-        ENVIRONMENT.put("--max-backoff", "SIPMAP_KAMAILIO_MAX_BACKOFF");
-    }
+    public static final Map<String, String> ENVIRONMENT = Map.of("--url", "SIPMAP_URL",
+            "--address-file", "SIPMAP_KAMAILIO_ADDRESS_FILE", "--group", "SIPMAP_KAMAILIO_GROUP",
+            "--ctl", "SIPMAP_KAMAILIO_CTL", "--kamcmd", "SIPMAP_KAMCMD",
+            "--reload-interval", "SIPMAP_KAMAILIO_RELOAD_INTERVAL", "--max-subnets", "SIPMAP_KAMAILIO_MAX_SUBNETS",
+            "--max-backoff", "SIPMAP_KAMAILIO_MAX_BACKOFF");
 
     @Option(names = "--url", paramLabel = "URL", defaultValue = "http://127.0.0.1:8080",
             description = "The sipmap server, as clients reach /v1 on it.%n  env SIPMAP_URL, default"
@@ -120,8 +111,7 @@ public final class KamailioBridgeCommand {
         CommandLine line = new CommandLine(new KamailioBridgeCommand()).setOut(out).setErr(err);
         line.setDefaultValueProvider(argument -> {
             String variable = argument instanceof OptionSpec option ? ENVIRONMENT.get(option.longestName()) : null;
-            String value = variable == null ? null : env.get(variable);
-            return value == null || value.isBlank() ? null : value;
+            return variable == null ? null : blankToNull(env.get(variable));
         });
         try {
             if (CommandLine.printHelpIfRequested(line.parseArgs(args))) {
@@ -212,21 +202,13 @@ public final class KamailioBridgeCommand {
     /** The log as the server writes it in text: time, level, message, one line a record (JUL's default takes two). */
     private static void logOneLinePerRecord() {
         Logger root = Logger.getLogger("");
-        for (var handler : root.getHandlers()) {
-            root.removeHandler(handler);
-        }
-        StreamHandler handler = new StreamHandler(System.out, new Formatter() {
+        Arrays.stream(root.getHandlers()).forEach(root::removeHandler);
+        root.addHandler(new StreamHandler(System.out, new SimpleFormatter() {
             @Override
             public String format(LogRecord record) {
                 return record.getInstant().truncatedTo(ChronoUnit.MILLIS) + " " + record.getLevel() + " "
-                        + formatMessage(record) + (record.getThrown() == null ? "" : "\n" + stackTrace(record))
+                        + formatMessage(record) + (record.getThrown() == null ? "" : " (" + record.getThrown() + ")")
                         + System.lineSeparator();
-            }
-
-            private String stackTrace(LogRecord record) {
-                StringWriter text = new StringWriter();
-                record.getThrown().printStackTrace(new PrintWriter(text));
-                return text.toString().stripTrailing();
             }
         }) {
             @Override
@@ -234,9 +216,7 @@ public final class KamailioBridgeCommand {
                 super.publish(record);
                 flush(); // a line as it happens, not when a buffer fills
             }
-        };
-        handler.setLevel(Level.INFO);
-        root.addHandler(handler);
+        });
     }
 
     /** The version of the jar, from its manifest; "development" when run from classes. */

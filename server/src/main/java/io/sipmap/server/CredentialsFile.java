@@ -22,7 +22,14 @@ import java.util.Objects;
  * AC0123456789abcdef0123456789abcdef  sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
  * # API key              digest of its secret                                                  its account
  * SK0123456789abcdef0123456789abcdef  sha256:60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752  AC0123456789abcdef0123456789abcdef
+ * # a read-only API key: the word read-only after its account
+ * SKfedcba9876543210fedcba9876543210  sha256:fcde2b2edba56bf408601fb721fe9b5c338d10ee429ea04fae5511b68fbf8fb9  AC0123456789abcdef0123456789abcdef  read-only
  * </pre>
+ *
+ * An API key without a fourth field has full access, as in files written before scopes. A read-only key may make every
+ * GET and HEAD request its account may (lists, fetches, resolve, the change feed, the exports); any other is refused
+ * 403, Twilio's 70051 "Authorization Failed". An account's auth token always has full access: {@code read-only} on
+ * its line is an error, not a restriction to rely on.
  *
  * {@code java -jar sipmap-server.jar hash-secret} prints the digest of a secret read from standard input. A digest
  * suffices because these secrets are long and random (Twilio's auth tokens and key secrets are 32 characters): there
@@ -31,6 +38,7 @@ import java.util.Objects;
 final class CredentialsFile {
 
     private static final String DIGEST_PREFIX = "sha256:";
+    private static final String READ_ONLY = "read-only";
 
     private CredentialsFile() {
     }
@@ -64,13 +72,16 @@ final class CredentialsFile {
     private static Credentials entry(Credentials credentials, String[] fields) {
         String user = fields[0];
         if (user.startsWith(AccountSid.PREFIX)) {
-            expect(fields.length == 2, "expected an account SID and the digest of its auth token");
+            expect(fields.length == 2, "expected an account SID and the digest of its auth token (an account's token"
+                    + " always has full access; a read-only API key can be made instead)");
             return credentials.withAccountDigest(AccountSid.parse(user, "account SID"), digest(fields[1]));
         }
         if (user.startsWith(ApiKeySid.PREFIX)) {
-            expect(fields.length == 3, "expected an API key SID, the digest of its secret and its account SID");
+            expect(fields.length == 3 || fields.length == 4 && fields[3].equals(READ_ONLY),
+                    "expected an API key SID, the digest of its secret, its account SID and optionally " + READ_ONLY);
             return credentials.withApiKeyDigest(ApiKeySid.parse(user, "API key SID"), digest(fields[1]),
-                    AccountSid.parse(fields[2], "account SID"));
+                    AccountSid.parse(fields[2], "account SID"),
+                    fields.length == 4 ? Credentials.Scope.READ_ONLY : Credentials.Scope.FULL);
         }
         throw new IllegalArgumentException("expected an account SID (AC...) or an API key SID (SK...) first");
     }
@@ -99,8 +110,9 @@ final class CredentialsFile {
     /**
      * Re-reads {@code file} when its modification time, size or identity changes (an editor that renames a new file
      * into place changes its identity), checking every {@code periodMillis} on {@code vertx}'s worker threads, and
-     * makes {@code shared} accept what {@code base} and the file accept. A file that cannot be read or is wrong keeps
-     * the credentials as they were and says so through {@code log}, once per version of the file.
+     * makes {@code shared} accept what {@code base} and the file accept; open change-feed streams of credentials that
+     * no longer authenticate then end ({@link Credentials#replaceWith}). A file that cannot be read or is wrong keeps
+     * the credentials as they were, streams included, and says so through {@code log}, once per version of the file.
      */
     static void watch(Vertx vertx, Path file, Credentials base, Credentials shared, long periodMillis,
                       System.Logger log) {

@@ -3,9 +3,12 @@ package io.sipmap.server;
 import io.vertx.pgclient.PgConnectOptions;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -113,12 +116,12 @@ final class Embedded {
         if (!Files.exists(lockFile)) {
             return;
         }
-        try (var channel = java.nio.channels.FileChannel.open(lockFile, java.nio.file.StandardOpenOption.WRITE);
+        try (var channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
              var lock = channel.tryLock()) {
             if (lock == null) {
                 throw new IOException(cluster.getParent() + " is in use by a running server; stop it first");
             }
-        } catch (java.nio.channels.OverlappingFileLockException e) {
+        } catch (OverlappingFileLockException e) {
             throw new IOException(cluster.getParent() + " is in use by a server in this process", e);
         }
     }

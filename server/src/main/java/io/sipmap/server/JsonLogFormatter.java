@@ -40,7 +40,7 @@ final class JsonLogFormatter extends Formatter {
         }
         if (record.getThrown() != null) {
             json.append(',');
-            field(json, "error", SipmapServer.stackTrace(record.getThrown()));
+            field(json, "error", Logging.stackTrace(record.getThrown()));
         }
         return json.append('}').append(System.lineSeparator()).toString();
     }

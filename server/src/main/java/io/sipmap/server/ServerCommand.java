@@ -5,15 +5,20 @@ import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.ApiKeySid;
 import io.sipmap.kamailio.KamailioBridgeCommand;
 import io.vertx.pgclient.PgConnectOptions;
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -140,12 +145,12 @@ final class ServerCommand {
                     + "  env SIPMAP_BODY_LIMIT, default ${DEFAULT-VALUE}")
     private long bodyLimit;
 
-    @Option(names = "--management-host", paramLabel = "ADDRESS", defaultValue = Settings.DEFAULT_MANAGEMENT_HOST,
+    @Option(names = "--management-host", paramLabel = "ADDRESS", defaultValue = Settings.Management.DEFAULT_HOST,
             description = "Address of /health/live, /health/ready and /metrics, which need no credentials.%n"
                     + "  env SIPMAP_MANAGEMENT_HOST, default ${DEFAULT-VALUE}")
     private String managementHost;
 
-    @Option(names = "--management-port", paramLabel = "PORT", defaultValue = "" + Settings.DEFAULT_MANAGEMENT_PORT,
+    @Option(names = "--management-port", paramLabel = "PORT", defaultValue = "" + Settings.Management.DEFAULT_PORT,
             description = "Their port, never the API's; 0 for any free one, -1 for none.%n"
                     + "  env SIPMAP_MANAGEMENT_PORT, default ${DEFAULT-VALUE}")
     private int managementPort;
@@ -170,7 +175,7 @@ final class ServerCommand {
             description = "A web origin (https://console.example.com) whose pages may call with the browser's stored"
                     + " credentials; repeat for more. Every other origin gets Access-Control-Allow-Origin: *, with"
                     + " which browsers send none.%n  env SIPMAP_CORS_ORIGINS (comma-separated), default: none")
-    private java.util.List<String> corsOrigins;
+    private List<String> corsOrigins;
 
     @Option(names = "--tls-cert", paramLabel = "FILE",
             description = "Serve HTTPS with this certificate chain (PEM); needs --tls-key.%n"
@@ -203,7 +208,7 @@ final class ServerCommand {
         CommandLine line = new CommandLine(new ServerCommand());
         // The store's options are inherited by every subcommand for import; the bridge has no store.
         CommandSpec bridge = line.getSubcommands().get("kamailio-bridge").getCommandSpec();
-        for (OptionSpec inherited : java.util.List.copyOf(bridge.options())) {
+        for (OptionSpec inherited : List.copyOf(bridge.options())) {
             if (inherited.inherited()) {
                 bridge.remove(inherited);
             }
@@ -219,8 +224,8 @@ final class ServerCommand {
      * Runs the command line: prints the help or the version, or runs {@code hash-secret}, and returns 0; or prints
      * what is wrong in one line and returns 2; or returns null with the settings handed to {@code run}.
      */
-    static Integer execute(String[] args, Map<String, String> env, java.io.BufferedReader in, PrintWriter out,
-                           PrintWriter err, java.util.function.Consumer<Settings> run) {
+    static Integer execute(String[] args, Map<String, String> env, BufferedReader in, PrintWriter out,
+                           PrintWriter err, Consumer<Settings> run) {
         CommandLine line = commandLine(env);
         line.setOut(out).setErr(err);
         try {
@@ -285,7 +290,7 @@ final class ServerCommand {
             parsed(() -> {
                 try {
                     return CredentialsFile.read(credentialsFile);
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     throw new IllegalArgumentException("cannot read " + credentialsFile + ": " + e.getMessage(), e);
                 }
             }, "--credentials-file");
@@ -299,26 +304,26 @@ final class ServerCommand {
         check(tlsCert == null || Files.isReadable(tlsCert), "--tls-cert: cannot read " + tlsCert);
         check(tlsKey == null || Files.isReadable(tlsKey), "--tls-key: cannot read " + tlsKey);
         Settings.LogFormat format = parsed(() -> Settings.LogFormat.parse(logFormat), "--log-format");
-        java.util.List<String> origins = corsOrigins == null ? java.util.List.of()
+        List<String> origins = corsOrigins == null ? List.of()
                 : corsOrigins.stream().map(String::trim).filter(origin -> !origin.isEmpty()).toList();
-        parsed(() -> SipmapServerOptions.of(io.sipmap.adapter.http.server.Credentials.none())
+        SipmapServerOptions cors = parsed(() -> Settings.http(Duration.ofSeconds(idleTimeoutSeconds))
                 .withCorsOrigins(origins), "--cors-origin");
+        SipmapServerOptions http = parsed(() -> cors.withPublicBaseUrl(blankToNull(publicBaseUrl)),
+                "--public-base-url").withHost(host).withPort(port).withRequestLog(requestLog)
+                .withRateLimit(rateLimit, rateBurst == null ? rateLimit : rateBurst, Clock.systemUTC())
+                .withRequestTimeout(Duration.ofSeconds(requestTimeoutSeconds))
+                .withShutdownTimeout(Duration.ofSeconds(shutdownTimeoutSeconds)).withBodyLimit(bodyLimit)
+                .withTls(tlsCert == null ? null : new SipmapServerOptions.Tls(tlsCert.toString(), tlsKey.toString()));
         boolean generated = sid == null && credentialsFile == null;
         SecureRandom random = new SecureRandom();
         AccountSid account = generated ? AccountSid.ofHex(randomHex(random))
                 : sid == null ? null : parsed(() -> new AccountSid(sid), "TWILIO_ACCOUNT_SID");
         Optional<ApiKeySid> apiKey = key == null ? Optional.empty()
                 : Optional.of(parsed(() -> new ApiKeySid(key), "TWILIO_API_KEY"));
-        Settings settings = new Settings(host, port, Optional.ofNullable(blankToNull(publicBaseUrl)), account,
-                generated ? randomHex(random) : token, apiKey, Optional.ofNullable(secret), generated, rateLimit,
-                rateBurst == null ? rateLimit : rateBurst, Duration.ofSeconds(idleTimeoutSeconds),
-                Duration.ofSeconds(requestTimeoutSeconds), Duration.ofSeconds(shutdownTimeoutSeconds), bodyLimit,
-                managementHost, managementPort, metrics, Optional.ofNullable(credentialsFile), kind, dataDir,
-                kind == Storage.Kind.POSTGRES ? database : Optional.empty(), requestLog, origins,
-                tlsCert == null ? Optional.empty()
-                        : Optional.of(new SipmapServerOptions.Tls(tlsCert.toString(), tlsKey.toString())), format);
-        parsed(settings::options, "--public-base-url"); // the one setting only the options check
-        return settings;
+        var accounts = new Settings.Accounts(account, generated ? randomHex(random) : token, apiKey,
+                Optional.ofNullable(secret), generated, Optional.ofNullable(credentialsFile));
+        return new Settings(http, accounts, new Settings.Management(managementHost, managementPort, metrics),
+                new Settings.Store(kind, dataDir, kind == Storage.Kind.POSTGRES ? database : Optional.empty()), format);
     }
 
     private void check(boolean condition, String message) {
@@ -351,11 +356,11 @@ final class ServerCommand {
                     + " digest as --credentials-file takes it: sha256: and 64 hexadecimal digits.")
     static final class HashSecret {
 
-        Integer run(java.io.BufferedReader in, PrintWriter out) {
+        Integer run(BufferedReader in, PrintWriter out) {
             String secret;
             try {
                 secret = in.readLine();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new ParameterException(new CommandLine(this), "cannot read the secret: " + e.getMessage());
             }
             if (secret == null || secret.isEmpty()) {
@@ -392,15 +397,15 @@ final class ServerCommand {
         private CommandSpec spec;
 
         Integer run(Settings settings, PrintWriter out, PrintWriter err) {
-            if (settings.generated() || settings.account() == null) {
+            if (settings.accounts().generated() || settings.accounts().account() == null) {
                 throw new ParameterException(spec.commandLine(), "import needs the account to copy:"
                         + " TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or TWILIO_API_KEY and TWILIO_API_SECRET)");
             }
-            if (settings.store() == Storage.Kind.MEMORY) {
+            if (settings.store().kind() == Storage.Kind.MEMORY) {
                 throw new ParameterException(spec.commandLine(), "import into --store memory would keep nothing:"
                         + " choose embedded or postgres");
             }
-            return SipmapServer.importInto(settings, from, dryRun, out, err);
+            return Importing.run(settings, from, dryRun, out, err);
         }
     }
 

@@ -77,8 +77,8 @@ final class Storage {
     }
 
     /** Opens the stores the settings name: migrating a database, starting the embedded one first when it is that. */
-    static Future<Storage> open(Vertx vertx, Settings settings) {
-        return switch (settings.store()) {
+    static Future<Storage> open(Vertx vertx, Settings.Store settings) {
+        return switch (settings.kind()) {
             case MEMORY -> {
                 InMemoryStores stores = InMemoryStores.create();
                 yield Future.succeededFuture(new Storage(stores.ipRecords(), stores.sourceIpMappings(),

@@ -46,7 +46,7 @@ class ChangeFeedHistoryTest {
 
     @Test
     void aServerRestartedOverAnEmptyMemoryStoreResetsAFollowerOfTheOldHistory() throws Exception {
-        Settings memory = new Settings("127.0.0.1", 0, ACCOUNT, TOKEN);
+        Settings memory = Settings.of("127.0.0.1", 0, ACCOUNT, TOKEN);
         String old;
         try (SipmapServer before = SipmapServer.run(memory)) {
             writeRecords(before, 3);
@@ -108,8 +108,8 @@ class ChangeFeedHistoryTest {
 
         Running(Path data) throws Exception {
             database = Embedded.start(data);
-            server = SipmapServer.run(new Settings("127.0.0.1", 0, ACCOUNT, TOKEN)
-                    .withPostgresStore(database.connect()));
+            server = SipmapServer.run(Settings.of("127.0.0.1", 0, ACCOUNT, TOKEN)
+                    .with(Settings.Store.postgres(database.connect())));
         }
 
         @Override

@@ -14,9 +14,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +37,7 @@ class CredentialsFileTest {
     private static final AccountSid OTHER = new AccountSid("AC" + "b2".repeat(16));
     private static final ApiKeySid KEY = new ApiKeySid("SK" + "c3".repeat(16));
     private static final ApiKeySid NEW_KEY = new ApiKeySid("SK" + "d4".repeat(16));
+    private static final ApiKeySid READ_ONLY_KEY = new ApiKeySid("SK" + "e5".repeat(16));
 
     @TempDir
     Path dir;
@@ -55,6 +67,27 @@ class CredentialsFileTest {
         assertThat(credentials.authenticate(OTHER.value(), "token-b")).contains(OTHER);
         assertThat(credentials.authenticate(OTHER.value(), "token-a")).isEmpty();
         assertThat(Files.readString(file)).doesNotContain("token-a", "key-secret");
+    }
+
+    @Test
+    void anApiKeyMayBeReadOnlyAndAnAccountsTokenIsAlwaysFull() throws Exception {
+        Path file = write("credentials", line(ACCOUNT, "token-a") + line(KEY, "key-secret", ACCOUNT)
+                + line(READ_ONLY_KEY, "read-secret", ACCOUNT + "  read-only") + "  # a console that only looks\n");
+
+        Credentials credentials = CredentialsFile.read(file);
+
+        assertThat(credentials.principal(READ_ONLY_KEY.value(), "read-secret").orElseThrow().scope())
+                .isEqualTo(Credentials.Scope.READ_ONLY);
+        assertThat(credentials.principal(KEY.value(), "key-secret").orElseThrow().scope())
+                .as("no fourth field: full, as before scopes").isEqualTo(Credentials.Scope.FULL);
+        assertThat(credentials.principal(ACCOUNT.value(), "token-a").orElseThrow().scope())
+                .isEqualTo(Credentials.Scope.FULL);
+        for (String wrong : new String[] {line(ACCOUNT, "token-a", "read-only"),
+                line(KEY, "key-secret", ACCOUNT + " readonly"), line(KEY, "key-secret", ACCOUNT + " read-only full")}) {
+            Path bad = write("wrong", wrong);
+            assertThatThrownBy(() -> CredentialsFile.read(bad)).as(wrong)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(bad + " line 1: ");
+        }
     }
 
     @Test
@@ -107,17 +140,132 @@ class CredentialsFileTest {
 
         Settings settings = ServerCommand.parse(new String[] {"--credentials-file", file.toString()}, Map.of());
 
-        assertThat(settings.generated()).isFalse();
-        assertThat(settings.account()).isNull();
+        assertThat(settings.accounts().generated()).isFalse();
+        assertThat(settings.accounts().account()).isNull();
         assertThat(ServerCommandTestSupport.errorOf("--credentials-file", dir.resolve("missing").toString()))
                 .contains("--credentials-file", "missing");
+    }
+
+    /**
+     * The file edited on disk while change-feed streams are open: the streams of a removed key and of an account whose
+     * token changed end within the check period and 2 s, and their reconnection is refused; the others (a read-only key,
+     * another key of the account) get the next change; a file that does not parse ends nothing; no secret is logged.
+     */
+    @Test
+    void editingTheFileEndsTheStreamsOfRevokedCredentialsOnly() throws Exception {
+        String kept = line(READ_ONLY_KEY, "read-secret", ACCOUNT + " read-only") + line(NEW_KEY, "new-secret", ACCOUNT);
+        Path file = write("credentials", line(ACCOUNT, "token-a") + line(KEY, "key-secret", ACCOUNT) + kept);
+        Settings settings = ServerCommand.parse(new String[] {"--store", "memory", "--port", "0",
+                "--management-port", "-1", "--credentials-file", file.toString()}, Map.of());
+        Logger root = Logger.getLogger("");
+        Level rootLevel = root.getLevel();
+        root.setLevel(Level.ALL);
+        try (CapturedLogRecords capture = new CapturedLogRecords(root);
+             SipmapServer server = SipmapServer.run(settings)) {
+            Follower removedKey = follow(server, KEY.value(), "key-secret");
+            Follower changedToken = follow(server, ACCOUNT.value(), "token-a");
+            Follower readOnly = follow(server, READ_ONLY_KEY.value(), "read-secret");
+            Follower otherKey = follow(server, NEW_KEY.value(), "new-secret");
+            assertThat(create(server, ACCOUNT.value(), "token-a", "192.0.2.1").statusCode()).isEqualTo(201);
+            for (Follower follower : List.of(removedKey, changedToken, readOnly, otherKey)) {
+                follower.awaitEvent(1);
+            }
+            HttpResponse<String> refused = create(server, READ_ONLY_KEY.value(), "read-secret", "192.0.2.99");
+            assertThat(refused.statusCode()).isEqualTo(403);
+            assertThat(refused.body()).isEqualTo("{\"code\":70051,\"message\":\"Authorization Failed\","
+                    + "\"more_info\":\"https://www.twilio.com/docs/errors/70051\",\"status\":403}");
+
+            // as an editor saves: the key's line gone, the account's token changed, the rest as it was
+            Path next = write("credentials.new", line(ACCOUNT, "token-b") + kept);
+            Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+
+            long within = SipmapServer.CREDENTIALS_FILE_CHECK_MILLIS + 2000;
+            removedKey.ended.get(within, TimeUnit.MILLISECONDS);
+            changedToken.ended.get(within, TimeUnit.MILLISECONDS);
+            assertThat(create(server, ACCOUNT.value(), "token-b", "192.0.2.2").statusCode()).isEqualTo(201);
+            readOnly.awaitEvent(2);
+            otherKey.awaitEvent(2);
+            assertThat(status(server, KEY.value(), "key-secret")).isEqualTo(401);
+            assertThat(status(server, ACCOUNT.value(), "token-a")).isEqualTo(401);
+
+            Files.writeString(file, "this is not a credentials file\n");
+            Thread.sleep(3 * SipmapServer.CREDENTIALS_FILE_CHECK_MILLIS);
+            assertThat(create(server, NEW_KEY.value(), "new-secret", "192.0.2.3").statusCode()).isEqualTo(201);
+            readOnly.awaitEvent(3);
+            otherKey.awaitEvent(3);
+            assertThat(readOnly.ended).as("a broken file ends nothing").isNotDone();
+            assertThat(otherKey.ended).isNotDone();
+
+            List<String> lines = new ArrayList<>();
+            SimpleFormatter text = new SimpleFormatter();
+            for (LogRecord record : capture.records) {
+                lines.add(text.format(record));
+            }
+            assertThat(lines).anyMatch(logged -> logged.contains("Kept the credentials as they were"));
+            for (String logged : lines) {
+                assertThat(logged).doesNotContain("token-a", "token-b", "key-secret", "read-secret", "new-secret",
+                        basic(READ_ONLY_KEY.value(), "read-secret"), basic(ACCOUNT.value(), "token-a"));
+            }
+        } finally {
+            root.setLevel(rootLevel);
+        }
+    }
+
+    /** A {@code GET /sipmap/v1/Changes} read on a thread of its own: what came, and when it ended. */
+    private static final class Follower {
+        final StringBuffer text = new StringBuffer();
+        final CompletableFuture<Void> ended = new CompletableFuture<>();
+
+        Follower(InputStream body) {
+            Thread reader = new Thread(() -> {
+                try (BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+                    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                        text.append(line).append('\n');
+                    }
+                    ended.complete(null);
+                } catch (Exception e) {
+                    ended.completeExceptionally(e);
+                }
+            }, "follower");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        void awaitEvent(long seq) throws Exception {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!text.toString().matches("(?s).*\nid: " + seq + "[-\n].*")) {
+                assertThat(System.nanoTime()).as("event " + seq + " in " + text).isLessThan(deadline);
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    private Follower follow(SipmapServer server, String user, String secret) throws Exception {
+        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(
+                        URI.create(server.baseUrl() + "/sipmap/v1/Changes"))
+                .header("Authorization", basic(user, secret)).build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return new Follower(response.body());
+    }
+
+    private HttpResponse<String> create(SipmapServer server, String user, String secret, String address)
+            throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/IpRecords"))
+                .timeout(Duration.ofSeconds(10))
+                .header("Authorization", basic(user, secret))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("IpAddress=" + address)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String basic(String user, String secret) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + secret).getBytes(StandardCharsets.UTF_8));
     }
 
     private int status(SipmapServer server, String user, String secret) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/IpRecords"))
                 .timeout(Duration.ofSeconds(10))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                        (user + ":" + secret).getBytes(StandardCharsets.UTF_8))).build(),
+                .header("Authorization", basic(user, secret)).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 

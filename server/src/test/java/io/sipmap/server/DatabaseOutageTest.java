@@ -32,7 +32,7 @@ class DatabaseOutageTest {
         Path data = dir.resolve("db");
         Embedded database = Embedded.start(data);
         int port = database.connect().getPort();
-        Settings settings = new Settings("127.0.0.1", 0, ACCOUNT, TOKEN).withPostgresStore(database.connect());
+        Settings settings = Settings.of("127.0.0.1", 0, ACCOUNT, TOKEN).with(Settings.Store.postgres(database.connect()));
         try (SipmapServer one = SipmapServer.run(settings); SipmapServer two = SipmapServer.run(settings)) {
             String record = created(one, "IpAddress=192.0.2.0&CidrPrefixLength=24");
             String mapping = mapped(one, record);

@@ -41,7 +41,7 @@ class EmbeddedStoreTest {
     }
 
     private Settings embedded(Path data) {
-        return new Settings("127.0.0.1", 0, ACCOUNT, TOKEN).withEmbeddedStore(data);
+        return Settings.of("127.0.0.1", 0, ACCOUNT, TOKEN).with(Settings.Store.embedded(data));
     }
 
     @Test
@@ -166,7 +166,7 @@ class EmbeddedStoreTest {
     private Process startProcess(Path data, int port, String log) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                SipmapServer.class.getName(), "--port", String.valueOf(port), "--management-port", "-1",
+                Main.class.getName(), "--port", String.valueOf(port), "--management-port", "-1",
                 "--data-dir", data.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve(log).toFile());

@@ -52,7 +52,7 @@ class ExportOffTheEventLoopTest {
     static void start() throws Exception {
         checker = Logger.getLogger("io.vertx.core.impl.BlockedThreadChecker");
         blocked = new CapturedLogRecords(checker);
-        server = SipmapServer.run(new Settings("127.0.0.1", 0, ACCOUNT, TOKEN));
+        server = SipmapServer.run(Settings.of("127.0.0.1", 0, ACCOUNT, TOKEN));
         // Straight into the stores: 100,000 records and mappings through HTTP would take minutes.
         Storage stores = server.storage();
         Instant now = Instant.parse("2026-01-02T03:04:05Z");

@@ -18,6 +18,7 @@ import io.sipmap.domain.Page;
 import io.sipmap.domain.PageRequest;
 import io.sipmap.domain.SipDomainSid;
 import io.sipmap.domain.SourceIpMapping;
+import io.sipmap.service.Import;
 import io.sipmap.service.IpRecordService;
 import io.sipmap.service.SourceIpMappingService;
 import io.sipmap.spi.SidGenerator;
@@ -202,8 +203,8 @@ class ImportTest {
                 "import: IP records: 1 created, 0 updated, 0 unchanged; source IP mappings: 1 created");
         assertThat(second.toString()).contains("IP records: 0 created, 0 updated, 1 unchanged; "
                 + "source IP mappings: 0 created, 0 updated, 1 unchanged; 0 conflict(s)");
-        try (SipmapServer server = SipmapServer.run(new Settings("127.0.0.1", 0, ACCOUNT, TOKEN)
-                .withEmbeddedStore(java.nio.file.Path.of(data)));
+        try (SipmapServer server = SipmapServer.run(Settings.of("127.0.0.1", 0, ACCOUNT, TOKEN)
+                .with(Settings.Store.embedded(java.nio.file.Path.of(data))));
              SipmapClient copy = SipmapClient.builder().baseUrl(server.baseUrl()).accountCredentials(ACCOUNT, TOKEN)
                      .build()) {
             assertThat(await(copy.ipRecords().fetch(ACCOUNT, record.sid()))).isEqualTo(record);

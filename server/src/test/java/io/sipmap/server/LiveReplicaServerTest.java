@@ -75,9 +75,9 @@ class LiveReplicaServerTest {
     void followsOneInstanceWhileTheOtherWritesAndResumesWhenItRestarts() throws Exception {
         Embedded database = Embedded.start(dir.resolve("db"));
         int port = Calls.freePort();
-        Settings settings = new Settings("127.0.0.1", 0, ACCOUNT, TOKEN).withPostgresStore(database.connect());
-        Settings followedSettings = new Settings("127.0.0.1", port, ACCOUNT, TOKEN)
-                .withPostgresStore(database.connect());
+        Settings settings = Settings.of("127.0.0.1", 0, ACCOUNT, TOKEN).with(Settings.Store.postgres(database.connect()));
+        Settings followedSettings = Settings.of("127.0.0.1", port, ACCOUNT, TOKEN)
+                .with(Settings.Store.postgres(database.connect()));
         SipmapServer followed = SipmapServer.run(followedSettings);
         SipmapServer writes = SipmapServer.run(settings);
         try (SipmapClient writer = client(writes.baseUrl());

@@ -38,7 +38,7 @@ class ManagementTest {
 
     @Test
     void answersLivenessAndReadinessOnItsOwnPort() throws Exception {
-        try (SipmapServer server = SipmapServer.run(new Settings("127.0.0.1", 0, ACCOUNT, TOKEN))) {
+        try (SipmapServer server = SipmapServer.run(Settings.of("127.0.0.1", 0, ACCOUNT, TOKEN))) {
             assertThat(server.managementPort()).isPositive().isNotEqualTo(server.port());
 
             HttpResponse<String> live = get(management(server) + "/health/live");
@@ -84,7 +84,7 @@ class ManagementTest {
 
     @Test
     void metricsMoveWithRequestsAndNameRoutesNeverSids(@TempDir Path dir) throws Exception {
-        try (SipmapServer server = SipmapServer.run(new Settings("127.0.0.1", 0, ACCOUNT, TOKEN))) {
+        try (SipmapServer server = SipmapServer.run(Settings.of("127.0.0.1", 0, ACCOUNT, TOKEN))) {
             String before = get(management(server) + "/metrics").body();
 
             HttpResponse<String> created = api(server, "POST", "/v1/IpRecords", "IpAddress=192.0.2.1");
@@ -143,8 +143,8 @@ class ManagementTest {
 
     @Test
     void canBeTurnedOffAndNeverSharesTheApiPort() throws Exception {
-        try (SipmapServer server = SipmapServer.run(new Settings("127.0.0.1", 0, ACCOUNT, TOKEN)
-                .withManagement(-1, false))) {
+        try (SipmapServer server = SipmapServer.run(Settings.of("127.0.0.1", 0, ACCOUNT, TOKEN)
+                .with(new Settings.Management("127.0.0.1", -1, false)))) {
             assertThat(server.managementPort()).isEqualTo(-1);
             assertThat(server.banner()).doesNotContain("/health");
         }

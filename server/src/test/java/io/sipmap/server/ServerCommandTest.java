@@ -97,9 +97,9 @@ class ServerCommandTest {
                 "--idle-timeout", "9", "--shutdown-timeout", "1")).isNull();
 
         Settings settings = started.get(0);
-        assertThat(settings.idleTimeout()).isEqualTo(Duration.ofSeconds(9));
-        assertThat(settings.requestTimeout()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(settings.shutdownTimeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(settings.http().idleTimeout()).isEqualTo(Duration.ofSeconds(9));
+        assertThat(settings.http().requestTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(settings.http().shutdownTimeout()).isEqualTo(Duration.ofSeconds(1));
         assertThat(settings.options().requestTimeout()).isEqualTo(Duration.ofSeconds(5));
         // a quiet change stream gets a keep-alive at least every 1.5 periods: well within the idle timeout
         assertThat(settings.options().feed().keepAlive()).isEqualTo(Duration.ofSeconds(3));

@@ -25,7 +25,7 @@ class SipmapServerTest {
 
     @Test
     void servesTheApiOverTheInMemoryStores() throws Exception {
-        var settings = new Settings("127.0.0.1", 0, new AccountSid(SID), "tok");
+        var settings = Settings.of("127.0.0.1", 0, new AccountSid(SID), "tok");
         try (SipmapServer server = SipmapServer.run(settings)) {
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                             URI.create(server.baseUrl() + "/v1/IpRecords"))
@@ -41,10 +41,23 @@ class SipmapServerTest {
         }
     }
 
+    /** The console's own behaviour is tested in its module; here, that the server mounts it and says where. */
+    @Test
+    void servesTheConsoleBesideTheApiAndSaysWhereItIs() throws Exception {
+        try (SipmapServer server = SipmapServer.run(Settings.of("127.0.0.1", 0, new AccountSid(SID), "tok"))) {
+            HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(server.baseUrl() + "/console/")).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("<title>sipmap console</title>");
+            assertThat(server.banner()).contains("sipmap: web console at " + server.baseUrl() + "/console/\n");
+        }
+    }
+
     @Test
     void failsFastWithAClearMessageWhenThePortIsTaken() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            var settings = new Settings("127.0.0.1", taken.getLocalPort(), new AccountSid(SID), "tok");
+            var settings = Settings.of("127.0.0.1", taken.getLocalPort(), new AccountSid(SID), "tok");
 
             assertThatThrownBy(() -> SipmapServer.run(settings))
                     .isInstanceOf(IllegalStateException.class)
@@ -57,11 +70,11 @@ class SipmapServerTest {
     void generatesCredentialsWhenNoneAreGivenAndPrintsThem() {
         var settings = ServerCommand.parse(new String[0], Map.of());
 
-        assertThat(settings.generated()).isTrue();
-        assertThat(settings.account().value()).matches("AC[0-9a-f]{32}");
-        assertThat(settings.authToken()).matches("[0-9a-f]{32}");
-        assertThat(settings.host()).isEqualTo("127.0.0.1");
-        assertThat(settings.port()).isEqualTo(8080);
+        assertThat(settings.accounts().generated()).isTrue();
+        assertThat(settings.accounts().account().value()).matches("AC[0-9a-f]{32}");
+        assertThat(settings.accounts().authToken()).matches("[0-9a-f]{32}");
+        assertThat(settings.http().host()).isEqualTo("127.0.0.1");
+        assertThat(settings.http().port()).isEqualTo(8080);
     }
 
     @Test
@@ -71,11 +84,11 @@ class SipmapServerTest {
                 Map.of("SIPMAP_PORT", "7000", "SIPMAP_HOST", "0.0.0.0", "TWILIO_ACCOUNT_SID", SID,
                         "TWILIO_AUTH_TOKEN", "t", "TWILIO_API_KEY", "SK" + "0".repeat(32), "TWILIO_API_SECRET", "s"));
 
-        assertThat(settings.port()).isEqualTo(9191);
-        assertThat(settings.host()).isEqualTo("0.0.0.0");
-        assertThat(settings.publicBaseUrl()).contains("https://sip.example.com");
-        assertThat(settings.generated()).isFalse();
-        assertThat(settings.apiKey()).contains(new ApiKeySid("SK" + "0".repeat(32)));
+        assertThat(settings.http().port()).isEqualTo(9191);
+        assertThat(settings.http().host()).isEqualTo("0.0.0.0");
+        assertThat(settings.http().publicBaseUrl()).contains("https://sip.example.com");
+        assertThat(settings.accounts().generated()).isFalse();
+        assertThat(settings.accounts().apiKey()).contains(new ApiKeySid("SK" + "0".repeat(32)));
         assertThat(settings.options().credentials().authenticate("SK" + "0".repeat(32), "s")).contains(
                 new AccountSid(SID));
     }
@@ -106,7 +119,8 @@ class SipmapServerTest {
 
     @Test
     void aRateLimitedServerAnswers429WithRetryAfterAndSaysSoInItsBanner() throws Exception {
-        var settings = new Settings("127.0.0.1", 0, new AccountSid(SID), "tok").withRateLimit(1, 2);
+        var settings = Settings.of("127.0.0.1", 0, new AccountSid(SID), "tok");
+        settings = settings.with(settings.http().withRateLimit(1, 2, java.time.Clock.systemUTC()));
         try (SipmapServer server = SipmapServer.run(settings)) {
             HttpClient client = HttpClient.newHttpClient();
             HttpRequest list = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/IpRecords"))
@@ -145,9 +159,9 @@ class SipmapServerTest {
         Logger root = Logger.getLogger("");
         Handler[] before = root.getHandlers();
         String id;
-        SipmapServer.logOneLinePerRecord(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8),
+        Logging.oneLinePerRecord(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8),
                 Settings.LogFormat.JSON);
-        try (SipmapServer server = SipmapServer.run(new Settings("127.0.0.1", 0, new AccountSid(SID), "tok"))) {
+        try (SipmapServer server = SipmapServer.run(Settings.of("127.0.0.1", 0, new AccountSid(SID), "tok"))) {
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                             URI.create(server.baseUrl() + "/v1/IpRecords"))
                     .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((SID + ":tok").getBytes()))
@@ -181,10 +195,10 @@ class SipmapServerTest {
     @Test
     void warnsAtStartWhenBasicCredentialsWouldCrossTheNetworkInClear() throws Exception {
         try (CapturedLogRecords logged = new CapturedLogRecords(Logger.getLogger(SipmapServer.class.getName()))) {
-            try (SipmapServer server = SipmapServer.run(new Settings("127.0.0.1", 0, new AccountSid(SID), "tok"))) {
+            try (SipmapServer server = SipmapServer.run(Settings.of("127.0.0.1", 0, new AccountSid(SID), "tok"))) {
                 assertThat(warnings(logged)).isEmpty();
             }
-            try (SipmapServer server = SipmapServer.run(new Settings("0.0.0.0", 0, new AccountSid(SID), "tok"))) {
+            try (SipmapServer server = SipmapServer.run(Settings.of("0.0.0.0", 0, new AccountSid(SID), "tok"))) {
                 assertThat(warnings(logged)).singleElement().satisfies(record -> assertThat(record.getMessage())
                         .contains("0.0.0.0", "plain HTTP", "in clear", "--tls-cert"));
             }

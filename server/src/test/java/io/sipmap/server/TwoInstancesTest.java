@@ -39,7 +39,7 @@ class TwoInstancesTest {
     @BeforeAll
     static void startTwoServersOverOneDatabase() throws Exception {
         database = Embedded.start(dir.resolve("shared"));
-        Settings settings = new Settings("127.0.0.1", 0, ACCOUNT, TOKEN).withPostgresStore(database.connect());
+        Settings settings = Settings.of("127.0.0.1", 0, ACCOUNT, TOKEN).with(Settings.Store.postgres(database.connect()));
         one = SipmapServer.run(settings);
         two = SipmapServer.run(settings);
     }

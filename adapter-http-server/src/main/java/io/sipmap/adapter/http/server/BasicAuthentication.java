@@ -1,18 +1,26 @@
 package io.sipmap.adapter.http.server;
 
-import io.sipmap.domain.AccountSid;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * HTTP Basic authentication against {@link Credentials}: on success the account goes into the routing context for
- * the handlers; otherwise 401 (20003). Runs on the event loop; never logs what it reads.
+ * HTTP Basic authentication against {@link Credentials}, then authorization: on success the
+ * {@linkplain Credentials.Principal principal} goes into the routing context for the handlers; unknown credentials are
+ * refused 401 (20003); a read-only principal asking anything but a read (a method other than GET, HEAD or OPTIONS,
+ * whatever the path) is refused 403 (70051), as Twilio refuses a restricted API key. Authorization comes before routing
+ * and before the body is read, so a refused write is neither parsed nor validated and reaches no store: Twilio too
+ * authenticates, then authorizes, then validates. Runs on the event loop; never logs what it reads.
  */
 final class BasicAuthentication implements Handler<RoutingContext> {
+
+    /** RFC 9110's safe methods that sipmap serves: what a read-only key may ask, on any route present or to come. */
+    private static final Set<HttpMethod> READS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
 
     private final Credentials credentials;
 
@@ -22,16 +30,20 @@ final class BasicAuthentication implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
-        Optional<AccountSid> account = account(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
-        if (account.isEmpty()) {
+        Optional<Credentials.Principal> principal = principal(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
+        if (principal.isEmpty()) {
             ctx.fail(new RefusedRequest(ErrorTable.authenticate()));
             return;
         }
-        ctx.put(Exchanges.ACCOUNT, account.get());
+        if (principal.get().scope() == Credentials.Scope.READ_ONLY && !READS.contains(ctx.request().method())) {
+            ctx.fail(new RefusedRequest(ErrorTable.authorizationFailed()));
+            return;
+        }
+        ctx.put(Exchanges.PRINCIPAL, principal.get());
         ctx.next();
     }
 
-    private Optional<AccountSid> account(String header) {
+    private Optional<Credentials.Principal> principal(String header) {
         if (header == null || header.length() < 6 || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
             return Optional.empty();
         }
@@ -45,6 +57,6 @@ final class BasicAuthentication implements Handler<RoutingContext> {
         if (colon < 0) {
             return Optional.empty();
         }
-        return credentials.authenticate(pair.substring(0, colon), pair.substring(colon + 1));
+        return credentials.principal(pair.substring(0, colon), pair.substring(colon + 1));
     }
 }

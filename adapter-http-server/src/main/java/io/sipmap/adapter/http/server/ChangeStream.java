@@ -25,8 +25,12 @@ import java.util.List;
  * they come is sent {@code reset} and closed, rather than holding memory without bound. A log that no longer reaches
  * back to its number gets {@code reset} too.
  *
- * <p>Everything but {@link #offer} runs on the request's context; {@link #offer} comes from the account's fan-out
- * and only queues.
+ * <p>It ends, cleanly, when the credentials that opened it stop authenticating (a key revoked or removed, a secret
+ * changed; {@link Credentials#authenticates}): from its start it listens to the credentials' changes, which are rare,
+ * so no request or change pays for the check.
+ *
+ * <p>Everything but {@link #offer} and the credentials' listener runs on the request's context; {@link #offer} comes
+ * from the account's fan-out and only queues, the listener only checks and hops to the context.
  */
 final class ChangeStream {
 
@@ -39,6 +43,8 @@ final class ChangeStream {
     private enum State { STARTING, REPLAYING, LIVE, CLOSED }
 
     private final AccountSid account;
+    private final Credentials.Principal principal;
+    private final Credentials credentials;
     private final ChangeStreams streams;
     private final ChangeFeed feed;
     private final Vertx vertx;
@@ -61,10 +67,15 @@ final class ChangeStream {
     /** When the stream last wrote, for the keep-alive. */
     private long lastWrite = System.nanoTime();
     private long keepAliveTimer = -1;
+    /** Stops listening to the credentials' changes; null until the stream starts. */
+    private Runnable unwatch;
 
-    ChangeStream(AccountSid account, ChangeStreams streams, Vertx vertx, HttpServerResponse response,
-                 HttpConnection connection, ChangeEvents.Writers writers, SipmapServerOptions.Feed options) {
-        this.account = account;
+    ChangeStream(Credentials.Principal principal, Credentials credentials, ChangeStreams streams, Vertx vertx,
+                 HttpServerResponse response, HttpConnection connection, ChangeEvents.Writers writers,
+                 SipmapServerOptions.Feed options) {
+        this.account = principal.account();
+        this.principal = principal;
+        this.credentials = credentials;
         this.streams = streams;
         this.feed = streams.feed();
         this.vertx = vertx;
@@ -97,7 +108,21 @@ final class ChangeStream {
         connection.shutdownHandler(v -> finish(null, false)); // the server stops: end the stream cleanly
         Answers.beginStream(response, ChangeEvents.RETRY);
         keepAliveTimer = vertx.setPeriodic(keepAliveMillis, id -> keepAlive());
+        unwatch = credentials.onChange(this::credentialsChanged);
+        // a change between the request's authentication and the line above told no one: check once now
+        credentialsChanged();
         replay(after);
+    }
+
+    /**
+     * The credentials changed: when those that opened this stream no longer authenticate, ends it; the client's
+     * reconnection authenticates anew, and is refused. The connection stays: a keep-alive request on it authenticates
+     * too, and over HTTP/2 it may carry the streams of other credentials. Any thread.
+     */
+    private void credentialsChanged() {
+        if (!credentials.authenticates(principal)) {
+            context.runOnContext(v -> finish(null, false));
+        }
     }
 
     /** The fan-out's changes, in number order; queued, or an overflow noted. Any thread. */
@@ -260,6 +285,9 @@ final class ChangeStream {
         state = State.CLOSED;
         if (keepAliveTimer >= 0) {
             vertx.cancelTimer(keepAliveTimer);
+        }
+        if (unwatch != null) {
+            unwatch.run();
         }
         streams.leave(this);
         synchronized (this) {

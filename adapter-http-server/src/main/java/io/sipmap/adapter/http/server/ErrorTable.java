@@ -19,6 +19,7 @@ final class ErrorTable {
     static final int NOT_FOUND = 20404;
     static final int INVALID_PARAMETER = 20001;
     static final int AUTHENTICATE = 20003;
+    static final int AUTHORIZATION_FAILED = 70051;
     static final int METHOD_NOT_ALLOWED = 20004;
     static final int PAGE_SIZE_TOO_LARGE = 20007;
     static final int CONFLICT = 20409;
@@ -72,6 +73,14 @@ final class ErrorTable {
     static ErrorAnswer authenticate() {
         return new ErrorAnswer(401, AUTHENTICATE, "Authenticate",
                 Map.of("WWW-Authenticate", "Basic realm=\"Twilio API\""));
+    }
+
+    /**
+     * Credentials that authenticate but may not do this: a write with a read-only API key. Twilio's answer to a
+     * restricted API key missing a permission, word for word.
+     */
+    static ErrorAnswer authorizationFailed() {
+        return new ErrorAnswer(403, AUTHORIZATION_FAILED, "Authorization Failed");
     }
 
     static ErrorAnswer internal() {

@@ -23,14 +23,19 @@ import java.util.function.Consumer;
  */
 final class Exchanges {
 
-    static final String ACCOUNT = "sipmap.account";
+    static final String PRINCIPAL = "sipmap.principal";
 
     private Exchanges() {
     }
 
-    /** The account the request acts for, put there by the authentication handler. */
+    /** Who the request authenticated as, put there by the authentication handler. */
+    static Credentials.Principal principal(RoutingContext ctx) {
+        return ctx.get(PRINCIPAL);
+    }
+
+    /** The account the request acts for. */
     static AccountSid account(RoutingContext ctx) {
-        return ctx.get(ACCOUNT);
+        return principal(ctx).account();
     }
 
     /**

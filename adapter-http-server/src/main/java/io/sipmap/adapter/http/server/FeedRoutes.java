@@ -33,7 +33,8 @@ import java.util.function.Function;
  * 304 to a matching {@code If-None-Match}, so a poller pays no transfer when nothing it reads changed, and only a read
  * of the head when nothing at all changed since this server last answered it. Bodies are built on a worker: the
  * event loop only reads the head and writes bytes.
- * Credentials and errors are those of every other route: an error is answered before a stream starts.
+ * Credentials and errors are those of every other route: an error is answered before a stream starts. A stream ends
+ * when the credentials that opened it stop authenticating ({@link ChangeStream}).
  */
 final class FeedRoutes {
 
@@ -46,12 +47,15 @@ final class FeedRoutes {
     static final int KEPT_TAGS = 1024;
 
     private final ChangeStreams streams;
+    private final Credentials credentials;
     private final Optional<String> publicBaseUrl;
     private final SipmapServerOptions.Feed options;
     private final Tags tags = new Tags();
 
-    FeedRoutes(ChangeStreams streams, Optional<String> publicBaseUrl, SipmapServerOptions.Feed options) {
+    FeedRoutes(ChangeStreams streams, Credentials credentials, Optional<String> publicBaseUrl,
+               SipmapServerOptions.Feed options) {
         this.streams = streams;
+        this.credentials = credentials;
         this.publicBaseUrl = publicBaseUrl;
         this.options = options;
     }
@@ -73,8 +77,9 @@ final class FeedRoutes {
         }
         ChangeId from = after;
         AccountSid account = Exchanges.account(ctx);
-        ChangeStream stream = new ChangeStream(account, streams, ctx.vertx(), ctx.response(),
-                ctx.request().connection(), ChangeEvents.Writers.of(Exchanges.baseUrl(ctx, publicBaseUrl)), options);
+        ChangeStream stream = new ChangeStream(Exchanges.principal(ctx), credentials, streams, ctx.vertx(),
+                ctx.response(), ctx.request().connection(),
+                ChangeEvents.Writers.of(Exchanges.baseUrl(ctx, publicBaseUrl)), options);
         stream.watchClose();
         CompletionStage<ChangeId> start = streams.join(stream).thenCompose(running -> from != null
                 ? CompletableFuture.completedStage(from)

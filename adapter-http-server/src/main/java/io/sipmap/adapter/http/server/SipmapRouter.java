@@ -46,6 +46,9 @@ public final class SipmapRouter {
     static final long LINGER_BYTES = 1 << 20;
     static final long LINGER_MILLIS = 1000;
 
+    /** Who the credentials are: an extension a console calls to learn its account and whether it may write. */
+    static final String ME = "/sipmap/v1/Me";
+
     /** Present in the context while {@link BodyHandler} reads the body, so that its failures count as bad input. */
     private static final String READING_BODY = "sipmap.readingBody";
 
@@ -173,12 +176,17 @@ public final class SipmapRouter {
             (batches != null && ctx.request().path().equals(BatchRoutes.PATH) ? batchBody : body).handle(ctx);
         });
         router.route().handler(ctx -> {
-            ctx.remove(READING_BODY);
+            if (ctx.remove(READING_BODY) != null && !options.credentials().authenticates(Exchanges.principal(ctx))) {
+                // a body may trickle in for as long as the request timeout: credentials revoked meanwhile write nothing
+                ctx.fail(new RefusedRequest(ErrorTable.authenticate()));
+                return;
+            }
             ctx.next();
         });
         router.route().failureHandler(ctx -> fail(ctx, ctx.statusCode(),
                 batches != null && ctx.request().path().equals(BatchRoutes.PATH) ? batchLimit : options.bodyLimit()));
 
+        router.get(ME).handler(SipmapRouter::me);
         new IpRecordRoutes(ipRecords, options.publicBaseUrl()).mount(router);
         new SourceIpMappingRoutes(sourceIpMappings, options.publicBaseUrl()).mount(router);
 
@@ -189,7 +197,7 @@ public final class SipmapRouter {
             router.post(BatchRoutes.PATH).handler(new BatchRoutes(batches, options.publicBaseUrl())::apply);
         }
         if (streams != null) {
-            new FeedRoutes(streams, options.publicBaseUrl(), options.feed()).mount(router);
+            new FeedRoutes(streams, options.credentials(), options.publicBaseUrl(), options.feed()).mount(router);
         }
         for (SipmapServerOptions.PublicRoute route : options.publicRoutes()) {
             // another method on a public route's path, with credentials: not allowed (Vert.x answers 404 otherwise for
@@ -204,6 +212,19 @@ public final class SipmapRouter {
                     options.bodyLimit()));
         }
         return router;
+    }
+
+    /**
+     * {@code GET /sipmap/v1/Me}: the account the credentials act for and their scope, {@code "full"} or
+     * {@code "read-only"}, from the credentials alone (no store is asked), so that a console can check a sign-in and
+     * offer writes only to those who may make them.
+     */
+    private static void me(RoutingContext ctx) {
+        Credentials.Principal principal = Exchanges.principal(ctx);
+        Answers.json(ctx, 200, new JsonWriter(96).beginObject()
+                .name("account_sid").value(principal.account())
+                .name("scope").value(principal.scope() == Credentials.Scope.READ_ONLY ? "read-only" : "full")
+                .endObject());
     }
 
     /**

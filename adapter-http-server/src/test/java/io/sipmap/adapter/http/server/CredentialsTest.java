@@ -112,4 +112,57 @@ class CredentialsTest {
         assertThat(shared.authenticate(OTHER_KEY.value(), "other")).contains(ACCOUNT);
         assertThat(shared.withAll(Credentials.of(new AccountSid("AC" + "5".repeat(32)), "t")).size()).isEqualTo(3);
     }
+
+    @Test
+    void aReadOnlyKeyAuthenticatesWithItsScopeAndAnAccountTokenIsAlwaysFull() {
+        Credentials credentials = Credentials.of(ACCOUNT, "token")
+                .withApiKey(KEY, "secret", ACCOUNT, Credentials.Scope.READ_ONLY)
+                .withApiKeyDigest(OTHER_KEY, Credentials.digest("other"), ACCOUNT, Credentials.Scope.READ_ONLY);
+
+        Credentials.Principal key = credentials.principal(KEY.value(), "secret").orElseThrow();
+        assertThat(key.user()).isEqualTo(KEY.value());
+        assertThat(key.account()).isEqualTo(ACCOUNT);
+        assertThat(key.scope()).isEqualTo(Credentials.Scope.READ_ONLY);
+        assertThat(credentials.principal(OTHER_KEY.value(), "other").orElseThrow().scope())
+                .isEqualTo(Credentials.Scope.READ_ONLY);
+        assertThat(credentials.principal(ACCOUNT.value(), "token").orElseThrow().scope())
+                .isEqualTo(Credentials.Scope.FULL);
+        assertThat(credentials.authenticate(KEY.value(), "secret")).contains(ACCOUNT);
+        assertThat(key.toString()).doesNotContain("secret").contains(KEY.value(), "READ_ONLY");
+    }
+
+    @Test
+    void aPrincipalStillAuthenticatesWhileItsUserHasTheSameSecretForTheSameAccount() {
+        Credentials shared = Credentials.of(ACCOUNT, "token").withApiKey(KEY, "secret", ACCOUNT);
+        Credentials.Principal key = shared.principal(KEY.value(), "secret").orElseThrow();
+        Credentials.Principal account = shared.principal(ACCOUNT.value(), "token").orElseThrow();
+
+        // a reload makes new entries: the same secret still authenticates, whatever the scope
+        shared.replaceWith(Credentials.of(ACCOUNT, "token")
+                .withApiKey(KEY, "secret", ACCOUNT, Credentials.Scope.READ_ONLY));
+        assertThat(shared.authenticates(key)).isTrue();
+        assertThat(shared.authenticates(account)).isTrue();
+
+        shared.replaceWith(Credentials.of(ACCOUNT, "new token")
+                .withApiKey(KEY, "secret", new AccountSid("AC" + "6".repeat(32))));
+        assertThat(shared.authenticates(key)).as("moved to another account").isFalse();
+        assertThat(shared.authenticates(account)).as("a new token").isFalse();
+    }
+
+    @Test
+    void listenersHearEveryChangeOfTheSharedInstanceUntilTheyLeave() {
+        Credentials shared = Credentials.of(ACCOUNT, "token").withApiKey(KEY, "secret", ACCOUNT);
+        AtomicInteger heard = new AtomicInteger();
+        Runnable leave = shared.onChange(heard::incrementAndGet);
+
+        shared.revoke(KEY);
+        shared.revoke(KEY); // nothing to revoke: nothing changed
+        shared.replaceWith(Credentials.none());
+        Credentials copy = shared.withAccount(ACCOUNT, "token");
+        copy.replaceWith(Credentials.none()); // a copy has listeners of its own
+        leave.run();
+        shared.replaceWith(Credentials.none());
+
+        assertThat(heard).hasValue(2);
+    }
 }

@@ -1,4 +1,4 @@
-package io.sipmap.server.console;
+package io.sipmap.console;
 
 import io.sipmap.api.IpRecords;
 import io.vertx.core.http.HttpServerResponse;

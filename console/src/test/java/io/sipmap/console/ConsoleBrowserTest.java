@@ -1,4 +1,4 @@
-package io.sipmap.server;
+package io.sipmap.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,6 +6,7 @@ import com.deque.html.axecore.results.Results;
 import com.deque.html.axecore.results.Rule;
 import com.deque.html.axecore.selenium.AxeBuilder;
 import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.ApiKeySid;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
@@ -60,7 +61,7 @@ class ConsoleBrowserTest {
     static final Duration WAIT = Duration.ofSeconds(15);
     static final String DASH = "\u2013";
 
-    static SipmapServer server;
+    static ConsoleUnderTest server;
     static String base;
     static ChromeDriver driver;
     static Path profile;
@@ -72,10 +73,8 @@ class ConsoleBrowserTest {
     static void start() throws Exception {
         Path chromium = DebianPackages.require("chromium", "chromium");
         Path chromedriver = DebianPackages.require("chromedriver", "chromium-driver");
-        server = SipmapServer.run(ServerCommand.parse(
-                new String[] {"--store", "memory", "--port", "0", "--management-port=-1", "--no-request-log"},
-                Map.of("TWILIO_ACCOUNT_SID", ACCOUNT, "TWILIO_AUTH_TOKEN", TOKEN, "TWILIO_API_KEY", KEY,
-                        "TWILIO_API_SECRET", KEY_SECRET)));
+        server = new ConsoleUnderTest(ConsoleUnderTest.account(ACCOUNT, TOKEN)
+                .withApiKey(new ApiKeySid(KEY), KEY_SECRET, new AccountSid(ACCOUNT)));
         base = server.baseUrl();
         Files.createDirectories(SHOTS);
         try (var old = Files.list(SHOTS)) {

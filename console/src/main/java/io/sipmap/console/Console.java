@@ -1,5 +1,7 @@
-package io.sipmap.server.console;
+package io.sipmap.console;
 
+import io.sipmap.adapter.http.server.SipmapServerOptions;
+import io.sipmap.adapter.http.server.SipmapServerOptions.PublicRoute;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -15,6 +17,8 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,7 +79,7 @@ public final class Console {
 
     /** The console with its files read from the class path now; {@code loaded} is their Last-Modified. */
     public static Console load(Instant loaded) {
-        Instant second = loaded.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant second = loaded.truncatedTo(ChronoUnit.SECONDS);
         Map<String, Asset> assets = new LinkedHashMap<>();
         for (String name : FILES) {
             byte[] bytes = read(name);
@@ -84,8 +88,14 @@ public final class Console {
         return new Console(assets);
     }
 
+    /** {@code options} with the console mounted: its two public routes, {@code /console} and the files under it. */
+    public SipmapServerOptions mountedOn(SipmapServerOptions options) {
+        return options.withPublicRoute(new PublicRoute(PATH, this::redirect))
+                .withPublicRoute(new PublicRoute(PATH + "/*", this::serve));
+    }
+
     /** Answers {@code /console}: a redirect to {@code /console/}, relative, so that it holds behind a path prefix. */
-    public void redirect(RoutingContext ctx) {
+    void redirect(RoutingContext ctx) {
         if (!ctx.normalizedPath().equals(PATH)) {
             ctx.next(); // Vert.x routes /console/ here too: the page's
             return;
@@ -97,7 +107,7 @@ public final class Console {
     }
 
     /** Answers {@code /console/<file>}: the file, a 304 when the client's copy is current, else a 404. */
-    public void serve(RoutingContext ctx) {
+    void serve(RoutingContext ctx) {
         String path = ctx.normalizedPath();
         String name = path.startsWith(PATH + "/") ? path.substring(PATH.length() + 1) : null;
         Asset asset = name == null ? null : assets.get(name.isEmpty() ? "index.html" : name);
@@ -195,7 +205,7 @@ public final class Console {
         for (int i = 0; i < pairs.length; i += 2) {
             map.put(pairs[i], pairs[i + 1]);
         }
-        return java.util.Collections.unmodifiableMap(map);
+        return Collections.unmodifiableMap(map);
     }
 
     /** One file: its bytes (shared, never changed), type, tag and time. */

@@ -1,4 +1,4 @@
-package io.sipmap.server.console;
+package io.sipmap.console;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -7,7 +7,7 @@ import java.util.List;
 public final class ConsoleFiles {
 
     /** The folder they are served from, in the source tree (tests run in the module's directory). */
-    public static final Path SOURCE = Path.of("src/main/resources/io/sipmap/server/console");
+    public static final Path SOURCE = Path.of("src/main/resources/io/sipmap/console");
 
     private ConsoleFiles() {
     }

@@ -1,4 +1,4 @@
-package io.sipmap.server;
+package io.sipmap.service;
 
 import io.sipmap.api.IpRecords;
 import io.sipmap.api.SourceIpMappings;
@@ -23,7 +23,7 @@ import java.util.function.Supplier;
 
 /**
  * Copies an account's IP records and source IP mappings from a Twilio-compatible API (Twilio itself, or a sipmap
- * server) into this server's stores, keeping their SIDs and dates, so that code and tests naming real SIDs work
+ * server) into a server's stores, keeping their SIDs and dates, so that code and tests naming real SIDs work
  * unchanged against the copy. Records first, then mappings, a page at a time, one write at a time.
  *
  * <p>What the stores already hold is compared, not overwritten blindly: an equal record is left alone, so a second
@@ -31,14 +31,22 @@ import java.util.function.Supplier;
  * change), and a mapping whose SIP domain changed is moved. What cannot be reconciled (a record whose address or
  * prefix differs under the same SID, a mapping whose IP record is mapped otherwise here) is reported as a conflict and
  * left as it is. In a dry run nothing is written and the report says what would be done.
+ *
+ * <p>It sits in {@code service} as it only orchestrates the {@code api} (the source) and the {@code spi} (the stores):
+ * any program can import with any client and any stores. One run is not thread-safe; runs of different accounts are
+ * independent.
  */
-final class Import {
+public final class Import {
 
-    /** What an import did, or would do in a dry run. */
-    record Report(boolean dryRun, Counts records, Counts mappings, List<String> conflicts) {
+    /**
+     * What an import did, or would do in a dry run.
+     *
+     * @param conflicts what could not be reconciled, one message each, in the order met; never null
+     */
+    public record Report(boolean dryRun, Counts records, Counts mappings, List<String> conflicts) {
 
         /** One line, for the end of the output. */
-        String summary() {
+        public String summary() {
             String would = dryRun ? "would be " : "";
             return "import: IP records: " + records.describe(would) + "; source IP mappings: "
                     + mappings.describe(would) + "; " + conflicts.size() + " conflict(s)"
@@ -47,7 +55,7 @@ final class Import {
     }
 
     /** How many were created, updated and left unchanged. */
-    record Counts(int created, int updated, int unchanged) {
+    public record Counts(int created, int updated, int unchanged) {
 
         Counts plus(Outcome outcome) {
             return switch (outcome) {
@@ -83,13 +91,15 @@ final class Import {
     }
 
     /**
-     * Imports {@code account}'s records read through {@code ipRecords} and {@code mappings} into the two stores.
+     * Imports {@code account}'s records read through {@code ipRecords} and {@code mappings} into the two stores,
+     * records first, then mappings, in the source's order. A store's {@link SipmapException.Conflict} or
+     * {@link SipmapException.InvalidParameter} on a write is a conflict in the report, not a failure.
      *
-     * @param say told one line per change and per conflict, as it happens
-     * @return the report; failed when the source or the stores fail (what was written until then stays, and a new
-     *         run takes up from there)
+     * @param say told one line per change and per conflict, as it happens, on the thread completing the stage
+     * @return the report; failed with the source's or a store's failure otherwise (what was written until then
+     *         stays, and a new run takes up from there)
      */
-    static CompletionStage<Report> run(AccountSid account, IpRecords ipRecords, SourceIpMappings mappings,
+    public static CompletionStage<Report> run(AccountSid account, IpRecords ipRecords, SourceIpMappings mappings,
                                        IpRecordStore ipRecordStore, SourceIpMappingStore mappingStore, boolean dryRun,
                                        Consumer<String> say) {
         Import run = new Import(account, ipRecordStore, mappingStore, dryRun, say);
