@@ -173,8 +173,9 @@ final class BatchRoutes {
     }
 
     /**
-     * {@code {"dry_run": false, "changes": [...]}}: per change, its op, the ref of a new record, and the resource as
-     * a fetch would answer it ({@code ip_record} or {@code source_ip_mapping}), or the SID of what was deleted.
+     * {@code {"dry_run": false, "changes": [...]}}: per change, its op, the ref of a new record, and the resource as a
+     * fetch answers it ({@code ip_record} or {@code source_ip_mapping}); for a delete, as it was just before, as the
+     * change feed carries it.
      */
     static JsonWriter write(String base, Batch batch, List<Object> results, boolean dryRun) {
         var records = IpRecordJson.RESOURCE.writer().apply(JsonWriter.escape(base + IpRecordJson.PATH + "/"));
@@ -185,21 +186,16 @@ final class BatchRoutes {
         json.name("changes").beginArray();
         for (int i = 0; i < results.size(); i++) {
             BatchChange change = batch.changes().get(i);
-            Object result = results.get(i);
             json.beginObject().name("op").value(change.op());
-            if (change instanceof DeleteIpRecordChange delete) {
-                json.name("sid").value(delete.sid());
-            } else if (change instanceof DeleteSourceIpMappingChange delete) {
-                json.name("sid").value(delete.sid());
-            } else if (result instanceof IpRecord record) {
-                if (change instanceof CreateIpRecordChange create && create.ref() != null) {
-                    json.name("ref").value(create.ref());
-                }
+            if (change instanceof CreateIpRecordChange create && create.ref() != null) {
+                json.name("ref").value(create.ref());
+            }
+            if (results.get(i) instanceof IpRecord record) {
                 json.name("ip_record");
                 records.write(json, record);
             } else {
                 json.name("source_ip_mapping");
-                mappings.write(json, (SourceIpMapping) result);
+                mappings.write(json, (SourceIpMapping) results.get(i));
             }
             json.endObject();
         }

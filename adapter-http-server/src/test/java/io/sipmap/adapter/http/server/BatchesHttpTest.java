@@ -115,7 +115,11 @@ class BatchesHttpTest extends ServerTestBase {
                         .put("sip_domain_sid", DOMAIN).put("date_created", "2020-03-18T23:31:36Z")
                         .put("date_updated", "2020-03-18T23:31:36Z")
                         .put("url", url + "/v1/SourceIpMappings/IB" + "0".repeat(31) + "2")))
-                .add(new JsonObject().put("op", "delete_ip_record").put("sid", RECORD)));
+                .add(new JsonObject().put("op", "delete_ip_record").put("ip_record", new JsonObject()
+                        .put("account_sid", ACCOUNT.value()).put("sid", RECORD).putNull("friendly_name")
+                        .put("ip_address", "192.0.2.9").put("cidr_prefix_length", 32)
+                        .put("date_created", "2020-03-18T23:31:36Z").put("date_updated", "2020-03-18T23:31:36Z")
+                        .put("url", url + "/v1/IpRecords/" + RECORD))));
         assertThat(response.bodyAsString()).isEqualTo(expected.encode());
     }
 
