@@ -4,8 +4,10 @@ import static io.sipmap.adapter.postgres.Columns.time;
 import static io.sipmap.adapter.postgres.Columns.uuid;
 
 import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.SipmapException;
 import io.sipmap.domain.SipmapException.BatchRefused.Failure;
+import io.sipmap.domain.SourceIpMapping;
 import io.sipmap.spi.BatchStore;
 import io.sipmap.spi.BatchWrite;
 import io.vertx.core.Future;
@@ -16,21 +18,26 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
+import java.security.SecureRandom;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.UUID;
 import java.util.function.Function;
+import java.util.random.RandomGenerator;
 
 /**
- * {@link BatchStore} in one transaction: the statements of the single writes (each one logging its change through
- * {@code sipmap_log_change}, so the database numbers the changes and keeps the invariants, foreign key and unique
- * index, exactly as for single writes), sent as pipelined runs of one statement over many rows
- * ({@code executeBatch}): a batch of one kind of write costs one round trip, not one per write. The first statement
- * takes the account's counter row, held to the commit, so no other write of the account is numbered between the
- * batch's changes. A write that finds nothing to update or delete fails the batch at its index; a statement the
- * database refuses (a record already mapped, a record still mapped) aborts the run without saying which row, so the
- * batch is then played again one write at a time in a transaction that is rolled back, to name it. A dry run is rolled
- * back too. Stages complete on a Vert.x event loop, after this instance's resolution replica has the batch's changes.
+ * {@link BatchStore} in one transaction, which first takes the account's counter row (as every single write does), so
+ * that no other write of the account is numbered between the batch's changes, and holds it to the commit. Runs of new
+ * records or new mappings, the bulk of a list, are one statement each over arrays ({@code unnest}), logging each row
+ * as {@code sipmap_log_change} does and numbering it in batch order, then one update of the counter and one
+ * notification; the other writes run the single writes' statements, pipelined ({@code executeBatch}). Either way
+ * the database keeps the invariants, by the foreign key and the unique index, as for single writes. An update or
+ * delete that finds nothing fails the batch at its index; a statement the database refuses (a record already mapped,
+ * or still mapped) does not say which row, so the batch is then played again one write at a time, with the single
+ * writes' statements, in a transaction that is rolled back, to name it. A dry run is rolled back too. Stages complete
+ * on a Vert.x event loop, after this instance's resolution replica has the batch's changes.
  */
 final class PgBatchStore implements BatchStore {
 
@@ -45,6 +52,51 @@ final class PgBatchStore implements BatchStore {
             + PgSourceIpMappingStore.COLUMNS, ", m.*", "source_ip_mapping.deleted");
     /** Where a mapping's columns begin in the rows of {@link #REMAP} and {@link #UNMAP}, after three of the log. */
     private static final int MAPPING_AT = 3;
+
+    /**
+     * Takes the account's counter row first, as {@code sipmap_lock_head} does for a single write (made here for an
+     * account's first write, so that there is a row to hold), and reads the number the batch's changes follow.
+     */
+    private static final String LOCK_HEAD = "INSERT INTO resolution_log_heads AS h (account, last_seq) VALUES ($1, 0)"
+            + " ON CONFLICT (account) DO UPDATE SET last_seq = h.last_seq RETURNING h.last_seq";
+    private static final String LOG_COLUMNS = "account, seq, ip_record_sid, mapping_sid, sip_domain_sid, ip_address,"
+            + " cidr_prefix_length, change, resource_sid, resource_sip_domain_sid, friendly_name, date_created,"
+            + " date_updated, nonce";
+    /**
+     * A run of new records as one statement over arrays, each logged as {@code sipmap_log_change} logs it, numbered
+     * from {@code $2 + 1} in array order: one statement for thousands of rows rather than one each.
+     */
+    private static final String INSERT_RECORDS = "WITH t AS (SELECT * FROM unnest($3::uuid[], $4::text[],"
+            + " $5::int[], $6::int2[], $7::timestamptz[], $8::timestamptz[], $9::int[]) WITH ORDINALITY"
+            + " AS t(sid, friendly_name, ip_address, cidr_prefix_length, date_created, date_updated, nonce, ord)),"
+            + " r AS (INSERT INTO ip_records (" + Columns.IP_RECORD + ") SELECT $1, sid, friendly_name, ip_address,"
+            + " cidr_prefix_length, date_created, date_updated FROM t RETURNING 1)"
+            + " INSERT INTO resolution_log (" + LOG_COLUMNS + ") SELECT $1, $2 + ord, sid, NULL, NULL, ip_address,"
+            + " cidr_prefix_length, 'ip_record.created', sid, NULL, friendly_name, date_created, date_updated, nonce"
+            + " FROM t";
+    /** A run of new mappings, likewise; the log carries each mapped record's address and prefix length. */
+    private static final String INSERT_MAPPINGS = "WITH t AS (SELECT * FROM unnest($3::uuid[], $4::uuid[],"
+            + " $5::uuid[], $6::timestamptz[], $7::timestamptz[], $8::int[]) WITH ORDINALITY"
+            + " AS t(sid, ip_record_sid, sip_domain_sid, date_created, date_updated, nonce, ord)),"
+            + " m AS (INSERT INTO source_ip_mappings (" + Columns.MAPPING + ") SELECT $1, sid, ip_record_sid,"
+            + " sip_domain_sid, date_created, date_updated FROM t RETURNING 1)"
+            + " INSERT INTO resolution_log (" + LOG_COLUMNS + ") SELECT $1, $2 + t.ord, t.ip_record_sid, t.sid,"
+            + " t.sip_domain_sid, r.ip_address, r.cidr_prefix_length, 'source_ip_mapping.created', t.sid,"
+            + " t.sip_domain_sid, NULL, t.date_created, t.date_updated, t.nonce FROM t JOIN ip_records r"
+            + " ON r.account = $1 AND r.sid = t.ip_record_sid";
+    /**
+     * After a run over arrays: the counter at its last number and nonce, as {@code sipmap_log_change} leaves it, and
+     * one notification, of that last change, which tells the other instances' replicas to read the log up to it.
+     */
+    private static final String FINISH_RUN = "WITH h AS (UPDATE resolution_log_heads SET last_seq = $2,"
+            + " last_nonce = $3, changed_xid = pg_current_xact_id() WHERE account = $1 RETURNING 1)"
+            + " SELECT pg_notify('sipmap_resolution_log', l.account || ',' || l.seq || ',' || l.ip_record_sid || ','"
+            + " || coalesce(l.mapping_sid::text, '') || ',' || coalesce(l.sip_domain_sid::text, '') || ','"
+            + " || l.ip_address || ',' || l.cidr_prefix_length) FROM resolution_log l, h"
+            + " WHERE l.account = $1 AND l.seq = $2";
+
+    /** Each change's nonce, as {@code sipmap_log_change} draws it: 32 random bits. */
+    private static final RandomGenerator NONCES = new SecureRandom();
 
     private final Pool pool;
     private final SqlClient reads;
@@ -67,7 +119,11 @@ final class PgBatchStore implements BatchStore {
                 }
             }
             Played played = new Played(writes.size());
-            return inTransaction(conn -> runs(conn, account, writes, 0, played), !dryRun)
+            return inTransaction(conn -> conn.preparedQuery(LOCK_HEAD).execute(Tuple.of(uuid(account)))
+                    .compose(head -> {
+                        played.lastSeq = head.iterator().next().getLong(0);
+                        return runs(conn, account, writes, 0, played);
+                    }), !dryRun)
                     .recover(e -> e instanceof SipmapException ? Future.failedFuture(e)
                             : inTransaction(conn -> oneByOne(conn, account, writes, 0, e), false))
                     .compose(v -> dryRun || played.lastSeq == 0 ? Future.succeededFuture(played.results)
@@ -108,6 +164,10 @@ final class PgBatchStore implements BatchStore {
             rows.add(tuple(account, writes.get(to++)));
         }
         int end = to;
+        if (kind == BatchWrite.InsertIpRecord.class || kind == BatchWrite.InsertSourceIpMapping.class) {
+            return arrays(conn, account, writes.subList(from, end), played)
+                    .compose(v -> runs(conn, account, writes, end, played));
+        }
         return conn.preparedQuery(statement(writes.get(from))).executeBatch(rows).compose(result -> {
             RowSet<Row> rs = result;
             for (int i = from; i < end; i++, rs = rs.next()) {
@@ -120,6 +180,64 @@ final class PgBatchStore implements BatchStore {
             }
             return runs(conn, account, writes, end, played);
         });
+    }
+
+    /** A run of inserts of one kind as one statement over arrays, then the counter and the notification. */
+    private Future<Void> arrays(SqlConnection conn, AccountSid account, List<BatchWrite> run, Played played) {
+        int n = run.size();
+        Integer[] nonces = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            nonces[i] = NONCES.nextInt();
+        }
+        long base = played.lastSeq;
+        Tuple tuple;
+        String sql;
+        if (run.get(0) instanceof BatchWrite.InsertIpRecord) {
+            UUID[] sids = new UUID[n];
+            String[] names = new String[n];
+            Integer[] addresses = new Integer[n];
+            Short[] lengths = new Short[n];
+            OffsetDateTime[] created = new OffsetDateTime[n];
+            OffsetDateTime[] updated = new OffsetDateTime[n];
+            for (int i = 0; i < n; i++) {
+                IpRecord r = ((BatchWrite.InsertIpRecord) run.get(i)).record();
+                sids[i] = uuid(r.sid());
+                names[i] = r.friendlyName();
+                addresses[i] = r.ipAddress().bits();
+                lengths[i] = (short) r.cidrPrefixLength();
+                created[i] = time(r.dateCreated());
+                updated[i] = time(r.dateUpdated());
+                played.results.add(r);
+            }
+            sql = INSERT_RECORDS;
+            tuple = Tuple.from(new Object[] {uuid(account), base, sids, names, addresses, lengths, created, updated,
+                    nonces});
+        } else {
+            UUID[] sids = new UUID[n];
+            UUID[] records = new UUID[n];
+            UUID[] domains = new UUID[n];
+            OffsetDateTime[] created = new OffsetDateTime[n];
+            OffsetDateTime[] updated = new OffsetDateTime[n];
+            for (int i = 0; i < n; i++) {
+                SourceIpMapping m = ((BatchWrite.InsertSourceIpMapping) run.get(i)).mapping();
+                sids[i] = uuid(m.sid());
+                records[i] = uuid(m.ipRecordSid());
+                domains[i] = uuid(m.sipDomainSid());
+                created[i] = time(m.dateCreated());
+                updated[i] = time(m.dateUpdated());
+                played.results.add(m);
+            }
+            sql = INSERT_MAPPINGS;
+            tuple = Tuple.from(new Object[] {uuid(account), base, sids, records, domains, created, updated, nonces});
+        }
+        played.lastSeq = base + n;
+        return conn.preparedQuery(sql).execute(tuple)
+                .compose(logged -> logged.rowCount() != n
+                        // a mapping's record missing: the join dropped it, and the foreign key did not fail (it
+                        // cannot, as it checks the same rows); the replay names it
+                        ? Future.failedFuture(new IllegalStateException("logged " + logged.rowCount() + " of " + n))
+                        : conn.preparedQuery(FINISH_RUN).execute(Tuple.of(uuid(account), base + n, nonces[n - 1])))
+                .mapEmpty();
     }
 
     /**
