@@ -110,12 +110,12 @@ final class BatchRoutes {
                 only(fields, CREATE_IP_RECORD);
                 Ipv4Address address = Ipv4Address.parse(string(fields, "ip_address", true), "ip_address");
                 Object length = fields.get("cidr_prefix_length");
-                if (length != null && !(length instanceof Long)) {
-                    throw new SipmapException.InvalidParameter("cidr_prefix_length",
-                            "Invalid cidr_prefix_length: expected an integer from 0 to 32 (0 meaning 32)");
+                if (length != null && !(length instanceof Long n && n >= 0 && n <= Ipv4Prefix.MAX_LENGTH)) {
+                    throw new SipmapException.InvalidParameter("cidr_prefix_length", "Invalid cidr_prefix_length:"
+                            + " expected an integer from 0 to 32 (0 meaning 32), got " + length);
                 }
                 int prefix = length == null ? IpRecord.DEFAULT_CIDR_PREFIX_LENGTH
-                        : Ipv4Prefix.requestedLength((int) Math.max(-1, Math.min(99, (Long) length)));
+                        : Ipv4Prefix.requestedLength(((Long) length).intValue());
                 return new CreateIpRecordChange(string(fields, "ref", false),
                         new CreateIpRecord(address, string(fields, "friendly_name", false), prefix));
             }

@@ -159,7 +159,7 @@ class BatchesHttpTest extends ServerTestBase {
         assertThat(errors.stream().map(e -> ((JsonObject) e).getInteger("index"))).containsExactly(1, 2, 3, 4, 5, 6);
         assertThat(errors.getJsonObject(0).getInteger("code")).isEqualTo(20001);
         assertThat(errors.getJsonObject(0).getString("message")).contains("ip_address");
-        assertThat(errors.getJsonObject(1).getString("message")).contains("CidrPrefixLength");
+        assertThat(errors.getJsonObject(1).getString("message")).contains("cidr_prefix_length").contains("got 33");
         assertThat(errors.getJsonObject(2).getString("message")).contains("'nope'");
         assertThat(errors.getJsonObject(5).getString("message")).contains("'extra'");
     }
