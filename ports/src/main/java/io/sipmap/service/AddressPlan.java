@@ -9,10 +9,15 @@ import io.sipmap.api.BatchChange.DeleteSourceIpMappingChange;
 import io.sipmap.api.BatchChange.UpdateIpRecordChange;
 import io.sipmap.api.BatchChange.UpdateSourceIpMappingChange;
 import io.sipmap.api.CreateIpRecord;
+import io.sipmap.api.IpRecords;
+import io.sipmap.api.SourceIpMappings;
 import io.sipmap.api.UpdateIpRecord;
+import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.IpRecordSid;
 import io.sipmap.domain.Ipv4Prefix;
+import io.sipmap.domain.Page;
+import io.sipmap.domain.PageRequest;
 import io.sipmap.domain.SipDomainSid;
 import io.sipmap.domain.SourceIpMapping;
 import java.util.ArrayList;
@@ -25,6 +30,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * What it takes for an account to hold exactly an {@link AddressList} within a scope: which records to create (with
@@ -187,6 +195,28 @@ public record AddressPlan(List<Step> steps, Optional<Batch> batch) {
         }
         removals.addAll(changes);
         return new AddressPlan(steps, removals.isEmpty() ? Optional.empty() : Optional.of(new Batch(removals)));
+    }
+
+    /**
+     * The plan for the account as {@code ipRecords} and {@code mappings} list it now, every page read (1000 a page);
+     * fails as their {@code list} does, and with {@link AddressList.Invalid} for entries outside the scope.
+     */
+    public static CompletionStage<AddressPlan> of(IpRecords ipRecords, SourceIpMappings mappings, AccountSid account,
+                                                  AddressList wanted, Scope scope) {
+        return all(request -> ipRecords.list(account, request), PageRequest.first(PageRequest.MAX_SIZE),
+                new ArrayList<IpRecord>())
+                .thenCompose(records -> all(request -> mappings.list(account, request),
+                        PageRequest.first(PageRequest.MAX_SIZE), new ArrayList<SourceIpMapping>())
+                        .thenApply(held -> of(records, held, wanted, scope)));
+    }
+
+    private static <T> CompletionStage<List<T>> all(Function<PageRequest, CompletionStage<Page<T>>> list,
+                                                    PageRequest request, List<T> into) {
+        return list.apply(request).thenCompose(page -> {
+            into.addAll(page.items());
+            return page.next().isPresent() ? all(list, request.at(page.next().get()), into)
+                    : CompletableFuture.completedStage(into);
+        });
     }
 
     private static String name(String friendlyName) {

@@ -173,7 +173,7 @@ public final class SipmapRouter {
                 // languages send a form Content-Type on every GET: the body is still read within the limit, as bytes.
                 ctx.request().headers().remove(HttpHeaders.CONTENT_TYPE);
             }
-            (batches != null && ctx.request().path().equals(BatchRoutes.PATH) ? batchBody : body).handle(ctx);
+            (batches != null && large(ctx.request().path()) ? batchBody : body).handle(ctx);
         });
         router.route().handler(ctx -> {
             if (ctx.remove(READING_BODY) != null && !options.credentials().authenticates(Exchanges.principal(ctx))) {
@@ -184,7 +184,7 @@ public final class SipmapRouter {
             ctx.next();
         });
         router.route().failureHandler(ctx -> fail(ctx, ctx.statusCode(),
-                batches != null && ctx.request().path().equals(BatchRoutes.PATH) ? batchLimit : options.bodyLimit()));
+                batches != null && large(ctx.request().path()) ? batchLimit : options.bodyLimit()));
 
         router.get(ME).handler(SipmapRouter::me);
         new IpRecordRoutes(ipRecords, options.publicBaseUrl()).mount(router);
@@ -195,6 +195,7 @@ public final class SipmapRouter {
         }
         if (batches != null) {
             router.post(BatchRoutes.PATH).handler(new BatchRoutes(batches, options.publicBaseUrl())::apply);
+            router.post(PlanRoutes.PATH).handler(new PlanRoutes(ipRecords, sourceIpMappings)::plan);
         }
         if (streams != null) {
             new FeedRoutes(streams, options.credentials(), options.publicBaseUrl(), options.feed()).mount(router);
@@ -225,6 +226,11 @@ public final class SipmapRouter {
                 .name("account_sid").value(principal.account())
                 .name("scope").value(principal.scope() == Credentials.Scope.READ_ONLY ? "read-only" : "full")
                 .endObject());
+    }
+
+    /** Whether the path takes a list or a batch, up to {@link BatchRoutes#BODY_LIMIT} rather than a form's limit. */
+    private static boolean large(String path) {
+        return path.equals(BatchRoutes.PATH) || path.equals(PlanRoutes.PATH);
     }
 
     /**

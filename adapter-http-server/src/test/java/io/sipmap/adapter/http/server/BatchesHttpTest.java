@@ -8,6 +8,7 @@ import io.sipmap.api.BatchChange.CreateIpRecordChange;
 import io.sipmap.api.BatchChange.CreateSourceIpMappingChange;
 import io.sipmap.api.BatchChange.DeleteIpRecordChange;
 import io.sipmap.api.Batches;
+import io.sipmap.api.CreateIpRecord;
 import io.sipmap.api.ChangeFeed;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.IpRecord;
@@ -217,5 +218,48 @@ class BatchesHttpTest extends ServerTestBase {
         var response = get("/sipmap/v1/Batches");
         assertThat(response.statusCode()).isEqualTo(405);
         assertThat(response.getHeader("Allow")).isEqualTo("POST");
+    }
+
+    @Test
+    void plansAListAgainstWhatTheAccountHoldsAndWritesNothing() throws Exception {
+        IpRecord old = api.ipRecords.create(ACCOUNT, CreateIpRecord.of("192.0.2.200").withFriendlyName("a old"))
+                .toCompletableFuture().get();
+        api.ipRecords.create(ACCOUNT, CreateIpRecord.of("10.0.0.1").withFriendlyName("b other"))
+                .toCompletableFuture().get();
+
+        var response = await(authed(HttpMethod.POST, "/sipmap/v1/Plans?FriendlyNamePrefix=a")
+                .putHeader("Content-Type", "text/csv").sendBuffer(Buffer.buffer(
+                        "ip_address,cidr_prefix_length,sip_domain_sid,friendly_name\n198.51.100.0,24," + DOMAIN
+                                + ",a edge\n")));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.bodyAsString()).isEqualTo(new JsonObject()
+                .put("summary", "1 to create, 0 to map, 0 to re-map, 0 to rename, 1 to remove, 0 unchanged")
+                .put("counts", new JsonObject().put("create", 1).put("map", 0).put("remap", 0).put("rename", 0)
+                        .put("remove", 1).put("keep", 0))
+                .put("steps", new JsonArray()
+                        .add(new JsonObject().put("action", "remove").put("network", "192.0.2.200/32")
+                                .put("detail", old.sid() + " (unmapped) \"a old\""))
+                        .add(new JsonObject().put("action", "create").put("network", "198.51.100.0/24")
+                                .put("detail", "-> " + DOMAIN + " \"a edge\"")))
+                .put("changes", new JsonArray()
+                        .add(new JsonObject().put("op", "delete_ip_record").put("sid", old.sid().value()))
+                        .add(new JsonObject().put("op", "create_ip_record").put("ref", "r0")
+                                .put("ip_address", "198.51.100.0").put("cidr_prefix_length", 24)
+                                .put("friendly_name", "a edge"))
+                        .add(new JsonObject().put("op", "create_source_ip_mapping").put("ip_record", "r0")
+                                .put("sip_domain_sid", DOMAIN))).encode());
+        assertThat(asked.get()).isNull();
+    }
+
+    @Test
+    void aListWithErrorsIsA400NamingEachLine() {
+        var response = await(authed(HttpMethod.POST, "/sipmap/v1/Plans").putHeader("Content-Type", "application/json")
+                .sendBuffer(Buffer.buffer("[{\"ip_address\":\"192.0.2.300\",\"sip_domain_sid\":\"" + DOMAIN
+                        + "\"},{\"ip_address\":\"192.0.2.1\",\"sip_domain_sid\":\"SDx\"}]")));
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response).getString("message")).isEqualTo("Invalid list: item 1: bad ip_address"
+                + " '192.0.2.300'; item 2: bad sip_domain_sid 'SDx'");
     }
 }

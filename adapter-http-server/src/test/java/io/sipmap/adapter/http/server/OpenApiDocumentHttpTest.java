@@ -89,7 +89,8 @@ class OpenApiDocumentHttpTest extends ServerTestBase {
         OpenAPI document = parse(new String(OpenApiDocument.bytes(true, true, true),
                 java.nio.charset.StandardCharsets.UTF_8));
 
-        assertThat(documented(document)).isEqualTo(routed(withBatches)).contains("POST /sipmap/v1/Batches");
+        assertThat(documented(document)).isEqualTo(routed(withBatches)).contains("POST /sipmap/v1/Batches",
+                "POST /sipmap/v1/Plans");
     }
 
     /** Batches for the routes only: these tests never call them. */
