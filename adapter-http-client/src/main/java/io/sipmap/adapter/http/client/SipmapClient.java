@@ -52,6 +52,7 @@ public final class SipmapClient implements AutoCloseable {
     private final boolean ownsWebClient;
     private final HttpIpRecords ipRecords;
     private final HttpSourceIpMappings sourceIpMappings;
+    private final HttpBatches batches;
     private final HttpSipDomainResolver sipDomainResolver;
     private final AccountSid account;
     private final ClientCore core;
@@ -82,6 +83,7 @@ public final class SipmapClient implements AutoCloseable {
         this.core = new ClientCore(vertx, b.account, transport);
         this.ipRecords = new HttpIpRecords(core);
         this.sourceIpMappings = new HttpSourceIpMappings(core);
+        this.batches = new HttpBatches(core);
         this.sipDomainResolver = new HttpSipDomainResolver(core);
         this.account = b.account;
     }
@@ -104,6 +106,11 @@ public final class SipmapClient implements AutoCloseable {
     /** The Source IP Mappings resource. */
     public HttpSourceIpMappings sourceIpMappings() {
         return sourceIpMappings;
+    }
+
+    /** The sipmap server's batch extension: many changes in one request, all or nothing. */
+    public HttpBatches batches() {
+        return batches;
     }
 
     /** The sipmap server's resolve extension; against Twilio, which has none, its calls fail with NotFound. */

@@ -101,7 +101,7 @@ final class Transport {
     }
 
     /** Sends a request whose success is a JSON object with one of the given statuses. */
-    Future<JsonObject> json(HttpMethod method, String target, MultiMap form, int... success) {
+    Future<JsonObject> json(HttpMethod method, String target, Object form, int... success) {
         String url = resolve(target);
         return send(method, url, form).compose(answer -> {
             if (isOneOf(answer.response().statusCode(), success)) {
@@ -115,7 +115,7 @@ final class Transport {
      * Sends a request and reads its JSON body with {@code reader}; a body the reader refuses fails with
      * {@code Upstream} naming the request and the field.
      */
-    <T> Future<T> read(HttpMethod method, String target, MultiMap form, Function<JsonObject, T> reader,
+    <T> Future<T> read(HttpMethod method, String target, Object form, Function<JsonObject, T> reader,
                        int... success) {
         return json(method, target, form, success).compose(body -> {
             try {
@@ -154,11 +154,11 @@ final class Transport {
         }
     }
 
-    private Future<Answer> send(HttpMethod method, String url, MultiMap form) {
+    private Future<Answer> send(HttpMethod method, String url, Object form) {
         return attempt(method, url, form, null, 1, System.nanoTime());
     }
 
-    private Future<Answer> attempt(HttpMethod method, String url, MultiMap form, MultiMap headers, int attempt,
+    private Future<Answer> attempt(HttpMethod method, String url, Object form, MultiMap headers, int attempt,
                                    long startNanos) {
         return once(method, url, form, headers).transform(ar -> {
             boolean idempotent = method == HttpMethod.GET || method == HttpMethod.DELETE;
@@ -184,7 +184,8 @@ final class Transport {
         });
     }
 
-    private Future<HttpResponse<Buffer>> once(HttpMethod method, String url, MultiMap form, MultiMap headers) {
+    /** @param form a {@link MultiMap} sent as a form, a {@link JsonObject} sent as JSON (the extensions'), or null */
+    private Future<HttpResponse<Buffer>> once(HttpMethod method, String url, Object form, MultiMap headers) {
         Future<HttpResponse<Buffer>> sent;
         try {
             // No request-level connect timeout: it fails with a TimeoutException that cannot be told from a response
@@ -198,7 +199,8 @@ final class Transport {
             if (headers != null) {
                 headers.forEach(request::putHeader);
             }
-            sent = form == null ? request.send() : request.sendForm(form, "UTF-8");
+            sent = form == null ? request.send() : form instanceof JsonObject json ? request.sendJsonObject(json)
+                    : request.sendForm((MultiMap) form, "UTF-8");
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
