@@ -83,7 +83,7 @@ public final class PgStores {
                             .addProperty("plan_cache_mode", "force_generic_plan"))
                     .using(vertx)
                     .build();
-            PgResolutionStore resolutions = new PgResolutionStore(vertx, pool);
+            PgResolutionStore resolutions = new PgResolutionStore(vertx, pool, reads);
             return resolutions.start(options.connect(), options.catchUpInterval(), options.logRetention())
                     .map(v -> new PgStores(pool, reads, resolutions, new Failures(timeouts.call()),
                             options.catchUpInterval()))

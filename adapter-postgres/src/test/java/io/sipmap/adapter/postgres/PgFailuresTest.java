@@ -28,7 +28,7 @@ class PgFailuresTest {
         Pool pool = PgBuilder.pool().connectingTo(new PgConnectOptions().setHost("localhost").setPort(port)
                 .setDatabase("sipmap").setUser("sipmap")).using(TestDatabase.vertx()).build();
         try {
-            var stage = new PgIpRecordStore(pool, pool, new PgResolutionStore(TestDatabase.vertx(), pool),
+            var stage = new PgIpRecordStore(pool, pool, new PgResolutionStore(TestDatabase.vertx(), pool, pool),
                     new Failures(java.time.Duration.ofSeconds(10))).find(AccountSid.ofHex("0".repeat(32)),
                     IpRecordSid.ofHex("1".repeat(32)));
 

@@ -45,7 +45,7 @@ class PgMigrationsTest {
         PgStoreOptions options = PgStoreOptions.of(database);
 
         assertThat(TestDatabase.vertx().executeBlocking(() -> Migrations.migrate(options)).await(60, TimeUnit.SECONDS))
-                .isEqualTo(5);
+                .isEqualTo(6);
         assertThat(TestDatabase.vertx().executeBlocking(() -> Migrations.migrate(options)).await(60, TimeUnit.SECONDS))
                 .isZero();
     }
