@@ -33,9 +33,12 @@ final class PgIpRecordStore implements IpRecordStore {
     private static final String COLUMNS = Columns.of("ip_records", Columns.IP_RECORD);
     static final PgPages<IpRecord> PAGES = new PgPages<>("ip_records", Columns.IP_RECORD_PACKED,
             Columns::packedIpRecord, IpRecord::sid);
-    private static final String INSERT = logged("INSERT INTO ip_records (" + Columns.IP_RECORD
-            + ") VALUES (sipmap_lock_head($1), $2, $3, $4, $5, $6, $7) RETURNING " + Columns.IP_RECORD,
-            "ip_record.created");
+    /** Numbers, inserts and logs a record in one statement ({@link PgSourceIpMappingStore#counted}): the number. */
+    private static final String INSERT = PgSourceIpMappingStore.counted("VALUES ($1::uuid, 1, "
+            + PgSourceIpMappingStore.NONCE + ")", "m AS (INSERT INTO ip_records (" + Columns.IP_RECORD + ") SELECT $1,"
+            + " $2::uuid, $3::text, $4::integer, $5::smallint, $6::timestamptz, $7::timestamptz FROM h RETURNING sid)",
+            "SELECT $1, h.last_seq, m.sid, NULL::uuid, NULL::uuid, $4, $5, 'ip_record.created', m.sid, NULL::uuid, $6,"
+            + " $7, h.last_nonce FROM h, m");
     private static final String FIND = "SELECT " + Columns.IP_RECORD_PACKED
             + " FROM ip_records WHERE account = $1 AND sid = $2";
     /** Sets the fixed columns too, to what they were, so that the trigger refuses a replace that would change them. */
@@ -92,7 +95,9 @@ final class PgIpRecordStore implements IpRecordStore {
                 .execute(Tuple.from(new Object[] {uuid(record.accountSid()), uuid(record.sid()), record.friendlyName(),
                         record.ipAddress().bits(), (short) record.cidrPrefixLength(), time(record.dateCreated()),
                         time(record.dateUpdated())}))
-                .compose(rows -> applied(rows).map(v -> Columns.ipRecord(rows.iterator().next(), RECORD_AT)))
+                // a new record has no mapping; the row is the record as given
+                .compose(rows -> resolutions.written(new PgResolutionStore.Change(record.accountSid(),
+                        rows.iterator().next().getLong(0), record.sid(), null, null, record.prefix())).map(record))
                 .recover(e -> Future.failedFuture(
                         Failures.violates(e, Failures.UNIQUE_VIOLATION, "ip_records_pkey")
                                 ? new SipmapException.Conflict("IP record " + record.sid() + " already exists")

@@ -305,7 +305,7 @@ class PgFaultsTest {
     /**
      * Maps an IP record in {@code network} of a fresh account (whose first change maps one in {@code firstNetwork})
      * through the proxied instance, strikes the write with {@code fault} (given its server process) while it waits,
-     * half-way, for the account's counter row ({@code sipmap_lock_head}, before its mapping row is inserted); asserts
+     * half-way, for the account's counter row (first in the statement, before its mapping row is inserted); asserts
      * that the write fails as Unavailable, lets the server process go on and waits until it has ended.
      */
     private static Struck struckHalfWay(String firstNetwork, String network, Fault fault) throws Exception {
@@ -318,7 +318,7 @@ class PgFaultsTest {
             lockRow(lock, "SELECT 1 FROM resolution_log_heads WHERE account = ? FOR UPDATE", Columns.uuid(account));
             long start = System.nanoTime();
             CompletionStage<SourceIpMapping> write = viaProxy.sourceIpMappings().insert(mapping);
-            int pid = awaitLockWaiter("WITH m AS (INSERT INTO source_ip_mappings%");
+            int pid = awaitLockWaiter("WITH h AS (INSERT INTO resolution_log_heads%INSERT INTO source_ip_mappings%");
             fault.strike(pid);
             assertThat(failure(start, write).failure()).isInstanceOf(SipmapException.Unavailable.class);
             lock.rollback();

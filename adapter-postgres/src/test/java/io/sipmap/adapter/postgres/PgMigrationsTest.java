@@ -35,7 +35,7 @@ class PgMigrationsTest {
                 assertThat(history.getBoolean(2)).isTrue();
                 applied.add(history.getString(1));
             }
-            assertThat(applied).containsExactly("1", "2", "3", "4", "5");
+            assertThat(applied).containsExactly("1", "2", "3", "4", "5", "6");
         }
     }
 
