@@ -66,12 +66,15 @@ final class PgIpRecordStore implements IpRecordStore {
     private final SqlClient reads;
     private final PgResolutionStore resolutions;
     private final Failures failures;
+    private final AccountWrites writes;
 
-    PgIpRecordStore(Pool pool, SqlClient reads, PgResolutionStore resolutions, Failures failures) {
+    PgIpRecordStore(Pool pool, SqlClient reads, PgResolutionStore resolutions, Failures failures,
+            AccountWrites writes) {
         this.pool = pool;
         this.reads = reads;
         this.resolutions = resolutions;
         this.failures = failures;
+        this.writes = writes;
     }
 
     /**
@@ -91,10 +94,10 @@ final class PgIpRecordStore implements IpRecordStore {
 
     @Override
     public CompletionStage<IpRecord> insert(IpRecord record) {
-        return failures.stage(() -> pool.preparedQuery(INSERT)
+        return failures.stage(() -> writes.run(record.accountSid(), () -> pool.preparedQuery(INSERT)
                 .execute(Tuple.from(new Object[] {uuid(record.accountSid()), uuid(record.sid()), record.friendlyName(),
                         record.ipAddress().bits(), (short) record.cidrPrefixLength(), time(record.dateCreated()),
-                        time(record.dateUpdated())}))
+                        time(record.dateUpdated())})))
                 // a new record has no mapping; the row is the record as given
                 .compose(rows -> resolutions.written(new PgResolutionStore.Change(record.accountSid(),
                         rows.iterator().next().getLong(0), record.sid(), null, null, record.prefix())).map(record))
@@ -117,10 +120,10 @@ final class PgIpRecordStore implements IpRecordStore {
 
     @Override
     public CompletionStage<Optional<IpRecord>> replace(IpRecord record) {
-        return failures.stage(() -> pool.preparedQuery(REPLACE)
+        return failures.stage(() -> writes.run(record.accountSid(), () -> pool.preparedQuery(REPLACE)
                 .execute(Tuple.from(new Object[] {uuid(record.accountSid()), uuid(record.sid()), record.friendlyName(),
                         time(record.dateUpdated()), record.ipAddress().bits(), (short) record.cidrPrefixLength(),
-                        time(record.dateCreated())}))
+                        time(record.dateCreated())})))
                 .compose(rows -> applied(rows).map(v -> rows.size() == 0 ? Optional.<IpRecord>empty()
                         : Optional.of(Columns.ipRecord(rows.iterator().next(), RECORD_AT))))
                 .recover(e -> Future.failedFuture(
@@ -132,7 +135,8 @@ final class PgIpRecordStore implements IpRecordStore {
 
     @Override
     public CompletionStage<Boolean> delete(AccountSid account, IpRecordSid sid) {
-        return failures.stage(() -> pool.preparedQuery(DELETE).execute(Tuple.of(uuid(account), uuid(sid)))
+        return failures.stage(() -> writes.run(account,
+                        () -> pool.preparedQuery(DELETE).execute(Tuple.of(uuid(account), uuid(sid))))
                 .compose(rows -> applied(rows).map(v -> rows.size() > 0))
                 .recover(e -> Failures.violates(e, Failures.FOREIGN_KEY_VIOLATION, PgSourceIpMappingStore.RECORD_KEY)
                         ? PgSourceIpMappingStore.mappingOf(reads, account, sid).compose(mapping -> Future.failedFuture(

@@ -76,6 +76,7 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
     private final SqlClient reads;
     private final PgResolutionStore resolutions;
     private final Failures failures;
+    private final AccountWrites writes;
 
     /**
      * A write in one statement, without {@code sipmap_log_change}'s five statements of PL/pgSQL: the account's
@@ -106,18 +107,20 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
                 + " m.sip_domain_sid, NULL, NULL, NULL, m.date_created, m.date_updated) l";
     }
 
-    PgSourceIpMappingStore(Pool pool, SqlClient reads, PgResolutionStore resolutions, Failures failures) {
+    PgSourceIpMappingStore(Pool pool, SqlClient reads, PgResolutionStore resolutions, Failures failures,
+            AccountWrites writes) {
         this.pool = pool;
         this.reads = reads;
         this.resolutions = resolutions;
         this.failures = failures;
+        this.writes = writes;
     }
 
     @Override
     public CompletionStage<SourceIpMapping> insert(SourceIpMapping mapping) {
-        return failures.stage(() -> pool.preparedQuery(INSERT)
+        return failures.stage(() -> writes.run(mapping.accountSid(), () -> pool.preparedQuery(INSERT)
                 .execute(Tuple.of(uuid(mapping.accountSid()), uuid(mapping.sid()), uuid(mapping.ipRecordSid()),
-                        uuid(mapping.sipDomainSid()), time(mapping.dateCreated()), time(mapping.dateUpdated())))
+                        uuid(mapping.sipDomainSid()), time(mapping.dateCreated()), time(mapping.dateUpdated()))))
                 .compose(rows -> rows.size() == 0 ? Future.failedFuture(noRecord(mapping.ipRecordSid()))
                         : applied(mapping.accountSid(), mapping.ipRecordSid(), mapping, rows))
                 .map(mapping)
@@ -169,9 +172,9 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
 
     @Override
     public CompletionStage<Optional<SourceIpMapping>> replace(SourceIpMapping mapping) {
-        return failures.stage(() -> pool.preparedQuery(REPLACE)
+        return failures.stage(() -> writes.run(mapping.accountSid(), () -> pool.preparedQuery(REPLACE)
                 .execute(Tuple.of(uuid(mapping.accountSid()), uuid(mapping.sid()), uuid(mapping.ipRecordSid()),
-                        uuid(mapping.sipDomainSid()), time(mapping.dateUpdated()), time(mapping.dateCreated())))
+                        uuid(mapping.sipDomainSid()), time(mapping.dateUpdated()), time(mapping.dateCreated()))))
                 .compose(rows -> {
                     if (rows.size() == 0) {
                         return Future.succeededFuture(Optional.<SourceIpMapping>empty());
@@ -189,7 +192,8 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
 
     @Override
     public CompletionStage<Boolean> delete(AccountSid account, SourceIpMappingSid sid) {
-        return failures.stage(() -> pool.preparedQuery(DELETE).execute(Tuple.of(uuid(account), uuid(sid)))
+        return failures.stage(() -> writes.run(account,
+                        () -> pool.preparedQuery(DELETE).execute(Tuple.of(uuid(account), uuid(sid))))
                 .compose(rows -> applied(account, Columns.ipRecordSid(rows.iterator().next(), 3), null, rows)
                         .map(true))
                 .recover(e -> Failures.violates(e, Failures.NOT_NULL_VIOLATION, null) ? Future.succeededFuture(false)
