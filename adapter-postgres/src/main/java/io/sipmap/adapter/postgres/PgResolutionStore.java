@@ -77,7 +77,7 @@ final class PgResolutionStore implements ResolutionStore {
     /** A channel of its own: instances of the version before V6 expect a change in each payload on theirs. */
     static final String CHANNEL = "sipmap_changes";
     /** The least time between two signals of this instance: a burst of writes is one signal. */
-    static final long SIGNAL_EVERY_MS = 2;
+    static final long SIGNAL_EVERY_MS = 10;
     private static final String SIGNAL = "SELECT set_config('synchronous_commit', 'off', true), pg_notify('" + CHANNEL
             + "', $1)";
     private static final System.Logger LOG = System.getLogger(PgResolutionStore.class.getName());
