@@ -165,6 +165,59 @@ class PgReplicationTest {
         assertThat(p99).isLessThan(TimeUnit.SECONDS.toNanos(1));
     }
 
+    @Test
+    void aBurstOfWritesReachesAnotherInstanceBySignalsAloneWithinMilliseconds() throws Exception {
+        PgStores writer = instances.get(0);
+        // no periodic catch-up to lean on: only the writer's signals can bring the changes
+        PgStores listening = TestDatabase.start(PgStoreOptions.of(database).withPoolSize(2)
+                .withCatchUpInterval(Duration.ofHours(1)));
+        try {
+            AccountSid account = AccountSid.ofHex(SIDS.nextHex());
+            List<CompletionStage<SourceIpMapping>> burst = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                IpRecord record = await(writer.ipRecords().insert(new IpRecord(account, SIDS.nextIpRecordSid(), null,
+                        new Ipv4Address(0x0f000000 + (i << 8)), 24, T, T)));
+                // the mappings in flight together: far more writes than signals
+                burst.add(writer.sourceIpMappings().insert(new SourceIpMapping(account,
+                        SIDS.nextSourceIpMappingSid(), record.sid(), SipDomainSid.ofHex(SIDS.nextHex()), T, T)));
+            }
+            for (CompletionStage<SourceIpMapping> write : burst) {
+                await(write);
+            }
+            long head = head(account);
+            assertThat(head).isEqualTo(200);
+            awaitApplied(listening, account, head);
+            resolutions(account).forEach((record, resolution) ->
+                    assertThat(listening.replica().held(account, record)).isEqualTo(resolution));
+        } finally {
+            listening.close().await();
+        }
+    }
+
+    @Test
+    void aWriteCommittedWithoutItsSignalReachesTheOthersAtTheirNextCatchUp() throws Exception {
+        PgStores reader = instances.get(1);
+        AccountSid account = AccountSid.ofHex(SIDS.nextHex());
+        IpRecord record = record(instances.get(0), account, 0x0f100000, 24);
+        awaitApplied(reader, account, head(account));
+        // as an instance would leave it that stopped between its commit and its signal: the write and its change
+        // committed, no signal sent
+        SourceIpMapping mapping = new SourceIpMapping(account, SIDS.nextSourceIpMappingSid(), record.sid(),
+                SipDomainSid.ofHex(SIDS.nextHex()), T, T);
+        TestDatabase.execute(database, "WITH m AS (INSERT INTO source_ip_mappings (account, sid, ip_record_sid,"
+                + " sip_domain_sid, date_created, date_updated) VALUES ('" + Columns.uuid(account) + "', '"
+                + Columns.uuid(mapping.sid()) + "', '" + Columns.uuid(record.sid()) + "', '"
+                + Columns.uuid(mapping.sipDomainSid()) + "', now(), now()) RETURNING *) SELECT l.* FROM m CROSS JOIN"
+                + " LATERAL sipmap_log_change(m.account, 'source_ip_mapping.created', m.ip_record_sid, m.sid,"
+                + " m.sip_domain_sid, NULL, NULL, NULL, m.date_created, m.date_updated) l");
+        long written = System.nanoTime();
+
+        awaitApplied(reader, account, head(account));
+        assertThat(System.nanoTime() - written).as("within two catch-up periods")
+                .isLessThan(2 * CATCH_UP.toNanos() + 500_000_000L);
+        assertThat(reader.replica().held(account, record.sid()).mappingSid()).isEqualTo(mapping.sid());
+    }
+
     private static long percentile(long[] values, int percent) {
         long[] sorted = values.clone();
         java.util.Arrays.sort(sorted);
