@@ -37,8 +37,8 @@ final class PgIpRecordStore implements IpRecordStore {
     static final String INSERT = PgSourceIpMappingStore.counted("VALUES ($1::uuid, 1, "
             + PgSourceIpMappingStore.NONCE + ")", "m AS (INSERT INTO ip_records (" + Columns.IP_RECORD + ") SELECT $1,"
             + " $2::uuid, $3::text, $4::integer, $5::smallint, $6::timestamptz, $7::timestamptz FROM h RETURNING sid)",
-            "SELECT $1, h.last_seq, m.sid, NULL::uuid, NULL::uuid, $4, $5, 'ip_record.created', m.sid, NULL::uuid, $6,"
-            + " $7, h.last_nonce FROM h, m");
+            "SELECT $1, h.last_seq, m.sid, NULL::uuid, NULL::uuid, $4, $5, 'ip_record.created', m.sid, NULL::uuid,"
+            + " $3, $6, $7, h.last_nonce FROM h, m");
     private static final String FIND = "SELECT " + Columns.IP_RECORD_PACKED
             + " FROM ip_records WHERE account = $1 AND sid = $2";
     /** Sets the fixed columns too, to what they were, so that the trigger refuses a replace that would change them. */

@@ -50,7 +50,8 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
             "m AS (INSERT INTO source_ip_mappings (" + Columns.MAPPING + ") SELECT $1, $2::uuid, $3::uuid, $4::uuid,"
             + " $5::timestamptz, $6::timestamptz FROM h RETURNING sid)",
             "SELECT $1, h.last_seq, $3, m.sid, $4, r.ip_address, r.cidr_prefix_length, 'source_ip_mapping.created',"
-            + " m.sid, $4, $5, $6, h.last_nonce FROM h, m, ip_records r WHERE r.account = $1 AND r.sid = $3");
+            + " m.sid, $4, NULL::text, $5, $6, h.last_nonce FROM h, m, ip_records r"
+            + " WHERE r.account = $1 AND r.sid = $3");
     /**
      * As {@link #INSERT}, for a delete: the number handed out first, then the row deleted. When no row is, the log's
      * row lacks its record and the statement fails on {@code resolution_log}'s not-null constraint, giving the number
@@ -60,7 +61,8 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
             "m AS (DELETE FROM source_ip_mappings m USING h WHERE m.account = $1 AND m.sid = $2"
             + " RETURNING m.ip_record_sid, m.sip_domain_sid, m.date_created, m.date_updated)",
             "SELECT $1, h.last_seq, m.ip_record_sid, NULL::uuid, NULL::uuid, r.ip_address, r.cidr_prefix_length,"
-            + " 'source_ip_mapping.deleted', $2, m.sip_domain_sid, m.date_created, m.date_updated, h.last_nonce"
+            + " 'source_ip_mapping.deleted', $2, m.sip_domain_sid, NULL::text, m.date_created,"
+            + " m.date_updated, h.last_nonce"
             + " FROM h LEFT JOIN (m JOIN ip_records r ON r.account = $1 AND r.sid = m.ip_record_sid) ON true");
     private static final String FIND = "SELECT " + Columns.MAPPING_PACKED
             + " FROM source_ip_mappings WHERE account = $1 AND sid = $2";
@@ -92,8 +94,9 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
                 + " ON CONFLICT (account) DO UPDATE SET last_seq = h.last_seq + 1, last_nonce = excluded.last_nonce,"
                 + " changed_xid = pg_current_xact_id() RETURNING last_seq, last_nonce), " + write
                 + ", l AS (INSERT INTO resolution_log (account, seq, ip_record_sid, mapping_sid, sip_domain_sid,"
-                + " ip_address, cidr_prefix_length, change, resource_sid, resource_sip_domain_sid, date_created,"
-                + " date_updated, nonce) " + log + " RETURNING seq, ip_address, cidr_prefix_length, ip_record_sid)"
+                + " ip_address, cidr_prefix_length, change, resource_sid, resource_sip_domain_sid, friendly_name,"
+                + " date_created, date_updated, nonce) " + log
+                + " RETURNING seq, ip_address, cidr_prefix_length, ip_record_sid)"
                 + " SELECT seq, ip_address, cidr_prefix_length, ip_record_sid FROM l";
     }
 
