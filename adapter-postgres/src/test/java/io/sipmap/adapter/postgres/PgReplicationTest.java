@@ -10,6 +10,7 @@ import io.sipmap.domain.Ipv4Prefix;
 import io.sipmap.domain.Resolution;
 import io.sipmap.domain.SipDomainSid;
 import io.sipmap.domain.SourceIpMapping;
+import io.sipmap.spi.BatchWrite;
 import io.sipmap.spi.SidGenerator;
 import io.vertx.pgclient.PgConnectOptions;
 import java.security.SecureRandom;
@@ -189,6 +190,61 @@ class PgReplicationTest {
             awaitApplied(listening, account, head);
             resolutions(account).forEach((record, resolution) ->
                     assertThat(listening.replica().held(account, record)).isEqualTo(resolution));
+        } finally {
+            listening.close().await();
+        }
+    }
+
+    @Test
+    void aBatchReachesAnotherInstanceBySignalWithinMillisecondsAndIsLoggedAsSingleWrites() throws Exception {
+        PgStores writer = instances.get(0);
+        // no periodic catch-up to lean on: only the writer's signal after the batch's commit can bring it
+        PgStores listening = TestDatabase.start(PgStoreOptions.of(database).withPoolSize(2)
+                .withCatchUpInterval(Duration.ofHours(1)));
+        try {
+            AccountSid account = AccountSid.ofHex(SIDS.nextHex());
+            IpRecord single = await(writer.ipRecords().insert(new IpRecord(account, SIDS.nextIpRecordSid(), "single",
+                    new Ipv4Address(0x0f200000), 24, T, T)));
+            awaitApplied(listening, account, head(account));
+            List<BatchWrite> batch = new ArrayList<>();
+            List<IpRecord> records = new ArrayList<>();
+            for (int i = 1; i <= 50; i++) {
+                IpRecord record = new IpRecord(account, SIDS.nextIpRecordSid(), "r" + i,
+                        new Ipv4Address(0x0f200000 + (i << 8)), 24, T, T);
+                records.add(record);
+                batch.add(new BatchWrite.InsertIpRecord(record));
+            }
+            for (IpRecord record : records) {
+                batch.add(new BatchWrite.InsertSourceIpMapping(new SourceIpMapping(account,
+                        SIDS.nextSourceIpMappingSid(), record.sid(), SipDomainSid.ofHex(SIDS.nextHex()), T, T)));
+            }
+            // a write of a single write's kind after the runs
+            batch.add(new BatchWrite.RenameIpRecord(single.sid(), "renamed", T));
+            await(writer.batches().apply(account, batch, false));
+            long committed = System.nanoTime();
+            long head = head(account);
+            assertThat(head).isEqualTo(1 + 101);
+            assertThat(writer.replica().applied(account)).as("the writer's replica at the answer").isEqualTo(head);
+
+            awaitApplied(listening, account, head);
+            assertThat(System.nanoTime() - committed).as("by the signal, not the hourly catch-up")
+                    .isLessThan(TimeUnit.SECONDS.toNanos(2));
+            resolutions(account).forEach((record, resolution) ->
+                    assertThat(listening.replica().held(account, record)).isEqualTo(resolution));
+            // logged as the single writes log: a nonce each, the head's the last one's, a mapping's record address,
+            // a new record's name, as the batch's and the single write's log it
+            String uuid = Columns.uuid(account).toString();
+            assertThat(Tables.count(database, "SELECT count(*) FROM resolution_log WHERE account = ?::uuid"
+                    + " AND nonce IS NULL", uuid)).isZero();
+            assertThat(Tables.count(database, "SELECT count(*) FROM resolution_log l JOIN resolution_log_heads h"
+                    + " ON h.account = l.account AND h.last_seq = l.seq AND h.last_nonce = l.nonce"
+                    + " WHERE l.account = ?::uuid", uuid)).isEqualTo(1);
+            assertThat(Tables.count(database, "SELECT count(*) FROM resolution_log l JOIN ip_records r"
+                    + " ON r.account = l.account AND r.sid = l.ip_record_sid AND r.ip_address = l.ip_address"
+                    + " AND r.cidr_prefix_length = l.cidr_prefix_length"
+                    + " WHERE l.account = ?::uuid AND l.change = 'source_ip_mapping.created'", uuid)).isEqualTo(50);
+            assertThat(Tables.count(database, "SELECT count(*) FROM resolution_log WHERE account = ?::uuid"
+                    + " AND change = 'ip_record.created' AND friendly_name IS NOT NULL", uuid)).isEqualTo(1 + 50);
         } finally {
             listening.close().await();
         }
