@@ -5,6 +5,7 @@
 #   SKIP_BUILD=1 bench/http.sh          reuses the jars
 #   ROUNDS=3 DURATION=8 WARMUP=10 CONNECTIONS=32 THREADS=1 bench/http.sh     (the defaults)
 #   CONFIGS="memory memory-nometrics embedded embedded-apart" bench/http.sh    (the default servers measured)
+#   ACCOUNTS=64 bench/http.sh           how many accounts the create load cycles through (the default)
 #   SERVER_JAR=... JAR=... SKIP_BUILD=1 bench/http.sh    another build's jars, to compare versions
 #   SIPMAP_JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/list.jfr,settings=profile' bench/http.sh
 #
@@ -21,10 +22,13 @@
 # (HttpBenchServer ceiling). Servers are pinned to the last core, wrk to the first, when there are two or more. After
 # a warm-up, each round runs the same wrk settings against: the ceiling, then for each configuration GET
 # /v1/SourceIpMappings?PageSize=50 (a walk over all 200 pages by PageToken), GET /v1/SourceIpMappings/{Sid} (all 10,000
-# SIDs, shuffled), and POST + DELETE /v1/SourceIpMappings (alternating, over the unmapped IP records). The table gives
-# the median over the rounds of requests/s, p50 and p99, and of each round's ratio to that round's ceiling; cpu us
-# counts the server's JVM and, for embedded, its PostgreSQL processes. Everything started is stopped on exit; the
-# whole run is bounded.
+# SIDs, shuffled), POST + DELETE /v1/SourceIpMappings (alternating, over the unmapped IP records, one account) and
+# POST /v1/IpRecords (each request as the next of ACCOUNTS accounts, from a --credentials-file of their digests).
+# The table gives the median over the rounds of requests/s, p50 and p99, and of each round's ratio to that round's
+# ceiling; cpu us counts the server's JVM and, for embedded, its PostgreSQL processes, and jvm us and pg us split it.
+# In the first round, while each embedded create load runs, HttpBenchServer waits samples pg_stat_activity 50 times
+# over the run and prints what the backends waited on (Lock: waits between writes of different accounts).
+# Everything started is stopped on exit; the whole run is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,6 +37,7 @@ ROUNDS="${ROUNDS:-3}"
 DURATION="${DURATION:-8}"
 WARMUP="${WARMUP:-10}"
 CONNECTIONS="${CONNECTIONS:-32}"
+ACCOUNTS="${ACCOUNTS:-64}"
 THREADS="${THREADS:-1}"
 MAX_SECONDS="${MAX_SECONDS:-900}"
 JAR="${JAR:-benchmarks/target/benchmarks.jar}"          # the loader and the ceiling
@@ -100,9 +105,10 @@ free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+java -cp "$JAR" io.sipmap.benchmarks.HttpBenchServer accounts "$work" "$ACCOUNTS"
 declare -A url pid_of data_of
 for config in "${CONFIGS[@]}"; do
-  flags=(--host "$HOST" --management-port -1 --no-request-log)
+  flags=(--host "$HOST" --management-port -1 --no-request-log --credentials-file "$work/credentials")
   case "$config" in
     memory) flags+=(--store memory) ;;
     memory-nometrics) flags+=(--store memory --no-metrics) ;;
@@ -149,34 +155,34 @@ page_bytes="$(wc -c <"$work/page.json")"
 [[ "$(curl -s -o /dev/null -w '%{size_download}' "$ceiling/")" == "$page_bytes" ]] \
   || { echo "http.sh: the ceiling does not answer $page_bytes bytes" >&2; exit 1; }
 
-cpu_ticks() { # config or pid -> user + system CPU time so far, in clock ticks, of the server's JVM and, when it has
-  # one, its embedded PostgreSQL (the postmaster serving its data directory and the postmaster's children)
-  local pids=("$1") postmaster
+cpu_ticks() { # config or pid -> user + system CPU time so far, in clock ticks, of the server's JVM, then of its
+  # embedded PostgreSQL when it has one (the postmaster serving its data directory and the postmaster's children)
+  local jvm="$1" postmaster pg=0 p
   if [[ -n "${pid_of[$1]:-}" ]]; then
-    pids=("${pid_of[$1]}")
+    jvm="${pid_of[$1]}"
     postmaster="$(pgrep -f -- "-D ${data_of[$1]}/postgres" | head -1 || true)"
     if [[ -n "$postmaster" ]]; then
-      pids+=("$postmaster" $(pgrep -P "$postmaster" || true))
+      for p in "$postmaster" $(pgrep -P "$postmaster" || true); do
+        [[ -r "/proc/$p/stat" ]] && pg=$((pg + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0)))
+      done
     fi
   fi
-  local total=0 p
-  for p in "${pids[@]}"; do
-    [[ -r "/proc/$p/stat" ]] && total=$((total + $(awk '{ print $14 + $15 }' "/proc/$p/stat")))
-  done
-  echo "$total"
+  echo "$(awk '{ print $14 + $15 }' "/proc/$jvm/stat") $pg"
 }
 run() { # scenario, url, script, seconds, server (config or pid), input dir -> one result line
   local name="$1" url="$2" script="$3" seconds="$4" server="$5" dir="$6" out before after
-  before="$(cpu_ticks "$server")"
-  out="$(BENCH_PATHS="$dir/${name%%-*}.paths" BENCH_POOL="$dir/pool.sids" timeout $((seconds + 20)) \
-    "${pin_wrk[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --latency -H "$AUTH" -s "bench/$script" "$url")"
-  after="$(cpu_ticks "$server")"
-  awk -v name="$name" -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" '
+  read -r jvm0 pg0 <<<"$(cpu_ticks "$server")"
+  out="$(BENCH_PATHS="$dir/${name%%-*}.paths" BENCH_POOL="$dir/pool.sids" BENCH_AUTHS="$work/auths" \
+    timeout $((seconds + 20)) "${pin_wrk[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --latency -H "$AUTH" \
+    -s "bench/$script" "$url")"
+  read -r jvm1 pg1 <<<"$(cpu_ticks "$server")"
+  awk -v name="$name" -v jvm=$((jvm1 - jvm0)) -v pg=$((pg1 - pg0)) -v hz="$(getconf CLK_TCK)" '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
     $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) }
     / requests in / { requests = $1 }
     /^Requests\/sec:/ { rps = $2 } /Non-2xx/ { bad = $NF }
-    END { printf "%s %.0f %.3f %.3f %d %.1f\n", name, rps, p50, p99, bad + 0, ticks * 1e6 / hz / requests }' <<<"$out"
+    END { printf "%s %.0f %.3f %.3f %d %.1f %.1f %.1f\n", name, rps, p50, p99, bad + 0, (jvm + pg) * 1e6 / hz / requests,
+      jvm * 1e6 / hz / requests, pg * 1e6 / hz / requests }' <<<"$out"
 }
 cp "$work/$first/list.paths" "$work/ceiling.paths"
 scenarios=("ceiling $ceiling paths.lua $ceiling_pid $work")
@@ -184,7 +190,8 @@ for config in "${CONFIGS[@]}"; do
   scenarios+=("list-$config ${url[$config]} paths.lua $config $work/$config")
   [[ "$config" == *-nometrics ]] && continue # metrics' cost shows on the list request
   scenarios+=("fetch-$config ${url[$config]} paths.lua $config $work/$config"
-    "churn-$config ${url[$config]} churn.lua $config $work/$config")
+    "churn-$config ${url[$config]} churn.lua $config $work/$config"
+    "create-$config ${url[$config]} creates.lua $config $work/$config")
 done
 
 echo "http.sh: $(date -u +%FT%TZ), $cpus cpus, $pinning; load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
@@ -197,7 +204,14 @@ done
 for round in $(seq 1 "$ROUNDS"); do
   for s in "${scenarios[@]}"; do
     read -r name target script server dir <<<"$s"
+    if [[ "$round" == 1 && "$name" == create-embedded* ]]; then
+      # what the backends wait on meanwhile, over most of the run
+      ( sleep 1; echo "  waits during $name: $(java -cp "$JAR" io.sipmap.benchmarks.HttpBenchServer waits \
+        "${data_of[$server]}" $((DURATION - 2)) 50)" >&2 ) &
+      sampler=$!
+    fi
     line="$(run "$name" "$target" "$script" "$DURATION" "$server" "$dir")"
+    [[ -n "${sampler:-}" ]] && { wait "$sampler" || true; sampler=""; }
     echo "$round $line" >>"$work/results"
     echo "  round $round: $line" >&2
   done
@@ -209,27 +223,30 @@ awk -v rounds="$ROUNDS" '
     for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
     return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
   }
-  { r = $1; s = $2; rps[s, r] = $3; p50[s, r] = $4; p99[s, r] = $5; bad[s] += $6; cpu[s, r] = $7
+  { r = $1; s = $2; rps[s, r] = $3; p50[s, r] = $4; p99[s, r] = $5; bad[s] += $6; cpu[s, r] = $7; jvm[s, r] = $8
+    pg[s, r] = $9
     if (!(s in seen)) { seen[s] = 1; order[++n] = s } }
   END {
-    printf "%-54s %8s %7s %7s %9s %8s %9s %7s\n", "request", "req/s", "p50 ms", "p99 ms", "/ceiling", "cpu us", \
-      "cpu ceil/", "non-2xx"
+    printf "%-54s %8s %7s %7s %9s %8s %7s %7s %9s %7s\n", "request", "req/s", "p50 ms", "p99 ms", "/ceiling", \
+      "cpu us", "jvm us", "pg us", "cpu ceil/", "non-2xx"
     names["ceiling"] = "ceiling (constant buffer, same bytes)"
     names["list"] = "GET /v1/SourceIpMappings?PageSize=50"
     names["fetch"] = "GET /v1/SourceIpMappings/{Sid}"
     names["churn"] = "POST + DELETE /v1/SourceIpMappings"
+    names["create"] = "POST /v1/IpRecords, many accounts"
     for (k = 1; k <= n; k++) {
       s = order[k]
       for (r = 1; r <= rounds; r++) {
         a[r] = rps[s, r]; b[r] = p50[s, r]; c[r] = p99[s, r]; d[r] = rps[s, r] / rps["ceiling", r]
-        e[r] = cpu[s, r]; f[r] = cpu["ceiling", r] / cpu[s, r]
+        e[r] = cpu[s, r]; f[r] = cpu["ceiling", r] / cpu[s, r]; g[r] = jvm[s, r]; h[r] = pg[s, r]
       }
       mr = median(a, rounds); m50 = median(b, rounds); m99 = median(c, rounds); ratio = median(d, rounds)
       split(s, part, "-"); label = names[part[1]] (s == "ceiling" ? "" : " (" substr(s, length(part[1]) + 2) ")")
-      printf "%-54s %8.0f %7.2f %7.2f %9.2f %8.1f %9.2f %7d\n", label, mr, m50, m99, ratio, median(e, rounds), \
-        median(f, rounds), bad[s]
+      printf "%-54s %8.0f %7.2f %7.2f %9.2f %8.1f %7.1f %7.1f %9.2f %7d\n", label, mr, m50, m99, ratio, \
+        median(e, rounds), median(g, rounds), median(h, rounds), median(f, rounds), bad[s]
     }
   }' "$work/results"
 echo "http.sh: load average after $load_after; medians of $ROUNDS interleaved rounds; /ceiling = median of per-round
-  throughput ratios; cpu us = the server process's CPU time (user + system, JIT and GC included) per request; cpu ceil/
+  throughput ratios; cpu us = the server process's CPU time (user + system, JIT and GC included) per request, jvm us
+  and pg us its JVM's and its PostgreSQL's (for embedded); cpu ceil/
   = the ceiling's CPU per request over this one's, per round: the ratio that holds when others share the cores" >&2

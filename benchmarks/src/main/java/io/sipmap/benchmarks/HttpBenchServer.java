@@ -1,6 +1,7 @@
 package io.sipmap.benchmarks;
 
 import io.sipmap.adapter.http.client.SipmapClient;
+import io.sipmap.adapter.http.server.Credentials;
 import io.sipmap.api.CreateIpRecord;
 import io.sipmap.api.CreateSourceIpMapping;
 import io.sipmap.domain.IpRecord;
@@ -17,10 +18,19 @@ import io.vertx.core.http.HttpServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -42,9 +52,17 @@ import java.util.concurrent.TimeUnit;
  *   {@code --data-dir} that is, once loaded: the state autovacuum leaves the tables in within a minute or two of the
  *   load (statistics, and the visibility map that lets pages be read from the primary key's index alone), reached
  *   at once rather than at a moment of the measurement.</li>
+ *   <li>{@code accounts DIR N}: N accounts of the token {@link Population#AUTH_TOKEN} for the create load over
+ *   many accounts: {@code DIR/credentials}, the server's {@code --credentials-file} (digests only), and
+ *   {@code DIR/auths}, their {@code Authorization} values, one a line, which {@code bench/creates.lua} cycles
+ *   through.</li>
+ *   <li>{@code waits DATA_DIR SECONDS SAMPLES}: samples {@code pg_stat_activity} of that embedded PostgreSQL
+ *   SAMPLES times over SECONDS while a load runs, and prints how many backends were seen running and, by
+ *   {@code wait_event_type:wait_event}, how many were waiting, with the lock waits (type {@code Lock}) summed: whether
+ *   the writes of different accounts wait for each other.</li>
  * </ul>
  * Usage: {@code java -cp benchmarks.jar io.sipmap.benchmarks.HttpBenchServer load URL DIR | ceiling DIR FILE |
- * vacuum DATA_DIR}.
+ * vacuum DATA_DIR | accounts DIR N | waits DATA_DIR SECONDS SAMPLES}.
  */
 public final class HttpBenchServer {
 
@@ -65,8 +83,17 @@ public final class HttpBenchServer {
             vacuum(Path.of(args[1]));
             return;
         }
+        if (args.length == 3 && args[0].equals("accounts")) {
+            accounts(Path.of(args[1]), Integer.parseInt(args[2]));
+            return;
+        }
+        if (args.length == 4 && args[0].equals("waits")) {
+            waits(Path.of(args[1]), Double.parseDouble(args[2]), Integer.parseInt(args[3]));
+            return;
+        }
         if (args.length != 3 || !args[0].equals("ceiling")) {
-            System.err.println("usage: HttpBenchServer load BASE_URL DIR | ceiling DIR BODY_FILE | vacuum DATA_DIR");
+            System.err.println("usage: HttpBenchServer load BASE_URL DIR | ceiling DIR BODY_FILE | vacuum DATA_DIR"
+                    + " | accounts DIR N | waits DATA_DIR SECONDS SAMPLES");
             System.exit(2);
         }
         Path dir = Path.of(args[1]);
@@ -82,15 +109,61 @@ public final class HttpBenchServer {
     /** VACUUM ANALYZE on the embedded PostgreSQL of the server whose data directory is {@code dataDir}. */
     private static void vacuum(Path dataDir) throws Exception {
         long start = System.nanoTime();
-        // the postmaster's port is the fourth line of its pid file; the superuser's password is the server's
-        String port = Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid")).get(3).strip();
-        String password = Files.readString(dataDir.resolve("db-password"), StandardCharsets.UTF_8).strip();
-        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(
-                "jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", password);
-             java.sql.Statement statement = connection.createStatement()) {
+        try (Connection connection = superuser(dataDir); Statement statement = connection.createStatement()) {
             statement.execute("VACUUM ANALYZE");
         }
         System.err.printf("vacuum: VACUUM ANALYZE in %d ms%n", (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** A connection to the embedded PostgreSQL of the server whose data directory is {@code dataDir}. */
+    private static Connection superuser(Path dataDir) throws Exception {
+        // the postmaster's port is the fourth line of its pid file; the superuser's password is the server's
+        String port = Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid")).get(3).strip();
+        String password = Files.readString(dataDir.resolve("db-password"), StandardCharsets.UTF_8).strip();
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", password);
+    }
+
+    /** The credentials file and Authorization values of {@code n} accounts sharing the bench's token. */
+    private static void accounts(Path dir, int n) throws Exception {
+        List<String> credentials = new ArrayList<>();
+        List<String> auths = new ArrayList<>();
+        String digest = "sha256:" + HexFormat.of().formatHex(Credentials.digest(Population.AUTH_TOKEN));
+        for (int i = 0; i < n; i++) {
+            String account = String.format("AC%032x", 0xbe100 + i);
+            credentials.add(account + " " + digest);
+            auths.add("Basic " + Base64.getEncoder().encodeToString(
+                    (account + ":" + Population.AUTH_TOKEN).getBytes(StandardCharsets.US_ASCII)));
+        }
+        Files.write(dir.resolve("credentials"), credentials, StandardCharsets.US_ASCII);
+        Files.write(dir.resolve("auths"), auths, StandardCharsets.US_ASCII);
+    }
+
+    /** Counts what the backends of the database were doing, sample by sample, and prints the totals. */
+    private static void waits(Path dataDir, double seconds, int samples) throws Exception {
+        Map<String, Integer> waiting = new TreeMap<>();
+        int active = 0;
+        int locks = 0;
+        long period = (long) (seconds * 1000 / samples);
+        try (Connection connection = superuser(dataDir);
+             PreparedStatement statement = connection.prepareStatement("SELECT wait_event_type, wait_event"
+                     + " FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid()"
+                     + " AND backend_type = 'client backend'")) {
+            for (int i = 0; i < samples; i++) {
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        active++;
+                        String type = rows.getString(1);
+                        if (type != null) {
+                            waiting.merge(type + ":" + rows.getString(2), 1, Integer::sum);
+                            locks += type.equals("Lock") ? 1 : 0;
+                        }
+                    }
+                }
+                Thread.sleep(period);
+            }
+        }
+        System.out.printf("%d samples over %.0f s: %d backends running, %d waiting on a lock; waits %s%n", samples,
+                seconds, active, locks, waiting);
     }
 
     /** Fills the server at {@code base} as {@link Population} fills stores, and writes the scripts' input. */

@@ -222,6 +222,8 @@ public abstract class ResolutionStoreContract {
     void aReaderOnTheOtherInstanceSeesWholeWritesNeverGoingBack() throws Exception {
         IpRecord wide = record("10.8.0.0", 16);
         Resolution base = Resolution.of(map(wide, domain()), wide);
+        // the reader starts from the base, which reaches the other instance within the bound like any write
+        new Convergence(other, account, convergenceBound()).to("10.8.200.1", Optional.of(base));
         VersionedWrites writes = new VersionedWrites(system, account, base, 4, "10.8.%d.0");
         VersionedWrites.Reader reader = writes.readerOn(other);
         Thread reading = new Thread(reader, "resolution-reader");

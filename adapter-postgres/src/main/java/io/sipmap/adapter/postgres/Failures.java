@@ -27,6 +27,7 @@ final class Failures {
 
     static final String UNIQUE_VIOLATION = "23505";
     static final String FOREIGN_KEY_VIOLATION = "23503";
+    static final String NOT_NULL_VIOLATION = "23502";
     static final String INTEGRITY_CONSTRAINT_VIOLATION = "23000";
     static final String QUERY_CANCELED = "57014";
     /** The message of vertx-sql-client's pool when no connection came free within its connection timeout. */
@@ -56,10 +57,10 @@ final class Failures {
         }
     }
 
-    /** Whether {@code failure} is a violation of {@code constraint} with the given SQLSTATE. */
+    /** Whether {@code failure} is a violation of {@code constraint} (any, when null) with the given SQLSTATE. */
     static boolean violates(Throwable failure, String sqlState, String constraint) {
         return failure instanceof PgException pg && sqlState.equals(pg.getSqlState())
-                && constraint.equals(pg.getConstraint());
+                && (constraint == null || constraint.equals(pg.getConstraint()));
     }
 
     static Throwable translate(Throwable failure) {

@@ -31,13 +31,15 @@ import java.util.random.RandomGenerator;
  * {@link BatchStore} in one transaction, which first takes the account's counter row (as every single write does), so
  * that no other write of the account is numbered between the batch's changes, and holds it to the commit. Runs of new
  * records or new mappings, the bulk of a list, are one statement each over arrays ({@code unnest}), logging each row
- * as {@code sipmap_log_change} does and numbering it in batch order, then one update of the counter and one
- * notification; the other writes run the single writes' statements, pipelined ({@code executeBatch}). Either way
+ * as the single writes do and numbering it in batch order, then one update of the counter; the other writes run
+ * statements of the single writes' kind, pipelined ({@code executeBatch}). Either way
  * the database keeps the invariants, by the foreign key and the unique index, as for single writes. An update or
  * delete that finds nothing fails the batch at its index; a statement the database refuses (a record already mapped,
  * or still mapped) does not say which row, so the batch is then played again one write at a time, with the single
  * writes' statements, in a transaction that is rolled back, to name it. A dry run is rolled back too. Stages complete
- * on a Vert.x event loop, after this instance's resolution replica has the batch's changes.
+ * on a Vert.x event loop, after this instance's resolution replica has the batch's changes; the other instances
+ * are signalled after the commit, as for a single write ({@link PgResolutionStore#writtenUpTo}). A batch is one write
+ * of its account for {@link AccountWrites}: it holds the account's counter row from its first statement to its end.
  */
 final class PgBatchStore implements BatchStore {
 
@@ -47,6 +49,10 @@ final class PgBatchStore implements BatchStore {
     private static final String REMAP = PgSourceIpMappingStore.logged("UPDATE source_ip_mappings SET sip_domain_sid"
             + " = $3, date_updated = $4 FROM " + PgSourceIpMappingStore.LOCK + " WHERE account = $1 AND sid = $2"
             + " RETURNING " + PgSourceIpMappingStore.COLUMNS, ", m.*", "source_ip_mapping.updated");
+    /**
+     * A mapping's delete through {@code sipmap_log_change}, not the single write's one statement: that one reports a
+     * mapping not found by failing, which would abort the batch's transaction; this one returns no row.
+     */
     private static final String UNMAP = PgSourceIpMappingStore.logged("DELETE FROM source_ip_mappings USING "
             + PgSourceIpMappingStore.LOCK + " WHERE account = $1 AND sid = $2 RETURNING "
             + PgSourceIpMappingStore.COLUMNS, ", m.*", "source_ip_mapping.deleted");
@@ -84,16 +90,9 @@ final class PgBatchStore implements BatchStore {
             + " t.sip_domain_sid, r.ip_address, r.cidr_prefix_length, 'source_ip_mapping.created', t.sid,"
             + " t.sip_domain_sid, NULL, t.date_created, t.date_updated, t.nonce FROM t JOIN ip_records r"
             + " ON r.account = $1 AND r.sid = t.ip_record_sid";
-    /**
-     * After a run over arrays: the counter at its last number and nonce, as {@code sipmap_log_change} leaves it, and
-     * one notification, of that last change, which tells the other instances' replicas to read the log up to it.
-     */
-    private static final String FINISH_RUN = "WITH h AS (UPDATE resolution_log_heads SET last_seq = $2,"
-            + " last_nonce = $3, changed_xid = pg_current_xact_id() WHERE account = $1 RETURNING 1)"
-            + " SELECT pg_notify('sipmap_resolution_log', l.account || ',' || l.seq || ',' || l.ip_record_sid || ','"
-            + " || coalesce(l.mapping_sid::text, '') || ',' || coalesce(l.sip_domain_sid::text, '') || ','"
-            + " || l.ip_address || ',' || l.cidr_prefix_length) FROM resolution_log l, h"
-            + " WHERE l.account = $1 AND l.seq = $2";
+    /** After a run over arrays: the counter at its last number and nonce, as a single write leaves it. */
+    private static final String FINISH_RUN = "UPDATE resolution_log_heads SET last_seq = $2, last_nonce = $3,"
+            + " changed_xid = pg_current_xact_id() WHERE account = $1";
 
     /** Each change's nonce, as {@code sipmap_log_change} draws it: 32 random bits. */
     private static final RandomGenerator NONCES = new SecureRandom();
@@ -102,12 +101,15 @@ final class PgBatchStore implements BatchStore {
     private final SqlClient reads;
     private final PgResolutionStore resolutions;
     private final Failures failures;
+    private final AccountWrites accountWrites;
 
-    PgBatchStore(Pool pool, SqlClient reads, PgResolutionStore resolutions, Failures failures) {
+    PgBatchStore(Pool pool, SqlClient reads, PgResolutionStore resolutions, Failures failures,
+            AccountWrites accountWrites) {
         this.pool = pool;
         this.reads = reads;
         this.resolutions = resolutions;
         this.failures = failures;
+        this.accountWrites = accountWrites;
     }
 
     @Override
@@ -119,13 +121,15 @@ final class PgBatchStore implements BatchStore {
                 }
             }
             Played played = new Played(writes.size());
-            return inTransaction(conn -> conn.preparedQuery(LOCK_HEAD).execute(Tuple.of(uuid(account)))
-                    .compose(head -> {
-                        played.lastSeq = head.iterator().next().getLong(0);
-                        return runs(conn, account, writes, 0, played);
-                    }), !dryRun)
-                    .recover(e -> e instanceof SipmapException ? Future.failedFuture(e)
-                            : inTransaction(conn -> oneByOne(conn, account, writes, 0, e), false))
+            // one write of the account, its replay included: both hold the account's counter row
+            return accountWrites.run(account, () -> inTransaction(conn -> conn.preparedQuery(LOCK_HEAD)
+                            .execute(Tuple.of(uuid(account)))
+                            .compose(head -> {
+                                played.lastSeq = head.iterator().next().getLong(0);
+                                return runs(conn, account, writes, 0, played);
+                            }), !dryRun)
+                            .recover(e -> e instanceof SipmapException ? Future.failedFuture(e)
+                                    : inTransaction(conn -> oneByOne(conn, account, writes, 0, e), false)))
                     .compose(v -> dryRun || played.lastSeq == 0 ? Future.succeededFuture(played.results)
                             : resolutions.writtenUpTo(account, played.lastSeq).map(played.results));
         });
@@ -182,7 +186,7 @@ final class PgBatchStore implements BatchStore {
         });
     }
 
-    /** A run of inserts of one kind as one statement over arrays, then the counter and the notification. */
+    /** A run of inserts of one kind as one statement over arrays, then the counter. */
     private Future<Void> arrays(SqlConnection conn, AccountSid account, List<BatchWrite> run, Played played) {
         int n = run.size();
         Integer[] nonces = new Integer[n];
@@ -252,8 +256,11 @@ final class PgBatchStore implements BatchStore {
         BatchWrite write = writes.get(i);
         return conn.preparedQuery(statement(write)).execute(tuple(account, write)).transform(done -> {
             if (done.succeeded()) {
-                return done.result().size() == 0 ? Future.failedFuture(refused(i, notFound(write)))
-                        : oneByOne(conn, account, writes, i + 1, cause);
+                return done.result().size() > 0 ? oneByOne(conn, account, writes, i + 1, cause)
+                        // a new mapping's statement numbers nothing when its record is not there
+                        : Future.failedFuture(refused(i, write instanceof BatchWrite.InsertSourceIpMapping insert
+                                ? PgSourceIpMappingStore.noRecord(insert.mapping().ipRecordSid())
+                                : notFound(write)));
             }
             return translate(account, write, done.cause()).transform(translated -> Future.failedFuture(
                     translated.cause() instanceof SipmapException e ? refused(i, e) : translated.cause()));
@@ -335,10 +342,13 @@ final class PgBatchStore implements BatchStore {
         return Tuple.of(uuid(account), uuid(((BatchWrite.DeleteIpRecord) write).sid()));
     }
 
-    /** The resource a write's row holds; a new mapping's statement returns only the log's columns. */
+    /** The resource a write's row holds; the inserts' statements return only the log's columns. */
     private static Object resource(BatchWrite write, Row row) {
         if (write instanceof BatchWrite.InsertSourceIpMapping insert) {
             return insert.mapping();
+        }
+        if (write instanceof BatchWrite.InsertIpRecord insert) {
+            return insert.record();
         }
         if (write instanceof BatchWrite.RemapSourceIpMapping || write instanceof BatchWrite.DeleteSourceIpMapping) {
             return Columns.mapping(row, MAPPING_AT);

@@ -33,9 +33,12 @@ final class PgIpRecordStore implements IpRecordStore {
     static final String COLUMNS = Columns.of("ip_records", Columns.IP_RECORD);
     static final PgPages<IpRecord> PAGES = new PgPages<>("ip_records", Columns.IP_RECORD_PACKED,
             Columns::packedIpRecord, IpRecord::sid);
-    static final String INSERT = logged("INSERT INTO ip_records (" + Columns.IP_RECORD
-            + ") VALUES (sipmap_lock_head($1), $2, $3, $4, $5, $6, $7) RETURNING " + Columns.IP_RECORD,
-            "ip_record.created");
+    /** Numbers, inserts and logs a record in one statement ({@link PgSourceIpMappingStore#counted}): the number. */
+    static final String INSERT = PgSourceIpMappingStore.counted("VALUES ($1::uuid, 1, "
+            + PgSourceIpMappingStore.NONCE + ")", "m AS (INSERT INTO ip_records (" + Columns.IP_RECORD + ") SELECT $1,"
+            + " $2::uuid, $3::text, $4::integer, $5::smallint, $6::timestamptz, $7::timestamptz FROM h RETURNING sid)",
+            "SELECT $1, h.last_seq, m.sid, NULL::uuid, NULL::uuid, $4, $5, 'ip_record.created', m.sid, NULL::uuid,"
+            + " $3, $6, $7, h.last_nonce FROM h, m");
     private static final String FIND = "SELECT " + Columns.IP_RECORD_PACKED
             + " FROM ip_records WHERE account = $1 AND sid = $2";
     /** Sets the fixed columns too, to what they were, so that the trigger refuses a replace that would change them. */
@@ -63,12 +66,15 @@ final class PgIpRecordStore implements IpRecordStore {
     private final SqlClient reads;
     private final PgResolutionStore resolutions;
     private final Failures failures;
+    private final AccountWrites writes;
 
-    PgIpRecordStore(Pool pool, SqlClient reads, PgResolutionStore resolutions, Failures failures) {
+    PgIpRecordStore(Pool pool, SqlClient reads, PgResolutionStore resolutions, Failures failures,
+            AccountWrites writes) {
         this.pool = pool;
         this.reads = reads;
         this.resolutions = resolutions;
         this.failures = failures;
+        this.writes = writes;
     }
 
     /**
@@ -88,11 +94,13 @@ final class PgIpRecordStore implements IpRecordStore {
 
     @Override
     public CompletionStage<IpRecord> insert(IpRecord record) {
-        return failures.stage(() -> pool.preparedQuery(INSERT)
+        return failures.stage(() -> writes.run(record.accountSid(), () -> pool.preparedQuery(INSERT)
                 .execute(Tuple.from(new Object[] {uuid(record.accountSid()), uuid(record.sid()), record.friendlyName(),
                         record.ipAddress().bits(), (short) record.cidrPrefixLength(), time(record.dateCreated()),
-                        time(record.dateUpdated())}))
-                .compose(rows -> applied(rows).map(v -> Columns.ipRecord(rows.iterator().next(), RECORD_AT)))
+                        time(record.dateUpdated())})))
+                // a new record has no mapping; the row is the record as given
+                .compose(rows -> resolutions.written(new PgResolutionStore.Change(record.accountSid(),
+                        rows.iterator().next().getLong(0), record.sid(), null, null, record.prefix())).map(record))
                 .recover(e -> Future.failedFuture(
                         Failures.violates(e, Failures.UNIQUE_VIOLATION, "ip_records_pkey")
                                 ? new SipmapException.Conflict("IP record " + record.sid() + " already exists")
@@ -112,10 +120,10 @@ final class PgIpRecordStore implements IpRecordStore {
 
     @Override
     public CompletionStage<Optional<IpRecord>> replace(IpRecord record) {
-        return failures.stage(() -> pool.preparedQuery(REPLACE)
+        return failures.stage(() -> writes.run(record.accountSid(), () -> pool.preparedQuery(REPLACE)
                 .execute(Tuple.from(new Object[] {uuid(record.accountSid()), uuid(record.sid()), record.friendlyName(),
                         time(record.dateUpdated()), record.ipAddress().bits(), (short) record.cidrPrefixLength(),
-                        time(record.dateCreated())}))
+                        time(record.dateCreated())})))
                 .compose(rows -> applied(rows).map(v -> rows.size() == 0 ? Optional.<IpRecord>empty()
                         : Optional.of(Columns.ipRecord(rows.iterator().next(), RECORD_AT))))
                 .recover(e -> Future.failedFuture(
@@ -127,7 +135,8 @@ final class PgIpRecordStore implements IpRecordStore {
 
     @Override
     public CompletionStage<Boolean> delete(AccountSid account, IpRecordSid sid) {
-        return failures.stage(() -> pool.preparedQuery(DELETE).execute(Tuple.of(uuid(account), uuid(sid)))
+        return failures.stage(() -> writes.run(account,
+                        () -> pool.preparedQuery(DELETE).execute(Tuple.of(uuid(account), uuid(sid))))
                 .compose(rows -> applied(rows).map(v -> rows.size() > 0))
                 .recover(e -> Failures.violates(e, Failures.FOREIGN_KEY_VIOLATION, PgSourceIpMappingStore.RECORD_KEY)
                         ? PgSourceIpMappingStore.mappingOf(reads, account, sid).compose(mapping -> Future.failedFuture(

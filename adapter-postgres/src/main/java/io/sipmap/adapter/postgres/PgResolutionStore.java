@@ -21,6 +21,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.RowStream;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.lang.System.Logger.Level;
@@ -34,6 +35,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -51,10 +53,14 @@ import java.util.function.Consumer;
  * behind. Whoever sees change n can therefore read changes 1..n, all of them.
  *
  * <p>Changes arrive three ways: the instance that wrote applies its own change before its write's stage completes
- * (read your own writes); every instance hears LISTEN/NOTIFY, whose payload carries the change whole, so another
- * instance applies it without a read, milliseconds after commit; and a periodic catch-up compares the counter rows
- * with the replica and reads what is missing, so a lost notification or a dropped connection (the subscriber
- * reconnects by itself) costs latency, never correctness. The catch-up reads only the counter rows changed by
+ * (read your own writes); after its writes commit, it signals the other instances by NOTIFY, one signal per burst of
+ * writes (at most one every {@value #SIGNAL_EVERY_MS} ms), and each of them catches up from the log on hearing it,
+ * milliseconds after the commit; and a periodic catch-up compares the counter rows with the replica and reads what
+ * is missing, so a lost signal, a signal never sent (its sender gone between the commit and the signal) or a dropped
+ * connection (the subscriber reconnects by itself) costs latency, never correctness. The signal is sent apart from
+ * the writes since a NOTIFY in a write's transaction serialized the commits of every account on the database's one
+ * notification lock, each with its own WAL flush; it is a transaction without durable effect, committed without
+ * waiting for the disk. The catch-up reads only the counter rows changed by
  * transactions that had not finished at its previous look (those at or above that snapshot's xmin), so its cost
  * follows the accounts written meanwhile, not all accounts. At start, the replica is loaded from one repeatable-read
  * snapshot of the mappings and counters, after LISTEN has begun, and caught up once more.
@@ -68,7 +74,12 @@ import java.util.function.Consumer;
  */
 final class PgResolutionStore implements ResolutionStore {
 
-    static final String CHANNEL = "sipmap_resolution_log";
+    /** A channel of its own: instances of the version before V6 expect a change in each payload on theirs. */
+    static final String CHANNEL = "sipmap_changes";
+    /** The least time between two signals of this instance: a burst of writes is one signal. */
+    static final long SIGNAL_EVERY_MS = 10;
+    private static final String SIGNAL = "SELECT set_config('synchronous_commit', 'off', true), pg_notify('" + CHANNEL
+            + "', $1)";
     private static final System.Logger LOG = System.getLogger(PgResolutionStore.class.getName());
     private static final long RECONNECT_DELAY_MS = 200;
     private static final int LOAD_FETCH = 10_000;
@@ -99,7 +110,15 @@ final class PgResolutionStore implements ResolutionStore {
     private final ConcurrentHashMap<AccountSid, Partition> partitions = new ConcurrentHashMap<>();
     private final Vertx vertx;
     private final Pool pool;
+    /** Where the signals go: the stores' pipelined client, so that a signal never queues behind the writes. */
+    private final SqlClient signals;
+    /** The payload of this instance's signals, which it ignores when it hears them. */
+    private final String instance = UUID.randomUUID().toString();
+    private final AtomicBoolean signalDue = new AtomicBoolean();
+    private volatile long signalledAt = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
     private final AtomicBoolean catchingUp = new AtomicBoolean();
+    /** Set by a catch-up asked for while one runs, which then runs once more: it may have begun before the news. */
+    private final AtomicBoolean catchUpAgain = new AtomicBoolean();
     private volatile boolean loaded;
     /** The xmin of the snapshot the replica last compared itself with: where the next catch-up looks from. */
     private volatile String since;
@@ -117,9 +136,10 @@ final class PgResolutionStore implements ResolutionStore {
      */
     private volatile java.util.function.ObjLongConsumer<AccountSid> heads = (account, seq) -> { };
 
-    PgResolutionStore(Vertx vertx, Pool pool) {
+    PgResolutionStore(Vertx vertx, Pool pool, SqlClient signals) {
         this.vertx = vertx;
         this.pool = pool;
+        this.signals = signals;
     }
 
     /** One account's replica: its index, and the number of the last change applied to it. */
@@ -154,31 +174,11 @@ final class PgResolutionStore implements ResolutionStore {
                     mapping == null ? null : mapping.sipDomainSid(), new Ipv4Prefix(new Ipv4Address(address), length));
         }
 
-        /** A change as {@code sipmap_log_change} notifies it: its seven columns, comma-separated. */
-        static Change parse(String payload) {
-            String[] f = payload.split(",", -1);
-            return new Change(sid(f[0], AccountSid::new), Long.parseLong(f[1]), sid(f[2], IpRecordSid::new),
-                    sid(f[3], SourceIpMappingSid::new), sid(f[4], SipDomainSid::new),
-                    new Ipv4Prefix(new Ipv4Address(Integer.parseInt(f[5])), Integer.parseInt(f[6])));
-        }
-
         /** A change as {@link #CHANGES_AFTER} reads it. */
         static Change read(AccountSid account, Row row) {
             return new Change(account, row.getLong(0), Columns.ipRecordSid(row, 1), Columns.mappingSid(row, 2),
                     Columns.sipDomainSid(row, 3),
                     new Ipv4Prefix(new Ipv4Address(row.getInteger(4)), row.getInteger(5)));
-        }
-
-        private interface SidOf<S> {
-            S of(long high, long low);
-        }
-
-        private static <S> S sid(String uuid, SidOf<S> kind) {
-            if (uuid.isEmpty()) {
-                return null;
-            }
-            UUID u = UUID.fromString(uuid);
-            return kind.of(u.getMostSignificantBits(), u.getLeastSignificantBits());
         }
 
         void applyTo(PrefixIndex<IpRecordSid, Resolution> index) {
@@ -245,9 +245,14 @@ final class PgResolutionStore implements ResolutionStore {
      * look; one run at a time.
      */
     Future<Void> catchUp() {
-        if (closed || !loaded || !catchingUp.compareAndSet(false, true)) {
+        if (closed || !loaded) {
             return Future.succeededFuture();
         }
+        catchUpAgain.set(true);
+        if (!catchingUp.compareAndSet(false, true)) {
+            return Future.succeededFuture(); // the one running sees catchUpAgain when it ends
+        }
+        catchUpAgain.set(false);
         return pool.preparedQuery(HEADS_SINCE).execute(Tuple.of(since)).compose(heads -> {
             List<Future<Boolean>> reads = new ArrayList<>();
             String xmin = null;
@@ -278,6 +283,8 @@ final class PgResolutionStore implements ResolutionStore {
             if (done.failed() && !closed) {
                 LOG.log(Level.WARNING, "Resolution replica: catching up failed; next try at the next period",
                         done.cause());
+            } else if (catchUpAgain.get()) {
+                catchUp();
             }
         });
     }
@@ -296,6 +303,7 @@ final class PgResolutionStore implements ResolutionStore {
      * log is logged and leaves the change to the next catch-up.
      */
     Future<Void> written(Change change) {
+        signal();
         heads.accept(change.account(), change.seq());
         Partition p = partition(change.account());
         synchronized (p) {
@@ -313,9 +321,11 @@ final class PgResolutionStore implements ResolutionStore {
 
     /**
      * Changes this instance committed up to {@code seq}, a batch's last: applied before the returned future completes,
-     * read from the log; never fails, as {@link #written} does not.
+     * read from the log, and signals the other instances as {@link #written} does; never fails, as {@link #written}
+     * does not.
      */
     Future<Void> writtenUpTo(AccountSid account, long seq) {
+        signal();
         heads.accept(account, seq);
         return catchUp(account, seq).otherwise(e -> {
             LOG.log(Level.WARNING, "Resolution replica: a committed batch of account " + account
@@ -324,19 +334,38 @@ final class PgResolutionStore implements ResolutionStore {
         });
     }
 
-    private void notified(String payload) {
-        if (!loaded || deaf || closed) {
-            return; // the snapshot being loaded, and the catch-up after it, cover it
-        }
-        Change change;
-        try {
-            change = Change.parse(payload);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Resolution replica: unreadable notification '" + payload + "'", e);
+    /**
+     * Tells the other instances that this one committed writes: now, or when {@value #SIGNAL_EVERY_MS} ms have passed
+     * since the last signal, which then covers every write committed meanwhile. Each write calls it after its commit,
+     * and a signal is sent after the flag is cleared, so the signal that a write counts on is sent after it commits.
+     */
+    private void signal() {
+        if (!signalDue.compareAndSet(false, true)) {
             return;
         }
-        written(change).onFailure(e -> LOG.log(Level.WARNING,
-                "Resolution replica: could not read the log of account " + change.account(), e));
+        long wait = SIGNAL_EVERY_MS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - signalledAt);
+        if (wait < 1) {
+            sendSignal();
+        } else {
+            vertx.setTimer(wait, id -> sendSignal());
+        }
+    }
+
+    private void sendSignal() {
+        if (closed) {
+            return;
+        }
+        signalledAt = System.nanoTime();
+        signalDue.set(false);
+        signals.preparedQuery(SIGNAL).execute(Tuple.of(instance)).onFailure(e -> LOG.log(Level.DEBUG,
+                "Resolution replica: a signal was lost; the others catch up at their next period", e));
+    }
+
+    private void notified(String payload) {
+        if (!loaded || deaf || closed || instance.equals(payload)) {
+            return; // the snapshot being loaded, and the catch-up after it, cover it; this instance has its own writes
+        }
+        catchUp();
     }
 
     /**

@@ -32,15 +32,38 @@ import java.util.concurrent.CompletionStage;
 final class PgSourceIpMappingStore implements SourceIpMappingStore {
 
     static final String RECORD_KEY = "source_ip_mappings_ip_record_fkey";
+    /** A change's nonce, as {@code sipmap_log_change} draws it (migration V5). */
+    static final String NONCE = "floor(random() * 4294967296 - 2147483648)::integer";
+
     /** The account's counter row locked before any row of the write is (see {@code sipmap_lock_head}). */
     static final String LOCK = "(SELECT sipmap_lock_head($1)) head";
     /** {@link Columns#MAPPING} of the table, apart from the lock's column. */
     static final String COLUMNS = Columns.of("source_ip_mappings", Columns.MAPPING);
     static final PgPages<SourceIpMapping> PAGES = new PgPages<>("source_ip_mappings",
             Columns.MAPPING_PACKED, Columns::packedMapping, SourceIpMapping::sid);
-    static final String INSERT = logged("INSERT INTO source_ip_mappings (" + Columns.MAPPING
-            + ") VALUES (sipmap_lock_head($1), $2, $3, $4, $5, $6) RETURNING " + Columns.MAPPING, "",
-            "source_ip_mapping.created");
+    /**
+     * Numbers the change, inserts the mapping and logs it in one statement (see {@link #counted}); no row when the
+     * record is not there. Its rows are the change's number, the record's address and prefix length.
+     */
+    static final String INSERT = counted("SELECT $1::uuid, 1, " + NONCE + " WHERE EXISTS (SELECT 1 FROM"
+            + " ip_records WHERE account = $1 AND sid = $3)",
+            "m AS (INSERT INTO source_ip_mappings (" + Columns.MAPPING + ") SELECT $1, $2::uuid, $3::uuid, $4::uuid,"
+            + " $5::timestamptz, $6::timestamptz FROM h RETURNING sid)",
+            "SELECT $1, h.last_seq, $3, m.sid, $4, r.ip_address, r.cidr_prefix_length, 'source_ip_mapping.created',"
+            + " m.sid, $4, NULL::text, $5, $6, h.last_nonce FROM h, m, ip_records r"
+            + " WHERE r.account = $1 AND r.sid = $3");
+    /**
+     * As {@link #INSERT}, for a delete: the number handed out first, then the row deleted. When no row is, the log's
+     * row lacks its record and the statement fails on {@code resolution_log}'s not-null constraint, giving the number
+     * back; the store reads that as "not found". Its rows are the number, address, prefix length and record.
+     */
+    private static final String DELETE = counted("VALUES ($1::uuid, 1, " + NONCE + ")",
+            "m AS (DELETE FROM source_ip_mappings m USING h WHERE m.account = $1 AND m.sid = $2"
+            + " RETURNING m.ip_record_sid, m.sip_domain_sid, m.date_created, m.date_updated)",
+            "SELECT $1, h.last_seq, m.ip_record_sid, NULL::uuid, NULL::uuid, r.ip_address, r.cidr_prefix_length,"
+            + " 'source_ip_mapping.deleted', $2, m.sip_domain_sid, NULL::text, m.date_created,"
+            + " m.date_updated, h.last_nonce"
+            + " FROM h LEFT JOIN (m JOIN ip_records r ON r.account = $1 AND r.sid = m.ip_record_sid) ON true");
     private static final String FIND = "SELECT " + Columns.MAPPING_PACKED
             + " FROM source_ip_mappings WHERE account = $1 AND sid = $2";
     // the IP record is set too, so that the trigger refuses a mapping that would change it
@@ -48,8 +71,6 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
             + " sip_domain_sid = $4, date_updated = $5, date_created = $6 FROM " + LOCK
             + " WHERE account = $1 AND sid = $2 RETURNING " + COLUMNS,
             ", m.*", "source_ip_mapping.updated");
-    private static final String DELETE = logged("DELETE FROM source_ip_mappings USING " + LOCK
-            + " WHERE account = $1 AND sid = $2 RETURNING " + COLUMNS, ", m.ip_record_sid", "source_ip_mapping.deleted");
     private static final String MAPPING_OF = "SELECT sid FROM source_ip_mappings"
             + " WHERE account = $1 AND ip_record_sid = $2";
 
@@ -57,6 +78,27 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
     private final SqlClient reads;
     private final PgResolutionStore resolutions;
     private final Failures failures;
+    private final AccountWrites writes;
+
+    /**
+     * A write in one statement, without {@code sipmap_log_change}'s five statements of PL/pgSQL: the account's
+     * counter row is updated first (inserted from {@code head}, a query of the account, 1 and a nonce, on the
+     * account's first write), which locks it as {@code sipmap_lock_head} does before any row of the write is touched;
+     * then {@code write}, a CTE named {@code m} reading {@code h}; then the log's row from {@code log}, a query of its
+     * columns. A statement sees the tables as they were when it began, possibly before the write it waited for on the
+     * counter row: so only writes whose reads that cannot mislead are made so (an insert, whose record's address never
+     * changes and whose unique and foreign keys are checked at the row; a delete, which skips a row deleted meanwhile).
+     */
+    static String counted(String head, String write, String log) {
+        return "WITH h AS (INSERT INTO resolution_log_heads AS h (account, last_seq, last_nonce) " + head
+                + " ON CONFLICT (account) DO UPDATE SET last_seq = h.last_seq + 1, last_nonce = excluded.last_nonce,"
+                + " changed_xid = pg_current_xact_id() RETURNING last_seq, last_nonce), " + write
+                + ", l AS (INSERT INTO resolution_log (account, seq, ip_record_sid, mapping_sid, sip_domain_sid,"
+                + " ip_address, cidr_prefix_length, change, resource_sid, resource_sip_domain_sid, friendly_name,"
+                + " date_created, date_updated, nonce) " + log
+                + " RETURNING seq, ip_address, cidr_prefix_length, ip_record_sid)"
+                + " SELECT seq, ip_address, cidr_prefix_length, ip_record_sid FROM l";
+    }
 
     /**
      * A write {@code dml} (returning the columns of {@link Columns#MAPPING}) and the logging of its {@code change} as
@@ -68,28 +110,35 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
                 + " m.sip_domain_sid, NULL, NULL, NULL, m.date_created, m.date_updated) l";
     }
 
-    PgSourceIpMappingStore(Pool pool, SqlClient reads, PgResolutionStore resolutions, Failures failures) {
+    PgSourceIpMappingStore(Pool pool, SqlClient reads, PgResolutionStore resolutions, Failures failures,
+            AccountWrites writes) {
         this.pool = pool;
         this.reads = reads;
         this.resolutions = resolutions;
         this.failures = failures;
+        this.writes = writes;
     }
 
     @Override
     public CompletionStage<SourceIpMapping> insert(SourceIpMapping mapping) {
-        return failures.stage(() -> pool.preparedQuery(INSERT)
+        return failures.stage(() -> writes.run(mapping.accountSid(), () -> pool.preparedQuery(INSERT)
                 .execute(Tuple.of(uuid(mapping.accountSid()), uuid(mapping.sid()), uuid(mapping.ipRecordSid()),
-                        uuid(mapping.sipDomainSid()), time(mapping.dateCreated()), time(mapping.dateUpdated())))
-                .compose(rows -> applied(mapping.accountSid(), mapping.ipRecordSid(), mapping, rows))
+                        uuid(mapping.sipDomainSid()), time(mapping.dateCreated()), time(mapping.dateUpdated()))))
+                .compose(rows -> rows.size() == 0 ? Future.failedFuture(noRecord(mapping.ipRecordSid()))
+                        : applied(mapping.accountSid(), mapping.ipRecordSid(), mapping, rows))
                 .map(mapping)
                 .recover(e -> insertFailure(reads, mapping, e)));
+    }
+
+    static SipmapException noRecord(IpRecordSid record) {
+        return new SipmapException.InvalidParameter("IpRecordSid",
+                "Invalid IpRecordSid: no IP record " + record + " exists");
     }
 
     static Future<SourceIpMapping> insertFailure(SqlClient reads, SourceIpMapping mapping, Throwable e) {
         IpRecordSid record = mapping.ipRecordSid();
         if (Failures.violates(e, Failures.FOREIGN_KEY_VIOLATION, RECORD_KEY)) {
-            return Future.failedFuture(new SipmapException.InvalidParameter("IpRecordSid",
-                    "Invalid IpRecordSid: no IP record " + record + " exists"));
+            return Future.failedFuture(noRecord(record));
         }
         if (Failures.violates(e, Failures.UNIQUE_VIOLATION, "source_ip_mappings_pkey")) {
             return Future.failedFuture(
@@ -126,9 +175,9 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
 
     @Override
     public CompletionStage<Optional<SourceIpMapping>> replace(SourceIpMapping mapping) {
-        return failures.stage(() -> pool.preparedQuery(REPLACE)
+        return failures.stage(() -> writes.run(mapping.accountSid(), () -> pool.preparedQuery(REPLACE)
                 .execute(Tuple.of(uuid(mapping.accountSid()), uuid(mapping.sid()), uuid(mapping.ipRecordSid()),
-                        uuid(mapping.sipDomainSid()), time(mapping.dateUpdated()), time(mapping.dateCreated())))
+                        uuid(mapping.sipDomainSid()), time(mapping.dateUpdated()), time(mapping.dateCreated()))))
                 .compose(rows -> {
                     if (rows.size() == 0) {
                         return Future.succeededFuture(Optional.<SourceIpMapping>empty());
@@ -146,9 +195,12 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
 
     @Override
     public CompletionStage<Boolean> delete(AccountSid account, SourceIpMappingSid sid) {
-        return failures.stage(() -> pool.preparedQuery(DELETE).execute(Tuple.of(uuid(account), uuid(sid)))
-                .compose(rows -> rows.size() == 0 ? Future.succeededFuture(false)
-                        : applied(account, Columns.ipRecordSid(rows.iterator().next(), 3), null, rows).map(true)));
+        return failures.stage(() -> writes.run(account,
+                        () -> pool.preparedQuery(DELETE).execute(Tuple.of(uuid(account), uuid(sid))))
+                .compose(rows -> applied(account, Columns.ipRecordSid(rows.iterator().next(), 3), null, rows)
+                        .map(true))
+                .recover(e -> Failures.violates(e, Failures.NOT_NULL_VIOLATION, null) ? Future.succeededFuture(false)
+                        : Future.failedFuture(e)));
     }
 
     /**

@@ -44,16 +44,16 @@ public final class PgStores {
     private final Duration catchUpInterval;
 
     private PgStores(Pool pool, SqlClient reads, PgResolutionStore resolutions, Failures failures,
-            Duration catchUpInterval) {
+            AccountWrites writes, Duration catchUpInterval) {
         this.pool = pool;
         this.reads = reads;
         this.resolutions = resolutions;
         this.failures = failures;
         this.catchUpInterval = catchUpInterval;
-        this.ipRecords = new PgIpRecordStore(pool, reads, resolutions, failures);
+        this.ipRecords = new PgIpRecordStore(pool, reads, resolutions, failures, writes);
         this.changes = new PgChangeStore(pool, reads, resolutions, failures);
-        this.sourceIpMappings = new PgSourceIpMappingStore(pool, reads, resolutions, failures);
-        this.batches = new PgBatchStore(pool, reads, resolutions, failures);
+        this.sourceIpMappings = new PgSourceIpMappingStore(pool, reads, resolutions, failures, writes);
+        this.batches = new PgBatchStore(pool, reads, resolutions, failures, writes);
     }
 
     /**
@@ -86,9 +86,12 @@ public final class PgStores {
                             .addProperty("plan_cache_mode", "force_generic_plan"))
                     .using(vertx)
                     .build();
-            PgResolutionStore resolutions = new PgResolutionStore(vertx, pool);
+            PgResolutionStore resolutions = new PgResolutionStore(vertx, pool, reads);
             return resolutions.start(options.connect(), options.catchUpInterval(), options.logRetention())
                     .map(v -> new PgStores(pool, reads, resolutions, new Failures(timeouts.call()),
+                            // a quarter of the pool per account: see AccountWrites
+                            new AccountWrites(Math.max(1, options.poolSize() / 4), options.maxWaitQueueSize(),
+                                    timeouts.call().toNanos()),
                             options.catchUpInterval()))
                     .recover(e -> resolutions.close().transform(closed -> reads.close())
                             .transform(closed -> pool.close()).transform(closed -> Future.failedFuture(e)));

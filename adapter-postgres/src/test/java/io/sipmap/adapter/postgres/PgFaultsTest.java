@@ -212,6 +212,41 @@ class PgFaultsTest {
     }
 
     @Test
+    void aBusyAccountHoldsOneConnectionOfThePoolAndOtherAccountsWriteMeanwhile() throws Exception {
+        PgStores small = TestDatabase.start(PgStoreOptions.of(database).withPoolSize(2)
+                .withCatchUpInterval(Duration.ofHours(1)));
+        try (Connection lock = TestDatabase.jdbc(database)) {
+            AccountSid busy = AccountSid.ofHex(SIDS.nextHex());
+            record(small, busy, "10.12.0.0", 16);
+            lock.setAutoCommit(false);
+            lockRow(lock, "SELECT 1 FROM resolution_log_heads WHERE account = ? FOR UPDATE", Columns.uuid(busy));
+            // the first waits in PostgreSQL for the counter row, the others for their turn, without a connection (a pool
+            // of two gives an account one at a time)
+            List<CompletionStage<IpRecord>> waiting = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                waiting.add(small.ipRecords().insert(new IpRecord(busy, SIDS.nextIpRecordSid(), null,
+                        Ipv4Address.parse("10.12.1." + i), 32, T, T)));
+            }
+            awaitLockWaiter("WITH h AS (INSERT INTO resolution_log_heads%");
+
+            for (int i = 0; i < 5; i++) {
+                AccountSid other = AccountSid.ofHex(SIDS.nextHex());
+                IpRecord written = record(small, other, "10.13." + i + ".0", 24);
+                assertThat(await(small.ipRecords().find(other, written.sid()))).contains(written);
+            }
+            assertThat(waiting).allMatch(write -> !write.toCompletableFuture().isDone());
+
+            lock.rollback();
+            for (CompletionStage<IpRecord> write : waiting) {
+                await(write);
+            }
+            assertThat(Tables.head(database, busy)).isEqualTo(6);
+        } finally {
+            small.close().await(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void anExhaustedPoolQueuesWritesUpToItsBoundThenFailsThemWhileReadsGoOn() throws Exception {
         PgStores small = TestDatabase.start(PgStoreOptions.of(database).withPoolSize(1).withMaxWaitQueueSize(2)
                 .withCatchUpInterval(Duration.ofHours(1)).withTimeouts(new PgStoreOptions.Timeouts(
@@ -227,14 +262,15 @@ class PgFaultsTest {
             CompletionStage<Optional<IpRecord>> holding = small.ipRecords().replace(renamed);
             awaitLockWaiter("WITH r AS (UPDATE ip_records%");
 
+            // other accounts' writes, which queue for the pool (the account's own would queue for their turn)
             long queuedAt = System.nanoTime();
             List<CompletionStage<?>> queued = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
-                queued.add(small.ipRecords().insert(new IpRecord(account, SIDS.nextIpRecordSid(), null,
-                        Ipv4Address.parse("10.9.0." + i), 32, T, T)));
+                queued.add(small.ipRecords().insert(new IpRecord(AccountSid.ofHex(SIDS.nextHex()),
+                        SIDS.nextIpRecordSid(), null, Ipv4Address.parse("10.9.0." + i), 32, T, T)));
             }
-            Failed refused = failure(() -> small.ipRecords().insert(new IpRecord(account, SIDS.nextIpRecordSid(),
-                    null, Ipv4Address.parse("10.9.0.9"), 32, T, T)));
+            Failed refused = failure(() -> small.ipRecords().insert(new IpRecord(AccountSid.ofHex(SIDS.nextHex()),
+                    SIDS.nextIpRecordSid(), null, Ipv4Address.parse("10.9.0.9"), 32, T, T)));
             assertThat(refused.failure()).isInstanceOf(SipmapException.Unavailable.class)
                     .hasMessageStartingWith("PostgreSQL connection pool exhausted")
                     .hasMessageContaining("max wait queue size of 2");
@@ -305,7 +341,7 @@ class PgFaultsTest {
     /**
      * Maps an IP record in {@code network} of a fresh account (whose first change maps one in {@code firstNetwork})
      * through the proxied instance, strikes the write with {@code fault} (given its server process) while it waits,
-     * half-way, for the account's counter row ({@code sipmap_lock_head}, before its mapping row is inserted); asserts
+     * half-way, for the account's counter row (first in the statement, before its mapping row is inserted); asserts
      * that the write fails as Unavailable, lets the server process go on and waits until it has ended.
      */
     private static Struck struckHalfWay(String firstNetwork, String network, Fault fault) throws Exception {
@@ -318,7 +354,7 @@ class PgFaultsTest {
             lockRow(lock, "SELECT 1 FROM resolution_log_heads WHERE account = ? FOR UPDATE", Columns.uuid(account));
             long start = System.nanoTime();
             CompletionStage<SourceIpMapping> write = viaProxy.sourceIpMappings().insert(mapping);
-            int pid = awaitLockWaiter("WITH m AS (INSERT INTO source_ip_mappings%");
+            int pid = awaitLockWaiter("WITH h AS (INSERT INTO resolution_log_heads%INSERT INTO source_ip_mappings%");
             fault.strike(pid);
             assertThat(failure(start, write).failure()).isInstanceOf(SipmapException.Unavailable.class);
             lock.rollback();

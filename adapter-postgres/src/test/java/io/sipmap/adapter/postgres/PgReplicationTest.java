@@ -10,6 +10,7 @@ import io.sipmap.domain.Ipv4Prefix;
 import io.sipmap.domain.Resolution;
 import io.sipmap.domain.SipDomainSid;
 import io.sipmap.domain.SourceIpMapping;
+import io.sipmap.spi.BatchWrite;
 import io.sipmap.spi.SidGenerator;
 import io.vertx.pgclient.PgConnectOptions;
 import java.security.SecureRandom;
@@ -163,6 +164,114 @@ class PgReplicationTest {
                 p50 / 1e6, p99 / 1e6, percentile(afterStart, 50) / 1e6, percentile(afterStart, 99) / 1e6);
         // the target is a p99 under 100 ms; the bound asserted leaves room for a busy build machine
         assertThat(p99).isLessThan(TimeUnit.SECONDS.toNanos(1));
+    }
+
+    @Test
+    void aBurstOfWritesReachesAnotherInstanceBySignalsAloneWithinMilliseconds() throws Exception {
+        PgStores writer = instances.get(0);
+        // no periodic catch-up to lean on: only the writer's signals can bring the changes
+        PgStores listening = TestDatabase.start(PgStoreOptions.of(database).withPoolSize(2)
+                .withCatchUpInterval(Duration.ofHours(1)));
+        try {
+            AccountSid account = AccountSid.ofHex(SIDS.nextHex());
+            List<CompletionStage<SourceIpMapping>> burst = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                IpRecord record = await(writer.ipRecords().insert(new IpRecord(account, SIDS.nextIpRecordSid(), null,
+                        new Ipv4Address(0x0f000000 + (i << 8)), 24, T, T)));
+                // the mappings in flight together: far more writes than signals
+                burst.add(writer.sourceIpMappings().insert(new SourceIpMapping(account,
+                        SIDS.nextSourceIpMappingSid(), record.sid(), SipDomainSid.ofHex(SIDS.nextHex()), T, T)));
+            }
+            for (CompletionStage<SourceIpMapping> write : burst) {
+                await(write);
+            }
+            long head = head(account);
+            assertThat(head).isEqualTo(200);
+            awaitApplied(listening, account, head);
+            resolutions(account).forEach((record, resolution) ->
+                    assertThat(listening.replica().held(account, record)).isEqualTo(resolution));
+        } finally {
+            listening.close().await();
+        }
+    }
+
+    @Test
+    void aBatchReachesAnotherInstanceBySignalWithinMillisecondsAndIsLoggedAsSingleWrites() throws Exception {
+        PgStores writer = instances.get(0);
+        // no periodic catch-up to lean on: only the writer's signal after the batch's commit can bring it
+        PgStores listening = TestDatabase.start(PgStoreOptions.of(database).withPoolSize(2)
+                .withCatchUpInterval(Duration.ofHours(1)));
+        try {
+            AccountSid account = AccountSid.ofHex(SIDS.nextHex());
+            IpRecord single = await(writer.ipRecords().insert(new IpRecord(account, SIDS.nextIpRecordSid(), "single",
+                    new Ipv4Address(0x0f200000), 24, T, T)));
+            awaitApplied(listening, account, head(account));
+            List<BatchWrite> batch = new ArrayList<>();
+            List<IpRecord> records = new ArrayList<>();
+            for (int i = 1; i <= 50; i++) {
+                IpRecord record = new IpRecord(account, SIDS.nextIpRecordSid(), "r" + i,
+                        new Ipv4Address(0x0f200000 + (i << 8)), 24, T, T);
+                records.add(record);
+                batch.add(new BatchWrite.InsertIpRecord(record));
+            }
+            for (IpRecord record : records) {
+                batch.add(new BatchWrite.InsertSourceIpMapping(new SourceIpMapping(account,
+                        SIDS.nextSourceIpMappingSid(), record.sid(), SipDomainSid.ofHex(SIDS.nextHex()), T, T)));
+            }
+            // a write of a single write's kind after the runs
+            batch.add(new BatchWrite.RenameIpRecord(single.sid(), "renamed", T));
+            await(writer.batches().apply(account, batch, false));
+            long committed = System.nanoTime();
+            long head = head(account);
+            assertThat(head).isEqualTo(1 + 101);
+            assertThat(writer.replica().applied(account)).as("the writer's replica at the answer").isEqualTo(head);
+
+            awaitApplied(listening, account, head);
+            assertThat(System.nanoTime() - committed).as("by the signal, not the hourly catch-up")
+                    .isLessThan(TimeUnit.SECONDS.toNanos(2));
+            resolutions(account).forEach((record, resolution) ->
+                    assertThat(listening.replica().held(account, record)).isEqualTo(resolution));
+            // logged as the single writes log: a nonce each, the head's the last one's, a mapping's record address,
+            // a new record's name, as the batch's and the single write's log it
+            String uuid = Columns.uuid(account).toString();
+            assertThat(Tables.count(database, "SELECT count(*) FROM resolution_log WHERE account = ?::uuid"
+                    + " AND nonce IS NULL", uuid)).isZero();
+            assertThat(Tables.count(database, "SELECT count(*) FROM resolution_log l JOIN resolution_log_heads h"
+                    + " ON h.account = l.account AND h.last_seq = l.seq AND h.last_nonce = l.nonce"
+                    + " WHERE l.account = ?::uuid", uuid)).isEqualTo(1);
+            assertThat(Tables.count(database, "SELECT count(*) FROM resolution_log l JOIN ip_records r"
+                    + " ON r.account = l.account AND r.sid = l.ip_record_sid AND r.ip_address = l.ip_address"
+                    + " AND r.cidr_prefix_length = l.cidr_prefix_length"
+                    + " WHERE l.account = ?::uuid AND l.change = 'source_ip_mapping.created'", uuid)).isEqualTo(50);
+            assertThat(Tables.count(database, "SELECT count(*) FROM resolution_log WHERE account = ?::uuid"
+                    + " AND change = 'ip_record.created' AND friendly_name IS NOT NULL", uuid)).isEqualTo(1 + 50);
+        } finally {
+            listening.close().await();
+        }
+    }
+
+    @Test
+    void aWriteCommittedWithoutItsSignalReachesTheOthersAtTheirNextCatchUp() throws Exception {
+        PgStores reader = instances.get(1);
+        AccountSid account = AccountSid.ofHex(SIDS.nextHex());
+        IpRecord record = record(instances.get(0), account, 0x0f100000, 24);
+        awaitApplied(reader, account, head(account));
+        // as an instance would leave it that stopped between its commit and its signal: the write and its change
+        // committed, no signal sent
+        SourceIpMapping mapping = new SourceIpMapping(account, SIDS.nextSourceIpMappingSid(), record.sid(),
+                SipDomainSid.ofHex(SIDS.nextHex()), T, T);
+        TestDatabase.execute(database, "WITH m AS (INSERT INTO source_ip_mappings (account, sid, ip_record_sid,"
+                + " sip_domain_sid, date_created, date_updated) VALUES ('" + Columns.uuid(account) + "', '"
+                + Columns.uuid(mapping.sid()) + "', '" + Columns.uuid(record.sid()) + "', '"
+                + Columns.uuid(mapping.sipDomainSid()) + "', now(), now()) RETURNING *) SELECT l.* FROM m CROSS JOIN"
+                + " LATERAL sipmap_log_change(m.account, 'source_ip_mapping.created', m.ip_record_sid, m.sid,"
+                + " m.sip_domain_sid, NULL, NULL, NULL, m.date_created, m.date_updated) l");
+        long written = System.nanoTime();
+
+        awaitApplied(reader, account, head(account));
+        assertThat(System.nanoTime() - written).as("within two catch-up periods")
+                .isLessThan(2 * CATCH_UP.toNanos() + 500_000_000L);
+        assertThat(reader.replica().held(account, record.sid()).mappingSid()).isEqualTo(mapping.sid());
     }
 
     private static long percentile(long[] values, int percent) {
