@@ -153,7 +153,11 @@ class FeedRevocationHttpTest extends ServerTestBase {
             return await(http.request(HttpMethod.GET, port, "127.0.0.1", FeedRoutes.CHANGES)
                     .compose(request -> request.putHeader("Authorization", basic(user, secret)).send())
                     .map(response -> {
-                        response.exceptionHandler(closedBelow -> { });
+                        try {
+                            response.exceptionHandler(closedBelow -> { });
+                        } catch (IllegalStateException alreadyEnded) {
+                            // a refusal's short body can be read whole before this runs: nothing left to close below
+                        }
                         return response.statusCode();
                     }));
         } finally {
