@@ -55,11 +55,15 @@ public final class SipmapServer implements AutoCloseable {
 
     /**
      * Starts a server: the stores the settings name, services with the system clock and time-ordered SIDs, the HTTP verticle, and
-     * the management endpoints, on Vert.x threads of their own.
+     * the management endpoints, on Vert.x threads of their own. Made-up credentials over an embedded store are those
+     * kept in its data directory, kept there the first time ({@link KeptCredentials}).
      *
-     * @throws IllegalStateException with a message for the user when it cannot listen (the port is taken, say)
+     * @throws IllegalStateException with a message for the user when it cannot listen (the port is taken, say), or
+     *                               cannot keep or trust the kept credentials
      */
-    static SipmapServer run(Settings settings) {
+    static SipmapServer run(Settings given) {
+        Settings settings = given.with(KeptCredentials.resolve(given.accounts(), given.store(),
+                System.getLogger(SipmapServer.class.getName())));
         SipmapServerOptions options;
         Credentials base = settings.accounts().credentials();
         Optional<Path> credentialsFile = settings.accounts().credentialsFile();
@@ -221,11 +225,19 @@ public final class SipmapServer implements AutoCloseable {
         if (s.generated()) {
             text.append("sipmap: no TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN given, so made up these:\n")
                     .append("  TWILIO_ACCOUNT_SID=").append(s.account()).append('\n')
-                    .append("  TWILIO_AUTH_TOKEN=").append(s.authToken()).append('\n')
-                    .append("sipmap: try\n  curl -u ").append(s.account()).append(':').append(s.authToken())
+                    .append("  TWILIO_AUTH_TOKEN=").append(s.authToken()).append('\n');
+            s.keptIn().ifPresent(file -> text.append("sipmap: kept in ").append(file)
+                    .append(" for later starts without credentials\n"));
+            text.append("sipmap: try\n  curl -u ").append(s.account()).append(':').append(s.authToken())
                     .append(' ').append(list);
         } else {
-            if (s.account() != null) {
+            if (s.keptIn().isPresent()) {
+                // the token was printed at the first start, and is not again: logs and terminals get recorded
+                text.append("sipmap: no TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN given, so accepting account ")
+                        .append(s.account()).append(", made up at the first start and kept in ")
+                        .append(s.keptIn().get()).append("\nsipmap: its token: java -jar sipmap-server.jar credentials")
+                        .append(" --data-dir ").append(s.keptIn().get().getParent()).append('\n');
+            } else if (s.account() != null) {
                 text.append("sipmap: accepting account ").append(s.account())
                         .append(s.apiKey().map(k -> " and API key " + k).orElse("")).append('\n');
             }
