@@ -37,6 +37,7 @@ public final class SipmapServer implements AutoCloseable {
     private final Storage storage;
     private final Settings settings;
     private final int managementPort;
+    private final Metrics metrics;
 
     /** How often the credentials file is checked for changes. */
     static final long CREDENTIALS_FILE_CHECK_MILLIS = 1000;
@@ -45,7 +46,8 @@ public final class SipmapServer implements AutoCloseable {
     static final long STORE_START_SECONDS = 300;
 
     private SipmapServer(Vertx vertx, SipmapVerticle verticle, Storage storage, Settings settings,
-                         int managementPort) {
+                         int managementPort, Metrics metrics) {
+        this.metrics = metrics;
         this.vertx = vertx;
         this.verticle = verticle;
         this.storage = storage;
@@ -84,6 +86,9 @@ public final class SipmapServer implements AutoCloseable {
             storage = Storage.open(vertx, settings.store()).await(STORE_START_SECONDS, TimeUnit.SECONDS);
         } catch (Exception e) {
             vertx.close();
+            if (metrics != null) {
+                metrics.close();
+            }
             throw new IllegalStateException("sipmap: cannot open the " + settings.store().kind().label() + " store: "
                     + firstLine(e), e);
         }
@@ -105,7 +110,7 @@ public final class SipmapServer implements AutoCloseable {
                 new ChangeFeedService(storage.changes),
                 metrics == null ? options : options.withRequestObserver(metrics.requests()));
         if (metrics != null) {
-            metrics.changeFeedSubscribers(verticle::changeSubscribers);
+            metrics.changeFeed(verticle);
         }
         String where = options.host() + ":" + options.port();
         String choose = "--port or SIPMAP_PORT";
@@ -122,6 +127,9 @@ public final class SipmapServer implements AutoCloseable {
             }
         } catch (Exception e) {
             closeQuietly(vertx, storage);
+            if (metrics != null) {
+                metrics.close();
+            }
             throw new IllegalStateException(e instanceof BindException
                     ? "sipmap: cannot listen on " + where + ": " + e.getMessage()
                             + ". Is another server running? Choose another port with " + choose + "."
@@ -134,7 +142,7 @@ public final class SipmapServer implements AutoCloseable {
         }
         credentialsFile.ifPresent(file -> CredentialsFile.watch(vertx, file, base, shared,
                 CREDENTIALS_FILE_CHECK_MILLIS, System.getLogger(SipmapServer.class.getName())));
-        return new SipmapServer(vertx, verticle, storage, settings, managementPort);
+        return new SipmapServer(vertx, verticle, storage, settings, managementPort, metrics);
     }
 
     static void closeQuietly(Vertx vertx, Storage storage) {
@@ -200,6 +208,9 @@ public final class SipmapServer implements AutoCloseable {
             vertx.undeploy(verticle.deploymentID()).transform(undeployed -> storage.close())
                     .await(settings.http().shutdownTimeout().toSeconds() + 60, TimeUnit.SECONDS);
             vertx.close().await(30, TimeUnit.SECONDS);
+            if (metrics != null) {
+                metrics.close();
+            }
         } catch (Exception e) {
             throw new IllegalStateException("sipmap: did not stop cleanly: " + e, e);
         }
