@@ -389,6 +389,61 @@ $('resolve-form').addEventListener('submit', (event) => {
   });
 });
 
+/** The plan shown for the list chosen, whose changes "Apply the plan" sends as one batch; null before one. */
+let plan = null;
+
+function showPlan(shown) {
+  plan = shown;
+  $('list-apply').disabled = !plan || plan.changes.length === 0;
+  $('list-summary').textContent = !plan ? '' : plan.changes.length === 0
+    ? `Nothing to do: ${plan.summary}.` : `${plan.summary}: ${plan.changes.length} changes, applied together or not at all.`;
+  $('list-steps').replaceChildren(...(plan ? plan.steps.map((step) =>
+    el('li', { class: step.action, text: `${step.action} ${step.network} ${step.detail}` })) : []));
+}
+
+$('list-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const form = $('list-form');
+  clearErrors(form);
+  showPlan(null);
+  const file = $('list-file').files[0];
+  if (!file) {
+    fieldError($('list-file'), 'Choose the list file.');
+    return;
+  }
+  const json = file.name.toLowerCase().endsWith('.json');
+  try {
+    const shown = await api.send(api.url('sipmap/v1/Plans', Object.fromEntries(
+      [['FriendlyNamePrefix', $('list-prefix').value.trim()], ['SipDomainSid', $('list-domain').value.trim()]]
+        .filter(([, value]) => value))), await file.text(), json ? 'application/json' : 'text/csv');
+    showPlan(shown);
+  } catch (error) {
+    if (!refused(error)) {
+      showError(error, { SipDomainSid: $('list-domain') }, $('list-error'));
+    }
+  }
+});
+
+$('list-apply').addEventListener('click', async () => {
+  if (!plan) {
+    return;
+  }
+  $('list-apply').disabled = true;
+  $('list-error').textContent = '';
+  try {
+    const applied = await api.send(api.url('sipmap/v1/Batches'), JSON.stringify({ changes: plan.changes }),
+      'application/json');
+    showPlan(null);
+    $('list-summary').textContent = `Applied ${applied.changes.length} changes in one batch.`;
+    await refresh(records, mappings);
+  } catch (error) {
+    $('list-apply').disabled = false;
+    if (!refused(error)) {
+      showError(error, { SipDomainSid: $('list-domain') }, $('list-error'));
+    }
+  }
+});
+
 /**
  * Shows what the credentials may do: a read-only key gets a badge and no control that writes. Asked of
  * /sipmap/v1/Me before the lists are drawn, so that no write control shows, even for a moment; a server without it
@@ -444,6 +499,7 @@ function signOut(message = '') {
     form.reset();
     clearErrors(form);
   }
+  showPlan(null);
   $('resolve-result').replaceChildren();
   $('resolve-error').textContent = '';
   $('mapping-record').replaceChildren();

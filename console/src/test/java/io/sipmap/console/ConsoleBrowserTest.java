@@ -420,12 +420,48 @@ class ConsoleBrowserTest {
         step("credentials-refused");
     }
 
+    /** A list file uploaded: the plan shown, nothing written; applied as one batch; the same file then has nothing to do. */
+    @Test
+    @Order(4)
+    void appliesAListAsOneBatch() throws Exception {
+        driver.get(base + "/console/");
+        script("sessionStorage.setItem('sipmap.console.session', JSON.stringify({sid: '" + ACCOUNT
+                + "', secret: '" + TOKEN + "'}))");
+        driver.navigate().refresh();
+        until(d -> id("workspace").isDisplayed());
+        int before = apiList("v1/IpRecords", "ip_records", 1000).size();
+        String domain = "SD" + "c4".repeat(16);
+        Path list = Files.writeString(Files.createTempDirectory("console-list").resolve("carrier-z.csv"),
+                "ip_address,cidr_prefix_length,sip_domain_sid,friendly_name\n"
+                        + "198.18.0.0,24," + domain + ",carrier-z edge\n198.18.1.7,," + domain + ",carrier-z media\n");
+        id("list-file").sendKeys(list.toAbsolutePath().toString());
+        type("list-prefix", "carrier-z");
+        id("list-plan").click();
+        until(d -> text("list-summary").contains("changes"));
+        assertThat(text("list-summary")).isEqualTo("2 to create, 0 to map, 0 to re-map, 0 to rename, 0 to remove,"
+                + " 0 unchanged: 4 changes, applied together or not at all.");
+        assertThat(text("list-steps")).contains("create 198.18.0.0/24 -> " + domain + " \"carrier-z edge\"");
+        assertThat(apiList("v1/IpRecords", "ip_records", 1000)).hasSize(before);
+        step("list-planned");
+
+        id("list-apply").click();
+        until(d -> text("list-summary").startsWith("Applied"));
+        assertThat(text("list-summary")).isEqualTo("Applied 4 changes in one batch.");
+        assertThat(apiList("v1/IpRecords", "ip_records", 1000)).hasSize(before + 2);
+        step("list-applied");
+
+        id("list-plan").click();
+        until(d -> text("list-summary").startsWith("Nothing to do"));
+        assertThat(id("list-apply").isEnabled()).isFalse();
+        step("list-nothing-to-do");
+    }
+
     /**
      * A read-only API key signs in to a badge, the lists, and no control that would write; a key made read-only while
      * signed in has its write refused with a sentence saying so.
      */
     @Test
-    @Order(4)
+    @Order(5)
     void showsAReadOnlyKeyAsSuchWithNoWriteControls() throws Exception {
         assertThat(API.call("POST", base + "/v1/IpRecords", "IpAddress=198.51.100.7&FriendlyName=read-only-view")
                 .statusCode()).isEqualTo(201);
@@ -446,6 +482,7 @@ class ConsoleBrowserTest {
         assertThat(id("records-table").isDisplayed()).as("the lists").isTrue();
         assertThat(id("mappings-table").isDisplayed()).isTrue();
         assertThat(id("resolve-form").isDisplayed()).as("resolving only reads").isTrue();
+        assertThat(id("list").isDisplayed()).as("applying a list writes").isFalse();
         assertThat(driver.findElements(By.cssSelector("#workspace form, #workspace button, #workspace th"))
                 .stream().filter(WebElement::isDisplayed).map(e -> e.getAttribute("id") + e.getText()).toList())
                 .as("nothing that writes is shown").noneMatch(shown -> shown.startsWith("record-form")

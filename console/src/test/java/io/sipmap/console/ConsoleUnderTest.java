@@ -5,6 +5,7 @@ import io.sipmap.adapter.http.server.SipmapServerOptions;
 import io.sipmap.adapter.http.server.SipmapVerticle;
 import io.sipmap.adapter.inmemory.InMemoryStores;
 import io.sipmap.domain.AccountSid;
+import io.sipmap.service.BatchService;
 import io.sipmap.service.IpRecordService;
 import io.sipmap.service.ResolutionService;
 import io.sipmap.service.SourceIpMappingService;
@@ -17,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The API with the console mounted beside it, as the server wires them (the console module cannot depend on the
- * server, which embeds it): in-memory stores, the REST API, the resolve extension, {@code /console/}.
+ * server, which embeds it): in-memory stores, the REST API, the resolve and batch extensions, {@code /console/}.
  */
 final class ConsoleUnderTest implements AutoCloseable {
 
@@ -31,6 +32,7 @@ final class ConsoleUnderTest implements AutoCloseable {
         SidGenerator sids = SidGenerator.timeOrdered(clock, new SecureRandom()::nextLong);
         verticle = new SipmapVerticle(new SourceIpMappingService(stores.sourceIpMappings(), clock, sids),
                 new IpRecordService(stores.ipRecords(), clock, sids), new ResolutionService(stores.resolutions()),
+                null, new BatchService(stores.batches(), clock, sids),
                 Console.load(Instant.now()).mountedOn(SipmapServerOptions.of(credentials).withHost("127.0.0.1")
                         .withPort(0).withRequestLog(false)));
         vertx.deployVerticle(verticle).await(30, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package io.sipmap.domain;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -11,7 +12,7 @@ import java.util.Optional;
  */
 public abstract sealed class SipmapException extends RuntimeException
         permits SipmapException.NotFound, SipmapException.InvalidParameter, SipmapException.Conflict,
-                SipmapException.Unavailable, SipmapException.Upstream {
+                SipmapException.Unavailable, SipmapException.Upstream, SipmapException.BatchRefused {
 
     private final transient RemoteError remote;
 
@@ -102,6 +103,54 @@ public abstract sealed class SipmapException extends RuntimeException
     public static final class Upstream extends SipmapException {
         public Upstream(String message, RemoteError remote, Throwable cause) {
             super(message, remote, cause);
+        }
+    }
+
+    /**
+     * A batch of changes refused as a whole, nothing of it applied: {@link #failures()} says which changes failed, by
+     * their position in the batch, and why. Checking a batch reports every change that is invalid in itself; applying
+     * it stops at the first change the stored state refuses (a record already mapped, a SID not found), the one
+     * failure then listed.
+     */
+    public static final class BatchRefused extends SipmapException {
+        private final List<Failure> failures;
+
+        /** @param failures at least one, in batch order */
+        public BatchRefused(String message, List<Failure> failures) {
+            this(message, failures, null);
+        }
+
+        public BatchRefused(String message, List<Failure> failures, RemoteError remote) {
+            super(message, remote, null);
+            this.failures = List.copyOf(failures);
+            if (this.failures.isEmpty()) {
+                throw new IllegalArgumentException("a refused batch names at least one failed change");
+            }
+        }
+
+        /** Each failed change, in batch order; never empty. */
+        public List<Failure> failures() {
+            return failures;
+        }
+
+        /** Whether a failure is a {@link Conflict} with the stored state rather than bad input. */
+        public boolean conflicts() {
+            return failures.stream().anyMatch(f -> f.cause() instanceof Conflict);
+        }
+
+        /**
+         * One change of a batch that failed.
+         *
+         * @param index the change's position in the batch, from 0
+         * @param cause why: {@link InvalidParameter}, {@link NotFound} or {@link Conflict}
+         */
+        public record Failure(int index, SipmapException cause) {
+            public Failure {
+                if (index < 0) {
+                    throw new IllegalArgumentException("index must be at least 0, got " + index);
+                }
+                Objects.requireNonNull(cause, "cause");
+            }
         }
     }
 }

@@ -62,9 +62,10 @@ class ResourcesTest {
     }
 
     @Test
-    void exceptionsAreSealedToFiveVariants() {
+    void exceptionsAreSealedToSixVariants() {
         assertThat(SipmapException.class.getPermittedSubclasses()).extracting(Class::getSimpleName)
-                .containsExactlyInAnyOrder("NotFound", "InvalidParameter", "Conflict", "Unavailable", "Upstream");
+                .containsExactlyInAnyOrder("NotFound", "InvalidParameter", "Conflict", "Unavailable", "Upstream",
+                        "BatchRefused");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.sipmap.e2e;
 
+import io.sipmap.adapter.http.client.FollowerOptions;
 import io.sipmap.adapter.http.client.LiveResolverOptions;
 import io.sipmap.adapter.http.client.LiveSipDomainResolver;
 import io.sipmap.adapter.http.client.RetryPolicy;
@@ -111,7 +112,8 @@ final class FeedStack implements AutoCloseable {
     }
 
     static LiveResolverOptions fastReconnect() {
-        return LiveResolverOptions.defaults().withReconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500));
+        return LiveResolverOptions.defaults().withFollowing(
+                FollowerOptions.defaults().withReconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500)));
     }
 
     /** A fresh account whose resolver is a live replica in its client, ready. */

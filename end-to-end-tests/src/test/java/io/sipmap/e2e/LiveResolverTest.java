@@ -3,6 +3,7 @@ package io.sipmap.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sipmap.adapter.http.client.ChangeFollower;
 import io.sipmap.adapter.http.client.LiveSipDomainResolver;
 import io.sipmap.adapter.http.client.SipmapClient;
 import io.sipmap.api.CreateIpRecord;
@@ -210,7 +211,7 @@ class LiveResolverTest {
         assertThat(live.snapshotsLoaded()).isEqualTo(1);
         assertThat(live.size()).isEqualTo(data.mapped.size());
         agrees(live, writer, data.probes());
-        eventually("live", () -> live.state() == LiveSipDomainResolver.State.LIVE);
+        eventually("live", () -> live.state() == ChangeFollower.State.LIVE);
         assertThat(stack.answered).filteredOn(a -> a.startsWith("GET /v1/IpRecords ")).as("IP records list reads").isEmpty();
     }
 
@@ -228,7 +229,7 @@ class LiveResolverTest {
 
         for (int restart = 0; restart < 3; restart++) {
             stack.stop();
-            eventually("the replica notices", () -> live.state() != LiveSipDomainResolver.State.LIVE);
+            eventually("the replica notices", () -> live.state() != ChangeFollower.State.LIVE);
             long before = live.lastEventId();
             for (int i = 0; i < 40; i++) {
                 data.change(); // straight to the services: the server is down
@@ -319,7 +320,7 @@ class LiveResolverTest {
         eventually("no stream", () -> stack.verticle().changeSubscribers() == 0);
         Thread.sleep(600); // several back-offs: nothing comes back
         assertThat(stack.verticle().changeSubscribers()).isZero();
-        assertThat(live.state()).isEqualTo(LiveSipDomainResolver.State.CLOSED);
+        assertThat(live.state()).isEqualTo(ChangeFollower.State.CLOSED);
         assertThatThrownBy(() -> await(live.resolve(account, Ipv4Address.parse("10.0.0.1"))))
                 .hasCauseInstanceOf(SipmapException.Unavailable.class);
 
@@ -329,6 +330,6 @@ class LiveResolverTest {
         eventually("one stream", () -> stack.verticle().changeSubscribers() == 1);
         client.close();
         eventually("no stream", () -> stack.verticle().changeSubscribers() == 0);
-        assertThat(second.state()).isEqualTo(LiveSipDomainResolver.State.CLOSED);
+        assertThat(second.state()).isEqualTo(ChangeFollower.State.CLOSED);
     }
 }

@@ -17,7 +17,9 @@ import com.tngtech.archunit.core.importer.Location;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import io.sipmap.adapter.http.server.SipmapVerticle;
 import io.sipmap.adapter.inmemory.InMemoryStores;
+import io.sipmap.spi.ChangeStore;
 import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -145,17 +147,16 @@ class ArchitectureTest {
             .because("ErrorTable is the one mapping from failure to Twilio status and code");
 
     @ArchTest
-    static final ArchRule theKamailioBridgeIsAClientOfTheWireOnly = classes()
+    static final ArchRule theKamailioBridgeIsAClientOfTheHttpClientOnly = classes()
             .that().resideInAPackage("io.sipmap.kamailio..")
-            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.vertx.core..",
-                    "io.vertx.ext.web.client..", "picocli..", "io.sipmap.kamailio..", "io.sipmap.adapter.http.client..",
-                    "io.sipmap.api..", "io.sipmap.domain..")
-            .because("the bridge runs beside Kamailio, away from the stores: it knows sipmap by its HTTP exports and"
-                    + " change feed only, through the client as any other program would, never a store, PostgreSQL"
-                    + " or the server");
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.vertx.core..", "picocli..",
+                    "io.sipmap.kamailio..", "io.sipmap.adapter.http.client..", "io.sipmap.domain..", "io.sipmap.api..")
+            .because("the bridge depends on the HTTP client adapter and the domain (and the ports' api types the"
+                    + " client exposes), never on a store or the server adapter: it runs beside Kamailio, and follows"
+                    + " the account through the client's ChangeFollower as any other program would");
 
     private static final String LIVE_RESOLVER =
-            "io\\.sipmap\\.adapter\\.http\\.client\\.(LiveSipDomainResolver|EventStreamParser).*";
+            "io\\.sipmap\\.adapter\\.http\\.client\\.(LiveSipDomainResolver|ChangeFollower|EventStreamParser).*";
 
     @ArchTest
     static final ArchRule theLiveResolverNeverParksAThread = noClasses()
@@ -259,13 +260,6 @@ class ArchitectureTest {
     }
 
     @Test
-    void aBridgeClassReachingIntoAStoreBreaksItsFence() {
-        JavaClasses classes = new ClassFileImporter().importClasses(
-                io.sipmap.kamailio.KamailioBridgeViolationFixture.class, io.sipmap.spi.IpRecordStore.class);
-        assertThat(theKamailioBridgeIsAClientOfTheWireOnly.evaluate(classes).hasViolation()).isTrue();
-    }
-
-    @Test
     void aConsoleClassReachingIntoTheApiOrEndingAResponseBreaksTheFence() {
         JavaClasses classes = new ClassFileImporter().importClasses(
                 io.sipmap.console.ConsoleViolationFixture.class);
@@ -281,6 +275,14 @@ class ArchitectureTest {
         assertThat(theJUnitExtensionIsNoPartOfTheServer.evaluate(classes).hasViolation()).isTrue();
         assertThat(theJUnitExtensionNamesPostgresqlInOneClass.evaluate(classes).hasViolation()).isTrue();
         assertThat(theJUnitExtensionNamesTwiliosSdkInTwoClasses.evaluate(classes).hasViolation()).isTrue();
+    }
+
+    @Test
+    void aBridgeClassReadingAStoreOrTheServerAdapterBreaksItsRule() {
+        JavaClasses classes = new ClassFileImporter().importClasses(
+                io.sipmap.kamailio.KamailioBridgeViolationFixture.class, ChangeStore.class, SipmapVerticle.class);
+        assertThat(theKamailioBridgeIsAClientOfTheHttpClientOnly.evaluate(classes).hasViolation()).isTrue();
+        assertThat(modules.evaluate(classes).hasViolation()).isTrue();
     }
 
     @Test

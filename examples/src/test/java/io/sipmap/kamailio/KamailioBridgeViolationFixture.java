@@ -1,10 +1,16 @@
 package io.sipmap.kamailio;
 
-import io.sipmap.spi.IpRecordStore;
+import io.sipmap.adapter.http.server.SipmapVerticle;
+import io.sipmap.spi.ChangeStore;
 
-/** Breaks the bridge's fence on purpose (the bridge reaching into a store); see ArchitectureTest. */
-public class KamailioBridgeViolationFixture {
-    public Object read(IpRecordStore store) {
+/** Breaks the bridge's rule on purpose: it reads the change store and reaches into the server adapter. */
+public final class KamailioBridgeViolationFixture {
+
+    Object changes(ChangeStore store) {
         return store;
+    }
+
+    int port(SipmapVerticle verticle) {
+        return verticle.actualPort();
     }
 }

@@ -1,5 +1,8 @@
 package io.sipmap.kamailio;
 
+import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.ApiKeySid;
+import io.sipmap.domain.SipmapException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -40,7 +43,7 @@ import picocli.CommandLine.Spec;
                 + " setting.",
         footerHeading = "%nCredentials, from the environment only:%n",
         footer = {
-            "  TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN of the account, or",
+            "  TWILIO_ACCOUNT_SID, the account, with its TWILIO_AUTH_TOKEN, or with",
             "  TWILIO_API_KEY and TWILIO_API_SECRET of one of its API keys"})
 public final class KamailioBridgeCommand {
 
@@ -130,12 +133,18 @@ public final class KamailioBridgeCommand {
         String token = blankToNull(env.get("TWILIO_AUTH_TOKEN"));
         String key = blankToNull(env.get("TWILIO_API_KEY"));
         String secret = blankToNull(env.get("TWILIO_API_SECRET"));
-        String username = key != null && secret != null ? key : sid;
-        String password = key != null && secret != null ? secret : token;
-        if (username == null || password == null || (key == null) != (secret == null)) {
+        if (sid == null || (key == null) != (secret == null) || (key == null ? token : secret) == null) {
             throw new ParameterException(spec.commandLine(), "kamailio-bridge needs the account's credentials"
-                    + " in the environment: TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and"
+                    + " in the environment: TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN, or with TWILIO_API_KEY and"
                     + " TWILIO_API_SECRET");
+        }
+        AccountSid account;
+        ApiKeySid apiKey;
+        try {
+            account = AccountSid.parse(sid, "TWILIO_ACCOUNT_SID");
+            apiKey = key == null ? null : ApiKeySid.parse(key, "TWILIO_API_KEY");
+        } catch (SipmapException.InvalidParameter e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         if (addressFile == null) {
             throw new ParameterException(spec.commandLine(), "kamailio-bridge needs --address-file"
@@ -146,16 +155,12 @@ public final class KamailioBridgeCommand {
             throw new ParameterException(spec.commandLine(), "--address-file: cannot write in the directory "
                     + dir);
         }
-        if (reloadInterval < 0 || maxSubnets < 1 || maxBackoff < 1 || group < 1) {
-            throw new ParameterException(spec.commandLine(), "--group, --max-subnets and --max-backoff must be"
-                    + " 1 or more, --reload-interval 0 or more");
-        }
         try {
-            return new KamailioBridge.Options(URI.create(url), username, password, addressFile, group,
-                    KamailioBridge.Options.kamcmd(kamcmd, ctl), Duration.ofSeconds(reloadInterval),
-                    Duration.ofSeconds(maxBackoff), maxSubnets);
+            return new KamailioBridge.Options(URI.create(url), account, apiKey, key == null ? token : secret,
+                    addressFile, group, KamailioBridge.Options.kamcmd(kamcmd, ctl),
+                    Duration.ofSeconds(reloadInterval), Duration.ofSeconds(maxBackoff), maxSubnets);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--url: " + e.getMessage());
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
     }
 
@@ -215,6 +220,13 @@ public final class KamailioBridgeCommand {
             public synchronized void publish(LogRecord record) {
                 super.publish(record);
                 flush(); // a line as it happens, not when a buffer fills
+            }
+
+            @Override
+            public synchronized void close() {
+                // LogManager's shutdown hook closes every handler, racing ours: closing System.out there would
+                // swallow the "stopped" line the bridge prints once it has stopped
+                flush();
             }
         });
     }

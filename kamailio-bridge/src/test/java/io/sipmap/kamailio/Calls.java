@@ -25,8 +25,13 @@ final class Calls {
     }
 
     Calls(AccountSid account, String token) {
+        this(account.value(), token);
+    }
+
+    /** As {@code user}, the account or one of its API keys. */
+    Calls(String user, String secret) {
         authorization = "Basic " + Base64.getEncoder().encodeToString(
-                (account.value() + ":" + token).getBytes(StandardCharsets.UTF_8));
+                (user + ":" + secret).getBytes(StandardCharsets.UTF_8));
     }
 
     /** {@code method url}, with the account's credentials, and the form when not null. */

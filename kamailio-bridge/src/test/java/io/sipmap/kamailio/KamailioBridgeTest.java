@@ -46,11 +46,11 @@ class KamailioBridgeTest {
         String base = server[0].baseUrl();
         KamailioBridge bridge = null;
         List<String> figures = new ArrayList<>();
-        try (CapturedLogRecords log = new CapturedLogRecords(Logger.getLogger("io.sipmap.kamailio"));
+        try (CapturedLogRecords log = new CapturedLogRecords(Logger.getLogger("io.sipmap"));
              Kamailio kamailio = Kamailio.start(addressFile)) {
             Calls calls = new Calls(ACCOUNT, TOKEN);
             var records = new OverlappingRecords(calls, base).create();
-            bridge = KamailioBridge.start(null, new KamailioBridge.Options(URI.create(base), ACCOUNT.value(), TOKEN,
+            bridge = KamailioBridge.start(null, new KamailioBridge.Options(URI.create(base), ACCOUNT, null, TOKEN,
                     addressFile, 1, KamailioBridge.Options.kamcmd(
                             DebianPackages.require("kamcmd", "kamailio").toString(), kamailio.ctl()),
                     Duration.ofSeconds(5), Duration.ofSeconds(2), 4096));

@@ -43,8 +43,13 @@ final class SipmapUnderTest implements AutoCloseable {
 
     /** A server over memory on {@code port} of 127.0.0.1 (0: any free one). */
     static SipmapUnderTest inMemory(int port, AccountSid account, String token) throws Exception {
+        return inMemory(port, Credentials.of(account, token));
+    }
+
+    /** A server over memory on {@code port} of 127.0.0.1 (0: any free one) that takes {@code credentials}. */
+    static SipmapUnderTest inMemory(int port, Credentials credentials) throws Exception {
         InMemoryStores stores = InMemoryStores.create();
-        return start(Vertx.vertx(), port, account, token, stores.ipRecords(), stores.sourceIpMappings(),
+        return start(Vertx.vertx(), port, credentials, stores.ipRecords(), stores.sourceIpMappings(),
                 stores.resolutions(), stores.changes(), Future::succeededFuture);
     }
 
@@ -53,11 +58,11 @@ final class SipmapUnderTest implements AutoCloseable {
             throws Exception {
         Vertx vertx = Vertx.vertx();
         PgStores stores = PgStores.start(vertx, PgStoreOptions.of(connect)).await(120, TimeUnit.SECONDS);
-        return start(vertx, port, account, token, stores.ipRecords(), stores.sourceIpMappings(),
+        return start(vertx, port, Credentials.of(account, token), stores.ipRecords(), stores.sourceIpMappings(),
                 stores.resolutions(), stores.changes(), stores::close);
     }
 
-    private static SipmapUnderTest start(Vertx vertx, int port, AccountSid account, String token,
+    private static SipmapUnderTest start(Vertx vertx, int port, Credentials credentials,
                                          IpRecordStore ipRecords, SourceIpMappingStore mappings,
                                          ResolutionStore resolutions, ChangeStore changes,
                                          Supplier<Future<Void>> closeStores) throws Exception {
@@ -66,7 +71,7 @@ final class SipmapUnderTest implements AutoCloseable {
         SipmapVerticle verticle = new SipmapVerticle(new SourceIpMappingService(mappings, clock, sids),
                 new IpRecordService(ipRecords, clock, sids), new ResolutionService(resolutions),
                 new ChangeFeedService(changes),
-                SipmapServerOptions.of(Credentials.of(account, token)).withHost("127.0.0.1").withPort(port));
+                SipmapServerOptions.of(credentials).withHost("127.0.0.1").withPort(port));
         vertx.deployVerticle(verticle).await(30, TimeUnit.SECONDS);
         return new SipmapUnderTest(vertx, verticle, closeStores);
     }

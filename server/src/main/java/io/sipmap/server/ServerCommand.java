@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "sipmap-server", mixinStandardHelpOptions = true, sortOptions = false,
         versionProvider = ServerCommand.Version.class, usageHelpAutoWidth = true,
         description = "Serves Twilio's Voice v1 IpRecords and SourceIpMappings API, and the sipmap resolve extension.",
-        subcommands = {ServerCommand.HashSecret.class, ServerCommand.ImportCommand.class,
+        subcommands = {ServerCommand.HashSecret.class, ServerCommand.ImportCommand.class, ApplyCommand.class,
             ServerCommand.CredentialsCommand.class, KamailioBridgeCommand.class},
         footerHeading = "%nCredentials, from the environment (never from flags) or --credentials-file:%n",
         footer = {
@@ -208,10 +208,12 @@ final class ServerCommand {
     static CommandLine commandLine(Map<String, String> env) {
         CommandLine line = new CommandLine(new ServerCommand());
         // The store's options are inherited by every subcommand for import; the bridge has no store.
-        CommandSpec bridge = line.getSubcommands().get("kamailio-bridge").getCommandSpec();
-        for (OptionSpec inherited : List.copyOf(bridge.options())) {
-            if (inherited.inherited()) {
-                bridge.remove(inherited);
+        for (String storeless : List.of("kamailio-bridge", "apply")) {
+            CommandSpec bridge = line.getSubcommands().get(storeless).getCommandSpec();
+            for (OptionSpec inherited : List.copyOf(bridge.options())) {
+                if (inherited.inherited()) {
+                    bridge.remove(inherited);
+                }
             }
         }
         line.setDefaultValueProvider(argument -> {
@@ -241,6 +243,9 @@ final class ServerCommand {
                         return 0;
                     }
                     return bridge.run(env, out, err);
+                }
+                if (subcommand instanceof ApplyCommand apply) {
+                    return CommandLine.printHelpIfRequested(parsed.subcommand()) ? 0 : apply.run(env, out, err);
                 }
                 if (subcommand instanceof ImportCommand importing) {
                     if (CommandLine.printHelpIfRequested(parsed.subcommand())) {

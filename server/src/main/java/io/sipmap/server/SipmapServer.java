@@ -5,6 +5,7 @@ import io.sipmap.adapter.http.server.SipmapServerOptions;
 import io.sipmap.adapter.http.server.SipmapVerticle;
 import io.sipmap.api.SipDomainResolver;
 import io.sipmap.console.Console;
+import io.sipmap.service.BatchService;
 import io.sipmap.service.ChangeFeedService;
 import io.sipmap.service.IpRecordService;
 import io.sipmap.service.ResolutionService;
@@ -108,6 +109,7 @@ public final class SipmapServer implements AutoCloseable {
                 new IpRecordService(ipRecordStore, clock, sids),
                 metrics == null ? resolver : metrics.counted(resolver),
                 new ChangeFeedService(storage.changes),
+                new BatchService(storage.batches, clock, sids),
                 metrics == null ? options : options.withRequestObserver(metrics.requests()));
         if (metrics != null) {
             metrics.changeFeed(verticle);

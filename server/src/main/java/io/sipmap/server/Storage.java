@@ -5,6 +5,7 @@ import io.sipmap.adapter.postgres.PgStoreOptions;
 import io.sipmap.adapter.postgres.PgStores;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.PageRequest;
+import io.sipmap.spi.BatchStore;
 import io.sipmap.spi.ChangeStore;
 import io.sipmap.spi.IpRecordStore;
 import io.sipmap.spi.ResolutionStore;
@@ -56,6 +57,8 @@ final class Storage {
     final ResolutionStore resolutions;
     /** The change feed of the stores' writes. */
     final ChangeStore changes;
+    /** Batches of writes to the stores, all or nothing. */
+    final BatchStore batches;
     /** For the banner: "in memory", or which PostgreSQL, never with a password. */
     final String description;
     /** How far behind the database the resolution replica may be; empty for a store without one. */
@@ -64,12 +67,13 @@ final class Storage {
     private final Supplier<Future<Void>> close;
 
     private Storage(IpRecordStore ipRecords, SourceIpMappingStore sourceIpMappings, ResolutionStore resolutions,
-                    ChangeStore changes, String description, Optional<Supplier<Duration>> replicaLag, Supplier<CompletionStage<?>> ready,
+                    ChangeStore changes, BatchStore batches, String description, Optional<Supplier<Duration>> replicaLag, Supplier<CompletionStage<?>> ready,
                     Supplier<Future<Void>> close) {
         this.ipRecords = ipRecords;
         this.sourceIpMappings = sourceIpMappings;
         this.resolutions = resolutions;
         this.changes = changes;
+        this.batches = batches;
         this.description = description;
         this.replicaLag = replicaLag;
         this.ready = ready;
@@ -82,7 +86,7 @@ final class Storage {
             case MEMORY -> {
                 InMemoryStores stores = InMemoryStores.create();
                 yield Future.succeededFuture(new Storage(stores.ipRecords(), stores.sourceIpMappings(),
-                        stores.resolutions(), stores.changes(), "in memory", Optional.empty(),
+                        stores.resolutions(), stores.changes(), stores.batches(), "in memory", Optional.empty(),
                         () -> stores.ipRecords().page(PROBE_ACCOUNT, PageRequest.first(1)), Future::succeededFuture));
             }
             case POSTGRES -> {
@@ -101,7 +105,7 @@ final class Storage {
     private static Future<Storage> postgres(Vertx vertx, PgConnectOptions connect, String description,
                                             Supplier<Future<Void>> afterwards) {
         return PgStores.start(vertx, PgStoreOptions.of(connect)).map(stores -> new Storage(stores.ipRecords(),
-                stores.sourceIpMappings(), stores.resolutions(), stores.changes(), description, Optional.of(stores::replicaLag),
+                stores.sourceIpMappings(), stores.resolutions(), stores.changes(), stores.batches(), description, Optional.of(stores::replicaLag),
                 stores::ready, () -> stores.close().transform(closed -> afterwards.get())));
     }
 

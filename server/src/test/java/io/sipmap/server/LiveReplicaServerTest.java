@@ -2,6 +2,7 @@ package io.sipmap.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sipmap.adapter.http.client.FollowerOptions;
 import io.sipmap.adapter.http.client.LiveResolverOptions;
 import io.sipmap.adapter.http.client.LiveSipDomainResolver;
 import io.sipmap.adapter.http.client.RetryPolicy;
@@ -111,8 +112,8 @@ class LiveReplicaServerTest {
                 write.run();
             }
 
-            LiveSipDomainResolver live = reader.liveResolver(ACCOUNT, LiveResolverOptions.defaults()
-                    .withReconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500)));
+            LiveSipDomainResolver live = reader.liveResolver(ACCOUNT, LiveResolverOptions.defaults().withFollowing(
+                    FollowerOptions.defaults().withReconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500))));
             await(live.ready());
             assertThat(live.lastEventId()).isEqualTo(head[0]);
             agrees(live, reader, probes);

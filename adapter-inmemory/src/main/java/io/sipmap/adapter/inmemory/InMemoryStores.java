@@ -15,12 +15,16 @@ import io.sipmap.domain.Resolution;
 import io.sipmap.domain.SipmapException;
 import io.sipmap.domain.SourceIpMapping;
 import io.sipmap.domain.SourceIpMappingSid;
+import io.sipmap.spi.BatchStore;
+import io.sipmap.spi.BatchWrite;
 import io.sipmap.spi.ChangeStore;
 import io.sipmap.spi.IpRecordStore;
 import io.sipmap.spi.ResolutionStore;
 import io.sipmap.spi.SourceIpMappingStore;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
@@ -62,6 +66,7 @@ public final class InMemoryStores {
     private final SourceIpMappingStore sourceIpMappings = new SourceIpMappings();
     private final ResolutionStore resolutions = new Resolutions();
     private final ChangeStore changes = new Changes();
+    private final BatchStore batches = new Batches();
     private final int changeLogCapacity;
     private final RandomGenerator nonces;
 
@@ -110,6 +115,11 @@ public final class InMemoryStores {
         return changes;
     }
 
+    /** Batches of writes to these stores, each under its account's lock, as single writes are. */
+    public BatchStore batches() {
+        return batches;
+    }
+
     private final class Partition {
         final SortedChunks<IpRecord> records = new SortedChunks<>();
         final SortedChunks<SourceIpMapping> mappings = new SortedChunks<>();
@@ -149,6 +159,120 @@ public final class InMemoryStores {
             Resolution resolution = resolutions.get(record);
             return resolution == null ? null : resolution.mappingSid();
         }
+
+        // The writes, each checked and recorded whole; under this partition's monitor, which single writes and
+        // batches take alike.
+
+        IpRecord insertRecord(IpRecord record) {
+            if (records.containsKey(record.sid())) {
+                throw new SipmapException.Conflict("IP record " + record.sid() + " already exists");
+            }
+            IpRecord kept = shared.kept(record);
+            records.put(kept.sid(), kept);
+            changed(Change.Kind.IP_RECORD_CREATED, kept, kept);
+            return kept;
+        }
+
+        /** The record as replaced, or null when there is none. */
+        IpRecord replaceRecord(IpRecord record) {
+            IpRecord stored = records.get(record.sid());
+            if (stored == null) {
+                return null;
+            }
+            // the prefix index holds a mapped record's prefix, and nothing re-indexes it here
+            if (!stored.ipAddress().equals(record.ipAddress())
+                    || stored.cidrPrefixLength() != record.cidrPrefixLength()
+                    || !stored.dateCreated().equals(record.dateCreated())) {
+                throw new IllegalArgumentException("Only the friendly name and date_updated of an IP record change");
+            }
+            records.put(record.sid(), record);
+            changed(Change.Kind.IP_RECORD_UPDATED, record, record);
+            return record;
+        }
+
+        /** The record as it was, or null when there was none. */
+        IpRecord deleteRecord(IpRecordSid sid) {
+            SourceIpMappingSid mapping = mappingOf(sid);
+            if (mapping != null) {
+                throw mapped(sid, mapping);
+            }
+            IpRecord removed = records.remove(sid);
+            if (removed != null) {
+                changed(Change.Kind.IP_RECORD_DELETED, removed, removed);
+            }
+            return removed;
+        }
+
+        SourceIpMapping insertMapping(SourceIpMapping mapping) {
+            IpRecordSid recordSid = mapping.ipRecordSid();
+            IpRecord record = records.get(recordSid);
+            if (record == null) {
+                throw noRecord(recordSid);
+            }
+            Resolution.of(mapping, record); // checks before anything changes
+            SourceIpMappingSid existing = mappingOf(record.sid());
+            if (existing != null) {
+                throw alreadyMapped(recordSid, existing);
+            }
+            if (mappings.containsKey(mapping.sid())) {
+                throw new SipmapException.Conflict("Source IP mapping " + mapping.sid() + " already exists");
+            }
+            SourceIpMapping kept = shared.kept(mapping, record);
+            mappings.put(kept.sid(), kept);
+            resolutions.put(record.sid(), record.prefix(), Resolution.of(kept, record));
+            changed(Change.Kind.SOURCE_IP_MAPPING_CREATED, kept, record);
+            return kept;
+        }
+
+        /** The mapping as replaced, or null when there is none. */
+        SourceIpMapping replaceMapping(SourceIpMapping mapping) {
+            SourceIpMapping stored = mappings.get(mapping.sid());
+            if (stored == null) {
+                return null;
+            }
+            if (!stored.ipRecordSid().equals(mapping.ipRecordSid())
+                    || !stored.dateCreated().equals(mapping.dateCreated())) {
+                throw new IllegalArgumentException(
+                        "Only the SIP domain and date_updated of a source IP mapping change");
+            }
+            // a mapped record cannot be deleted, and its prefix never changes
+            IpRecord record = records.get(mapping.ipRecordSid());
+            Resolution.of(mapping, record); // checks before anything changes
+            SourceIpMapping kept = shared.kept(mapping, record);
+            shared.release(stored.sipDomainSid());
+            mappings.put(kept.sid(), kept);
+            resolutions.put(record.sid(), record.prefix(), Resolution.of(kept, record));
+            changed(Change.Kind.SOURCE_IP_MAPPING_UPDATED, kept, record);
+            return kept;
+        }
+
+        /** The mapping as it was, or null when there was none. */
+        SourceIpMapping deleteMapping(SourceIpMappingSid sid) {
+            SourceIpMapping removed = mappings.remove(sid);
+            if (removed == null) {
+                return null;
+            }
+            resolutions.remove(removed.ipRecordSid());
+            shared.release(removed.sipDomainSid());
+            // the record is still there: a mapped record cannot be deleted
+            changed(Change.Kind.SOURCE_IP_MAPPING_DELETED, removed, records.get(removed.ipRecordSid()));
+            return removed;
+        }
+    }
+
+    static SipmapException.Conflict mapped(IpRecordSid record, SourceIpMappingSid mapping) {
+        return new SipmapException.Conflict("IP record " + record + " is mapped by source IP mapping " + mapping
+                + "; delete the mapping first");
+    }
+
+    static SipmapException.Conflict alreadyMapped(IpRecordSid record, SourceIpMappingSid mapping) {
+        return new SipmapException.Conflict("IP record " + record + " is already mapped by source IP mapping "
+                + mapping);
+    }
+
+    static SipmapException.InvalidParameter noRecord(IpRecordSid record) {
+        return new SipmapException.InvalidParameter("IpRecordSid",
+                "Invalid IpRecordSid: no IP record " + record + " exists");
     }
 
     private Partition writable(AccountSid account) {
@@ -174,13 +298,7 @@ public final class InMemoryStores {
             return complete(() -> {
                 Partition p = writable(record.accountSid());
                 synchronized (p) {
-                    if (p.records.containsKey(record.sid())) {
-                        throw new SipmapException.Conflict("IP record " + record.sid() + " already exists");
-                    }
-                    IpRecord kept = p.shared.kept(record);
-                    p.records.put(kept.sid(), kept);
-                    p.changed(Change.Kind.IP_RECORD_CREATED, kept, kept);
-                    return kept;
+                    return p.insertRecord(record);
                 }
             });
         }
@@ -201,20 +319,7 @@ public final class InMemoryStores {
         public CompletionStage<Optional<IpRecord>> replace(IpRecord record) {
             return complete(() -> readable(record.accountSid()).map(p -> {
                 synchronized (p) {
-                    IpRecord stored = p.records.get(record.sid());
-                    if (stored == null) {
-                        return null;
-                    }
-                    // the prefix index holds a mapped record's prefix, and nothing re-indexes it here
-                    if (!stored.ipAddress().equals(record.ipAddress())
-                            || stored.cidrPrefixLength() != record.cidrPrefixLength()
-                            || !stored.dateCreated().equals(record.dateCreated())) {
-                        throw new IllegalArgumentException(
-                                "Only the friendly name and date_updated of an IP record change");
-                    }
-                    p.records.put(record.sid(), record);
-                    p.changed(Change.Kind.IP_RECORD_UPDATED, record, record);
-                    return record;
+                    return p.replaceRecord(record);
                 }
             }));
         }
@@ -223,17 +328,7 @@ public final class InMemoryStores {
         public CompletionStage<Boolean> delete(AccountSid account, IpRecordSid sid) {
             return complete(() -> readable(account).map(p -> {
                 synchronized (p) {
-                    SourceIpMappingSid mapping = p.mappingOf(sid);
-                    if (mapping != null) {
-                        throw new SipmapException.Conflict("IP record " + sid + " is mapped by source IP mapping "
-                                + mapping + "; delete the mapping first");
-                    }
-                    IpRecord removed = p.records.remove(sid);
-                    if (removed == null) {
-                        return false;
-                    }
-                    p.changed(Change.Kind.IP_RECORD_DELETED, removed, removed);
-                    return true;
+                    return p.deleteRecord(sid) != null;
                 }
             }).orElse(false));
         }
@@ -245,27 +340,8 @@ public final class InMemoryStores {
         public CompletionStage<SourceIpMapping> insert(SourceIpMapping mapping) {
             return complete(() -> {
                 Partition p = writable(mapping.accountSid());
-                IpRecordSid recordSid = mapping.ipRecordSid();
                 synchronized (p) {
-                    IpRecord record = p.records.get(recordSid);
-                    if (record == null) {
-                        throw new SipmapException.InvalidParameter("IpRecordSid",
-                                "Invalid IpRecordSid: no IP record " + recordSid + " exists");
-                    }
-                    Resolution.of(mapping, record); // checks before anything changes
-                    SourceIpMappingSid existing = p.mappingOf(record.sid());
-                    if (existing != null) {
-                        throw new SipmapException.Conflict("IP record " + recordSid
-                                + " is already mapped by source IP mapping " + existing);
-                    }
-                    if (p.mappings.containsKey(mapping.sid())) {
-                        throw new SipmapException.Conflict("Source IP mapping " + mapping.sid() + " already exists");
-                    }
-                    SourceIpMapping kept = p.shared.kept(mapping, record);
-                    p.mappings.put(kept.sid(), kept);
-                    p.resolutions.put(record.sid(), record.prefix(), Resolution.of(kept, record));
-                    p.changed(Change.Kind.SOURCE_IP_MAPPING_CREATED, kept, record);
-                    return kept;
+                    return p.insertMapping(mapping);
                 }
             });
         }
@@ -286,24 +362,7 @@ public final class InMemoryStores {
         public CompletionStage<Optional<SourceIpMapping>> replace(SourceIpMapping mapping) {
             return complete(() -> readable(mapping.accountSid()).map(p -> {
                 synchronized (p) {
-                    SourceIpMapping stored = p.mappings.get(mapping.sid());
-                    if (stored == null) {
-                        return null;
-                    }
-                    if (!stored.ipRecordSid().equals(mapping.ipRecordSid())
-                            || !stored.dateCreated().equals(mapping.dateCreated())) {
-                        throw new IllegalArgumentException(
-                                "Only the SIP domain and date_updated of a source IP mapping change");
-                    }
-                    // a mapped record cannot be deleted, and its prefix never changes
-                    IpRecord record = p.records.get(mapping.ipRecordSid());
-                    Resolution.of(mapping, record); // checks before anything changes
-                    SourceIpMapping kept = p.shared.kept(mapping, record);
-                    p.shared.release(stored.sipDomainSid());
-                    p.mappings.put(kept.sid(), kept);
-                    p.resolutions.put(record.sid(), record.prefix(), Resolution.of(kept, record));
-                    p.changed(Change.Kind.SOURCE_IP_MAPPING_UPDATED, kept, record);
-                    return kept;
+                    return p.replaceMapping(mapping);
                 }
             }));
         }
@@ -312,15 +371,7 @@ public final class InMemoryStores {
         public CompletionStage<Boolean> delete(AccountSid account, SourceIpMappingSid sid) {
             return complete(() -> readable(account).map(p -> {
                 synchronized (p) {
-                    SourceIpMapping removed = p.mappings.remove(sid);
-                    if (removed == null) {
-                        return false;
-                    }
-                    p.resolutions.remove(removed.ipRecordSid());
-                    p.shared.release(removed.sipDomainSid());
-                    // the record is still there: a mapped record cannot be deleted
-                    p.changed(Change.Kind.SOURCE_IP_MAPPING_DELETED, removed, p.records.get(removed.ipRecordSid()));
-                    return true;
+                    return p.deleteMapping(sid) != null;
                 }
             }).orElse(false));
         }
@@ -400,6 +451,171 @@ public final class InMemoryStores {
                     }
                 };
             });
+        }
+    }
+
+    /**
+     * A batch in two passes under the account's lock: the first plays the writes over an overlay of what they change,
+     * checking each as its single write would and failing at the first that would fail, before anything is written;
+     * the second makes them, through the same code as single writes, and cannot fail. A dry run stops after the first.
+     */
+    private final class Batches implements BatchStore {
+
+        @Override
+        public CompletionStage<List<Object>> apply(AccountSid account, List<BatchWrite> writes, boolean dryRun) {
+            return complete(() -> {
+                for (BatchWrite write : writes) {
+                    if (!BatchWrite.ofAccount(write, account)) {
+                        throw new IllegalArgumentException("A batch writes one account's resources only");
+                    }
+                }
+                Partition p = dryRun ? readable(account).orElseGet(Partition::new) : writable(account);
+                synchronized (p) {
+                    List<Object> planned = new Overlay(p).play(writes);
+                    if (dryRun) {
+                        return planned;
+                    }
+                    List<Object> results = new ArrayList<>(writes.size());
+                    for (int i = 0; i < writes.size(); i++) {
+                        results.add(make(p, writes.get(i), planned.get(i)));
+                    }
+                    return results;
+                }
+            });
+        }
+
+        /** Makes one write that the overlay has checked; {@code planned} is what the overlay made of it. */
+        private Object make(Partition p, BatchWrite write, Object planned) {
+            if (write instanceof BatchWrite.InsertIpRecord insert) {
+                return p.insertRecord(insert.record());
+            }
+            if (write instanceof BatchWrite.InsertSourceIpMapping insert) {
+                return p.insertMapping(insert.mapping());
+            }
+            if (write instanceof BatchWrite.RenameIpRecord) {
+                return p.replaceRecord((IpRecord) planned);
+            }
+            if (write instanceof BatchWrite.RemapSourceIpMapping) {
+                return p.replaceMapping((SourceIpMapping) planned);
+            }
+            if (write instanceof BatchWrite.DeleteSourceIpMapping delete) {
+                return p.deleteMapping(delete.sid());
+            }
+            return p.deleteRecord(((BatchWrite.DeleteIpRecord) write).sid());
+        }
+    }
+
+    /**
+     * What a batch's writes would leave, over a partition that stays as it is: each map holds what the writes so far
+     * changed, a null value for what they removed. Used under the partition's monitor.
+     */
+    private static final class Overlay {
+        private final Partition p;
+        private final Map<IpRecordSid, IpRecord> records = new HashMap<>();
+        private final Map<SourceIpMappingSid, SourceIpMapping> mappings = new HashMap<>();
+        private final Map<IpRecordSid, SourceIpMappingSid> mappingOf = new HashMap<>();
+
+        Overlay(Partition p) {
+            this.p = p;
+        }
+
+        /** One resource per write, as {@link BatchStore#apply} returns them; fails at the first write refused. */
+        List<Object> play(List<BatchWrite> writes) {
+            List<Object> results = new ArrayList<>(writes.size());
+            for (int i = 0; i < writes.size(); i++) {
+                try {
+                    results.add(play(writes.get(i)));
+                } catch (SipmapException e) {
+                    throw new SipmapException.BatchRefused("Batch refused: change " + i + " failed: "
+                            + e.getMessage() + "; nothing was applied",
+                            List.of(new SipmapException.BatchRefused.Failure(i, e)));
+                }
+            }
+            return results;
+        }
+
+        private Object play(BatchWrite write) {
+            if (write instanceof BatchWrite.InsertIpRecord insert) {
+                IpRecord record = insert.record();
+                if (record(record.sid()) != null) {
+                    throw new SipmapException.Conflict("IP record " + record.sid() + " already exists");
+                }
+                records.put(record.sid(), record);
+                return record;
+            }
+            if (write instanceof BatchWrite.InsertSourceIpMapping insert) {
+                SourceIpMapping mapping = insert.mapping();
+                IpRecord record = record(mapping.ipRecordSid());
+                if (record == null) {
+                    throw noRecord(mapping.ipRecordSid());
+                }
+                Resolution.of(mapping, record);
+                SourceIpMappingSid existing = mappingOf(record.sid());
+                if (existing != null) {
+                    throw alreadyMapped(record.sid(), existing);
+                }
+                if (mapping(mapping.sid()) != null) {
+                    throw new SipmapException.Conflict("Source IP mapping " + mapping.sid() + " already exists");
+                }
+                mappings.put(mapping.sid(), mapping);
+                mappingOf.put(record.sid(), mapping.sid());
+                return mapping;
+            }
+            if (write instanceof BatchWrite.RenameIpRecord rename) {
+                IpRecord stored = record(rename.sid());
+                if (stored == null) {
+                    throw notFound("/IpRecords/" + rename.sid());
+                }
+                IpRecord renamed = stored.withFriendlyName(
+                        rename.friendlyName() == null ? stored.friendlyName() : rename.friendlyName(), rename.at());
+                records.put(renamed.sid(), renamed);
+                return renamed;
+            }
+            if (write instanceof BatchWrite.RemapSourceIpMapping remap) {
+                SourceIpMapping stored = mapping(remap.sid());
+                if (stored == null) {
+                    throw notFound("/SourceIpMappings/" + remap.sid());
+                }
+                SourceIpMapping moved = stored.withSipDomainSid(remap.sipDomainSid(), remap.at());
+                mappings.put(moved.sid(), moved);
+                return moved;
+            }
+            if (write instanceof BatchWrite.DeleteSourceIpMapping delete) {
+                SourceIpMapping stored = mapping(delete.sid());
+                if (stored == null) {
+                    throw notFound("/SourceIpMappings/" + delete.sid());
+                }
+                mappings.put(stored.sid(), null);
+                mappingOf.put(stored.ipRecordSid(), null);
+                return stored;
+            }
+            IpRecordSid sid = ((BatchWrite.DeleteIpRecord) write).sid();
+            IpRecord stored = record(sid);
+            if (stored == null) {
+                throw notFound("/IpRecords/" + sid);
+            }
+            SourceIpMappingSid mapping = mappingOf(sid);
+            if (mapping != null) {
+                throw mapped(sid, mapping);
+            }
+            records.put(sid, null);
+            return stored;
+        }
+
+        private IpRecord record(IpRecordSid sid) {
+            return records.containsKey(sid) ? records.get(sid) : p.records.get(sid);
+        }
+
+        private SourceIpMapping mapping(SourceIpMappingSid sid) {
+            return mappings.containsKey(sid) ? mappings.get(sid) : p.mappings.get(sid);
+        }
+
+        private SourceIpMappingSid mappingOf(IpRecordSid record) {
+            return mappingOf.containsKey(record) ? mappingOf.get(record) : p.mappingOf(record);
+        }
+
+        private static SipmapException.NotFound notFound(String path) {
+            return new SipmapException.NotFound("The requested resource " + path + " was not found");
         }
     }
 }

@@ -30,10 +30,10 @@ import java.util.concurrent.CompletionStage;
 final class PgIpRecordStore implements IpRecordStore {
 
     /** {@link Columns#IP_RECORD} of the table, apart from the lock's column. */
-    private static final String COLUMNS = Columns.of("ip_records", Columns.IP_RECORD);
+    static final String COLUMNS = Columns.of("ip_records", Columns.IP_RECORD);
     static final PgPages<IpRecord> PAGES = new PgPages<>("ip_records", Columns.IP_RECORD_PACKED,
             Columns::packedIpRecord, IpRecord::sid);
-    private static final String INSERT = logged("INSERT INTO ip_records (" + Columns.IP_RECORD
+    static final String INSERT = logged("INSERT INTO ip_records (" + Columns.IP_RECORD
             + ") VALUES (sipmap_lock_head($1), $2, $3, $4, $5, $6, $7) RETURNING " + Columns.IP_RECORD,
             "ip_record.created");
     private static final String FIND = "SELECT " + Columns.IP_RECORD_PACKED
@@ -42,17 +42,17 @@ final class PgIpRecordStore implements IpRecordStore {
     private static final String REPLACE = logged("UPDATE ip_records SET friendly_name = $3, date_updated = $4,"
             + " ip_address = $5, cidr_prefix_length = $6, date_created = $7 FROM " + PgSourceIpMappingStore.LOCK
             + " WHERE account = $1 AND sid = $2 RETURNING " + COLUMNS, "ip_record.updated");
-    private static final String DELETE = logged("DELETE FROM ip_records USING " + PgSourceIpMappingStore.LOCK
+    static final String DELETE = logged("DELETE FROM ip_records USING " + PgSourceIpMappingStore.LOCK
             + " WHERE account = $1 AND sid = $2 RETURNING " + COLUMNS, "ip_record.deleted");
     /** Where the record's columns begin in the rows of a logged write, after the five of the log. */
-    private static final int RECORD_AT = 5;
+    static final int RECORD_AT = 5;
 
     /**
      * A write {@code dml} (returning the columns of {@link Columns#IP_RECORD}) and the logging of its {@code change}
      * as one statement: its rows are the change's number, the record's address and prefix length, its mapping and
      * SIP domain (what it resolves to, which the write leaves as it was), then the record.
      */
-    private static String logged(String dml, String change) {
+    static String logged(String dml, String change) {
         return "WITH r AS (" + dml + ") SELECT l.log_seq, l.log_ip_address, l.log_cidr_prefix_length,"
                 + " l.log_mapping_sid, l.log_sip_domain_sid, r.* FROM r CROSS JOIN LATERAL sipmap_log_change(r.account,"
                 + " '" + change + "', r.sid, r.sid, NULL, r.friendly_name, r.ip_address, r.cidr_prefix_length,"

@@ -311,6 +311,19 @@ final class PgResolutionStore implements ResolutionStore {
         });
     }
 
+    /**
+     * Changes this instance committed up to {@code seq}, a batch's last: applied before the returned future completes,
+     * read from the log; never fails, as {@link #written} does not.
+     */
+    Future<Void> writtenUpTo(AccountSid account, long seq) {
+        heads.accept(account, seq);
+        return catchUp(account, seq).otherwise(e -> {
+            LOG.log(Level.WARNING, "Resolution replica: a committed batch of account " + account
+                    + " waits for the next catch-up", e);
+            return null;
+        });
+    }
+
     private void notified(String payload) {
         if (!loaded || deaf || closed) {
             return; // the snapshot being loaded, and the catch-up after it, cover it

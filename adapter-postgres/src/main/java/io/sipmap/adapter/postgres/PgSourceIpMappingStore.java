@@ -35,10 +35,10 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
     /** The account's counter row locked before any row of the write is (see {@code sipmap_lock_head}). */
     static final String LOCK = "(SELECT sipmap_lock_head($1)) head";
     /** {@link Columns#MAPPING} of the table, apart from the lock's column. */
-    private static final String COLUMNS = Columns.of("source_ip_mappings", Columns.MAPPING);
+    static final String COLUMNS = Columns.of("source_ip_mappings", Columns.MAPPING);
     static final PgPages<SourceIpMapping> PAGES = new PgPages<>("source_ip_mappings",
             Columns.MAPPING_PACKED, Columns::packedMapping, SourceIpMapping::sid);
-    private static final String INSERT = logged("INSERT INTO source_ip_mappings (" + Columns.MAPPING
+    static final String INSERT = logged("INSERT INTO source_ip_mappings (" + Columns.MAPPING
             + ") VALUES (sipmap_lock_head($1), $2, $3, $4, $5, $6) RETURNING " + Columns.MAPPING, "",
             "source_ip_mapping.created");
     private static final String FIND = "SELECT " + Columns.MAPPING_PACKED
@@ -62,7 +62,7 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
      * A write {@code dml} (returning the columns of {@link Columns#MAPPING}) and the logging of its {@code change} as
      * one statement: its rows are the change's number, address and prefix length, then {@code columns}.
      */
-    private static String logged(String dml, String columns, String change) {
+    static String logged(String dml, String columns, String change) {
         return "WITH m AS (" + dml + ") SELECT l.log_seq, l.log_ip_address, l.log_cidr_prefix_length" + columns
                 + " FROM m CROSS JOIN LATERAL sipmap_log_change(m.account, '" + change + "', m.ip_record_sid, m.sid,"
                 + " m.sip_domain_sid, NULL, NULL, NULL, m.date_created, m.date_updated) l";
@@ -82,10 +82,10 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
                         uuid(mapping.sipDomainSid()), time(mapping.dateCreated()), time(mapping.dateUpdated())))
                 .compose(rows -> applied(mapping.accountSid(), mapping.ipRecordSid(), mapping, rows))
                 .map(mapping)
-                .recover(e -> insertFailure(mapping, e)));
+                .recover(e -> insertFailure(reads, mapping, e)));
     }
 
-    private Future<SourceIpMapping> insertFailure(SourceIpMapping mapping, Throwable e) {
+    static Future<SourceIpMapping> insertFailure(SqlClient reads, SourceIpMapping mapping, Throwable e) {
         IpRecordSid record = mapping.ipRecordSid();
         if (Failures.violates(e, Failures.FOREIGN_KEY_VIOLATION, RECORD_KEY)) {
             return Future.failedFuture(new SipmapException.InvalidParameter("IpRecordSid",

@@ -1,6 +1,7 @@
 package io.sipmap.adapter.postgres;
 
 import io.sipmap.domain.SipmapException;
+import io.sipmap.spi.BatchStore;
 import io.sipmap.spi.ChangeStore;
 import io.sipmap.spi.IpRecordStore;
 import io.sipmap.spi.ResolutionStore;
@@ -38,6 +39,7 @@ public final class PgStores {
     private final IpRecordStore ipRecords;
     private final SourceIpMappingStore sourceIpMappings;
     private final PgChangeStore changes;
+    private final BatchStore batches;
     private final Failures failures;
     private final Duration catchUpInterval;
 
@@ -51,6 +53,7 @@ public final class PgStores {
         this.ipRecords = new PgIpRecordStore(pool, reads, resolutions, failures);
         this.changes = new PgChangeStore(pool, reads, resolutions, failures);
         this.sourceIpMappings = new PgSourceIpMappingStore(pool, reads, resolutions, failures);
+        this.batches = new PgBatchStore(pool, reads, resolutions, failures);
     }
 
     /**
@@ -114,6 +117,11 @@ public final class PgStores {
 
     public SourceIpMappingStore sourceIpMappings() {
         return sourceIpMappings;
+    }
+
+    /** Batches of writes to these stores, each in one transaction ({@link PgBatchStore}). */
+    public BatchStore batches() {
+        return batches;
     }
 
     /**

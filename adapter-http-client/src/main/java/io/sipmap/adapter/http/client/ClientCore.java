@@ -3,13 +3,18 @@ package io.sipmap.adapter.http.client;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.Cursor;
 import io.sipmap.domain.PageRequest;
+import io.sipmap.domain.SipDomainSid;
 import io.sipmap.domain.SipmapException;
+import io.sipmap.domain.SourceIpMapping;
+import io.sipmap.domain.SourceIpMappingSid;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -20,8 +25,13 @@ final class ClientCore {
     private final Vertx vertx;
     private final AccountSid account;
     private final Transport transport;
-    /** The live resolvers of this client, told of its mapping writes so that their resolutions see them. */
-    private final java.util.List<LiveSipDomainResolver> live = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Told of each mapping write of this client: the live replicas, whose resolutions wait for their own writes. */
+    private final List<MappingWrites> watchers = new CopyOnWriteArrayList<>();
+
+    /** A mapping write this client completed: {@code domain} is the SIP domain it now maps to, null when deleted. */
+    interface MappingWrites {
+        void written(SourceIpMappingSid mapping, SipDomainSid domain);
+    }
 
     ClientCore(Vertx vertx, AccountSid account, Transport transport) {
         this.vertx = vertx;
@@ -37,30 +47,24 @@ final class ClientCore {
         return transport;
     }
 
-    void register(LiveSipDomainResolver resolver) {
-        live.add(resolver);
-    }
-
-    void unregister(LiveSipDomainResolver resolver) {
-        live.remove(resolver);
-    }
-
-    java.util.List<LiveSipDomainResolver> liveResolvers() {
-        return java.util.List.copyOf(live);
+    /** Tells {@code watcher} of every mapping write from now on; the runnable returned stops it. */
+    Runnable watch(MappingWrites watcher) {
+        watchers.add(watcher);
+        return () -> watchers.remove(watcher);
     }
 
     /** A mapping write completed (created or updated): called before the caller's stage completes. */
-    io.sipmap.domain.SourceIpMapping written(io.sipmap.domain.SourceIpMapping mapping) {
-        for (LiveSipDomainResolver resolver : live) {
-            resolver.mappingWritten(mapping);
+    SourceIpMapping written(SourceIpMapping mapping) {
+        for (MappingWrites watcher : watchers) {
+            watcher.written(mapping.sid(), mapping.sipDomainSid());
         }
         return mapping;
     }
 
     /** A mapping was deleted: called before the caller's stage completes. */
-    void deleted(io.sipmap.domain.SourceIpMappingSid sid) {
-        for (LiveSipDomainResolver resolver : live) {
-            resolver.mappingDeleted(sid);
+    void deleted(SourceIpMappingSid sid) {
+        for (MappingWrites watcher : watchers) {
+            watcher.written(sid, null);
         }
     }
 

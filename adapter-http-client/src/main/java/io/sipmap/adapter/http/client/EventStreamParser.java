@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * Reads a {@code text/event-stream} (server-sent events) as the WHATWG HTML standard's "event stream interpretation"
@@ -26,6 +27,8 @@ final class EventStreamParser {
     record Event(String id, String type, String data) {
     }
 
+    private static final Pattern DIGITS = Pattern.compile("[0-9]{1,18}");
+
     private final Consumer<Event> events;
     private final int maxBytes;
 
@@ -39,7 +42,6 @@ final class EventStreamParser {
     private String type = "";
     private String lastEventId = "";
     private long retryMillis = -1;
-    private long comments;
 
     /**
      * @param events   receives each dispatched event, on the thread that feeds the parser
@@ -58,22 +60,9 @@ final class EventStreamParser {
         return retryMillis;
     }
 
-    /** The last event id, which persists across events as the standard says; empty when none came. */
-    String lastEventId() {
-        return lastEventId;
-    }
-
-    /** How many comment lines ({@code : keep-alive}, say) came. */
-    long comments() {
-        return comments;
-    }
-
     /** Parses the next chunk of the stream, dispatching every event it completes. */
-    void feed(byte[] bytes, int offset, int length) {
-        int end = offset + length;
-        int i = offset;
-        while (i < end) {
-            byte b = bytes[i++];
+    void feed(byte[] bytes) {
+        for (byte b : bytes) {
             if (afterCr) {
                 afterCr = false;
                 if (b == '\n') {
@@ -89,11 +78,6 @@ final class EventStreamParser {
                 append(b);
             }
         }
-    }
-
-    /** {@link #feed(byte[], int, int)} of a whole array. */
-    void feed(byte[] bytes) {
-        feed(bytes, 0, bytes.length);
     }
 
     private void append(byte b) {
@@ -128,8 +112,7 @@ final class EventStreamParser {
             return;
         }
         if (text.charAt(0) == ':') {
-            comments++;
-            return;
+            return; // a comment: the server's keep-alive
         }
         int colon = text.indexOf(':');
         String field;
@@ -160,9 +143,8 @@ final class EventStreamParser {
                 }
             }
             case "retry" -> {
-                long millis = WireJson.parseEventId(value); // the same rule: up to 18 ASCII digits
-                if (millis >= 0) {
-                    retryMillis = millis;
+                if (DIGITS.matcher(value).matches()) {
+                    retryMillis = Long.parseLong(value);
                 }
             }
             default -> {

@@ -8,7 +8,6 @@ import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.IpRecordSid;
 import io.sipmap.domain.Page;
 import io.sipmap.domain.PageRequest;
-import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import java.util.concurrent.CompletionStage;
@@ -47,12 +46,8 @@ public final class HttpIpRecords implements IpRecords {
 
     @Override
     public CompletionStage<IpRecord> fetch(AccountSid account, IpRecordSid sid) {
-        return core.call(account, () -> read(core.transport(), sid));
-    }
-
-    /** One record, over {@code transport}: the fetch, for a caller with a transport of its own. */
-    static Future<IpRecord> read(Transport transport, IpRecordSid sid) {
-        return transport.read(HttpMethod.GET, PATH + "/" + sid.value(), null, WireJson::ipRecord, 200);
+        return core.call(account, () -> core.transport()
+                .read(HttpMethod.GET, PATH + "/" + sid.value(), null, WireJson::ipRecord, 200));
     }
 
     /**

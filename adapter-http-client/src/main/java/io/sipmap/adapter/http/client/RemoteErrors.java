@@ -5,9 +5,11 @@ import io.sipmap.domain.SipmapException.RemoteError;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,6 +48,10 @@ final class RemoteErrors {
         String message = error.getValue("message") instanceof String s ? s : "";
         String moreInfo = error.getValue("more_info") instanceof String s ? s : null;
         RemoteError remote = new RemoteError(status, code, message, moreInfo);
+        if ((status == 400 || status == 409) && error.getValue("errors") instanceof JsonArray items
+                && !items.isEmpty()) {
+            return batchRefused(message, items, remote);
+        }
         switch (status) {
             case 404:
                 return new SipmapException.NotFound(message, remote);
@@ -60,6 +66,24 @@ final class RemoteErrors {
                 return new SipmapException.Upstream(request + " answered HTTP " + status + ", Twilio error "
                         + code + ": " + message, remote, null);
         }
+    }
+
+    /** A refused batch (sipmap's extension): each failed change back as the variant of its code. */
+    private static SipmapException batchRefused(String message, JsonArray items, RemoteError remote) {
+        List<SipmapException.BatchRefused.Failure> failures = new ArrayList<>();
+        for (Object item : items) {
+            if (!(item instanceof JsonObject o) || !(o.getValue("index") instanceof Number index)) {
+                continue;
+            }
+            int code = o.getValue("code") instanceof Number n ? n.intValue() : 0;
+            String text = o.getValue("message") instanceof String s ? s : "";
+            SipmapException cause = code == 20409 ? new SipmapException.Conflict(text)
+                    : code == 20404 ? new SipmapException.NotFound(text)
+                    : new SipmapException.InvalidParameter(parameterOf(code, text), text);
+            failures.add(new SipmapException.BatchRefused.Failure(index.intValue(), cause));
+        }
+        return failures.isEmpty() ? new SipmapException.InvalidParameter(UNKNOWN_PARAMETER, message, remote)
+                : new SipmapException.BatchRefused(message, failures, remote);
     }
 
     /** The parameter a 400 is about: fixed by the code for paging errors, else the first known name in the message. */

@@ -2,7 +2,10 @@ package io.sipmap.adapter.http.client;
 
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.ApiKeySid;
+import io.sipmap.domain.ChangeId;
+import io.sipmap.domain.SipmapException;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.ext.web.client.WebClient;
@@ -11,11 +14,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * A client for Twilio's Voice v1 Source IP Mappings and IP Records, or for a sipmap server speaking the same wire.
@@ -44,10 +52,13 @@ public final class SipmapClient implements AutoCloseable {
     private final boolean ownsWebClient;
     private final HttpIpRecords ipRecords;
     private final HttpSourceIpMappings sourceIpMappings;
+    private final HttpBatches batches;
     private final HttpSipDomainResolver sipDomainResolver;
     private final AccountSid account;
     private final ClientCore core;
     private final HttpClientOptions streamOptions;
+    /** The followers and live resolvers made here and not closed yet: closed with the client. */
+    private final Set<AutoCloseable> open = ConcurrentHashMap.newKeySet();
 
     private SipmapClient(Builder b) {
         URI base = parseBaseUrl(b.baseUrl);
@@ -72,6 +83,7 @@ public final class SipmapClient implements AutoCloseable {
         this.core = new ClientCore(vertx, b.account, transport);
         this.ipRecords = new HttpIpRecords(core);
         this.sourceIpMappings = new HttpSourceIpMappings(core);
+        this.batches = new HttpBatches(core);
         this.sipDomainResolver = new HttpSipDomainResolver(core);
         this.account = b.account;
     }
@@ -96,6 +108,11 @@ public final class SipmapClient implements AutoCloseable {
         return sourceIpMappings;
     }
 
+    /** The sipmap server's batch extension: many changes in one request, all or nothing. */
+    public HttpBatches batches() {
+        return batches;
+    }
+
     /** The sipmap server's resolve extension; against Twilio, which has none, its calls fail with NotFound. */
     public HttpSipDomainResolver sipDomainResolver() {
         return sipDomainResolver;
@@ -109,7 +126,7 @@ public final class SipmapClient implements AutoCloseable {
      * Twilio, {@code ready()} fails with {@code NotFound}. Its stream uses a connection of its own, made with this
      * client's connect timeout and the JDK's trust store (not the TLS settings of a {@link Builder#webClient} given).
      *
-     * @throws io.sipmap.domain.SipmapException.InvalidParameter when {@code account} is not this client's
+     * @throws SipmapException.InvalidParameter when {@code account} is not this client's
      */
     public LiveSipDomainResolver liveResolver(AccountSid account) {
         return liveResolver(account, LiveResolverOptions.defaults());
@@ -119,23 +136,78 @@ public final class SipmapClient implements AutoCloseable {
     public LiveSipDomainResolver liveResolver(AccountSid account, LiveResolverOptions options) {
         Objects.requireNonNull(options, "options");
         if (!this.account.equals(account)) {
-            throw new io.sipmap.domain.SipmapException.InvalidParameter("AccountSid", "This client acts for account "
-                    + this.account + " (the account of its credentials), not for " + account);
+            throw new SipmapException.InvalidParameter("AccountSid", "This client acts for account " + this.account
+                    + " (the account of its credentials), not for " + account);
         }
-        LiveSipDomainResolver[] made = new LiveSipDomainResolver[1];
-        made[0] = new LiveSipDomainResolver(core, vertx.createHttpClient(streamOptions), options,
-                () -> core.unregister(made[0]));
-        core.register(made[0]);
-        return made[0];
+        return opened(new LiveSipDomainResolver(core, this, options));
     }
 
     /**
-     * Closes what this client created, the {@link WebClient} and the {@link Vertx}, and nothing it was given. Calls
-     * still running fail.
+     * Follows this account's change feed, a sipmap server extension: {@code loader} loads the snapshot the changes
+     * start from (an export; again after a reset or a gap), and {@code listener} gets it and then each change, in order
+     * (see {@link ChangeFollower}). It starts at once; close it (or this client) when done. Its stream uses a
+     * connection of its own, made with this client's connect timeout and the JDK's trust store (not the TLS settings of
+     * a {@link Builder#webClient} given).
+     */
+    public <S extends ChangeFollower.Snapshot> ChangeFollower<S> followChanges(Supplier<Future<S>> loader,
+            ChangeFollower.Listener<S> listener, FollowerOptions options) {
+        Objects.requireNonNull(options, "options");
+        ChangeFollower<S>[] made = new ChangeFollower[1];
+        made[0] = new ChangeFollower<>(core, vertx.createHttpClient(streamOptions), options, loader, listener,
+                () -> forget(made[0]));
+        return opened(made[0]);
+    }
+
+    /**
+     * The account's Kamailio address file, {@code GET /sipmap/v1/Exports/Kamailio?Group=group} (a sipmap server
+     * extension), as the server wrote it. With {@code ifNoneMatch}, the {@code ETag} of a copy the caller holds, a copy
+     * still current is answered without text. A {@code GET}, so retried as the client's {@link RetryPolicy} says;
+     * completes on a Vert.x event loop; fails as the resources' calls do ({@code NotFound} against Twilio,
+     * {@code Upstream} with status 401 for bad credentials), and with {@code Upstream} for an answer without a valid
+     * {@code Sipmap-Last-Event-Id}.
+     */
+    public Future<KamailioExport> kamailioExport(int group, String ifNoneMatch) {
+        Transport transport = core.transport();
+        String target = "/sipmap/v1/Exports/Kamailio?Group=" + group;
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Accept", "text/plain");
+        if (ifNoneMatch != null) {
+            headers.add("If-None-Match", ifNoneMatch);
+        }
+        return transport.get(target, headers, 200, 304).compose(r -> {
+            String id = r.getHeader("Sipmap-Last-Event-Id");
+            try {
+                ChangeId last = ChangeId.parse("Sipmap-Last-Event-Id", id == null ? "" : id);
+                Optional<String> text = r.statusCode() == 304 ? Optional.empty()
+                        : Optional.of(r.body() == null ? "" : r.body().toString(StandardCharsets.UTF_8));
+                return Future.succeededFuture(new KamailioExport(text, r.getHeader("ETag"), last));
+            } catch (SipmapException.InvalidParameter e) {
+                return Future.failedFuture(new SipmapException.Upstream("GET " + transport.resolve(target) + ": "
+                        + e.getMessage(), null, e));
+            }
+        });
+    }
+
+    private <T extends AutoCloseable> T opened(T closeable) {
+        open.add(closeable);
+        return closeable;
+    }
+
+    /** A follower or live resolver closed: no longer closed with the client. */
+    void forget(AutoCloseable closed) {
+        open.remove(closed);
+    }
+
+    /**
+     * Closes the live resolvers and followers made here, and what this client created, the {@link WebClient} and the
+     * {@link Vertx}, and nothing it was given. Calls still running fail.
      */
     public CompletionStage<Void> closeAsync() {
-        for (LiveSipDomainResolver resolver : core.liveResolvers()) {
-            resolver.close();
+        for (AutoCloseable closeable : open) {
+            try {
+                closeable.close();
+            } catch (Exception e) { // neither kind throws one
+                throw new IllegalStateException(e);
+            }
         }
         if (ownsWebClient) {
             webClient.close();

@@ -1,5 +1,7 @@
 package io.sipmap.adapter.http.client;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import io.sipmap.domain.SipmapException;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -21,6 +23,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -66,8 +69,7 @@ final class Transport {
 
     /** The {@code Authorization} header value for a request made outside the web client (a change feed stream). */
     String authorization() {
-        return "Basic " + java.util.Base64.getEncoder().encodeToString(
-                (username + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(UTF_8));
     }
 
     String userAgent() {
@@ -99,7 +101,7 @@ final class Transport {
     }
 
     /** Sends a request whose success is a JSON object with one of the given statuses. */
-    Future<JsonObject> json(HttpMethod method, String target, MultiMap form, int... success) {
+    Future<JsonObject> json(HttpMethod method, String target, Object form, int... success) {
         String url = resolve(target);
         return send(method, url, form).compose(answer -> {
             if (isOneOf(answer.response().statusCode(), success)) {
@@ -113,7 +115,7 @@ final class Transport {
      * Sends a request and reads its JSON body with {@code reader}; a body the reader refuses fails with
      * {@code Upstream} naming the request and the field.
      */
-    <T> Future<T> read(HttpMethod method, String target, MultiMap form, Function<JsonObject, T> reader,
+    <T> Future<T> read(HttpMethod method, String target, Object form, Function<JsonObject, T> reader,
                        int... success) {
         return json(method, target, form, success).compose(body -> {
             try {
@@ -123,6 +125,18 @@ final class Transport {
                         method + " " + resolve(target) + ": " + e.getMessage(), null, e));
             }
         });
+    }
+
+    /**
+     * Sends a {@code GET} with {@code headers} added (replacing the client's {@code Accept}); the whole response when its
+     * status is one of {@code success}, whatever its body.
+     */
+    Future<HttpResponse<Buffer>> get(String target, MultiMap headers, int... success) {
+        String url = resolve(target);
+        return attempt(HttpMethod.GET, url, null, headers, 1, System.nanoTime()).compose(answer ->
+                isOneOf(answer.response().statusCode(), success) ? Future.succeededFuture(answer.response())
+                        : Future.failedFuture(RemoteErrors.toException(answer.describe(HttpMethod.GET, url),
+                        answer.response())));
     }
 
     /** Sends a request whose success is {@code 2xx} with a body that does not matter ({@code DELETE}). */
@@ -140,12 +154,13 @@ final class Transport {
         }
     }
 
-    private Future<Answer> send(HttpMethod method, String url, MultiMap form) {
-        return attempt(method, url, form, 1, System.nanoTime());
+    private Future<Answer> send(HttpMethod method, String url, Object form) {
+        return attempt(method, url, form, null, 1, System.nanoTime());
     }
 
-    private Future<Answer> attempt(HttpMethod method, String url, MultiMap form, int attempt, long startNanos) {
-        return once(method, url, form).transform(ar -> {
+    private Future<Answer> attempt(HttpMethod method, String url, Object form, MultiMap headers, int attempt,
+                                   long startNanos) {
+        return once(method, url, form, headers).transform(ar -> {
             boolean idempotent = method == HttpMethod.GET || method == HttpMethod.DELETE;
             if (ar.succeeded()) {
                 HttpResponse<Buffer> response = ar.result();
@@ -153,7 +168,7 @@ final class Transport {
                 if (idempotent && (status == 429 || status >= 500)) {
                     long wait = waitMillis(attempt, retryAfterMillis(response.getHeader("Retry-After")));
                     if (mayRetry(attempt, startNanos, wait)) {
-                        return sleep(wait).compose(v -> attempt(method, url, form, attempt + 1, startNanos));
+                        return sleep(wait).compose(v -> attempt(method, url, form, headers, attempt + 1, startNanos));
                     }
                 }
                 return Future.succeededFuture(new Answer(response, attempt));
@@ -162,14 +177,15 @@ final class Transport {
             if (isConnectFailure(cause)) {
                 long wait = waitMillis(attempt, -1);
                 if (mayRetry(attempt, startNanos, wait)) {
-                    return sleep(wait).compose(v -> attempt(method, url, form, attempt + 1, startNanos));
+                    return sleep(wait).compose(v -> attempt(method, url, form, headers, attempt + 1, startNanos));
                 }
             }
             return Future.failedFuture(describe(method, url, cause, attempt));
         });
     }
 
-    private Future<HttpResponse<Buffer>> once(HttpMethod method, String url, MultiMap form) {
+    /** @param form a {@link MultiMap} sent as a form, a {@link JsonObject} sent as JSON (the extensions'), or null */
+    private Future<HttpResponse<Buffer>> once(HttpMethod method, String url, Object form, MultiMap headers) {
         Future<HttpResponse<Buffer>> sent;
         try {
             // No request-level connect timeout: it fails with a TimeoutException that cannot be told from a response
@@ -180,7 +196,11 @@ final class Transport {
                     .putHeader("Accept", "application/json")
                     .followRedirects(false)
                     .idleTimeout(requestTimeoutMillis);
-            sent = form == null ? request.send() : request.sendForm(form, "UTF-8");
+            if (headers != null) {
+                headers.forEach(request::putHeader);
+            }
+            sent = form == null ? request.send() : form instanceof JsonObject json ? request.sendJsonObject(json)
+                    : request.sendForm((MultiMap) form, "UTF-8");
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }

@@ -1,6 +1,7 @@
 package io.sipmap.adapter.http.client;
 
 import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.Change;
 import io.sipmap.domain.ChangeId;
 import io.sipmap.domain.Cursor;
 import io.sipmap.domain.IpRecord;
@@ -13,6 +14,7 @@ import io.sipmap.domain.SipDomainSid;
 import io.sipmap.domain.SipmapException;
 import io.sipmap.domain.SourceIpMapping;
 import io.sipmap.domain.SourceIpMappingSid;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URLDecoder;
@@ -70,95 +72,61 @@ final class WireJson {
                 new Ipv4Prefix(address, prefixLength(r))));
     }
 
-    /** One entry of the JSON address export: a mapped IP record, what it maps to, and the record's prefix. */
-    record ExportEntry(IpRecordSid ipRecordSid, SourceIpMappingSid mappingSid, SipDomainSid sipDomainSid,
-                       Ipv4Prefix prefix) {
+    /** The JSON address export: what each mapped IP record resolves to, as of change {@code lastEventId}. */
+    record AddressExport(ChangeId lastEventId, List<Resolution> entries) {
     }
 
     /**
-     * The JSON address export: its entries, reflecting exactly the account's changes 1..lastEventId.
-     *
-     * @param recordAddresses whether every entry named its record's own address ({@code ip_record_address}); when
-     *                        not, prefixes hold the network address, host bits cleared
-     * @param resumeId        {@code last_event_id} as the server wrote it, tag included: what to resume with
-     */
-    record AddressExport(long lastEventId, List<ExportEntry> entries, boolean recordAddresses, String resumeId) {
-    }
-
-    /**
-     * Reads {@code GET /sipmap/v1/Exports/Addresses}. An entry's prefix keeps the record's own address when the entry
-     * carries it as {@code ip_record_address} (host bits included, as the resolve extension answers), else the
-     * network address {@code ip_address}.
+     * Reads {@code GET /sipmap/v1/Exports/Addresses}. An entry's prefix is its record's own address
+     * ({@code ip_record_address}, host bits included, as a resolution names it) with its prefix length.
      */
     static AddressExport addressExport(JsonObject o) {
-        long last = eventId(o, "last_event_id");
-        String resumeId = o.getValue("last_event_id").toString();
+        ChangeId last = parse(o, "last_event_id", text -> ChangeId.parse("last_event_id", text));
         Object array = o.getValue("entries");
         if (!(array instanceof JsonArray entries)) {
             throw invalid("entries", "an array expected, got " + array);
         }
-        List<ExportEntry> read = new ArrayList<>(entries.size());
-        boolean recordAddresses = true;
+        List<Resolution> read = new ArrayList<>(entries.size());
         for (int i = 0; i < entries.size(); i++) {
             if (!(entries.getValue(i) instanceof JsonObject e)) {
                 throw invalid("entries[" + i + "]", "an object expected, got " + entries.getValue(i));
             }
             try {
-                String field = e.getValue("ip_record_address") instanceof String ? "ip_record_address" : "ip_address";
-                recordAddresses &= field.equals("ip_record_address");
-                Ipv4Address address = parse(e, field, text -> Ipv4Address.parse(text, field));
-                read.add(new ExportEntry(sid(e, "ip_record_sid", IpRecordSid::parse),
-                        sid(e, "source_ip_mapping_sid", SourceIpMappingSid::parse),
-                        sid(e, "sip_domain_sid", SipDomainSid::parse),
-                        new Ipv4Prefix(address, prefixLength(e))));
+                IpRecordSid record = sid(e, "ip_record_sid", IpRecordSid::parse);
+                read.add(new Resolution(sid(e, "sip_domain_sid", SipDomainSid::parse),
+                        sid(e, "source_ip_mapping_sid", SourceIpMappingSid::parse), record, recordPrefix(e)));
             } catch (SipmapException.Upstream problem) {
                 throw new SipmapException.Upstream("in entries[" + i + "]: " + problem.getMessage(), null, problem);
             }
         }
-        return new AddressExport(last, read, recordAddresses, resumeId);
+        return new AddressExport(last, read);
     }
 
     /**
-     * An event's sequence number: a string {@code <seq>} or {@code <seq>-<tag>} (as the feed sends it) or a JSON
-     * integer, {@code >= 0}.
+     * One event of the change feed, numbered by {@code id}: an IP record's change as the record, a mapping's as the
+     * mapping with the prefix of its record, which the event must carry ({@code ip_record_address} and
+     * {@code cidr_prefix_length}, the feed's extension of the mapping's body).
+     *
+     * @throws SipmapException.Upstream for an unknown type or data that does not read
      */
-    static long eventId(JsonObject o, String field) {
-        Object value = o.getValue(field);
-        if (value instanceof Integer || value instanceof Long) {
-            long n = ((Number) value).longValue();
-            if (n >= 0) {
-                return n;
-            }
-        } else if (value instanceof String text) {
-            long n = eventNumber(text);
-            if (n >= 0) {
-                return n;
-            }
-        }
-        throw invalid(field, "an event id (decimal digits) expected, got " + value);
-    }
-
-    /** The number of an event id, {@code <seq>} or {@code <seq>-<tag>}; -1 when the text is not that. */
-    static long eventNumber(String text) {
+    static Change change(ChangeId id, String type, String data, AccountSid account) {
+        Change.Kind kind = Change.Kind.ofWireName(type)
+                .orElseThrow(() -> invalid("event", "a change type expected, got '" + abbreviate(type) + "'"));
+        JsonObject o;
         try {
-            return ChangeId.parse("id", text).seq();
-        } catch (SipmapException.InvalidParameter e) {
-            return -1;
+            o = new JsonObject(data);
+        } catch (DecodeException e) {
+            throw invalid("data", "JSON expected: " + e.getMessage());
         }
+        if (kind.ofIpRecord()) {
+            return new Change(id, kind, ipRecord(o), null);
+        }
+        return new Change(id, kind, mapping(o, account), recordPrefix(o));
     }
 
-    /** Decimal digits as a long; -1 when the text is not that. */
-    static long parseEventId(String text) {
-        if (text.isEmpty() || text.length() > 18) {
-            return -1;
-        }
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-        }
-        return Long.parseLong(text);
+    private static Ipv4Prefix recordPrefix(JsonObject o) {
+        return new Ipv4Prefix(parse(o, "ip_record_address", text -> Ipv4Address.parse(text, "ip_record_address")),
+                prefixLength(o));
     }
 
     static IpRecord ipRecord(JsonObject o) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sipmap.adapter.http.client.EventStreamParser.Event;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -47,10 +48,9 @@ class EventStreamParserTest {
     }
 
     @Test
-    void ignoresCommentsAndCountsThem() {
+    void ignoresComments() {
         feed(": keep-alive\n\n: another\ndata: x\n: between\n\n");
         assertThat(events).containsExactly(new Event("", "message", "x"));
-        assertThat(parser.comments()).isEqualTo(3);
     }
 
     @Test
@@ -68,7 +68,6 @@ class EventStreamParserTest {
     void theLastEventIdPersistsAndAnIdWithNulIsIgnored() {
         feed("id: 5\ndata: a\n\ndata: b\n\nid: 6\u0000\ndata: c\n\nid\ndata: d\n\n");
         assertThat(events).extracting(Event::id).containsExactly("5", "5", "5", "");
-        assertThat(parser.lastEventId()).isEmpty();
     }
 
     @Test
@@ -124,7 +123,7 @@ class EventStreamParserTest {
             int at = 0;
             while (at < bytes.length) {
                 int n = 1 + random.nextInt(Math.min(12, bytes.length - at));
-                p.feed(bytes, at, n);
+                p.feed(Arrays.copyOfRange(bytes, at, at + n));
                 at += n;
             }
             assertThat(cut).as("run %d", run).isEqualTo(whole);

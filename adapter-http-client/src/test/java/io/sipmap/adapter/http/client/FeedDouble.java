@@ -1,5 +1,7 @@
 package io.sipmap.adapter.http.client;
 
+import io.sipmap.domain.Ipv4Address;
+import io.sipmap.domain.Ipv4Prefix;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -18,7 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A stand-in for the sipmap server's address export and change feed, as the wire spec describes them, for the edge
  * cases the real server does not produce on demand: a stream dropped mid-way, a reset, a gap in the sequence, lines
- * cut with CR LF or data split over several lines. One account; thread-safe.
+ * cut with CR LF or data split over several lines, a history started again. Event ids are {@code <seq>-<tag>}, the
+ * tag naming the history, and a mapping's event carries its record's address and prefix length, as the server sends
+ * them. One account; thread-safe.
  */
 final class FeedDouble implements AutoCloseable {
 
@@ -48,8 +52,13 @@ final class FeedDouble implements AutoCloseable {
      */
     volatile boolean changesAnswerEndlessHtml;
     final AtomicInteger endlessClosed = new AtomicInteger();
-    /** An export as a server before {@code ip_record_address} sends it: network addresses only. */
-    volatile boolean networksOnly;
+    /** Mapping events as a server before the feed's extension sent them: without the record's address. */
+    volatile boolean mappingEventsWithoutAddress;
+    /**
+     * The history's tag, 8 hex digits in every event id, as the server's nonces are: a server whose history started
+     * again has another. (The server draws a nonce per change; one per history is enough to tell histories apart.)
+     */
+    private int history = 1;
     /** How many times the IP records list was read. */
     final AtomicInteger listReads = new AtomicInteger();
     /** How long each event waits before it is sent to open streams: a feed slower than the write's answer. */
@@ -114,7 +123,7 @@ final class FeedDouble implements AutoCloseable {
             }
             String last = request.getHeader("Last-Event-ID");
             lastEventIds.add(last == null ? "" : last);
-            stream(response, last == null ? -1 : Long.parseLong(last));
+            stream(response, last);
         } else if (path.startsWith("/v1/SourceIpMappings")) {
             if (request.method() == HttpMethod.POST) {
                 request.setExpectMultipart(true);
@@ -170,12 +179,13 @@ final class FeedDouble implements AutoCloseable {
         }
     }
 
-    private synchronized void stream(HttpServerResponse response, long from) {
-        long after = from < 0 ? log.size() : from;
+    private synchronized void stream(HttpServerResponse response, String last) {
+        long after = last == null ? log.size() : Long.parseLong(last.split("-")[0]);
         response.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-store");
-        if (resetNext || resetAlways) {
+        boolean otherHistory = last != null && after > 0 && !last.equals(id(after));
+        if (resetNext || resetAlways || otherHistory || after > log.size()) {
             resetNext = false;
-            response.end("event: reset" + lineEnd + "data: {\"last_event_id\":\"" + log.size() + "\"}" + lineEnd
+            response.end("event: reset" + lineEnd + "data: {\"last_event_id\":\"" + head() + "\"}" + lineEnd
                     + lineEnd);
             return;
         }
@@ -201,8 +211,22 @@ final class FeedDouble implements AutoCloseable {
         } else {
             lines = "data: " + data;
         }
-        return ": keep-alive" + lineEnd + "id: " + e.id() + lineEnd + "event: " + e.type() + lineEnd + lines + lineEnd
-                + lineEnd;
+        return ": keep-alive" + lineEnd + "id: " + id(e.id()) + lineEnd + "event: " + e.type() + lineEnd + lines
+                + lineEnd + lineEnd;
+    }
+
+    /** The id of the last change, {@code 0} before any. */
+    synchronized String head() {
+        return log.isEmpty() ? "0" : id(log.size());
+    }
+
+    /** The id of change {@code seq} of the current history: {@code <seq>-<8 hex digits>}. */
+    static String id(long seq, int history) {
+        return seq + "-" + String.format("%08x", 0xa0000000 + history);
+    }
+
+    private String id(long seq) {
+        return id(seq, history);
     }
 
     private synchronized JsonObject export() {
@@ -210,18 +234,24 @@ final class FeedDouble implements AutoCloseable {
         for (JsonObject m : mappings.values()) {
             JsonObject r = records.get(m.getString("ip_record_sid"));
             int length = r.getInteger("cidr_prefix_length");
-            int bits = io.sipmap.domain.Ipv4Address.parse(r.getString("ip_address")).bits()
-                    & io.sipmap.domain.Ipv4Prefix.mask(length);
-            entries.add(new JsonObject().put("ip_address", new io.sipmap.domain.Ipv4Address(bits).toString())
+            int bits = Ipv4Address.parse(r.getString("ip_address")).bits() & Ipv4Prefix.mask(length);
+            entries.add(new JsonObject().put("ip_address", new Ipv4Address(bits).toString())
                     .put("cidr_prefix_length", length)
                     .put("ip_record_sid", r.getString("sid"))
+                    .put("ip_record_address", r.getString("ip_address"))
                     .put("source_ip_mapping_sid", m.getString("sid"))
                     .put("sip_domain_sid", m.getString("sip_domain_sid")));
-            if (!networksOnly) {
-                entries.get(entries.size() - 1).put("ip_record_address", r.getString("ip_address"));
-            }
         }
-        return new JsonObject().put("last_event_id", Long.toString(log.size())).put("entries", new JsonArray(entries));
+        return new JsonObject().put("last_event_id", head()).put("entries", new JsonArray(entries));
+    }
+
+    /** The server started again over an empty store: a new history, numbered from 1 again under another tag. */
+    synchronized void startHistoryAgain() {
+        records.clear();
+        mappings.clear();
+        log.clear();
+        history++;
+        dropStreams();
     }
 
     // ---- changes, applied to the model and appended to the log (call them through run) ----
@@ -247,18 +277,26 @@ final class FeedDouble implements AutoCloseable {
                 .put("sip_domain_sid", domain).put("date_created", "2026-12-01T16:00:00Z")
                 .put("date_updated", "2026-12-01T16:00:00Z").put("url", baseUrl() + "/v1/SourceIpMappings/" + sid);
         mappings.put(sid, mapping);
-        append("source_ip_mapping.created", mapping);
+        append("source_ip_mapping.created", withRecordAddress(mapping));
         return sid;
     }
 
     synchronized void remap(String mappingSid, String domain) {
         JsonObject mapping = mappings.get(mappingSid).copy().put("sip_domain_sid", domain);
         mappings.put(mappingSid, mapping);
-        append("source_ip_mapping.updated", mapping);
+        append("source_ip_mapping.updated", withRecordAddress(mapping));
     }
 
     synchronized void unmap(String mappingSid) {
-        append("source_ip_mapping.deleted", mappings.remove(mappingSid));
+        append("source_ip_mapping.deleted", withRecordAddress(mappings.remove(mappingSid)));
+    }
+
+    /** A mapping's event data: the mapping and, as the feed extends it, its record's address and prefix length. */
+    private JsonObject withRecordAddress(JsonObject mapping) {
+        JsonObject record = records.get(mapping.getString("ip_record_sid"));
+        return mappingEventsWithoutAddress ? mapping : mapping.copy()
+                .put("ip_record_address", record.getString("ip_address"))
+                .put("cidr_prefix_length", record.getInteger("cidr_prefix_length"));
     }
 
     private synchronized void send(String text) {
@@ -280,6 +318,7 @@ final class FeedDouble implements AutoCloseable {
     synchronized void dropStreams() {
         for (HttpServerResponse r : streams) {
             r.reset();
+            streams.remove(r); // at once: its close handler comes later, and no later write may go to it
         }
     }
 

@@ -54,8 +54,8 @@ class LiveSipDomainResolverTest {
     }
 
     private LiveSipDomainResolver live() throws Exception {
-        LiveSipDomainResolver live = client.liveResolver(ACCOUNT, LiveResolverOptions.defaults()
-                .withReconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200)));
+        LiveSipDomainResolver live = client.liveResolver(ACCOUNT, LiveResolverOptions.defaults().withFollowing(
+                FollowerOptions.defaults().withReconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200))));
         live.ready().toCompletableFuture().get(10, SECONDS);
         return live;
     }
@@ -97,7 +97,7 @@ class LiveSipDomainResolverTest {
         String unmappedBefore = feed.createRecord("198.51.100.7", 32);
 
         LiveSipDomainResolver live = live();
-        eventually("live", () -> live.state() == LiveSipDomainResolver.State.LIVE);
+        eventually("live", () -> live.state() == ChangeFollower.State.LIVE);
         assertThat(live.lastEventId()).isEqualTo(3);
         Resolution first = resolve(live, "198.51.100.9").orElseThrow();
         assertThat(first.prefix().toString()).isEqualTo("198.51.100.5/24");
@@ -105,10 +105,10 @@ class LiveSipDomainResolverTest {
         assertThat(domainOf(live, "198.51.101.1")).isNull();
         assertThat(feed.listReads.get()).as("IP records list reads: the export names each record's address").isZero();
 
-        // a record the export did not hold (unmapped then) is mapped: the replica fetches it once
+        // a record the export did not hold (unmapped then) is mapped: its address comes with the mapping's event
         String pbxMapping = feed.map(unmappedBefore, PBX);
         eventually("the /32 mapped", resolvesTo(live, "198.51.100.7", PBX));
-        assertThat(feed.fetches.get()).isEqualTo(1);
+        assertThat(feed.fetches.get()).isZero();
         assertThat(domainOf(live, "198.51.100.8")).isEqualTo(OFFICE);
 
         feed.remap(pbxMapping, OTHER);
@@ -116,11 +116,11 @@ class LiveSipDomainResolverTest {
         feed.unmap(pbxMapping);
         eventually("the /32 unmapped", resolvesTo(live, "198.51.100.7", OFFICE));
 
-        // a record created live is known from its event: no fetch
         String narrow = feed.createRecord("198.51.100.128", 25);
         feed.map(narrow, PBX);
         eventually("the /25 mapped", resolvesTo(live, "198.51.100.200", PBX));
-        assertThat(feed.fetches.get()).isEqualTo(1);
+        assertThat(feed.fetches.get()).isZero();
+        assertThat(feed.listReads.get()).isZero();
         assertThat(live.lastEventId()).isEqualTo(8);
         assertThat(live.changesApplied()).isEqualTo(5);
         assertThat(live.snapshotsLoaded()).isEqualTo(1);
@@ -128,23 +128,44 @@ class LiveSipDomainResolverTest {
     }
 
     @Test
-    void anExportWithNetworksOnlyIsCompletedFromOneReadOfTheIpRecordsList() throws Exception {
-        feed.networksOnly = true; // a server from before ip_record_address
+    void aMappingEventWithoutItsRecordsAddressIsUnusableAndTheExportIsLoadedInstead() throws Exception {
         String office = feed.createRecord("198.51.100.5", 24);
         feed.map(office, OFFICE);
+        LiveSipDomainResolver live = live();
+        eventually("one stream open", () -> feed.openStreams() == 1);
+
+        feed.mappingEventsWithoutAddress = true; // a server from before the feed's extension
         String pbx = feed.createRecord("203.0.113.77", 32);
         feed.map(pbx, PBX);
-        feed.createRecord("192.0.2.1", 32); // not mapped: listed, not exported
+        eventually("current from the export", resolvesTo(live, "203.0.113.77", PBX));
+        assertThat(live.snapshotsLoaded()).isGreaterThanOrEqualTo(2);
+        assertThat(resolve(live, "198.51.100.9").orElseThrow().prefix().toString()).isEqualTo("198.51.100.5/24");
+        assertThat(feed.fetches.get() + feed.listReads.get()).as("no record read: old servers are not supported")
+                .isZero();
+    }
 
+    @Test
+    void aServerWhoseHistoryStartedAgainAnswersResetAndTheReplicaLoadsItsExport() throws Exception {
+        String office = feed.createRecord("198.51.100.0", 24);
+        feed.map(office, OFFICE);
+        feed.createRecord("192.0.2.0", 24);
         LiveSipDomainResolver live = live();
-        eventually("live", () -> live.state() == LiveSipDomainResolver.State.LIVE);
-        assertThat(feed.listReads.get()).isEqualTo(1);
-        Resolution first = resolve(live, "198.51.100.9").orElseThrow();
-        assertThat(first.prefix().toString()).as("the record's own address, as /Resolve names it")
-                .isEqualTo("198.51.100.5/24");
-        assertThat(resolve(live, "203.0.113.77").orElseThrow().prefix().toString()).isEqualTo("203.0.113.77/32");
-        assertThat(domainOf(live, "192.0.2.1")).isNull();
-        assertThat(live.size()).isEqualTo(2);
+        eventually("one stream open", () -> feed.openStreams() == 1);
+        assertThat(live.lastEventId()).isEqualTo(3);
+
+        // restarted over an empty store: its numbers start again, under another tag; a number alone could not tell
+        feed.startHistoryAgain();
+        String pbx = feed.createRecord("203.0.113.0", 24);
+        feed.map(pbx, PBX);
+        feed.createRecord("203.0.114.0", 24);
+        feed.createRecord("203.0.115.0", 24);
+        eventually("the new history", resolvesTo(live, "203.0.113.1", PBX));
+        assertThat(domainOf(live, "198.51.100.1")).isNull();
+        assertThat(live.snapshotsLoaded()).isEqualTo(2);
+        eventually("at the new history's head", () -> live.lastEventId() == 4);
+        eventually("following the new history",
+                () -> feed.lastEventIds.stream().anyMatch(id -> id.endsWith("-a0000002")));
+        assertThat(feed.lastEventIds).contains("3-a0000001");
     }
 
     @Test
@@ -168,8 +189,12 @@ class LiveSipDomainResolverTest {
         assertThat(live.lastEventId()).isEqualTo(2 + 5 * 3);
         assertThat(live.changesApplied()).isEqualTo(5 * 3);
         // every resume asked for what followed the last change applied
-        assertThat(feed.lastEventIds.get(0)).isEqualTo("2");
-        assertThat(feed.lastEventIds).allSatisfy(id -> assertThat(Long.parseLong(id)).isBetween(2L, 17L));
+        // every resume sent back the whole id it had, tag included
+        assertThat(feed.lastEventIds.get(0)).isEqualTo("2-a0000001");
+        assertThat(feed.lastEventIds).allSatisfy(id -> {
+            assertThat(id).endsWith("-a0000001");
+            assertThat(Long.parseLong(id.split("-")[0])).isBetween(2L, 17L);
+        });
         assertThat(domainOf(live, "10.200.0.1")).isEqualTo(OFFICE);
     }
 
@@ -187,7 +212,7 @@ class LiveSipDomainResolverTest {
         eventually("a second export", () -> live.snapshotsLoaded() == 2);
         assertThat(feed.exports.get()).isEqualTo(2);
         assertThat(live.lastEventId()).isEqualTo(3);
-        eventually("live again", () -> live.state() == LiveSipDomainResolver.State.LIVE);
+        eventually("live again", () -> live.state() == ChangeFollower.State.LIVE);
 
         feed.remap(m, OTHER);
         eventually("live after the reset", resolvesTo(live, "192.0.2.1", OTHER));
@@ -208,7 +233,7 @@ class LiveSipDomainResolverTest {
         assertThat(domainOf(live, "192.0.2.1")).isEqualTo(OFFICE); // the loaded index keeps answering
 
         feed.resetAlways = false;
-        eventually("live again", () -> live.state() == LiveSipDomainResolver.State.LIVE);
+        eventually("live again", () -> live.state() == ChangeFollower.State.LIVE);
     }
 
     @Test
@@ -234,7 +259,7 @@ class LiveSipDomainResolverTest {
             LiveSipDomainResolver live = client.liveResolver(ACCOUNT);
             assertThatThrownBy(() -> live.ready().toCompletableFuture().get(10, SECONDS))
                     .isInstanceOf(ExecutionException.class).cause().isInstanceOf(SipmapException.class);
-            assertThat(live.state()).isEqualTo(LiveSipDomainResolver.State.FAILED);
+            assertThat(live.state()).isEqualTo(ChangeFollower.State.FAILED);
             assertThatThrownBy(() -> resolve(live, "10.0.0.1")).cause().isInstanceOf(SipmapException.class);
         }
     }
@@ -260,7 +285,7 @@ class LiveSipDomainResolverTest {
         int requests = feed.streamRequests.get() + feed.exports.get();
         Thread.sleep(300);
         assertThat(feed.streamRequests.get() + feed.exports.get()).isEqualTo(requests);
-        assertThat(live.state()).isEqualTo(LiveSipDomainResolver.State.CLOSED);
+        assertThat(live.state()).isEqualTo(ChangeFollower.State.CLOSED);
         assertThatThrownBy(() -> resolve(live, "192.0.2.1")).cause()
                 .isInstanceOf(SipmapException.Unavailable.class).hasMessageContaining("closed");
     }
@@ -281,7 +306,7 @@ class LiveSipDomainResolverTest {
             // only the start of such a body is read, for the warning; the connection is closed, not read to its end
             eventually("closed", () -> feed.endlessClosed.get() >= 2);
         }
-        assertThat(live.state()).isEqualTo(LiveSipDomainResolver.State.RECONNECTING);
+        assertThat(live.state()).isEqualTo(ChangeFollower.State.RECONNECTING);
         assertThat(domainOf(live, "192.0.2.1")).isEqualTo(OFFICE);
         refuse(refusal, false);
         feed.remap(m, PBX);
@@ -329,7 +354,8 @@ class LiveSipDomainResolverTest {
     }
 
     @Test
-    void aRecordMappedThenDeletedWhileTheReplicaWasAwayIsReadFromItsDeletionNotFromAReload() throws Exception {
+    void aRecordMappedThenDeletedWhileTheReplicaWasAwayIsAppliedFromTheEventsAloneWithoutAFetchOrAReload()
+            throws Exception {
         String office = feed.createRecord("192.0.2.0", 24);
         feed.map(office, OFFICE);
         String gone = feed.createRecord("192.0.2.77", 32); // unmapped: not in the export
@@ -345,7 +371,7 @@ class LiveSipDomainResolverTest {
         feed.dropStreams();
 
         eventually("caught up", () -> live.lastEventId() == 8);
-        assertThat(feed.fetches.get()).as("the fetch of the record, answered 404").isEqualTo(1);
+        assertThat(feed.fetches.get()).as("no fetch: the mapping's event names its record's address").isZero();
         assertThat(live.snapshotsLoaded()).isEqualTo(1);
         assertThat(live.changesApplied()).isEqualTo(5);
         assertThat(domainOf(live, "192.0.2.77")).isEqualTo(OFFICE);
@@ -357,12 +383,12 @@ class LiveSipDomainResolverTest {
         String a = feed.createRecord("192.0.2.0", 24);
         String m = feed.map(a, OFFICE);
         // the double sends no keep-alive: an idle stream is silent
-        LiveSipDomainResolver live = client.liveResolver(ACCOUNT, LiveResolverOptions.defaults()
-                .withReconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(100))
-                .withStallTimeout(Duration.ofMillis(300)));
+        LiveSipDomainResolver live = client.liveResolver(ACCOUNT, LiveResolverOptions.defaults().withFollowing(
+                FollowerOptions.defaults().withReconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(100))
+                        .withStallTimeout(Duration.ofMillis(300))));
         live.ready().toCompletableFuture().get(10, SECONDS);
         eventually("resumed after silences", () -> feed.streamRequests.get() >= 3);
-        assertThat(feed.lastEventIds).allSatisfy(id -> assertThat(id).isEqualTo("2"));
+        assertThat(feed.lastEventIds).allSatisfy(id -> assertThat(id).isEqualTo("2-a0000001"));
         assertThat(live.snapshotsLoaded()).isEqualTo(1);
         feed.remap(m, PBX);
         eventually("still following", resolvesTo(live, "192.0.2.1", PBX));

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.Change;
+import io.sipmap.domain.ChangeId;
 import io.sipmap.domain.Cursor;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.IpRecordSid;
@@ -193,44 +195,31 @@ class WireJsonTest {
 
     private static JsonObject exportEntry() {
         return new JsonObject().put("ip_address", "10.1.0.0").put("cidr_prefix_length", 16)
-                .put("ip_record_sid", "IL" + "c".repeat(32)).put("source_ip_mapping_sid", "IB" + "b".repeat(32))
-                .put("sip_domain_sid", "SD" + "a".repeat(32));
+                .put("ip_record_sid", "IL" + "c".repeat(32)).put("ip_record_address", "10.1.2.3")
+                .put("source_ip_mapping_sid", "IB" + "b".repeat(32)).put("sip_domain_sid", "SD" + "a".repeat(32));
     }
 
     @Test
-    void readsTheAddressExportWithTheRecordsOwnAddressWhenGiven() {
-        WireJson.AddressExport plain = WireJson.addressExport(new JsonObject().put("last_event_id", "42")
+    void readsTheAddressExportWithTheRecordsOwnAddressAndItsOpaqueEventId() {
+        WireJson.AddressExport export = WireJson.addressExport(new JsonObject().put("last_event_id", "42-0a1b2c3d")
                 .put("entries", new JsonArray().add(exportEntry())));
-        assertThat(plain.lastEventId()).isEqualTo(42);
-        assertThat(plain.recordAddresses()).isFalse();
-        assertThat(plain.entries()).singleElement().satisfies(e -> {
-            assertThat(e.prefix().toString()).isEqualTo("10.1.0.0/16");
+        assertThat(export.lastEventId()).isEqualTo(ChangeId.of(42, 0x0a1b2c3d));
+        assertThat(export.entries()).singleElement().satisfies(e -> {
+            assertThat(e.prefix().toString()).isEqualTo("10.1.2.3/16");
             assertThat(e.ipRecordSid().value()).isEqualTo("IL" + "c".repeat(32));
             assertThat(e.mappingSid().value()).isEqualTo("IB" + "b".repeat(32));
             assertThat(e.sipDomainSid().value()).isEqualTo("SD" + "a".repeat(32));
         });
-
-        WireJson.AddressExport own = WireJson.addressExport(new JsonObject().put("last_event_id", 7)
-                .put("entries", new JsonArray().add(exportEntry().put("ip_record_address", "10.1.2.3"))));
-        assertThat(own.recordAddresses()).isTrue();
-        assertThat(own.entries().get(0).prefix().toString()).isEqualTo("10.1.2.3/16");
-    }
-
-    @Test
-    void readsAnEventIdsNumberAndKeepsTheWholeIdToResumeWith() {
-        WireJson.AddressExport tagged = WireJson.addressExport(new JsonObject().put("last_event_id", "42-0a1b2c3d")
-                .put("entries", new JsonArray()));
-        assertThat(tagged.lastEventId()).isEqualTo(42);
-        assertThat(tagged.resumeId()).isEqualTo("42-0a1b2c3d");
-        assertThat(WireJson.eventNumber("5-0a1b2c3d")).isEqualTo(5);
-        assertThat(WireJson.eventNumber("5")).isEqualTo(5);
-        assertThat(WireJson.eventNumber("5-0a1b2c3")).isEqualTo(-1);
-        assertThat(WireJson.eventNumber("x")).isEqualTo(-1);
+        assertThat(WireJson.addressExport(new JsonObject().put("last_event_id", "0").put("entries", new JsonArray()))
+                .lastEventId().seq()).isZero();
     }
 
     @Test
     void refusesAnAddressExportThatDoesNotRead() {
         assertThatThrownBy(() -> WireJson.addressExport(new JsonObject().put("last_event_id", "-1")
+                .put("entries", new JsonArray()))).isInstanceOf(SipmapException.Upstream.class)
+                .hasMessageContaining("last_event_id");
+        assertThatThrownBy(() -> WireJson.addressExport(new JsonObject().put("last_event_id", "5-h1")
                 .put("entries", new JsonArray()))).isInstanceOf(SipmapException.Upstream.class)
                 .hasMessageContaining("last_event_id");
         assertThatThrownBy(() -> WireJson.addressExport(new JsonObject().put("last_event_id", "1")))
@@ -239,5 +228,36 @@ class WireJsonTest {
                 .put("entries", new JsonArray().add(exportEntry().put("cidr_prefix_length", 33)))))
                 .isInstanceOf(SipmapException.Upstream.class).hasMessageContaining("entries[0]")
                 .hasMessageContaining("cidr_prefix_length");
+        // an export from before ip_record_address: old servers are not supported
+        JsonObject networkOnly = exportEntry();
+        networkOnly.remove("ip_record_address");
+        assertThatThrownBy(() -> WireJson.addressExport(new JsonObject().put("last_event_id", "1")
+                .put("entries", new JsonArray().add(networkOnly)))).isInstanceOf(SipmapException.Upstream.class)
+                .hasMessageContaining("ip_record_address");
+    }
+
+    @Test
+    void readsAMappingsEventWithItsRecordsPrefixAndAnIpRecordsEventAsTheRecord() {
+        ChangeId id = ChangeId.parse("id", "5-0a1b2c3d");
+        Change mapped = WireJson.change(id, "source_ip_mapping.created", mapping()
+                .put("ip_record_address", "198.51.100.7").put("cidr_prefix_length", 24).encode(), ACCOUNT);
+        assertThat(mapped.kind()).isEqualTo(Change.Kind.SOURCE_IP_MAPPING_CREATED);
+        assertThat(mapped.id()).isEqualTo(id);
+        assertThat(mapped.ipRecordPrefix().toString()).isEqualTo("198.51.100.7/24");
+
+        Change recorded = WireJson.change(id, "ip_record.deleted", record().encode(), ACCOUNT);
+        assertThat(recorded.kind()).isEqualTo(Change.Kind.IP_RECORD_DELETED);
+        assertThat(recorded.ipRecordPrefix()).isNull();
+    }
+
+    @Test
+    void refusesAnEventOfUnknownTypeOrAMappingsEventWithoutItsRecordsAddress() {
+        ChangeId id = ChangeId.parse("id", "5");
+        assertThatThrownBy(() -> WireJson.change(id, "sip_domain.created", "{}", ACCOUNT))
+                .isInstanceOf(SipmapException.Upstream.class).hasMessageContaining("sip_domain.created");
+        assertThatThrownBy(() -> WireJson.change(id, "source_ip_mapping.updated", mapping().encode(), ACCOUNT))
+                .isInstanceOf(SipmapException.Upstream.class).hasMessageContaining("ip_record_address");
+        assertThatThrownBy(() -> WireJson.change(id, "ip_record.created", "{not json", ACCOUNT))
+                .isInstanceOf(SipmapException.Upstream.class).hasMessageContaining("data");
     }
 }

@@ -2,6 +2,8 @@ package io.sipmap.adapter.http.server;
 
 import io.sipmap.domain.SipmapException;
 import io.vertx.ext.web.handler.HttpException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.function.BiFunction;
@@ -41,9 +43,27 @@ final class ErrorTable {
                             Map.of("Retry-After", UNAVAILABLE_RETRY_AFTER_SECONDS)),
                     // ours: a store or remote service behind the api failed; not the caller's fault, not echoed
                     SipmapException.Upstream.class, (e, path) ->
-                            new ErrorAnswer(502, INTERNAL, "An upstream service failed; try again later"));
+                            new ErrorAnswer(502, INTERNAL, "An upstream service failed; try again later"),
+                    SipmapException.BatchRefused.class, (e, path) -> batchRefused((SipmapException.BatchRefused) e));
 
     private ErrorTable() {
+    }
+
+    /**
+     * A refused batch (ours): 409 when a change conflicts with the stored state, else 400; each failed change by its
+     * index, with the code its single write would answer.
+     */
+    static ErrorAnswer batchRefused(SipmapException.BatchRefused refused) {
+        List<ErrorAnswer.Item> items = new ArrayList<>(refused.failures().size());
+        for (SipmapException.BatchRefused.Failure failure : refused.failures()) {
+            SipmapException cause = failure.cause();
+            int code = cause instanceof SipmapException.Conflict ? CONFLICT
+                    : cause instanceof SipmapException.NotFound ? NOT_FOUND : INVALID_PARAMETER;
+            items.add(new ErrorAnswer.Item(failure.index(), code, cause.getMessage()));
+        }
+        boolean conflict = refused.conflicts();
+        return new ErrorAnswer(conflict ? 409 : 400, conflict ? CONFLICT : INVALID_PARAMETER, refused.getMessage(),
+                Map.of(), items);
     }
 
     static ErrorAnswer notFound(String path) {
@@ -161,7 +181,8 @@ final class ErrorTable {
     }
 
     static ErrorAnswer methodNotAllowed(String path) {
-        String allow = path != null && path.startsWith("/sipmap/") ? "GET" // the feed, exports, resolve: read-only
+        String allow = BatchRoutes.PATH.equals(path) || PlanRoutes.PATH.equals(path) ? "POST"
+                : path != null && path.startsWith("/sipmap/") ? "GET" // the feed, exports, resolve: read-only
                 : path != null && path.matches(".*/v1/[A-Za-z]+/[^/]+/?") ? "GET, POST, DELETE"
                 : path != null && !path.contains("/v1/") && !path.endsWith("/v1") ? "GET, HEAD" // a public route's
                 : "GET, POST";

@@ -140,6 +140,12 @@ final class JsonWriter {
         return this;
     }
 
+    JsonWriter value(boolean flag) {
+        separate();
+        ascii(flag ? "true" : "false");
+        return this;
+    }
+
     JsonWriter value(long number) {
         separate();
         if (number == Long.MIN_VALUE) {

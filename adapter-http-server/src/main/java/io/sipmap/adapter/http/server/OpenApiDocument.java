@@ -28,7 +28,15 @@ final class OpenApiDocument {
      * ({@code openapi-feed.fragment}) or not.
      */
     static byte[] bytes(boolean resolve, boolean feed) {
+        return bytes(resolve, feed, false);
+    }
+
+    /** As {@link #bytes(boolean, boolean)}, with the batch extension's path item ({@code openapi-batches.fragment}). */
+    static byte[] bytes(boolean resolve, boolean feed, boolean batches) {
         String document = resource("openapi.json");
+        if (batches) {
+            document = splice(document, resource("openapi-batches.fragment"));
+        }
         if (feed) {
             document = splice(document, resource("openapi-feed.fragment"));
         }

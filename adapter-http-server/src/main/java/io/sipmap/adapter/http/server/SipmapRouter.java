@@ -1,5 +1,6 @@
 package io.sipmap.adapter.http.server;
 
+import io.sipmap.api.Batches;
 import io.sipmap.api.ChangeFeed;
 import io.sipmap.api.IpRecords;
 import io.sipmap.api.SipDomainResolver;
@@ -101,11 +102,30 @@ public final class SipmapRouter {
     public static Router create(Vertx vertx, SourceIpMappings sourceIpMappings, IpRecords ipRecords,
                                 SipDomainResolver resolver, ChangeFeed feed, SipmapServerOptions options) {
         return create(vertx, sourceIpMappings, ipRecords, resolver,
-                feed == null ? null : new ChangeStreams(vertx, feed), options);
+                feed == null ? null : new ChangeStreams(vertx, feed), null, options);
+    }
+
+    /**
+     * As {@link #create(Vertx, SourceIpMappings, IpRecords, SipDomainResolver, ChangeFeed, SipmapServerOptions)},
+     * and, when {@code batches} is not null, the batch extension {@code POST /sipmap/v1/Batches}: many changes in one
+     * JSON request, all or nothing, with a body limit of its own ({@link BatchRoutes#BODY_LIMIT}, or the options'
+     * when larger).
+     */
+    public static Router create(Vertx vertx, SourceIpMappings sourceIpMappings, IpRecords ipRecords,
+                                SipDomainResolver resolver, ChangeFeed feed, Batches batches,
+                                SipmapServerOptions options) {
+        return create(vertx, sourceIpMappings, ipRecords, resolver,
+                feed == null ? null : new ChangeStreams(vertx, feed), batches, options);
     }
 
     static Router create(Vertx vertx, SourceIpMappings sourceIpMappings, IpRecords ipRecords,
                          SipDomainResolver resolver, ChangeStreams streams, SipmapServerOptions options) {
+        return create(vertx, sourceIpMappings, ipRecords, resolver, streams, null, options);
+    }
+
+    static Router create(Vertx vertx, SourceIpMappings sourceIpMappings, IpRecords ipRecords,
+                         SipDomainResolver resolver, ChangeStreams streams, Batches batches,
+                         SipmapServerOptions options) {
         Objects.requireNonNull(sourceIpMappings, "sourceIpMappings");
         Objects.requireNonNull(ipRecords, "ipRecords");
         Objects.requireNonNull(options, "options");
@@ -129,7 +149,7 @@ public final class SipmapRouter {
         }
         router.route().handler(SipmapRouter::everyAnswersHeaders);
         router.route().handler(cors(options.corsOrigins()));
-        byte[] openApi = OpenApiDocument.bytes(resolver != null, streams != null);
+        byte[] openApi = OpenApiDocument.bytes(resolver != null, streams != null, batches != null);
         router.get(OpenApiDocument.PATH).handler(ctx -> Answers.bytes(ctx, 200, openApi)); // before authentication
         for (SipmapServerOptions.PublicRoute route : options.publicRoutes()) { // the host's own, before authentication
             // read-only: any other method on its path needs credentials, as every path does, and is then a 405
@@ -143,6 +163,8 @@ public final class SipmapRouter {
         // malformed percent-escape throws outside any route and the request is never answered. Handlers read the form
         // from formAttributes() and the query through Exchanges.query().
         BodyHandler body = BodyHandler.create(false).setBodyLimit(options.bodyLimit()).setMergeFormAttributes(false);
+        long batchLimit = Math.max(options.bodyLimit(), BatchRoutes.BODY_LIMIT);
+        BodyHandler batchBody = BodyHandler.create(false).setBodyLimit(batchLimit).setMergeFormAttributes(false);
         router.route().handler(ctx -> {
             if (bodiless(ctx.request())) {
                 ctx.next(); // nothing to read or decode, as for nearly every GET: BodyHandler's buffers are not needed
@@ -154,7 +176,7 @@ public final class SipmapRouter {
                 // languages send a form Content-Type on every GET: the body is still read within the limit, as bytes.
                 ctx.request().headers().remove(HttpHeaders.CONTENT_TYPE);
             }
-            body.handle(ctx);
+            (batches != null && large(ctx.request().path()) ? batchBody : body).handle(ctx);
         });
         router.route().handler(ctx -> {
             if (ctx.remove(READING_BODY) != null && !options.credentials().authenticates(Exchanges.principal(ctx))) {
@@ -164,7 +186,8 @@ public final class SipmapRouter {
             }
             ctx.next();
         });
-        router.route().failureHandler(ctx -> fail(ctx, ctx.statusCode(), options.bodyLimit()));
+        router.route().failureHandler(ctx -> fail(ctx, ctx.statusCode(),
+                batches != null && large(ctx.request().path()) ? batchLimit : options.bodyLimit()));
 
         router.get(ME).handler(SipmapRouter::me);
         new IpRecordRoutes(ipRecords, options.publicBaseUrl()).mount(router);
@@ -172,6 +195,10 @@ public final class SipmapRouter {
 
         if (resolver != null) {
             router.get(ResolutionRoutes.PATH).handler(new ResolutionRoutes(resolver, options.publicBaseUrl())::resolve);
+        }
+        if (batches != null) {
+            router.post(BatchRoutes.PATH).handler(new BatchRoutes(batches, options.publicBaseUrl())::apply);
+            router.post(PlanRoutes.PATH).handler(new PlanRoutes(ipRecords, sourceIpMappings)::plan);
         }
         if (streams != null) {
             new FeedRoutes(streams, options.credentials(), options.publicBaseUrl(), options.feed()).mount(router);
@@ -202,6 +229,11 @@ public final class SipmapRouter {
                 .name("account_sid").value(principal.account())
                 .name("scope").value(principal.scope() == Credentials.Scope.READ_ONLY ? "read-only" : "full")
                 .endObject());
+    }
+
+    /** Whether the path takes a list or a batch, up to {@link BatchRoutes#BODY_LIMIT} rather than a form's limit. */
+    private static boolean large(String path) {
+        return path.equals(BatchRoutes.PATH) || path.equals(PlanRoutes.PATH);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.sipmap.adapter.http.server;
 
+import io.sipmap.api.Batches;
 import io.sipmap.api.ChangeFeed;
 import io.sipmap.api.IpRecords;
 import io.sipmap.api.SipDomainResolver;
@@ -28,6 +29,7 @@ public final class SipmapVerticle extends VerticleBase {
     private final SipDomainResolver resolver;
     private final ChangeFeed feed;
     private final SipmapServerOptions options;
+    private final Batches batches;
     private volatile HttpServer server;
     private volatile ChangeStreams streams;
 
@@ -49,7 +51,14 @@ public final class SipmapVerticle extends VerticleBase {
      */
     public SipmapVerticle(SourceIpMappings sourceIpMappings, IpRecords ipRecords, SipDomainResolver resolver,
                           ChangeFeed feed, SipmapServerOptions options) {
+        this(sourceIpMappings, ipRecords, resolver, feed, null, options);
+    }
+
+    /** As the constructor above, and the batch extension {@code POST /sipmap/v1/Batches} when {@code batches} is not null. */
+    public SipmapVerticle(SourceIpMappings sourceIpMappings, IpRecords ipRecords, SipDomainResolver resolver,
+                          ChangeFeed feed, Batches batches, SipmapServerOptions options) {
         this.feed = feed;
+        this.batches = batches;
         this.sourceIpMappings = Objects.requireNonNull(sourceIpMappings, "sourceIpMappings");
         this.ipRecords = Objects.requireNonNull(ipRecords, "ipRecords");
         this.resolver = resolver;
@@ -72,7 +81,7 @@ public final class SipmapVerticle extends VerticleBase {
         options.tls().ifPresent(tls -> http.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
                 .setCertPath(tls.certificatePath()).setKeyPath(tls.keyPath())));
         streams = feed == null ? null : new ChangeStreams(vertx, feed);
-        var router = SipmapRouter.create(vertx, sourceIpMappings, ipRecords, resolver, streams, options);
+        var router = SipmapRouter.create(vertx, sourceIpMappings, ipRecords, resolver, streams, batches, options);
         var slow = new SlowClients(vertx, options.requestTimeout().toMillis());
         server = vertx.createHttpServer(http)
                 .connectionHandler(slow::opened)

@@ -2,7 +2,10 @@ package io.sipmap.adapter.http.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sipmap.api.Batch;
+import io.sipmap.api.Batches;
 import io.sipmap.api.SipDomainResolver;
+import io.sipmap.domain.AccountSid;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.parser.OpenAPIV3Parser;
@@ -13,11 +16,13 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.HttpResponse;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -76,6 +81,30 @@ class OpenApiDocumentHttpTest extends ServerTestBase {
                 java.nio.charset.StandardCharsets.UTF_8)))).isEqualTo(routed(feedOnly))
                 .doesNotContain("GET /sipmap/v1/Resolve");
     }
+
+    @Test
+    void withBatchesRoutesAndDocumentsTheBatchExtension() {
+        Router withBatches = SipmapRouter.create(vertx, api.sourceIpMappings, api.ipRecords, NO_MATCH, NO_FEED,
+                NO_BATCHES, options());
+        OpenAPI document = parse(new String(OpenApiDocument.bytes(true, true, true),
+                java.nio.charset.StandardCharsets.UTF_8));
+
+        assertThat(documented(document)).isEqualTo(routed(withBatches)).contains("POST /sipmap/v1/Batches",
+                "POST /sipmap/v1/Plans");
+    }
+
+    /** Batches for the routes only: these tests never call them. */
+    private static final Batches NO_BATCHES = new Batches() {
+        @Override
+        public CompletionStage<List<Object>> apply(AccountSid account, Batch batch) {
+            throw new AssertionError("not called");
+        }
+
+        @Override
+        public CompletionStage<List<Object>> check(AccountSid account, Batch batch) {
+            throw new AssertionError("not called");
+        }
+    };
 
     /** A feed for the routes only: these tests never call it. */
     private static final io.sipmap.api.ChangeFeed NO_FEED = new io.sipmap.api.ChangeFeed() {
