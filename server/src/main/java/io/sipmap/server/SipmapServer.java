@@ -248,8 +248,9 @@ public final class SipmapServer implements AutoCloseable {
                 // the token was printed at the first start, and is not again: logs and terminals get recorded
                 text.append("sipmap: no TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN given, so accepting account ")
                         .append(s.account()).append(", made up at the first start and kept in ")
-                        .append(s.keptIn().get()).append("\nsipmap: its token: java -jar sipmap-server.jar credentials")
-                        .append(" --data-dir ").append(s.keptIn().get().getParent()).append('\n');
+                        .append(s.keptIn().get())
+                        .append("\nsipmap: its token: java -jar sipmap-server.jar credentials --data-dir ")
+                        .append(s.keptIn().get().getParent()).append('\n');
             } else if (s.account() != null) {
                 text.append("sipmap: accepting account ").append(s.account())
                         .append(s.apiKey().map(k -> " and API key " + k).orElse("")).append('\n');
