@@ -8,6 +8,8 @@ import com.deque.html.axecore.selenium.AxeBuilder;
 import io.sipmap.adapter.http.server.Credentials;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.ApiKeySid;
+import io.sipmap.testsupport.Calls;
+import io.sipmap.testsupport.DebianPackages;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;

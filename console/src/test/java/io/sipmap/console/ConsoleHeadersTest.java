@@ -3,6 +3,7 @@ package io.sipmap.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sipmap.domain.AccountSid;
+import io.sipmap.testsupport.Calls;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,6 +1,7 @@
 package io.sipmap.domain;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One numbered change of an account's IP records and source IP mappings: what the change feed carries. An account's
@@ -43,13 +44,13 @@ public record Change(ChangeId id, Kind kind, Object resource, Ipv4Prefix ipRecor
         }
 
         /** The kind with that wire name; empty for no such name. */
-        public static java.util.Optional<Kind> ofWireName(String name) {
+        public static Optional<Kind> ofWireName(String name) {
             for (Kind kind : values()) {
                 if (kind.wireName.equals(name)) {
-                    return java.util.Optional.of(kind);
+                    return Optional.of(kind);
                 }
             }
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 

@@ -1,5 +1,6 @@
 package io.sipmap.kamailio;
 
+import io.sipmap.testsupport.DebianPackages;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;

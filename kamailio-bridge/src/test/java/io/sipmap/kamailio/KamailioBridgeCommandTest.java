@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sipmap.adapter.http.server.Credentials;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.ApiKeySid;
+import io.sipmap.testsupport.Calls;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

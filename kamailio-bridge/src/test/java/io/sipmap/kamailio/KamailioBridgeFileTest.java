@@ -3,6 +3,8 @@ package io.sipmap.kamailio;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sipmap.domain.AccountSid;
+import io.sipmap.testsupport.Calls;
+import io.sipmap.testsupport.CapturedLogRecords;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;

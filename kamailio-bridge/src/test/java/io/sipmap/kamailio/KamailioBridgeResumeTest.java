@@ -3,6 +3,9 @@ package io.sipmap.kamailio;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sipmap.domain.AccountSid;
+import io.sipmap.testsupport.Calls;
+import io.sipmap.testsupport.CapturedLogRecords;
+import io.sipmap.testsupport.DebianPackages;
 import io.vertx.pgclient.PgConnectOptions;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.URI;

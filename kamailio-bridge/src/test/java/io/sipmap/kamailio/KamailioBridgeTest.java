@@ -3,6 +3,9 @@ package io.sipmap.kamailio;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sipmap.domain.AccountSid;
+import io.sipmap.testsupport.Calls;
+import io.sipmap.testsupport.CapturedLogRecords;
+import io.sipmap.testsupport.DebianPackages;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,7 @@ package io.sipmap.kamailio;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sipmap.domain.AccountSid;
+import io.sipmap.testsupport.Calls;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;

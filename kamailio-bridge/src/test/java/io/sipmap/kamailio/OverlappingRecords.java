@@ -1,5 +1,6 @@
 package io.sipmap.kamailio;
 
+import io.sipmap.testsupport.Calls;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sipmap.adapter.http.server.Credentials;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.ApiKeySid;
+import io.sipmap.testsupport.CapturedLogRecords;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

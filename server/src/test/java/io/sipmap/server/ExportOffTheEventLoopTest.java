@@ -9,6 +9,7 @@ import io.sipmap.domain.Ipv4Address;
 import io.sipmap.domain.SipDomainSid;
 import io.sipmap.domain.SourceIpMapping;
 import io.sipmap.domain.SourceIpMappingSid;
+import io.sipmap.testsupport.CapturedLogRecords;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;

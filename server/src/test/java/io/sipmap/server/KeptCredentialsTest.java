@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sipmap.domain.AccountSid;
+import io.sipmap.testsupport.Calls;
+import io.sipmap.testsupport.CapturedLogRecords;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.PrintWriter;

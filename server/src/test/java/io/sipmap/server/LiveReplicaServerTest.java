@@ -19,6 +19,7 @@ import io.sipmap.domain.Ipv4Prefix;
 import io.sipmap.domain.Resolution;
 import io.sipmap.domain.SipDomainSid;
 import io.sipmap.domain.SourceIpMapping;
+import io.sipmap.testsupport.Calls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

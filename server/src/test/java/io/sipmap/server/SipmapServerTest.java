@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.ApiKeySid;
+import io.sipmap.testsupport.CapturedLogRecords;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;

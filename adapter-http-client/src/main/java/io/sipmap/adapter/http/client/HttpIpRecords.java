@@ -10,6 +10,7 @@ import io.sipmap.domain.Page;
 import io.sipmap.domain.PageRequest;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -110,7 +111,7 @@ public final class HttpIpRecords implements IpRecords {
         return stream(account, PageRequest.MAX_SIZE, Long.MAX_VALUE);
     }
 
-    private WireJson.RawPage<IpRecord> page(io.vertx.core.json.JsonObject body) {
+    private WireJson.RawPage<IpRecord> page(JsonObject body) {
         return WireJson.page(body, KEY, IpRecordSid.PREFIX, WireJson::ipRecord, r -> r.sid().value());
     }
 }

@@ -2,6 +2,7 @@ package io.sipmap.adapter.http.client;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * When the client tries a request again. Only requests that cannot have taken effect twice are retried:
@@ -60,7 +61,7 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
     long jitteredMillis(int attempt, long floorMillis) {
         long computed = backoffMillis(attempt);
         long half = computed / 2;
-        return Math.max(half + java.util.concurrent.ThreadLocalRandom.current().nextLong(computed - half + 1),
+        return Math.max(half + ThreadLocalRandom.current().nextLong(computed - half + 1),
                 floorMillis);
     }
 

@@ -123,8 +123,7 @@ public final class SipmapClient implements AutoCloseable {
      * {@code resolve} answers from memory (see {@link LiveSipDomainResolver}). It starts loading at once; wait for
      * {@link LiveSipDomainResolver#ready()} before relying on it, and close it (or this client) when done. Mapping writes
      * made through this client are seen by its resolutions as soon as they complete. A sipmap server extension: against
-     * Twilio, {@code ready()} fails with {@code NotFound}. Its stream uses a connection of its own, made with this
-     * client's connect timeout and the JDK's trust store (not the TLS settings of a {@link Builder#webClient} given).
+     * Twilio, {@code ready()} fails with {@code NotFound}. Its stream is made as {@link #followChanges}' is.
      *
      * @throws SipmapException.InvalidParameter when {@code account} is not this client's
      */
@@ -302,7 +301,7 @@ public final class SipmapClient implements AutoCloseable {
          * connect timeout applies, and this one only lengthens the bound on a whole try.
          */
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = positive(timeout, "connectTimeout");
+            this.connectTimeout = FollowerOptions.positive(timeout, "connectTimeout");
             return this;
         }
 
@@ -311,7 +310,7 @@ public final class SipmapClient implements AutoCloseable {
          * included, is bounded by this plus the connect timeout.
          */
         public Builder requestTimeout(Duration timeout) {
-            this.requestTimeout = positive(timeout, "requestTimeout");
+            this.requestTimeout = FollowerOptions.positive(timeout, "requestTimeout");
             return this;
         }
 
@@ -345,14 +344,6 @@ public final class SipmapClient implements AutoCloseable {
             }
             parseBaseUrl(baseUrl);
             return new SipmapClient(this);
-        }
-
-        private static Duration positive(Duration d, String name) {
-            Objects.requireNonNull(d, name);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive, got " + d);
-            }
-            return d;
         }
     }
 }

@@ -102,13 +102,8 @@ final class Transport {
 
     /** Sends a request whose success is a JSON object with one of the given statuses. */
     Future<JsonObject> json(HttpMethod method, String target, Object form, int... success) {
-        String url = resolve(target);
-        return send(method, url, form).compose(answer -> {
-            if (isOneOf(answer.response().statusCode(), success)) {
-                return decode(method, url, answer.response());
-            }
-            return Future.failedFuture(RemoteErrors.toException(answer.describe(method, url), answer.response()));
-        });
+        return expect(method, target, form, null, success)
+                .compose(response -> decode(method, resolve(target), response));
     }
 
     /**
@@ -132,17 +127,21 @@ final class Transport {
      * status is one of {@code success}, whatever its body.
      */
     Future<HttpResponse<Buffer>> get(String target, MultiMap headers, int... success) {
+        return expect(HttpMethod.GET, target, null, headers, success);
+    }
+
+    private Future<HttpResponse<Buffer>> expect(HttpMethod method, String target, Object form, MultiMap headers,
+                                                int... success) {
         String url = resolve(target);
-        return attempt(HttpMethod.GET, url, null, headers, 1, System.nanoTime()).compose(answer ->
-                isOneOf(answer.response().statusCode(), success) ? Future.succeededFuture(answer.response())
-                        : Future.failedFuture(RemoteErrors.toException(answer.describe(HttpMethod.GET, url),
-                        answer.response())));
+        return send(method, url, form, headers).compose(answer -> isOneOf(answer.response().statusCode(), success)
+                ? Future.succeededFuture(answer.response())
+                : Future.failedFuture(RemoteErrors.toException(answer.describe(method, url), answer.response())));
     }
 
     /** Sends a request whose success is {@code 2xx} with a body that does not matter ({@code DELETE}). */
     Future<Void> noContent(HttpMethod method, String target) {
         String url = resolve(target);
-        return send(method, url, null).compose(answer -> answer.response().statusCode() / 100 == 2
+        return send(method, url, null, null).compose(answer -> answer.response().statusCode() / 100 == 2
                 ? Future.succeededFuture()
                 : Future.failedFuture(RemoteErrors.toException(answer.describe(method, url), answer.response())));
     }
@@ -154,8 +153,8 @@ final class Transport {
         }
     }
 
-    private Future<Answer> send(HttpMethod method, String url, Object form) {
-        return attempt(method, url, form, null, 1, System.nanoTime());
+    private Future<Answer> send(HttpMethod method, String url, Object form, MultiMap headers) {
+        return attempt(method, url, form, headers, 1, System.nanoTime());
     }
 
     private Future<Answer> attempt(HttpMethod method, String url, Object form, MultiMap headers, int attempt,
@@ -166,7 +165,7 @@ final class Transport {
                 HttpResponse<Buffer> response = ar.result();
                 int status = response.statusCode();
                 if (idempotent && (status == 429 || status >= 500)) {
-                    long wait = waitMillis(attempt, retryAfterMillis(response.getHeader("Retry-After")));
+                    long wait = retry.jitteredMillis(attempt, retryAfterMillis(response.getHeader("Retry-After")));
                     if (mayRetry(attempt, startNanos, wait)) {
                         return sleep(wait).compose(v -> attempt(method, url, form, headers, attempt + 1, startNanos));
                     }
@@ -174,8 +173,9 @@ final class Transport {
                 return Future.succeededFuture(new Answer(response, attempt));
             }
             Throwable cause = ar.cause();
-            if (isConnectFailure(cause)) {
-                long wait = waitMillis(attempt, -1);
+            // refused, or not opened in time: nothing was sent (Netty's ConnectTimeoutException is a ConnectException)
+            if (cause instanceof ConnectException) {
+                long wait = retry.jitteredMillis(attempt, -1);
                 if (mayRetry(attempt, startNanos, wait)) {
                     return sleep(wait).compose(v -> attempt(method, url, form, headers, attempt + 1, startNanos));
                 }
@@ -227,10 +227,6 @@ final class Transport {
         return elapsed + waitMillis <= retry.maxElapsed().toMillis();
     }
 
-    private long waitMillis(int attempt, long retryAfterMillis) {
-        return retry.jitteredMillis(attempt, retryAfterMillis);
-    }
-
     private Future<Void> sleep(long millis) {
         if (millis <= 0) {
             return Future.succeededFuture();
@@ -256,11 +252,6 @@ final class Transport {
                 return -1;
             }
         }
-    }
-
-    /** Refused, or not opened in time: nothing was sent. Netty's ConnectTimeoutException is a ConnectException. */
-    private static boolean isConnectFailure(Throwable cause) {
-        return cause instanceof ConnectException;
     }
 
     private static SipmapException describe(HttpMethod method, String url, Throwable cause, int attempts) {

@@ -82,24 +82,30 @@ final class WireJson {
      */
     static AddressExport addressExport(JsonObject o) {
         ChangeId last = parse(o, "last_event_id", text -> ChangeId.parse("last_event_id", text));
-        Object array = o.getValue("entries");
+        return new AddressExport(last, objects(o, "entries", e -> new Resolution(sid(e, "sip_domain_sid",
+                SipDomainSid::parse), sid(e, "source_ip_mapping_sid", SourceIpMappingSid::parse),
+                sid(e, "ip_record_sid", IpRecordSid::parse), recordPrefix(e))));
+    }
+
+    /** The objects of the array {@code key}, each read by {@code item}; a failure names the entry. */
+    private static <T> List<T> objects(JsonObject o, String key, Function<JsonObject, T> item) {
+        Object array = o.getValue(key);
         if (!(array instanceof JsonArray entries)) {
-            throw invalid("entries", "an array expected, got " + array);
+            throw invalid(key, "an array expected, got " + array);
         }
-        List<Resolution> read = new ArrayList<>(entries.size());
+        List<T> items = new ArrayList<>(entries.size());
         for (int i = 0; i < entries.size(); i++) {
-            if (!(entries.getValue(i) instanceof JsonObject e)) {
-                throw invalid("entries[" + i + "]", "an object expected, got " + entries.getValue(i));
+            Object entry = entries.getValue(i);
+            if (!(entry instanceof JsonObject object)) {
+                throw invalid(key + "[" + i + "]", "an object expected, got " + entry);
             }
             try {
-                IpRecordSid record = sid(e, "ip_record_sid", IpRecordSid::parse);
-                read.add(new Resolution(sid(e, "sip_domain_sid", SipDomainSid::parse),
-                        sid(e, "source_ip_mapping_sid", SourceIpMappingSid::parse), record, recordPrefix(e)));
-            } catch (SipmapException.Upstream problem) {
-                throw new SipmapException.Upstream("in entries[" + i + "]: " + problem.getMessage(), null, problem);
+                items.add(item.apply(object));
+            } catch (SipmapException.Upstream e) {
+                throw new SipmapException.Upstream("in " + key + "[" + i + "]: " + e.getMessage(), null, e);
             }
         }
-        return new AddressExport(last, read);
+        return items;
     }
 
     /**
@@ -157,22 +163,7 @@ final class WireJson {
         if (!(meta instanceof JsonObject metaObject)) {
             throw invalid("meta", "an object expected, got " + meta);
         }
-        Object array = body.getValue(key);
-        if (!(array instanceof JsonArray entries)) {
-            throw invalid(key, "an array expected, got " + array);
-        }
-        List<T> items = new ArrayList<>(entries.size());
-        for (int i = 0; i < entries.size(); i++) {
-            Object entry = entries.getValue(i);
-            if (!(entry instanceof JsonObject object)) {
-                throw invalid(key + "[" + i + "]", "an object expected, got " + entry);
-            }
-            try {
-                items.add(item.apply(object));
-            } catch (SipmapException.Upstream e) {
-                throw new SipmapException.Upstream("in " + key + "[" + i + "]: " + e.getMessage(), null, e);
-            }
-        }
+        List<T> items = objects(body, key, item);
         String next = url(metaObject, "next_page_url");
         String previous = url(metaObject, "previous_page_url");
         Optional<Cursor> nextCursor = cursor(next, sidPrefix,

@@ -14,6 +14,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -160,7 +161,7 @@ final class FeedRoutes {
                     .endObject();
         }
         json.endArray().endObject();
-        return json.finish((bytes, length, lent) -> java.util.Arrays.copyOf(bytes, length));
+        return json.finish((bytes, length, lent) -> Arrays.copyOf(bytes, length));
     }
 
     /** The Kamailio address file: one line per winning entry, in first-match order. */

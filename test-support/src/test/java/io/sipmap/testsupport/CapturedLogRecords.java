@@ -1,4 +1,4 @@
-package io.sipmap.kamailio;
+package io.sipmap.testsupport;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -8,12 +8,12 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /** Every record that reaches {@code logger} at any level while open, for tests to look at; closing detaches it. */
-final class CapturedLogRecords extends Handler implements AutoCloseable {
+public final class CapturedLogRecords extends Handler implements AutoCloseable {
 
-    final List<LogRecord> records = new CopyOnWriteArrayList<>();
+    public final List<LogRecord> records = new CopyOnWriteArrayList<>();
     private final Logger logger;
 
-    CapturedLogRecords(Logger logger) {
+    public CapturedLogRecords(Logger logger) {
         this.logger = logger;
         setLevel(Level.ALL);
         logger.addHandler(this);

@@ -1,6 +1,9 @@
-package io.sipmap.kamailio;
+package io.sipmap.testsupport;
 
 import io.sipmap.domain.AccountSid;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -9,8 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 
-/** Requests to a running server as one account, over the JDK's HTTP client: what the server tests send. */
-final class Calls {
+/** Requests to a running server as one account, over the JDK's HTTP client: what the tests of programs send. */
+public final class Calls {
 
     /** HTTP/1.1, as Twilio's API: the JDK's client otherwise asks every plain-HTTP server for an h2c upgrade. */
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -18,24 +21,24 @@ final class Calls {
     private final String authorization;
 
     /** A TCP port of 127.0.0.1 free when this returns, for a server a test starts. */
-    static int freePort() throws java.io.IOException {
-        try (var free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    public static int freePort() throws IOException {
+        try (var free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return free.getLocalPort();
         }
     }
 
-    Calls(AccountSid account, String token) {
+    public Calls(AccountSid account, String token) {
         this(account.value(), token);
     }
 
     /** As {@code user}, the account or one of its API keys. */
-    Calls(String user, String secret) {
+    public Calls(String user, String secret) {
         authorization = "Basic " + Base64.getEncoder().encodeToString(
                 (user + ":" + secret).getBytes(StandardCharsets.UTF_8));
     }
 
     /** {@code method url}, with the account's credentials, and the form when not null. */
-    HttpResponse<String> call(String method, String url, String form) throws Exception {
+    public HttpResponse<String> call(String method, String url, String form) throws Exception {
         var request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
                 .header("Authorization", authorization);
         if (form != null) {
@@ -46,7 +49,7 @@ final class Calls {
     }
 
     /** {@code GET url} without credentials. */
-    HttpResponse<String> anonymous(String url) throws Exception {
+    public HttpResponse<String> anonymous(String url) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }

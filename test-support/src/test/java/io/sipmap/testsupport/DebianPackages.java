@@ -1,6 +1,10 @@
-package io.sipmap.console;
+package io.sipmap.testsupport;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,13 +15,14 @@ import java.util.concurrent.TimeUnit;
  * root, which the project's machines and CI are) when missing, saying so on standard error. Daemons' programs live in
  * /usr/sbin, which a user's PATH may lack, so that is searched too.
  */
-final class DebianPackages {
+public final class DebianPackages {
 
     private DebianPackages() {
     }
 
     /** The path of {@code program}, installing {@code debianPackage} first when it is not on the PATH. */
-    static synchronized Path require(String program, String debianPackage) throws IOException, InterruptedException {
+    public static synchronized Path require(String program, String debianPackage)
+            throws IOException, InterruptedException {
         Path found = which(program);
         if (found != null) {
             return found;
@@ -65,10 +70,10 @@ final class DebianPackages {
         process.getOutputStream().close();
         // apt's progress through System.err: a child writing to the inherited descriptor corrupts surefire's channel
         Thread pump = new Thread(() -> {
-            try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
-                    java.nio.charset.StandardCharsets.UTF_8))) {
+            try (var lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8))) {
                 lines.lines().forEach(System.err::println);
-            } catch (IOException | java.io.UncheckedIOException ignored) {
+            } catch (IOException | UncheckedIOException ignored) {
                 // the process was killed: its output ends here
             }
         }, "apt-get-output");
