@@ -26,8 +26,16 @@ export class ApiError extends Error {
     return this.status === 0;
   }
 
+  /** Whether the credentials may read but not write: a read-only API key, refused as Twilio refuses one. */
+  get readOnly() {
+    return this.status === 403 && this.code === 70051;
+  }
+
   /** The message with Twilio's error code, as shown next to what caused it. */
   describe() {
+    if (this.readOnly) {
+      return 'This key is read-only: it may read, not change anything (error 70051).';
+    }
     return this.code ? `${this.message} (error ${this.code})` : this.message;
   }
 }

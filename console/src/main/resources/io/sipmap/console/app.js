@@ -153,7 +153,7 @@ const records = new ListView({
         text: mapping ? mapping.sip_domain_sid : index ? 'not mapped' : '…' }),
       el('td', { class: 'sid', text: record.sid }),
       el('td', {}, time(record.date_created)),
-      el('td', { class: 'row-actions' },
+      el('td', { class: 'row-actions write' },
         el('button', { type: 'button', 'data-action': 'rename', 'aria-label': `Rename ${label}`, text: 'Rename',
           onclick: (event) => renameRecord(record, event.currentTarget) }),
         el('button', { type: 'button', class: 'danger', 'data-action': 'delete', 'aria-label': `Delete ${label}`,
@@ -173,7 +173,7 @@ const mappings = new ListView({
       el('td', { class: 'sid', text: mapping.sip_domain_sid }),
       el('td', { class: 'sid', text: mapping.sid }),
       el('td', {}, time(mapping.date_created)),
-      el('td', { class: 'row-actions' },
+      el('td', { class: 'row-actions write' },
         el('button', { type: 'button', 'data-action': 'change', 'aria-label': `Change the SIP domain of ${label}`,
           text: 'Change SIP domain', onclick: (event) => changeMapping(mapping, label, event.currentTarget) }),
         el('button', { type: 'button', class: 'danger', 'data-action': 'delete',
@@ -444,13 +444,44 @@ $('list-apply').addEventListener('click', async () => {
   }
 });
 
-function showWorkspace() {
+/**
+ * Shows what the credentials may do: a read-only key gets a badge and no control that writes. Asked of
+ * /sipmap/v1/Me before the lists are drawn, so that no write control shows, even for a moment; a server without it
+ * (older) is taken as full, and its 403s still say what happened.
+ */
+async function showScope() {
+  const current = api;
+  let readOnly = false;
+  try {
+    readOnly = (await api.get(api.url('sipmap/v1/Me'))).scope === 'read-only';
+  } catch (error) {
+    if (current === api && refused(error)) {
+      return false;
+    }
+  }
+  if (current !== api) {
+    return false;
+  }
+  document.body.classList.toggle('read-only', readOnly);
+  $('scope-badge').hidden = !readOnly;
+  $('read-only-note').hidden = !readOnly;
+  return true;
+}
+
+/** The lists, once the credentials' scope is known; {@code focus}: the workspace's heading gets the focus. */
+async function showWorkspace(focus = false) {
   $('sign-in').hidden = true;
-  $('workspace').hidden = false;
   $('whoami').textContent = `${api.sid.startsWith('SK') ? 'API key' : 'Account'} ${api.sid}`;
   $('whoami').hidden = false;
   $('sign-out').hidden = false;
-  return Promise.all([records.first(), mappings.first(), gather()]);
+  if (!await showScope()) {
+    return;
+  }
+  $('workspace').hidden = false;
+  if (focus) {
+    $('workspace-title').focus();
+  }
+  await Promise.all([records.first(), mappings.first(), gather()]);
 }
 
 /** Forgets the credentials and everything read with them; {@code message} says why, on the sign-in form. */
@@ -476,6 +507,9 @@ function signOut(message = '') {
   $('workspace').hidden = true;
   $('whoami').hidden = true;
   $('whoami').textContent = '';
+  $('scope-badge').hidden = true;
+  $('read-only-note').hidden = true;
+  document.body.classList.remove('read-only');
   $('sign-out').hidden = true;
   $('sign-in').hidden = false;
   $('sign-in-form').reset();
@@ -522,8 +556,7 @@ $('sign-in-form').addEventListener('submit', async (event) => {
   session.save(sid, secret);
   api = candidate;
   form.reset();
-  showWorkspace();
-  $('workspace-title').focus();
+  showWorkspace(true);
 });
 
 const saved = session.load();

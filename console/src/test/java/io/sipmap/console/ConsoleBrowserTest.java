@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.deque.html.axecore.results.Results;
 import com.deque.html.axecore.results.Rule;
 import com.deque.html.axecore.selenium.AxeBuilder;
+import io.sipmap.adapter.http.server.Credentials;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.ApiKeySid;
 import io.sipmap.testsupport.Calls;
@@ -59,11 +60,15 @@ class ConsoleBrowserTest {
     static final String TOKEN = "console-browser-test-token";
     static final String KEY = "SK" + "5e".repeat(16);
     static final String KEY_SECRET = "console-browser-test-key-secret";
+    static final String READ_ONLY_KEY = "SK" + "0d".repeat(16);
+    static final String READ_ONLY_SECRET = "console-browser-test-read-only-secret";
     static final Path SHOTS = Path.of("target", "console-screenshots");
     static final Duration WAIT = Duration.ofSeconds(15);
     static final String DASH = "\u2013";
 
     static ConsoleUnderTest server;
+    /** What the server accepts, changed in place by a test as a credentials file's edit would. */
+    static Credentials credentials;
     static String base;
     static ChromeDriver driver;
     static Path profile;
@@ -75,8 +80,8 @@ class ConsoleBrowserTest {
     static void start() throws Exception {
         Path chromium = DebianPackages.require("chromium", "chromium");
         Path chromedriver = DebianPackages.require("chromedriver", "chromium-driver");
-        server = new ConsoleUnderTest(ConsoleUnderTest.account(ACCOUNT, TOKEN)
-                .withApiKey(new ApiKeySid(KEY), KEY_SECRET, new AccountSid(ACCOUNT)));
+        credentials = accepted(Credentials.Scope.FULL);
+        server = new ConsoleUnderTest(credentials);
         base = server.baseUrl();
         Files.createDirectories(SHOTS);
         try (var old = Files.list(SHOTS)) {
@@ -453,6 +458,74 @@ class ConsoleBrowserTest {
         step("list-nothing-to-do");
     }
 
+    /**
+     * A read-only API key signs in to a badge, the lists, and no control that would write; a key made read-only while
+     * signed in has its write refused with a sentence saying so.
+     */
+    @Test
+    @Order(5)
+    void showsAReadOnlyKeyAsSuchWithNoWriteControls() throws Exception {
+        assertThat(API.call("POST", base + "/v1/IpRecords", "IpAddress=198.51.100.7&FriendlyName=read-only-view")
+                .statusCode()).isEqualTo(201);
+        driver.get(base + "/console/");
+        script("sessionStorage.clear()");
+        driver.navigate().refresh();
+        until(d -> id("sign-in-sid").isDisplayed());
+        type("sign-in-sid", READ_ONLY_KEY);
+        type("sign-in-secret", READ_ONLY_SECRET + Keys.ENTER);
+        until(d -> id("workspace").isDisplayed() && !rows("records-body").isEmpty());
+        untilIdle();
+
+        assertThat(text("whoami")).isEqualTo("API key " + READ_ONLY_KEY);
+        assertThat(id("scope-badge").isDisplayed()).isTrue();
+        assertThat(text("scope-badge")).isEqualTo("read-only");
+        assertThat(id("read-only-note").isDisplayed()).isTrue();
+        assertThat(text("read-only-note")).startsWith("Signed in with a read-only API key");
+        assertThat(id("records-table").isDisplayed()).as("the lists").isTrue();
+        assertThat(id("mappings-table").isDisplayed()).isTrue();
+        assertThat(id("resolve-form").isDisplayed()).as("resolving only reads").isTrue();
+        assertThat(id("list").isDisplayed()).as("applying a list writes").isFalse();
+        assertThat(driver.findElements(By.cssSelector("#workspace form, #workspace button, #workspace th"))
+                .stream().filter(WebElement::isDisplayed).map(e -> e.getAttribute("id") + e.getText()).toList())
+                .as("nothing that writes is shown").noneMatch(shown -> shown.startsWith("record-form")
+                        || shown.startsWith("mapping-form") || shown.contains("Delete") || shown.contains("Rename")
+                        || shown.contains("Change SIP domain") || shown.contains("Actions"));
+        assertThat(driver.findElements(By.cssSelector("[data-action]")).stream().filter(WebElement::isDisplayed))
+                .isEmpty();
+        step("read-only-key");
+
+        // the full key, then made read-only by the server while the console shows its write controls
+        script("sessionStorage.setItem('sipmap.console.session', JSON.stringify({sid: '" + KEY + "', secret: '"
+                + KEY_SECRET + "'}))");
+        driver.navigate().refresh();
+        until(d -> id("workspace").isDisplayed() && id("record-form").isDisplayed());
+        untilIdle();
+        assertThat(id("scope-badge").isDisplayed()).isFalse();
+        credentials.replaceWith(accepted(Credentials.Scope.READ_ONLY));
+        try {
+            type("record-ip", "198.51.100.8");
+            id("record-submit").click();
+            until(d -> !text("record-form-error").isEmpty());
+            assertThat(text("record-form-error"))
+                    .isEqualTo("This key is read-only: it may read, not change anything (error 70051).");
+            step("write-refused-read-only");
+        } finally {
+            credentials.replaceWith(accepted(Credentials.Scope.FULL));
+        }
+    }
+
+    /** The account, {@code KEY} with {@code scope}, and the read-only key. */
+    static Credentials accepted(Credentials.Scope scope) {
+        return ConsoleUnderTest.account(ACCOUNT, TOKEN)
+                .withApiKey(new ApiKeySid(KEY), KEY_SECRET, new AccountSid(ACCOUNT), scope)
+                .withApiKey(new ApiKeySid(READ_ONLY_KEY), READ_ONLY_SECRET, new AccountSid(ACCOUNT),
+                        Credentials.Scope.READ_ONLY);
+    }
+
+    static void untilIdle() {
+        until(d -> d.findElements(By.cssSelector("[aria-busy]")).isEmpty());
+    }
+
     // --- the page
 
     static WebElement id(String id) {
@@ -532,9 +605,10 @@ class ConsoleBrowserTest {
         List<String> errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(entry -> entry.getLevel().intValue() >= Level.WARNING.intValue())
                 .map(LogEntry::getMessage)
-                // the API's refusals that a step provoked (a wrong secret, a bad address, a delete refused)
+                // the API's refusals that a step provoked (a wrong secret, a bad address, a delete refused, a write
+                // with a read-only key)
                 .filter(message -> !message.matches(".*Failed to load resource: the server responded with a status"
-                        + " of (400|401|409) .*"))
+                        + " of (400|401|403|409) .*"))
                 .toList();
         assertThat(errors).as("the browser's console on " + name).isEmpty();
     }

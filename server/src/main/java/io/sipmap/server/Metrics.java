@@ -1,15 +1,27 @@
 package io.sipmap.server;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.http.Outcome;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sipmap.adapter.http.server.RequestObserver;
+import io.sipmap.adapter.http.server.SipmapVerticle;
 import io.sipmap.api.SipDomainResolver;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.IpRecord;
@@ -32,6 +44,7 @@ import io.vertx.micrometer.VertxPrometheusOptions;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -39,16 +52,20 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
- * The server's metrics, in one Prometheus registry: Vert.x's own (the database pool and clients, worker pools), and
- * sipmap's (requests by route template, method and status, store operations by store, operation and outcome, both
- * with latency histograms; resolutions with and without a match; the replica's lag; the change feed's open streams). Labels are never raw paths or
- * SIDs: a route template such as {@code /v1/IpRecords/:sid} stands for every SID, and an unknown path has none.
+ * The server's metrics, in one Prometheus registry: Micrometer's JVM and process binders (memory, GC, threads, classes,
+ * CPU, file descriptors, uptime), under the names that stock JVM dashboards read; requests as
+ * {@code http_server_requests_seconds}, Spring Boot's name and tags; Vert.x's own (the database pool and clients,
+ * worker pools); and sipmap's (store operations by store, operation and outcome, with latency histograms; resolutions
+ * with and without a match; the replica's lag; the change feed's open streams and resets). Labels are never raw paths
+ * or SIDs: a route template such as {@code /v1/IpRecords/:sid} stands for every SID, and an unknown path has none.
  */
-final class Metrics {
+final class Metrics implements AutoCloseable {
+
+    /** Spring Boot's name for answered requests, which dashboards made for it read. */
+    private static final String REQUESTS = "http.server.requests";
 
     /** Latency buckets, from a fast in-memory answer to the request timeout. */
     private static final Duration[] BUCKETS = {
@@ -58,9 +75,12 @@ final class Metrics {
         Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
 
     private final PrometheusMeterRegistry registry;
+    /** Listens to the JVM's GC notifications until closed. */
+    private final JvmGcMetrics gc;
 
-    private Metrics(PrometheusMeterRegistry registry) {
+    private Metrics(PrometheusMeterRegistry registry, JvmGcMetrics gc) {
         this.registry = registry;
+        this.gc = gc;
     }
 
     /** A new registry, with the histogram buckets set before any meter is made. */
@@ -69,13 +89,25 @@ final class Metrics {
         registry.config().meterFilter(new MeterFilter() {
             @Override
             public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
-                boolean latency = id.getType() == Meter.Type.TIMER && id.getName().startsWith("sipmap.");
+                boolean latency = id.getType() == Meter.Type.TIMER
+                        && (id.getName().startsWith("sipmap.") || id.getName().equals(REQUESTS));
                 return latency ? DistributionStatisticConfig.builder().serviceLevelObjectives(
                         Arrays.stream(BUCKETS).mapToDouble(Duration::toNanos).toArray())
                         .build().merge(config) : config;
             }
         });
-        return new Metrics(registry);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        for (MeterBinder binder : List.of(new JvmMemoryMetrics(), gc, new JvmThreadMetrics(), new ClassLoaderMetrics(),
+                new JvmInfoMetrics(), new ProcessorMetrics(), new FileDescriptorMetrics(), new UptimeMetrics())) {
+            binder.bindTo(registry);
+        }
+        return new Metrics(registry, gc);
+    }
+
+    /** Stops listening to the JVM's collections: another server in this JVM has a registry of its own. */
+    @Override
+    public void close() {
+        gc.close();
     }
 
     PrometheusMeterRegistry registry() {
@@ -211,18 +243,39 @@ final class Metrics {
     }
 
     /**
-     * {@code sipmap_http_server_requests_seconds} (a histogram, with {@code _count}): every answered request by
-     * {@code route} template, {@code method} and {@code code}. Kept here rather than by Vert.x's HTTP server metrics,
-     * which build and sort the tags of each request anew: one map lookup and one record per request instead.
+     * {@code http_server_requests_seconds} (a histogram, with {@code _count}, {@code _sum} and {@code _max}): every
+     * answered request, tagged as Spring Boot tags it, which stock dashboards read: {@code uri} (the route template;
+     * {@code NOT_FOUND}, {@code REDIRECTION} or {@code UNKNOWN} when none answered), {@code method}, {@code status},
+     * {@code outcome} ({@code SUCCESS}, {@code CLIENT_ERROR}, {@code SERVER_ERROR}...) and {@code exception} (the
+     * failure's class behind a 5xx, else {@code None}). Kept here rather than by Vert.x's HTTP server metrics, which
+     * build and sort the tags of each request anew: one map lookup and one record per request instead.
      */
     RequestObserver requests() {
         Map<RequestKey, Timer> timers = new ConcurrentHashMap<>();
-        return (route, method, status, nanos) -> timers.computeIfAbsent(new RequestKey(route, method, status),
-                key -> Timer.builder("sipmap.http.server.requests")
-                        .description("Answered requests by route template, method and status")
-                        .tags("route", key.route, "method", key.method, "code", Integer.toString(key.status))
-                        .register(registry))
-                .record(nanos, TimeUnit.NANOSECONDS);
+        return new RequestObserver() {
+            @Override
+            public void answered(String route, String method, int status, long nanos) {
+                answered(route, method, status, null, nanos);
+            }
+
+            @Override
+            public void answered(String route, String method, int status, Throwable failure, long nanos) {
+                RequestKey key = new RequestKey(route, method, status);
+                Timer timer = failure == null ? timers.computeIfAbsent(key, k -> requestTimer(k, "None"))
+                        : requestTimer(key, failure.getClass().getSimpleName()); // rare: the registry's own lookup
+                timer.record(nanos, TimeUnit.NANOSECONDS);
+            }
+        };
+    }
+
+    private Timer requestTimer(RequestKey key, String exception) {
+        String uri = !key.route.isEmpty() ? key.route
+                : key.status == 404 ? "NOT_FOUND" : key.status / 100 == 3 ? "REDIRECTION" : "UNKNOWN";
+        return Timer.builder(REQUESTS)
+                .description("Answered requests by route template, method and status")
+                .tags("uri", uri, "method", key.method, "status", Integer.toString(key.status),
+                        "outcome", Outcome.forStatus(key.status).name(), "exception", exception)
+                .register(registry);
     }
 
     private record RequestKey(String route, String method, int status) {
@@ -238,11 +291,15 @@ final class Metrics {
 
     /**
      * {@code sipmap_change_feed_subscribers}: how many {@code /sipmap/v1/Changes} streams are open now, over all
-     * accounts; each costs a connection, a bounded queue and a timer.
+     * accounts, each costing a connection, a bounded queue and a timer; {@code sipmap_change_feed_resets_total}: how
+     * many were sent {@code reset}, each a follower reloading everything.
      */
-    void changeFeedSubscribers(IntSupplier open) {
-        Gauge.builder("sipmap.change.feed.subscribers", open::getAsInt)
+    void changeFeed(SipmapVerticle verticle) {
+        Gauge.builder("sipmap.change.feed.subscribers", verticle::changeSubscribers)
                 .description("Open change feed streams (GET /sipmap/v1/Changes)")
+                .register(registry);
+        FunctionCounter.builder("sipmap.change.feed.resets", verticle, SipmapVerticle::changeResets)
+                .description("Change feed streams sent reset: too slow a reader, or a position the log no longer has")
                 .register(registry);
     }
 

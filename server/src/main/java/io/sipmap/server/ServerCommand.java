@@ -38,12 +38,13 @@ import picocli.CommandLine.Spec;
         versionProvider = ServerCommand.Version.class, usageHelpAutoWidth = true,
         description = "Serves Twilio's Voice v1 IpRecords and SourceIpMappings API, and the sipmap resolve extension.",
         subcommands = {ServerCommand.HashSecret.class, ServerCommand.ImportCommand.class, ApplyCommand.class,
-            KamailioBridgeCommand.class},
+            ServerCommand.CredentialsCommand.class, KamailioBridgeCommand.class},
         footerHeading = "%nCredentials, from the environment (never from flags) or --credentials-file:%n",
         footer = {
             "  TWILIO_ACCOUNT_SID   the account the server accepts (AC...)",
             "  TWILIO_AUTH_TOKEN    its auth token; with neither set, a pair is made up",
-            "                       and printed at start",
+            "                       and printed at the first start, kept with the",
+            "                       embedded store's data (see credentials)",
             "  TWILIO_API_KEY       optionally, an API key of that account (SK...)",
             "  TWILIO_API_SECRET    that key's secret",
             "",
@@ -252,6 +253,12 @@ final class ServerCommand {
                     }
                     return importing.run(line.<ServerCommand>getCommand().settings(env), out, err);
                 }
+                if (subcommand instanceof CredentialsCommand credentials) {
+                    if (CommandLine.printHelpIfRequested(parsed.subcommand())) {
+                        return 0;
+                    }
+                    return credentials.run(line.<ServerCommand>getCommand().settings(env), out, err);
+                }
                 if (CommandLine.printHelpIfRequested(parsed.subcommand())) {
                     return 0;
                 }
@@ -326,7 +333,7 @@ final class ServerCommand {
         Optional<ApiKeySid> apiKey = key == null ? Optional.empty()
                 : Optional.of(parsed(() -> new ApiKeySid(key), "TWILIO_API_KEY"));
         var accounts = new Settings.Accounts(account, generated ? randomHex(random) : token, apiKey,
-                Optional.ofNullable(secret), generated, Optional.ofNullable(credentialsFile));
+                Optional.ofNullable(secret), generated, Optional.ofNullable(credentialsFile), Optional.empty());
         return new Settings(http, accounts, new Settings.Management(managementHost, managementPort, metrics),
                 new Settings.Store(kind, dataDir, kind == Storage.Kind.POSTGRES ? database : Optional.empty()), format);
     }
@@ -411,6 +418,43 @@ final class ServerCommand {
                         + " choose embedded or postgres");
             }
             return Importing.run(settings, from, dryRun, out, err);
+        }
+    }
+
+    /**
+     * {@code credentials}: the account and token made up at the first start over an embedded store, as kept in its
+     * data directory ({@link KeptCredentials}); later starts do not print the token.
+     */
+    @Command(name = "credentials", mixinStandardHelpOptions = true,
+            description = "Prints the account and auth token that the server made up at its first start without"
+                    + " credentials over --store embedded, kept in --data-dir, as TWILIO_ACCOUNT_SID=... and"
+                    + " TWILIO_AUTH_TOKEN=... lines. Exit status 1 when none are kept there.")
+    static final class CredentialsCommand {
+
+        @Spec
+        private CommandSpec spec;
+
+        Integer run(Settings settings, PrintWriter out, PrintWriter err) {
+            if (settings.store().kind() != Storage.Kind.EMBEDDED) {
+                throw new ParameterException(spec.commandLine(), "only --store embedded keeps made-up credentials;"
+                        + " over " + settings.store().kind().label() + " they are made up at each start");
+            }
+            Path dataDir = settings.store().dataDir().toAbsolutePath().normalize();
+            if (!Files.exists(dataDir.resolve(KeptCredentials.FILE_NAME))) {
+                err.println("sipmap: no credentials kept in " + dataDir + ": the server keeps there those it makes up"
+                        + " at its first start without TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN");
+                err.flush();
+                return 1;
+            }
+            try {
+                KeptCredentials.lines(dataDir).forEach(out::println);
+            } catch (IOException | IllegalStateException e) {
+                err.println(e instanceof IOException ? "sipmap: cannot read " + dataDir + ": " + e : e.getMessage());
+                err.flush();
+                return 1;
+            }
+            out.flush();
+            return 0;
         }
     }
 

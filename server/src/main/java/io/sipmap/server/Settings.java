@@ -34,12 +34,18 @@ record Settings(SipmapServerOptions http, Accounts accounts, Management manageme
      * @param account         the account given in the environment; null when there are only the file's
      * @param authToken       its auth token
      * @param apiKey          optionally, an {@code SK...} API key of the account, with its {@code apiSecret}
-     * @param generated       whether the account and token were made up at start, so are printed
+     * @param generated       whether the account and token were made up at this start, so are printed
      * @param credentialsFile accounts and API keys with the digests of their secrets ({@link CredentialsFile}),
      *                        re-read when it changes
+     * @param keptIn          the file that keeps made-up credentials for later starts ({@link KeptCredentials})
      */
     record Accounts(AccountSid account, String authToken, Optional<ApiKeySid> apiKey, Optional<String> apiSecret,
-                    boolean generated, Optional<Path> credentialsFile) {
+                    boolean generated, Optional<Path> credentialsFile, Optional<Path> keptIn) {
+
+        /** These made-up accounts as kept in {@code file}: made up now ({@code madeNow}), or at an earlier start. */
+        Accounts kept(AccountSid keptAccount, String keptToken, Path file, boolean madeNow) {
+            return new Accounts(keptAccount, keptToken, apiKey, apiSecret, madeNow, credentialsFile, Optional.of(file));
+        }
 
         /** The credentials given in the environment (none when there are only those of the credentials file). */
         Credentials credentials() {
@@ -54,7 +60,7 @@ record Settings(SipmapServerOptions http, Accounts accounts, Management manageme
         @Override
         public String toString() {
             return "Accounts[account=" + account + ", apiKey=" + apiKey + ", generated=" + generated
-                    + ", credentialsFile=" + credentialsFile + "]";
+                    + ", credentialsFile=" + credentialsFile + ", keptIn=" + keptIn + "]";
         }
     }
 
@@ -107,7 +113,8 @@ record Settings(SipmapServerOptions http, Accounts accounts, Management manageme
     /** The defaults of everything but where to listen and whom to accept: memory, management on any free port. */
     static Settings of(String host, int port, AccountSid account, String authToken) {
         return new Settings(http(SipmapServerOptions.DEFAULT_IDLE_TIMEOUT).withHost(host).withPort(port),
-                new Accounts(account, authToken, Optional.empty(), Optional.empty(), false, Optional.empty()),
+                new Accounts(account, authToken, Optional.empty(), Optional.empty(), false, Optional.empty(),
+                        Optional.empty()),
                 new Management(Management.DEFAULT_HOST, 0, true), Store.MEMORY,
                 LogFormat.TEXT);
     }
@@ -122,6 +129,10 @@ record Settings(SipmapServerOptions http, Accounts accounts, Management manageme
 
     Settings with(SipmapServerOptions value) {
         return new Settings(value, accounts, management, store, logFormat);
+    }
+
+    Settings with(Accounts value) {
+        return new Settings(http, value, management, store, logFormat);
     }
 
     Settings with(Management value) {

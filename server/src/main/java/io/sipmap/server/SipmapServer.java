@@ -38,6 +38,7 @@ public final class SipmapServer implements AutoCloseable {
     private final Storage storage;
     private final Settings settings;
     private final int managementPort;
+    private final Metrics metrics;
 
     /** How often the credentials file is checked for changes. */
     static final long CREDENTIALS_FILE_CHECK_MILLIS = 1000;
@@ -46,7 +47,8 @@ public final class SipmapServer implements AutoCloseable {
     static final long STORE_START_SECONDS = 300;
 
     private SipmapServer(Vertx vertx, SipmapVerticle verticle, Storage storage, Settings settings,
-                         int managementPort) {
+                         int managementPort, Metrics metrics) {
+        this.metrics = metrics;
         this.vertx = vertx;
         this.verticle = verticle;
         this.storage = storage;
@@ -56,11 +58,15 @@ public final class SipmapServer implements AutoCloseable {
 
     /**
      * Starts a server: the stores the settings name, services with the system clock and time-ordered SIDs, the HTTP verticle, and
-     * the management endpoints, on Vert.x threads of their own.
+     * the management endpoints, on Vert.x threads of their own. Made-up credentials over an embedded store are those
+     * kept in its data directory, kept there the first time ({@link KeptCredentials}).
      *
-     * @throws IllegalStateException with a message for the user when it cannot listen (the port is taken, say)
+     * @throws IllegalStateException with a message for the user when it cannot listen (the port is taken, say), or
+     *                               cannot keep or trust the kept credentials
      */
-    static SipmapServer run(Settings settings) {
+    static SipmapServer run(Settings given) {
+        Settings settings = given.with(KeptCredentials.resolve(given.accounts(), given.store(),
+                System.getLogger(SipmapServer.class.getName())));
         SipmapServerOptions options;
         Credentials base = settings.accounts().credentials();
         Optional<Path> credentialsFile = settings.accounts().credentialsFile();
@@ -81,6 +87,9 @@ public final class SipmapServer implements AutoCloseable {
             storage = Storage.open(vertx, settings.store()).await(STORE_START_SECONDS, TimeUnit.SECONDS);
         } catch (Exception e) {
             vertx.close();
+            if (metrics != null) {
+                metrics.close();
+            }
             throw new IllegalStateException("sipmap: cannot open the " + settings.store().kind().label() + " store: "
                     + firstLine(e), e);
         }
@@ -103,7 +112,7 @@ public final class SipmapServer implements AutoCloseable {
                 new BatchService(storage.batches, clock, sids),
                 metrics == null ? options : options.withRequestObserver(metrics.requests()));
         if (metrics != null) {
-            metrics.changeFeedSubscribers(verticle::changeSubscribers);
+            metrics.changeFeed(verticle);
         }
         String where = options.host() + ":" + options.port();
         String choose = "--port or SIPMAP_PORT";
@@ -120,6 +129,9 @@ public final class SipmapServer implements AutoCloseable {
             }
         } catch (Exception e) {
             closeQuietly(vertx, storage);
+            if (metrics != null) {
+                metrics.close();
+            }
             throw new IllegalStateException(e instanceof BindException
                     ? "sipmap: cannot listen on " + where + ": " + e.getMessage()
                             + ". Is another server running? Choose another port with " + choose + "."
@@ -132,7 +144,7 @@ public final class SipmapServer implements AutoCloseable {
         }
         credentialsFile.ifPresent(file -> CredentialsFile.watch(vertx, file, base, shared,
                 CREDENTIALS_FILE_CHECK_MILLIS, System.getLogger(SipmapServer.class.getName())));
-        return new SipmapServer(vertx, verticle, storage, settings, managementPort);
+        return new SipmapServer(vertx, verticle, storage, settings, managementPort, metrics);
     }
 
     static void closeQuietly(Vertx vertx, Storage storage) {
@@ -198,6 +210,9 @@ public final class SipmapServer implements AutoCloseable {
             vertx.undeploy(verticle.deploymentID()).transform(undeployed -> storage.close())
                     .await(settings.http().shutdownTimeout().toSeconds() + 60, TimeUnit.SECONDS);
             vertx.close().await(30, TimeUnit.SECONDS);
+            if (metrics != null) {
+                metrics.close();
+            }
         } catch (Exception e) {
             throw new IllegalStateException("sipmap: did not stop cleanly: " + e, e);
         }
@@ -223,11 +238,20 @@ public final class SipmapServer implements AutoCloseable {
         if (s.generated()) {
             text.append("sipmap: no TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN given, so made up these:\n")
                     .append("  TWILIO_ACCOUNT_SID=").append(s.account()).append('\n')
-                    .append("  TWILIO_AUTH_TOKEN=").append(s.authToken()).append('\n')
-                    .append("sipmap: try\n  curl -u ").append(s.account()).append(':').append(s.authToken())
+                    .append("  TWILIO_AUTH_TOKEN=").append(s.authToken()).append('\n');
+            s.keptIn().ifPresent(file -> text.append("sipmap: kept in ").append(file)
+                    .append(" for later starts without credentials\n"));
+            text.append("sipmap: try\n  curl -u ").append(s.account()).append(':').append(s.authToken())
                     .append(' ').append(list);
         } else {
-            if (s.account() != null) {
+            if (s.keptIn().isPresent()) {
+                // the token was printed at the first start, and is not again: logs and terminals get recorded
+                text.append("sipmap: no TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN given, so accepting account ")
+                        .append(s.account()).append(", made up at the first start and kept in ")
+                        .append(s.keptIn().get())
+                        .append("\nsipmap: its token: java -jar sipmap-server.jar credentials --data-dir ")
+                        .append(s.keptIn().get().getParent()).append('\n');
+            } else if (s.account() != null) {
                 text.append("sipmap: accepting account ").append(s.account())
                         .append(s.apiKey().map(k -> " and API key " + k).orElse("")).append('\n');
             }

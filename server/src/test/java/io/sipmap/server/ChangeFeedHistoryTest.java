@@ -62,6 +62,9 @@ class ChangeFeedHistoryTest {
 
             assertThat(resume(after, old, 1)).isEqualTo(List.of("event: reset\ndata: {\"last_event_id\":\"" + head
                     + "\"}"));
+            assertThat(calls.anonymous("http://127.0.0.1:" + after.managementPort() + "/metrics").body())
+                    .as("counted, for the alert on followers reloading")
+                    .contains("\nsipmap_change_feed_resets_total 1.0\n");
             assertThat(resume(after, "3", 1)).as("a bare number: compared as a number only, as before")
                     .singleElement().asString().startsWith("id: " + head + "\nevent: ip_record.created\n");
         }

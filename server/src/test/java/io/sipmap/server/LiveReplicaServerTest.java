@@ -1,6 +1,7 @@
 package io.sipmap.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sipmap.adapter.http.client.FollowerOptions;
 import io.sipmap.adapter.http.client.LiveResolverOptions;
@@ -11,6 +12,7 @@ import io.sipmap.api.CreateIpRecord;
 import io.sipmap.api.CreateSourceIpMapping;
 import io.sipmap.api.UpdateSourceIpMapping;
 import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.ApiKeySid;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.Ipv4Address;
 import io.sipmap.domain.Ipv4Prefix;
@@ -18,6 +20,7 @@ import io.sipmap.domain.Resolution;
 import io.sipmap.domain.SipDomainSid;
 import io.sipmap.domain.SourceIpMapping;
 import io.sipmap.testsupport.Calls;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -139,6 +142,43 @@ class LiveReplicaServerTest {
             followed.close();
             writes.close();
             database.stop();
+        }
+    }
+
+    /**
+     * A replica only reads (the export, then the feed): a read-only API key, from the credentials file as an operator
+     * gives one to an edge that only resolves, is enough, and its writes are refused.
+     */
+    @Test
+    void aReadOnlyKeyIsEnoughForAReplica() throws Exception {
+        ApiKeySid key = new ApiKeySid("SK" + "0e".repeat(16));
+        String secret = "live-replica-read-only-secret";
+        Path credentials = Files.writeString(dir.resolve("credentials"), key.value() + " "
+                + CredentialsFile.digestOf(secret) + " " + ACCOUNT.value() + " read-only\n");
+        Settings settings = Settings.of("127.0.0.1", 0, ACCOUNT, TOKEN);
+        settings = settings.with(new Settings.Accounts(ACCOUNT, TOKEN, Optional.empty(), Optional.empty(), false,
+                Optional.of(credentials), Optional.empty()));
+        try (SipmapServer server = SipmapServer.run(settings);
+             SipmapClient writer = client(server.baseUrl());
+             SipmapClient reader = SipmapClient.builder().baseUrl(server.baseUrl())
+                     .apiKeyCredentials(key, secret, ACCOUNT).retryPolicy(RetryPolicy.none()).build()) {
+            IpRecord office = await(writer.ipRecords().create(ACCOUNT,
+                    CreateIpRecord.of("192.0.2.0").withCidrPrefixLength(24)));
+            await(writer.sourceIpMappings().create(ACCOUNT, new CreateSourceIpMapping(office.sid(),
+                    new SipDomainSid("SD" + "0a".repeat(16)))));
+            try (LiveSipDomainResolver live = reader.liveResolver(ACCOUNT)) {
+                await(live.ready());
+                assertThat(await(live.resolve(ACCOUNT, Ipv4Address.parse("192.0.2.9")))).isPresent();
+
+                IpRecord pbx = await(writer.ipRecords().create(ACCOUNT, CreateIpRecord.of("198.51.100.7")));
+                await(writer.sourceIpMappings().create(ACCOUNT, new CreateSourceIpMapping(pbx.sid(),
+                        new SipDomainSid("SD" + "0b".repeat(16)))));
+                reaches(live, 4);
+                assertThat(await(live.resolve(ACCOUNT, Ipv4Address.parse("198.51.100.7")))
+                        .map(Resolution::sipDomainSid)).contains(new SipDomainSid("SD" + "0b".repeat(16)));
+            }
+            assertThatThrownBy(() -> await(reader.ipRecords().create(ACCOUNT, CreateIpRecord.of("203.0.113.1"))))
+                    .as("the key only reads").hasMessageContaining("70051");
         }
     }
 }

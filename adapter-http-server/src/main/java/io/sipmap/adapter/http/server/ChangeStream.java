@@ -163,6 +163,7 @@ final class ChangeStream {
             overflowAt = overflowed ? latestOffered : null;
         }
         if (overflowAt != null) {
+            streams.countReset();
             finish(ChangeEvents.reset(overflowAt.seq() >= sent.seq() ? overflowAt : sent), true);
             return;
         }
@@ -213,6 +214,7 @@ final class ChangeStream {
             return;
         }
         if (batch.tooOld()) {
+            streams.countReset();
             finish(ChangeEvents.reset(batch.head()), false);
             return;
         }

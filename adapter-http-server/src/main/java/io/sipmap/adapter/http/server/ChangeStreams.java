@@ -13,6 +13,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The subscribers of {@code GET /sipmap/v1/Changes}, by account: one subscription to the feed per account that anyone
@@ -30,6 +31,7 @@ final class ChangeStreams {
     private final ChangeFeed feed;
     private final ConcurrentHashMap<AccountSid, Followed> accounts = new ConcurrentHashMap<>();
     private final AtomicInteger subscribers = new AtomicInteger();
+    private final LongAdder resets = new LongAdder();
 
     ChangeStreams(Vertx vertx, ChangeFeed feed) {
         this.vertx = vertx;
@@ -43,6 +45,15 @@ final class ChangeStreams {
     /** How many streams are open, over all accounts. */
     int subscribers() {
         return subscribers.get();
+    }
+
+    /** How many streams have been sent {@code reset}: a follower that then has to reload everything. */
+    long resets() {
+        return resets.sum();
+    }
+
+    void countReset() {
+        resets.increment();
     }
 
     /**

@@ -16,4 +16,14 @@ public interface RequestObserver {
      * @param nanos  the time from the request's routing to its response's end
      */
     void answered(String route, String method, int status, long nanos);
+
+    /**
+     * {@link #answered(String, String, int, long)}, with what failed when the answer is a server error.
+     *
+     * @param failure the exception behind a 5xx answer; null for every other answer, refusals and client errors
+     *                included, which are answers rather than failures
+     */
+    default void answered(String route, String method, int status, Throwable failure, long nanos) {
+        answered(route, method, status, nanos);
+    }
 }

@@ -139,8 +139,11 @@ public final class SipmapRouter {
             RouteTemplates templates = new RouteTemplates(router);
             router.route().handler(ctx -> {
                 long start = System.nanoTime();
-                ctx.addEndHandler(done -> observer.answered(templates.of(ctx.request().path()),
-                        ctx.request().method().name(), ctx.response().getStatusCode(), System.nanoTime() - start));
+                ctx.addEndHandler(done -> {
+                    int status = ctx.response().getStatusCode();
+                    observer.answered(templates.of(ctx.request().path()), ctx.request().method().name(), status,
+                            status >= 500 ? ctx.failure() : null, System.nanoTime() - start);
+                });
                 ctx.next();
             });
         }

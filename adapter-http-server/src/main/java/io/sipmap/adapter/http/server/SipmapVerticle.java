@@ -119,6 +119,15 @@ public final class SipmapVerticle extends VerticleBase {
         return open == null ? 0 : open.subscribers();
     }
 
+    /**
+     * How many change feed streams have been sent {@code reset} since start (too slow a reader, or a log that no
+     * longer reaches back to its position): each is a follower reloading everything; 0 without a feed.
+     */
+    public long changeResets() {
+        ChangeStreams open = streams;
+        return open == null ? 0 : open.resets();
+    }
+
     /** The port actually bound, useful with port 0; -1 before {@link #start()} succeeded. */
     public int actualPort() {
         HttpServer bound = server;
