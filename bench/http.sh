@@ -11,11 +11,11 @@
 #
 # The server measured is the one that ships, server/target/sipmap-server.jar, with its request log off, one JVM per
 # configuration of CONFIGS: "memory" (--store memory, metrics on as by default), "memory-nometrics" (--no-metrics,
-# measured on the list request only, for what metrics cost), "embedded" (--store embedded: the PostgreSQL it starts
-# itself, on the same core, since PostgreSQL inherits the JVM's affinity) and "embedded-apart" (the same, with its
-# PostgreSQL moved to the other cores, as a database runs beside a server rather than inside its core; with two cores
-# that is wrk's core, so PostgreSQL and the load generator share it). Each is filled over HTTP by the benchmarks
-# jar (io.sipmap.benchmarks.HttpBenchServer load) with 10,000 mapped IP records and 1,000 unmapped ones, and then,
+# given the same traffic as "memory", so that the two JVMs compare: what metrics cost), "embedded" (--store embedded:
+# the PostgreSQL it starts itself, on the same core, since PostgreSQL inherits the JVM's affinity) and
+# "embedded-apart" (the same, with its PostgreSQL moved to the other cores, as a database runs beside a server rather
+# than inside its core; with two cores that is wrk's core, so PostgreSQL and the load generator share it). Each is
+# filled over HTTP by the benchmarks jar (io.sipmap.benchmarks.HttpBenchServer load) with 10,000 mapped IP records and 1,000 unmapped ones, and then,
 # over PostgreSQL, vacuumed and analysed (HttpBenchServer vacuum) as autovacuum leaves the tables within a minute or two
 # of such a load, so that no round measures the moment it runs. The ceiling is
 # a minimal Vert.x server answering every request with the bytes of one real list page from a constant buffer
@@ -188,7 +188,6 @@ cp "$work/$first/list.paths" "$work/ceiling.paths"
 scenarios=("ceiling $ceiling paths.lua $ceiling_pid $work")
 for config in "${CONFIGS[@]}"; do
   scenarios+=("list-$config ${url[$config]} paths.lua $config $work/$config")
-  [[ "$config" == *-nometrics ]] && continue # metrics' cost shows on the list request
   scenarios+=("fetch-$config ${url[$config]} paths.lua $config $work/$config"
     "churn-$config ${url[$config]} churn.lua $config $work/$config"
     "create-$config ${url[$config]} creates.lua $config $work/$config")
