@@ -115,19 +115,8 @@ final class EventStreamParser {
             return; // a comment: the server's keep-alive
         }
         int colon = text.indexOf(':');
-        String field;
-        String value;
-        if (colon < 0) {
-            field = text;
-            value = "";
-        } else {
-            field = text.substring(0, colon);
-            int from = colon + 1;
-            if (from < text.length() && text.charAt(from) == ' ') {
-                from++;
-            }
-            value = text.substring(from);
-        }
+        String field = colon < 0 ? text : text.substring(0, colon);
+        String value = colon < 0 ? "" : text.substring(text.startsWith(" ", colon + 1) ? colon + 2 : colon + 1);
         switch (field) {
             case "event" -> type = value;
             case "data" -> {
