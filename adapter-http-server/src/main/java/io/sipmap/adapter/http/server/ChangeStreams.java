@@ -136,9 +136,7 @@ final class ChangeStreams {
                 pending.clear();
                 scheduled = false;
             }
-            for (ChangeStream stream : streams) {
-                stream.offer(events);
-            }
+            streams.forEach(stream -> stream.offer(events));
         }
 
         void cancel() {
