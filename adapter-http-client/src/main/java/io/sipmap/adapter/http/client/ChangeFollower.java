@@ -194,8 +194,6 @@ public final class ChangeFollower<S extends ChangeFollower.Snapshot> implements 
         });
     }
 
-    // ---- the snapshot ----
-
     /**
      * Loads the snapshot again, at once unless the last one was handed over less than a second ago: a server that
      * keeps answering a fresh snapshot with a reset, a gap or an event this follower cannot use gets at most one load a
@@ -267,8 +265,6 @@ public final class ChangeFollower<S extends ChangeFollower.Snapshot> implements 
                 || cause instanceof SipmapException e
                 && e.remote().filter(r -> Set.of(400, 401, 403, 404).contains(r.status())).isPresent();
     }
-
-    // ---- the change stream ----
 
     private void connect() {
         if (closed.get()) {
@@ -429,8 +425,6 @@ public final class ChangeFollower<S extends ChangeFollower.Snapshot> implements 
         failures++;
         schedule(Math.max(floorMillis, waitMillis()), this::connect);
     }
-
-    // ---- timers and the connection ----
 
     private long waitMillis() {
         return backoff.jitteredMillis(Math.max(1, Math.max(failures, reloads)), serverRetryMillis);

@@ -154,8 +154,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
 
     /** The number of the last change the index holds (that of the export, then of each change); -1 before. */
     public long lastEventId() {
-        ReplicaIndex now = index;
-        return now == null ? -1 : now.seq();
+        return Optional.ofNullable(index).map(ReplicaIndex::seq).orElse(-1L);
     }
 
     /** How many exports were loaded: 1 after start, one more for each reset. */
@@ -175,8 +174,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
 
     /** How many IP records the index holds: the account's mapped records, as of {@link #lastEventId()}. */
     public int size() {
-        ReplicaIndex now = index;
-        return now == null ? 0 : now.size();
+        return Optional.ofNullable(index).map(ReplicaIndex::size).orElse(0);
     }
 
     /**
