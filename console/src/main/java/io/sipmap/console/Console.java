@@ -18,6 +18,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -100,10 +101,10 @@ public final class Console {
             ctx.next(); // Vert.x routes /console/ here too: the page's
             return;
         }
-        HttpServerResponse response = secured(ctx.response()).setStatusCode(301)
+        secured(ctx.response()).setStatusCode(301)
                 .putHeader(HttpHeaders.LOCATION, "console/")
-                .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8");
-        response.end("The console is at console/\n");
+                .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+                .end("The console is at console/\n");
     }
 
     /** Answers {@code /console/<file>}: the file, a 304 when the client's copy is current, else a 404. */
@@ -144,13 +145,8 @@ public final class Console {
     static boolean current(RoutingContext ctx, Asset asset) {
         String ifNoneMatch = ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH);
         if (ifNoneMatch != null) {
-            for (String tag : ifNoneMatch.split(",")) {
-                String trimmed = tag.trim();
-                if (trimmed.equals("*") || opaque(trimmed).equals(opaque(asset.etag()))) {
-                    return true;
-                }
-            }
-            return false;
+            return Arrays.stream(ifNoneMatch.split(",")).map(String::trim)
+                    .anyMatch(tag -> tag.equals("*") || opaque(tag).equals(opaque(asset.etag())));
         }
         String ifModifiedSince = ctx.request().getHeader(HttpHeaders.IF_MODIFIED_SINCE);
         if (ifModifiedSince == null) {

@@ -1,5 +1,6 @@
 package io.sipmap.domain;
 
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -45,12 +46,7 @@ public record Change(ChangeId id, Kind kind, Object resource, Ipv4Prefix ipRecor
 
         /** The kind with that wire name; empty for no such name. */
         public static Optional<Kind> ofWireName(String name) {
-            for (Kind kind : values()) {
-                if (kind.wireName.equals(name)) {
-                    return Optional.of(kind);
-                }
-            }
-            return Optional.empty();
+            return Arrays.stream(values()).filter(kind -> kind.wireName.equals(name)).findFirst();
         }
     }
 

@@ -96,8 +96,7 @@ public final class ReplicaIndex {
 
     /** What the mapping resolves to, as far as this index knows; empty when it holds no such mapping. */
     public Optional<Resolution> ofMapping(SourceIpMappingSid mapping) {
-        IpRecordSid record = recordOf.get(mapping);
-        return record == null ? Optional.empty() : Optional.ofNullable(index.get(record));
+        return Optional.ofNullable(recordOf.get(mapping)).map(index::get);
     }
 
     /** The number of the last change reflected: the snapshot's, then that of each change applied. */

@@ -213,8 +213,6 @@ public final class KamailioBridge implements AutoCloseable {
         }
     }
 
-    // ---------------------------------------------------------------- the export, the file and the reload
-
     /** The export, sending the tag of the file written when the file is still there (a 304 then has no text). */
     private Future<KamailioExport> fetch() {
         boolean current = etag != null && written != null && Files.exists(options.addressFile());
@@ -369,8 +367,6 @@ public final class KamailioBridge implements AutoCloseable {
         return new ReloadAnswer(ok, oneLine.isEmpty() ? "exit status " + process.exitValue()
                 : ok ? oneLine : oneLine + " (exit status " + process.exitValue() + ")");
     }
-
-    // ---------------------------------------------------------------- helpers
 
     private static String count(int n, String one, String many) {
         return n + " " + (n == 1 ? one : many);

@@ -21,6 +21,7 @@ import java.util.logging.SimpleFormatter;
 import java.util.logging.StreamHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
@@ -111,11 +112,8 @@ public final class KamailioBridgeCommand {
      * 2, or starts the bridge: 1 when the server refuses it, null while it runs on.
      */
     static Integer execute(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
-        CommandLine line = new CommandLine(new KamailioBridgeCommand()).setOut(out).setErr(err);
-        line.setDefaultValueProvider(argument -> {
-            String variable = argument instanceof OptionSpec option ? ENVIRONMENT.get(option.longestName()) : null;
-            return variable == null ? null : blankToNull(env.get(variable));
-        });
+        CommandLine line = new CommandLine(new KamailioBridgeCommand()).setOut(out).setErr(err)
+                .setDefaultValueProvider(environment(ENVIRONMENT, env));
         try {
             if (CommandLine.printHelpIfRequested(line.parseArgs(args))) {
                 return 0;
@@ -196,7 +194,16 @@ public final class KamailioBridgeCommand {
         }
     }
 
-    private static String blankToNull(String value) {
+    /** Flags' defaults from {@code env}, by the variable {@code variables} names; the server's command line's too. */
+    public static IDefaultValueProvider environment(Map<String, String> variables, Map<String, String> env) {
+        return argument -> {
+            String variable = argument instanceof OptionSpec option ? variables.get(option.longestName()) : null;
+            return variable == null ? null : blankToNull(env.get(variable));
+        };
+    }
+
+    /** A variable set blank counts as unset. */
+    public static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value;
     }
 

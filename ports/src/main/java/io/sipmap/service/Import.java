@@ -103,18 +103,14 @@ public final class Import {
                                        IpRecordStore ipRecordStore, SourceIpMappingStore mappingStore, boolean dryRun,
                                        Consumer<String> say) {
         Import run = new Import(account, ipRecordStore, mappingStore, dryRun, say);
-        return run.all(request -> ipRecords.list(account, request), run::record, new Counts(0, 0, 0))
-                .thenCompose(records -> run.all(request -> mappings.list(account, request), run::mapping,
-                                new Counts(0, 0, 0))
+        PageRequest first = PageRequest.first(PageRequest.MAX_SIZE);
+        Counts none = new Counts(0, 0, 0);
+        return run.walk(request -> ipRecords.list(account, request), first, run::record, none)
+                .thenCompose(records -> run.walk(request -> mappings.list(account, request), first, run::mapping, none)
                         .thenApply(copied -> new Report(dryRun, records, copied, List.copyOf(run.conflicts))));
     }
 
-    /** Every page from the source, each item through {@code one}, in order, one at a time. */
-    private <T> CompletionStage<Counts> all(Function<PageRequest, CompletionStage<Page<T>>> list,
-                                            Function<T, CompletionStage<Outcome>> one, Counts counts) {
-        return walk(list, PageRequest.first(PageRequest.MAX_SIZE), one, counts);
-    }
-
+    /** Every page from {@code request} on, each item through {@code one}, in order, one at a time. */
     private <T> CompletionStage<Counts> walk(Function<PageRequest, CompletionStage<Page<T>>> list,
                                              PageRequest request, Function<T, CompletionStage<Outcome>> one,
                                              Counts counts) {

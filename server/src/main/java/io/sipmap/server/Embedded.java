@@ -13,7 +13,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -135,15 +134,10 @@ final class Embedded {
         if (!Files.exists(pidFile)) {
             return;
         }
-        List<String> lines = Files.readAllLines(pidFile);
-        Optional<ProcessHandle> orphan;
-        try {
-            orphan = lines.isEmpty() ? Optional.empty() : ProcessHandle.of(Long.parseLong(lines.get(0).trim()));
-        } catch (NumberFormatException e) {
-            orphan = Optional.empty();
-        }
-        if (orphan.isEmpty() || !orphan.get().isAlive()
-                || !orphan.get().info().command().map(c -> c.endsWith("postgres")).orElse(false)) {
+        Optional<ProcessHandle> orphan = Files.readAllLines(pidFile).stream().findFirst().map(String::trim)
+                .filter(pid -> pid.matches("[0-9]{1,18}")).flatMap(pid -> ProcessHandle.of(Long.parseLong(pid)))
+                .filter(p -> p.isAlive() && p.info().command().map(c -> c.endsWith("postgres")).orElse(false));
+        if (orphan.isEmpty()) {
             return; // a stale file: PostgreSQL itself sees to it
         }
         ProcessHandle postmaster = orphan.get();

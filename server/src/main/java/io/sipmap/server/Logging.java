@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -25,9 +26,7 @@ final class Logging {
      */
     static void oneLinePerRecord(PrintStream out, Settings.LogFormat format) {
         Logger root = Logger.getLogger("");
-        for (Handler handler : root.getHandlers()) {
-            root.removeHandler(handler);
-        }
+        Arrays.stream(root.getHandlers()).forEach(root::removeHandler);
         Formatter formatter = format == Settings.LogFormat.JSON ? new JsonLogFormatter() : new Formatter() {
             @Override
             public String format(LogRecord record) {
@@ -59,9 +58,7 @@ final class Logging {
         root.addHandler(handler);
         // The embedded PostgreSQL's and Flyway's progress (initdb's output, each migration step) is not the server's
         // news; their warnings and errors are. The store's description in the banner says where the data is.
-        for (Logger chatty : QUIETED) {
-            chatty.setLevel(Level.WARNING);
-        }
+        Arrays.stream(QUIETED).forEach(chatty -> chatty.setLevel(Level.WARNING));
     }
 
     static String stackTrace(Throwable thrown) {

@@ -1,5 +1,7 @@
 package io.sipmap.server;
 
+import static io.sipmap.kamailio.KamailioBridgeCommand.blankToNull;
+
 import io.sipmap.adapter.http.server.SipmapServerOptions;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.ApiKeySid;
@@ -216,10 +218,7 @@ final class ServerCommand {
                 }
             }
         }
-        line.setDefaultValueProvider(argument -> {
-            String variable = argument instanceof OptionSpec option ? ENVIRONMENT.get(option.longestName()) : null;
-            return variable == null ? null : blankToNull(env.get(variable));
-        });
+        line.setDefaultValueProvider(KamailioBridgeCommand.environment(ENVIRONMENT, env));
         return line;
     }
 
@@ -350,10 +349,6 @@ final class ServerCommand {
         } catch (RuntimeException e) {
             throw new ParameterException(spec.commandLine(), what + ": " + e.getMessage());
         }
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value;
     }
 
     private static String randomHex(SecureRandom random) {

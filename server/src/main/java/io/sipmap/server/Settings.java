@@ -10,6 +10,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -101,12 +102,8 @@ record Settings(SipmapServerOptions http, Accounts accounts, Management manageme
         TEXT, JSON;
 
         static LogFormat parse(String value) {
-            for (LogFormat format : values()) {
-                if (format.name().equalsIgnoreCase(value)) {
-                    return format;
-                }
-            }
-            throw new IllegalArgumentException("text or json, got " + value);
+            return Arrays.stream(values()).filter(format -> format.name().equalsIgnoreCase(value)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("text or json, got " + value));
         }
     }
 

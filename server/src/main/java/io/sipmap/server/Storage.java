@@ -14,6 +14,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -36,12 +37,8 @@ final class Storage {
         POSTGRES;
 
         static Kind parse(String name) {
-            for (Kind kind : values()) {
-                if (kind.label().equals(name)) {
-                    return kind;
-                }
-            }
-            throw new IllegalArgumentException("expected memory, embedded or postgres, got '" + name + "'");
+            return Arrays.stream(values()).filter(kind -> kind.label().equals(name)).findFirst().orElseThrow(
+                    () -> new IllegalArgumentException("expected memory, embedded or postgres, got '" + name + "'"));
         }
 
         String label() {
@@ -139,9 +136,7 @@ final class Storage {
                 .setPort(Integer.parseInt(env.getOrDefault("PGPORT", "5432")))
                 .setUser(env.getOrDefault("PGUSER", System.getProperty("user.name")));
         options.setDatabase(env.getOrDefault("PGDATABASE", options.getUser()));
-        if (env.get("PGPASSWORD") != null) {
-            options.setPassword(env.get("PGPASSWORD"));
-        }
+        Optional.ofNullable(env.get("PGPASSWORD")).ifPresent(options::setPassword);
         return Optional.of(options);
     }
 

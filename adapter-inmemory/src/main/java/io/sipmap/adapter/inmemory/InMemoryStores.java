@@ -421,16 +421,13 @@ public final class InMemoryStores {
                     SortedChunks.Run<SourceIpMapping> run = p.mappings.first(0, SNAPSHOT_RUN);
                     while (run.size() > 0) {
                         List<SourceIpMapping> items = run.items();
-                        for (SourceIpMapping mapping : items) {
-                            entries.add(p.resolutions.get(mapping.ipRecordSid()));
-                        }
+                        items.forEach(mapping -> entries.add(p.resolutions.get(mapping.ipRecordSid())));
                         SourceIpMappingSid last = items.get(items.size() - 1).sid();
                         run = p.mappings.after(last.high(), last.low(), SNAPSHOT_RUN);
                     }
                     head = p.log.head();
                 }
                 return new AddressSnapshot(head, entries); // sorted outside the lock, so that writes do not wait
-
             });
         }
 

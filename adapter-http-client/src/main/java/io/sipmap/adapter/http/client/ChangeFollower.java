@@ -17,6 +17,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -193,8 +194,6 @@ public final class ChangeFollower<S extends ChangeFollower.Snapshot> implements 
         });
     }
 
-    // ---- the snapshot ----
-
     /**
      * Loads the snapshot again, at once unless the last one was handed over less than a second ago: a server that
      * keeps answering a fresh snapshot with a reset, a gap or an event this follower cannot use gets at most one load a
@@ -262,17 +261,10 @@ public final class ChangeFollower<S extends ChangeFollower.Snapshot> implements 
     }
 
     private static boolean refusedForGood(Throwable cause) {
-        if (cause instanceof SipmapException.NotFound || cause instanceof SipmapException.InvalidParameter) {
-            return true;
-        }
-        if (cause instanceof SipmapException e && e.remote().isPresent()) {
-            int status = e.remote().get().status();
-            return status == 400 || status == 401 || status == 403 || status == 404;
-        }
-        return false;
+        return cause instanceof SipmapException.NotFound || cause instanceof SipmapException.InvalidParameter
+                || cause instanceof SipmapException e
+                && e.remote().filter(r -> Set.of(400, 401, 403, 404).contains(r.status())).isPresent();
     }
-
-    // ---- the change stream ----
 
     private void connect() {
         if (closed.get()) {
@@ -434,14 +426,12 @@ public final class ChangeFollower<S extends ChangeFollower.Snapshot> implements 
         schedule(Math.max(floorMillis, waitMillis()), this::connect);
     }
 
-    // ---- timers and the connection ----
-
     private long waitMillis() {
         return backoff.jitteredMillis(Math.max(1, Math.max(failures, reloads)), serverRetryMillis);
     }
 
     private void schedule(long millis, Runnable action) {
-        cancelTimer();
+        timer = cancel(timer);
         timer = context.owner().setTimer(Math.max(1, millis), id -> {
             timer = -1;
             if (!closed.get()) {
@@ -450,21 +440,19 @@ public final class ChangeFollower<S extends ChangeFollower.Snapshot> implements 
         });
     }
 
-    private void cancelTimer() {
-        if (timer != -1) {
-            context.owner().cancelTimer(timer);
-            timer = -1;
+    /** Cancels timer {@code id} unless it is -1 (none); returns -1, for the field that held it. */
+    private long cancel(long id) {
+        if (id != -1) {
+            context.owner().cancelTimer(id);
         }
+        return -1;
     }
 
     /** Abandons the stream and the timers; returns the new generation, which their callbacks no longer match. */
     private long stop() {
         long gen = ++generation;
-        cancelTimer();
-        if (watchdog != -1) {
-            context.owner().cancelTimer(watchdog);
-            watchdog = -1;
-        }
+        timer = cancel(timer);
+        watchdog = cancel(watchdog);
         HttpClientResponse r = response;
         response = null;
         if (r != null) {

@@ -55,17 +55,13 @@ final class ClientCore {
 
     /** A mapping write completed (created or updated): called before the caller's stage completes. */
     SourceIpMapping written(SourceIpMapping mapping) {
-        for (MappingWrites watcher : watchers) {
-            watcher.written(mapping.sid(), mapping.sipDomainSid());
-        }
+        watchers.forEach(watcher -> watcher.written(mapping.sid(), mapping.sipDomainSid()));
         return mapping;
     }
 
     /** A mapping was deleted: called before the caller's stage completes. */
     void deleted(SourceIpMappingSid sid) {
-        for (MappingWrites watcher : watchers) {
-            watcher.written(sid, null);
-        }
+        watchers.forEach(watcher -> watcher.written(sid, null));
     }
 
     /** Runs {@code body} for {@code requested}; never throws: a wrong account or a thrown exception fails the stage. */

@@ -91,13 +91,9 @@ final class EventStreamParser {
     }
 
     private void endLine() {
-        int start = 0;
-        if (!bomChecked) {
-            bomChecked = true;
-            if (lineLength >= 3 && (line[0] & 0xff) == 0xef && (line[1] & 0xff) == 0xbb && (line[2] & 0xff) == 0xbf) {
-                start = 3;
-            }
-        }
+        int start = !bomChecked && lineLength >= 3 && (line[0] & 0xff) == 0xef && (line[1] & 0xff) == 0xbb
+                && (line[2] & 0xff) == 0xbf ? 3 : 0;
+        bomChecked = true;
         String text = new String(line, start, lineLength - start, StandardCharsets.UTF_8);
         lineLength = 0;
         if (line.length > 4096) {
@@ -115,19 +111,8 @@ final class EventStreamParser {
             return; // a comment: the server's keep-alive
         }
         int colon = text.indexOf(':');
-        String field;
-        String value;
-        if (colon < 0) {
-            field = text;
-            value = "";
-        } else {
-            field = text.substring(0, colon);
-            int from = colon + 1;
-            if (from < text.length() && text.charAt(from) == ' ') {
-                from++;
-            }
-            value = text.substring(from);
-        }
+        String field = colon < 0 ? text : text.substring(0, colon);
+        String value = colon < 0 ? "" : text.substring(text.startsWith(" ", colon + 1) ? colon + 2 : colon + 1);
         switch (field) {
             case "event" -> type = value;
             case "data" -> {
@@ -154,16 +139,13 @@ final class EventStreamParser {
     }
 
     private void dispatch() {
-        if (!hasData) {
-            type = "";
-            data.setLength(0);
-            return;
-        }
-        String payload = data.substring(0, data.length() - 1);
+        String payload = hasData ? data.substring(0, data.length() - 1) : null;
         String eventType = type.isEmpty() ? "message" : type;
         data.setLength(0);
         hasData = false;
         type = "";
-        events.accept(new Event(lastEventId, eventType, payload));
+        if (payload != null) {
+            events.accept(new Event(lastEventId, eventType, payload));
+        }
     }
 }

@@ -12,19 +12,25 @@ import java.util.Objects;
  * follower tries for as long as it is open; the count starts again once a stream is up. Default: the client's
  * {@link RetryPolicy} back-off, at least 100 ms initial and 1 s max. <b>Stall timeout</b>: a stream silent this long,
  * not even the server's keep-alive (every 15 s), is taken as dropped. Default 45 s.
+ *
+ * @param initialBackoff the first wait before a reconnection; null, with {@code maxBackoff}, for the default
+ * @param maxBackoff     the longest, at least {@code initialBackoff}; null with it for the default
+ * @param stallTimeout   positive; longer than the server's keep-alive interval
  */
-public final class FollowerOptions {
+public record FollowerOptions(Duration initialBackoff, Duration maxBackoff, Duration stallTimeout) {
 
     private static final FollowerOptions DEFAULTS = new FollowerOptions(null, null, Duration.ofSeconds(45));
 
-    private final Duration initialBackoff;
-    private final Duration maxBackoff;
-    private final Duration stallTimeout;
-
-    private FollowerOptions(Duration initialBackoff, Duration maxBackoff, Duration stallTimeout) {
-        this.initialBackoff = initialBackoff;
-        this.maxBackoff = maxBackoff;
-        this.stallTimeout = stallTimeout;
+    public FollowerOptions {
+        if ((initialBackoff == null) != (maxBackoff == null)) {
+            throw new IllegalArgumentException("initial and max back-off go together, got " + initialBackoff + " and "
+                    + maxBackoff);
+        }
+        if (initialBackoff != null && positive(initialBackoff, "initial").compareTo(positive(maxBackoff, "max")) > 0) {
+            throw new IllegalArgumentException("max must be at least initial, got " + maxBackoff + " < "
+                    + initialBackoff);
+        }
+        positive(stallTimeout, "timeout");
     }
 
     /** The client's back-off and a 45 s stall timeout. */
@@ -34,21 +40,13 @@ public final class FollowerOptions {
 
     /** Reconnect after {@code initial}, doubling up to {@code max}, each wait jittered. */
     public FollowerOptions withReconnectBackoff(Duration initial, Duration max) {
-        positive(initial, "initial");
-        positive(max, "max");
-        if (max.compareTo(initial) < 0) {
-            throw new IllegalArgumentException("max must be at least initial, got " + max + " < " + initial);
-        }
-        return new FollowerOptions(initial, max, stallTimeout);
+        return new FollowerOptions(Objects.requireNonNull(initial, "initial"), Objects.requireNonNull(max, "max"),
+                stallTimeout);
     }
 
-    /** Resume a stream that delivered nothing for this long; longer than the server's keep-alive interval. */
+    /** Resume a stream that delivered nothing for this long. */
     public FollowerOptions withStallTimeout(Duration timeout) {
-        return new FollowerOptions(initialBackoff, maxBackoff, positive(timeout, "timeout"));
-    }
-
-    public Duration stallTimeout() {
-        return stallTimeout;
+        return new FollowerOptions(initialBackoff, maxBackoff, timeout);
     }
 
     /** The back-off as a {@link RetryPolicy} whose attempts and elapsed time do not bound anything here. */
@@ -69,11 +67,5 @@ public final class FollowerOptions {
             throw new IllegalArgumentException(name + " must be positive, got " + d);
         }
         return d;
-    }
-
-    @Override
-    public String toString() {
-        return "FollowerOptions[initialBackoff=" + initialBackoff + ", maxBackoff=" + maxBackoff + ", stallTimeout="
-                + stallTimeout + "]";
     }
 }

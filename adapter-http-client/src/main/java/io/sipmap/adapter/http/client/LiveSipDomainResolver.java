@@ -13,8 +13,6 @@ import io.sipmap.domain.SipmapException;
 import io.sipmap.domain.SourceIpMappingSid;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -25,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 /**
  * A {@link SipDomainResolver} that answers from a replica of one account's resolutions in this process: a
@@ -130,9 +129,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
         @Override
         public void refused(Throwable cause) {
             ready.completeExceptionally(cause);
-            for (Expectation e : pending) {
-                e.finish();
-            }
+            pending.forEach(Expectation::finish);
         }
     }
 
@@ -157,8 +154,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
 
     /** The number of the last change the index holds (that of the export, then of each change); -1 before. */
     public long lastEventId() {
-        ReplicaIndex now = index;
-        return now == null ? -1 : now.seq();
+        return Optional.ofNullable(index).map(ReplicaIndex::seq).orElse(-1L);
     }
 
     /** How many exports were loaded: 1 after start, one more for each reset. */
@@ -178,8 +174,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
 
     /** How many IP records the index holds: the account's mapped records, as of {@link #lastEventId()}. */
     public int size() {
-        ReplicaIndex now = index;
-        return now == null ? 0 : now.size();
+        return Optional.ofNullable(index).map(ReplicaIndex::size).orElse(0);
     }
 
     /**
@@ -200,12 +195,8 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
             // refused for good: fails as ready failed
             return ready.thenApply(v -> Optional.ofNullable(index.lookup(address.bits())));
         }
-        List<CompletableFuture<Void>> waits = new ArrayList<>();
-        waits.add(ready);
-        for (Expectation e : pending) {
-            waits.add(e.arrived);
-        }
-        return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new))
+        return CompletableFuture.allOf(Stream.concat(Stream.of(ready), pending.stream().map(e -> e.arrived))
+                        .toArray(CompletableFuture[]::new))
                 .orTimeout(waitMillis, TimeUnit.MILLISECONDS)
                 .handle((v, failure) -> {
                     boolean closed = state() == ChangeFollower.State.CLOSED;
@@ -235,9 +226,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
         client.forget(this);
         ready.completeExceptionally(new SipmapException.Unavailable(
                 "the live resolver of " + account + " was closed before its first snapshot", null));
-        for (Expectation e : pending) {
-            e.finish();
-        }
+        pending.forEach(Expectation::finish);
     }
 
     // ---- read your own writes (called by the client's resources, on any thread, before their stage completes) ----
@@ -270,11 +259,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
 
     /** On the follower's context, after each snapshot and change. */
     private void checkPending() {
-        for (Expectation e : pending) {
-            if (e.met()) {
-                e.finish();
-            }
-        }
+        pending.stream().filter(Expectation::met).forEach(Expectation::finish);
     }
 
     @Override

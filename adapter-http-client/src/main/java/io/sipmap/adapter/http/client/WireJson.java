@@ -124,10 +124,8 @@ final class WireJson {
         } catch (DecodeException e) {
             throw invalid("data", "JSON expected: " + e.getMessage());
         }
-        if (kind.ofIpRecord()) {
-            return new Change(id, kind, ipRecord(o), null);
-        }
-        return new Change(id, kind, mapping(o, account), recordPrefix(o));
+        return kind.ofIpRecord() ? new Change(id, kind, ipRecord(o), null)
+                : new Change(id, kind, mapping(o, account), recordPrefix(o));
     }
 
     private static Ipv4Prefix recordPrefix(JsonObject o) {
@@ -178,21 +176,17 @@ final class WireJson {
             return Optional.empty();
         }
         String token = queryParameter(url, "PageToken");
-        if (token != null) {
-            try {
-                return Optional.of(Cursor.parseToken(token, sidPrefix));
-            } catch (SipmapException.InvalidParameter opaque) {
-                return Optional.ofNullable(fallback);
-            }
-        }
         String page = queryParameter(url, "Page");
         String size = queryParameter(url, "PageSize");
-        if (page != null && size != null) {
-            try {
-                return Optional.of(new Cursor.Offset(Math.multiplyExact(Long.parseLong(page), Long.parseLong(size))));
-            } catch (NumberFormatException | ArithmeticException | SipmapException.InvalidParameter e) {
-                return Optional.ofNullable(fallback);
+        try {
+            if (token != null) {
+                return Optional.of(Cursor.parseToken(token, sidPrefix));
             }
+            if (page != null && size != null) {
+                return Optional.of(new Cursor.Offset(Math.multiplyExact(Long.parseLong(page), Long.parseLong(size))));
+            }
+        } catch (NumberFormatException | ArithmeticException | SipmapException.InvalidParameter unreadable) {
+            // an opaque token (Twilio's may be), or a page that does not read: the fallback is what it means
         }
         return Optional.ofNullable(fallback);
     }
@@ -233,12 +227,9 @@ final class WireJson {
      */
     private static int prefixLength(JsonObject o) {
         Object prefix = o.getValue("cidr_prefix_length");
-        if (!(prefix instanceof Integer || prefix instanceof Long)) {
-            throw invalid("cidr_prefix_length", "an integer from 0 to 32 expected, got " + prefix);
-        }
-        long length = ((Number) prefix).longValue();
+        long length = prefix instanceof Integer || prefix instanceof Long ? ((Number) prefix).longValue() : -1;
         if (length < 0 || length > 32) {
-            throw invalid("cidr_prefix_length", "an integer from 0 to 32 expected, got " + length);
+            throw invalid("cidr_prefix_length", "an integer from 0 to 32 expected, got " + prefix);
         }
         return Ipv4Prefix.requestedLength((int) length);
     }

@@ -61,23 +61,18 @@ final class ChangeStreams {
      * feed is running, so that every change committed after it reaches the stream.
      */
     CompletionStage<Void> join(ChangeStream stream) {
-        Followed[] joined = new Followed[1];
         boolean[] created = new boolean[1];
-        accounts.compute(stream.account(), (account, followed) -> {
-            Followed f = followed;
-            if (f == null) {
-                f = new Followed(account);
-                created[0] = true;
-            }
+        Followed joined = accounts.compute(stream.account(), (account, followed) -> {
+            Followed f = followed != null ? followed : new Followed(account);
+            created[0] = followed == null;
             f.streams.add(stream);
             subscribers.incrementAndGet(); // counted with the add, as leave counts with the removal
-            joined[0] = f;
             return f;
         });
         if (created[0]) {
-            joined[0].start(); // outside compute: a store may call back at once
+            joined.start(); // outside compute: a store may call back at once
         }
-        return joined[0].running;
+        return joined.running;
     }
 
     /** Removes {@code stream}; the account's subscription ends with its last stream. Idempotent. */
@@ -147,9 +142,7 @@ final class ChangeStreams {
                 pending.clear();
                 scheduled = false;
             }
-            for (ChangeStream stream : streams) {
-                stream.offer(events);
-            }
+            streams.forEach(stream -> stream.offer(events));
         }
 
         void cancel() {

@@ -70,21 +70,16 @@ final class FeedRoutes {
     private void changes(RoutingContext ctx) {
         Map<String, String> query = Exchanges.query(ctx);
         String header = ctx.request().getHeader("Last-Event-ID");
-        ChangeId after = null; // none: from the head on
-        if (header != null) {
-            after = ChangeId.parse("Last-Event-ID", header);
-        } else if (query.containsKey("LastEventId")) {
-            after = ChangeId.parse("LastEventId", query.get("LastEventId"));
-        }
-        ChangeId from = after;
+        ChangeId from = header != null ? ChangeId.parse("Last-Event-ID", header)
+                : query.containsKey("LastEventId") ? ChangeId.parse("LastEventId", query.get("LastEventId"))
+                : null; // neither: from the head on
         AccountSid account = Exchanges.account(ctx);
         ChangeStream stream = new ChangeStream(Exchanges.principal(ctx), credentials, streams, ctx.vertx(),
                 ctx.response(), ctx.request().connection(),
                 ChangeEvents.Writers.of(Exchanges.baseUrl(ctx, publicBaseUrl)), options);
         stream.watchClose();
-        CompletionStage<ChangeId> start = streams.join(stream).thenCompose(running -> from != null
-                ? CompletableFuture.completedStage(from)
-                : head(account));
+        CompletionStage<ChangeId> start = streams.join(stream)
+                .thenCompose(running -> from != null ? CompletableFuture.completedStage(from) : head(account));
         start.whenComplete((first, failure) -> {
             if (failure != null) {
                 streams.leave(stream);
