@@ -58,10 +58,7 @@ public final class ReplicaIndex {
         this.seq = seq;
     }
 
-    /**
-     * Applies {@code change} if it is the next in sequence; a mapping's resolution names the record's prefix the
-     * change carries ({@link Change#ipRecordPrefix()}, host bits included).
-     */
+    /** Applies {@code change} if next in sequence; a mapping resolves to its {@link Change#ipRecordPrefix()}. */
     public Outcome apply(Change change) {
         if (change.seq() <= seq) {
             return Outcome.ALREADY_SEEN;

@@ -57,10 +57,7 @@ public final class KamailioBridge implements AutoCloseable {
     static final Duration RELOAD_TIMEOUT = Duration.ofSeconds(10);
 
     /**
-     * What the bridge needs.
-     *
-     * @param server         the sipmap server's base URL (scheme, host, port, optional path): {@code /sipmap/v1}
-     *                       is under it
+     * @param server         the sipmap server's base URL (with an optional path); {@code /sipmap/v1} is under it
      * @param account        the account to follow, whose credentials these are
      * @param apiKey         an API key of the account, or null when {@code secret} is the account's auth token
      * @param secret         the auth token or the API key's secret; never logged, never in {@link #toString()}
@@ -70,8 +67,7 @@ public final class KamailioBridge implements AutoCloseable {
      *                       permissions.addressReload}; success is exit status 0 without an {@code error} answer
      * @param reloadInterval reloads are at least this far apart
      * @param maxBackoff     the longest wait between reconnections or retries
-     * @param maxSubnets     Kamailio's {@code max_subnets}: more subnets than this are warned about, as Kamailio
-     *                       silently drops the rest
+     * @param maxSubnets     Kamailio's {@code max_subnets}: more are warned about, as Kamailio silently drops them
      */
     public record Options(URI server, AccountSid account, ApiKeySid apiKey, String secret, Path addressFile, int group,
                           List<String> reloadCommand, Duration reloadInterval, Duration maxBackoff, int maxSubnets) {
@@ -159,10 +155,7 @@ public final class KamailioBridge implements AutoCloseable {
                 : builder.accountCredentials(options.account(), options.secret())).build();
     }
 
-    /**
-     * Starts a bridge on {@code vertx} (null: a Vert.x of its own, closed with the bridge). {@link #firstSync()}
-     * tells when the file was first written.
-     */
+    /** Starts a bridge on {@code vertx} (null: a Vert.x of its own, closed with the bridge). */
     public static KamailioBridge start(Vertx vertx, Options options) {
         KamailioBridge bridge = new KamailioBridge(vertx == null ? Vertx.vertx() : vertx, vertx == null, options);
         // made on the bridge's context, so that the follower's is the same one: one context for all the state
@@ -180,7 +173,6 @@ public final class KamailioBridge implements AutoCloseable {
         return firstSync.future();
     }
 
-    /** What it has done so far. */
     public Future<Status> status() {
         Promise<Status> status = Promise.promise();
         context.runOnContext(v -> status.complete(new Status(writtenId == null ? -1 : writtenId.seq(), entries,

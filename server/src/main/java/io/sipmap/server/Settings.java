@@ -72,8 +72,6 @@ record Settings(SipmapServerOptions http, Accounts accounts, Management manageme
     }
 
     /**
-     * Where records are kept.
-     *
      * @param dataDir  the directory of the embedded PostgreSQL's data, for {@link Storage.Kind#EMBEDDED}
      * @param database the PostgreSQL to use, for {@link Storage.Kind#POSTGRES}
      */
@@ -154,10 +152,7 @@ record Settings(SipmapServerOptions http, Accounts accounts, Management manageme
         return http.withCredentials(accounts.credentials());
     }
 
-    /**
-     * The change feed's keep-alive period for an idle timeout: a quiet stream gets a comment at least every one and a
-     * half periods, so a third of the idle timeout (at most the default) keeps every quiet stream open.
-     */
+    /** A third of the idle timeout (at most the default): quiet streams get a comment every 1.5 periods at most. */
     static Duration keepAlive(Duration idleTimeout) {
         Duration third = idleTimeout.dividedBy(3);
         return third.compareTo(SipmapServerOptions.Feed.DEFAULT_KEEP_ALIVE) < 0 && third.toMillis() >= 1 ? third

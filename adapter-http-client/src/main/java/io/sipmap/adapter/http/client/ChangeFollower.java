@@ -26,8 +26,7 @@ import java.util.function.Supplier;
 
 /**
  * Follows one account's change feed ({@code GET /sipmap/v1/Changes}, server-sent events) from a snapshot of its
- * state: the one piece of code that does, for the live replica, the Kamailio bridge and any other consumer. Made by
- * {@link SipmapClient#followChanges}.
+ * state, for the live replica, the Kamailio bridge and any other consumer. Made by {@link SipmapClient#followChanges}.
  *
  * <p>It loads a snapshot with its loader (any export: it only needs the {@link ChangeId} the export reflects), hands it
  * to the {@link Listener}, opens the feed with {@code Last-Event-ID} set to that id, and hands over each change after
@@ -59,7 +58,6 @@ public final class ChangeFollower<S extends ChangeFollower.Snapshot> implements 
     static final long RELOAD_SPACING_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final System.Logger LOG = System.getLogger(ChangeFollower.class.getName());
 
-    /** Where a follower is. */
     public enum State {
         /** Loading the first snapshot. */
         STARTING,
@@ -73,7 +71,6 @@ public final class ChangeFollower<S extends ChangeFollower.Snapshot> implements 
         RELOADING,
         /** The server refused the first snapshot for good; see {@link Listener#refused}. */
         FAILED,
-        /** {@link #close()} was called. */
         CLOSED
     }
 
@@ -146,7 +143,6 @@ public final class ChangeFollower<S extends ChangeFollower.Snapshot> implements 
         context.runOnContext(v -> load());
     }
 
-    /** Where it is now. */
     public State state() {
         return closed.get() ? State.CLOSED : state;
     }
@@ -194,11 +190,7 @@ public final class ChangeFollower<S extends ChangeFollower.Snapshot> implements 
         });
     }
 
-    /**
-     * Loads the snapshot again, at once unless the last one was handed over less than a second ago: a server that
-     * keeps answering a fresh snapshot with a reset, a gap or an event this follower cannot use gets at most one load a
-     * second, spaced further by the back-off.
-     */
+    /** Loads the snapshot again, no sooner than a second after the last one was handed over (see the class doc). */
     private void reload() {
         long sinceLoaded = System.nanoTime() - loadedNanos;
         if (sinceLoaded >= RELOAD_SPACING_NANOS) {
@@ -342,9 +334,8 @@ public final class ChangeFollower<S extends ChangeFollower.Snapshot> implements 
     }
 
     /**
-     * At most {@code max} bytes from the start of a body that is not the feed, for the warning: once they are read, or
-     * should the body end first or fail, the future completes, and a body that goes on has its connection closed
-     * rather than read, whatever its size (a URL that answers an endless page, say).
+     * At most {@code max} bytes from the start of a body that is not the feed, for the warning; a body that goes on has
+     * its connection closed rather than read, whatever its size (a URL that answers an endless page, say).
      */
     private static Future<Buffer> start(HttpClientResponse r, int max) {
         Promise<Buffer> done = Promise.promise();

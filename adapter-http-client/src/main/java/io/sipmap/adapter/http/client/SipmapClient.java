@@ -98,12 +98,10 @@ public final class SipmapClient implements AutoCloseable {
         return account;
     }
 
-    /** The IP Records resource. */
     public HttpIpRecords ipRecords() {
         return ipRecords;
     }
 
-    /** The Source IP Mappings resource. */
     public HttpSourceIpMappings sourceIpMappings() {
         return sourceIpMappings;
     }
@@ -119,11 +117,10 @@ public final class SipmapClient implements AutoCloseable {
     }
 
     /**
-     * A replica of the account's resolutions in this process, kept current from the sipmap server's change feed:
-     * {@code resolve} answers from memory (see {@link LiveSipDomainResolver}). It starts loading at once; wait for
-     * {@link LiveSipDomainResolver#ready()} before relying on it, and close it (or this client) when done. Mapping writes
-     * made through this client are seen by its resolutions as soon as they complete. A sipmap server extension: against
-     * Twilio, {@code ready()} fails with {@code NotFound}. Its stream is made as {@link #followChanges}' is.
+     * A replica of the account's resolutions in this process, kept current from the change feed (see
+     * {@link LiveSipDomainResolver}, also for Twilio). It starts loading at once; wait for
+     * {@link LiveSipDomainResolver#ready()} and close it (or this client) when done. Mapping writes made through this
+     * client are seen by its resolutions as soon as they complete. Its stream is made as {@link #followChanges}' is.
      *
      * @throws SipmapException.InvalidParameter when {@code account} is not this client's
      */
@@ -196,10 +193,7 @@ public final class SipmapClient implements AutoCloseable {
         open.remove(closed);
     }
 
-    /**
-     * Closes the live resolvers and followers made here, and what this client created, the {@link WebClient} and the
-     * {@link Vertx}, and nothing it was given. Calls still running fail.
-     */
+    /** Closes the followers made here and what this client created, not what it was given; running calls fail. */
     public CompletionStage<Void> closeAsync() {
         for (AutoCloseable closeable : open) {
             try {
@@ -326,10 +320,7 @@ public final class SipmapClient implements AutoCloseable {
             return this;
         }
 
-        /**
-         * Share a {@link WebClient} and the {@link Vertx} it runs on (the client needs timers for back-off and
-         * timeouts); the client closes neither. TLS and proxy settings are then the web client's.
-         */
+        /** Share a {@link WebClient} and its {@link Vertx} (for timers); the client closes neither. TLS is then its. */
         public Builder webClient(WebClient webClient, Vertx vertx) {
             this.webClient = Objects.requireNonNull(webClient, "webClient");
             this.vertx = Objects.requireNonNull(vertx, "vertx");

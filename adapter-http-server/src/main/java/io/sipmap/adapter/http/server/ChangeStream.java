@@ -64,7 +64,6 @@ final class ChangeStream {
     // on the request's context only
     private State state = State.STARTING;
     private ChangeId sent;
-    /** When the stream last wrote, for the keep-alive. */
     private long lastWrite = System.nanoTime();
     private long keepAliveTimer = -1;
     /** Stops listening to the credentials' changes; null until the stream starts. */
@@ -239,10 +238,7 @@ final class ChangeStream {
         Answers.streamed(response, frame);
     }
 
-    /**
-     * Every keep-alive period: a comment when the stream has been quiet for half of it or more, so that a quiet
-     * stream gets one each period and no stream is silent for more than one and a half.
-     */
+    /** Each keep-alive period, a comment if quiet for half of it or more: no stream is silent for 1.5 periods. */
     private void keepAlive() {
         if (state == State.CLOSED || response.writeQueueFull()) {
             return;
