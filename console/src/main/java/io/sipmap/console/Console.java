@@ -28,18 +28,14 @@ import java.util.Map;
 
 /**
  * The web console's files, served at {@link #PATH}{@code /} on the API's origin: plain HTML, CSS and JavaScript
- * modules, read from the class path once, at start, and held in memory (a few tens of KiB). The console is a client
- * of the API: the page calls {@code /v1} and {@code /sipmap/v1/Resolve} with the Basic credentials its user typed, so
- * nothing here knows the API or any account; its files hold no data and need no credentials.
+ * modules read from the class path once, at start, and held in memory. The page calls {@code /v1} and
+ * {@code /sipmap/v1/Resolve} with the Basic credentials its user typed, so nothing here knows the API or any account.
  *
  * <p>Every file goes with a Content-Security-Policy that lets the page load its own files only (no inline script or
  * style, no other origin, not framed, no form submission anywhere), {@code X-Frame-Options: DENY},
- * {@code X-Content-Type-Options: nosniff} and {@code Referrer-Policy: no-referrer}, and none of the API's CORS
- * headers: no other origin has any business reading it. Files are cacheable and always revalidated
- * ({@code Cache-Control: no-cache}): a strong {@code ETag} (a digest of the bytes) and a {@code Last-Modified} (when
- * this server loaded them) answer {@code 304} to {@code If-None-Match} or {@code If-Modified-Since}, so a new version
- * is never mixed with a cached old one. Served for GET and HEAD only (the router's public routes are read-only). Runs
- * on the event loop; never blocks.
+ * {@code X-Content-Type-Options: nosniff}, {@code Referrer-Policy: no-referrer}, and none of the API's CORS headers.
+ * Files are always revalidated ({@code Cache-Control: no-cache}) by a strong {@code ETag} and a {@code Last-Modified},
+ * so a new version is never mixed with a cached old one. GET and HEAD only; runs on the event loop, never blocks.
  */
 public final class Console {
 
@@ -138,9 +134,8 @@ public final class Console {
     }
 
     /**
-     * Whether the client's copy is current: its {@code If-None-Match} lists the file's tag (weakly compared, as for
-     * GET), or, without {@code If-None-Match}, its {@code If-Modified-Since} is no earlier than the file's
-     * Last-Modified.
+     * Whether the client's copy is current: its {@code If-None-Match} lists the file's tag (weakly compared), or,
+     * without one, its {@code If-Modified-Since} is no earlier than the file's Last-Modified.
      */
     static boolean current(RoutingContext ctx, Asset asset) {
         String ifNoneMatch = ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH);

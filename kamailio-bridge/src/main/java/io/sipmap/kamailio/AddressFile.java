@@ -96,10 +96,9 @@ final class AddressFile {
     }
 
     /**
-     * Replaces {@code file} with {@code text} atomically: a temporary file in the same directory, written and
-     * flushed to disk, renamed over it, and the directory flushed. A reader sees the old file or the new one, never
-     * a part. The file keeps the permissions it had, and its owner and group where this process may set them (as root,
-     * or a member of the group), else gets rw-r--r--: Kamailio may run as another user.
+     * Replaces {@code file} with {@code text} atomically (a flushed temporary file beside it, renamed over it, the
+     * directory flushed): a reader sees the old file or the new one. It keeps its permissions, and its owner and group
+     * where this process may set them, else gets rw-r--r--: Kamailio may run as another user.
      */
     static void write(Path file, String text) throws IOException {
         Path target = file.toAbsolutePath();

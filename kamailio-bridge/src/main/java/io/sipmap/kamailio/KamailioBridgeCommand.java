@@ -29,10 +29,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code kamailio-bridge}: keeps a Kamailio's {@code permissions} address file current with the account
- * ({@link KamailioBridge}). Runs until SIGTERM or Ctrl-C. Its own program ({@link #main}, the jar
- * {@code sipmap-kamailio-bridge.jar}), and also {@code sipmap-server kamailio-bridge}, where the server adds this
- * object as a subcommand.
+ * {@code kamailio-bridge}: keeps a Kamailio's {@code permissions} address file current ({@link KamailioBridge}) until
+ * SIGTERM or Ctrl-C. Its own program ({@link #main}) and the server's {@code sipmap-server kamailio-bridge} subcommand.
  */
 @Command(name = "kamailio-bridge", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         versionProvider = KamailioBridgeCommand.Version.class,
@@ -107,10 +105,7 @@ public final class KamailioBridgeCommand {
         }
     }
 
-    /**
-     * Runs the command line: prints the help or the version and returns 0, or what is wrong in one line and returns
-     * 2, or starts the bridge: 1 when the server refuses it, null while it runs on.
-     */
+    /** Runs the command line: 0 after help or version, 2 on a bad setting, 1 if the server refuses, null while up. */
     static Integer execute(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
         CommandLine line = new CommandLine(new KamailioBridgeCommand()).setOut(out).setErr(err)
                 .setDefaultValueProvider(environment(ENVIRONMENT, env));

@@ -32,9 +32,7 @@ import java.util.function.Supplier;
  * prefix differs under the same SID, a mapping whose IP record is mapped otherwise here) is reported as a conflict and
  * left as it is. In a dry run nothing is written and the report says what would be done.
  *
- * <p>It sits in {@code service} as it only orchestrates the {@code api} (the source) and the {@code spi} (the stores):
- * any program can import with any client and any stores. One run is not thread-safe; runs of different accounts are
- * independent.
+ * <p>One run is not thread-safe; runs of different accounts are independent.
  */
 public final class Import {
 
@@ -120,10 +118,7 @@ public final class Import {
                         : CompletableFuture.completedStage(after)));
     }
 
-    /**
-     * One item after another. Stages already complete (an in-memory store, an unchanged record) are counted in a
-     * loop: composing them recursively took several frames per item, and a page of 1,000 overflowed the stack.
-     */
+    /** One item after another; complete stages run in a loop, as recursion would overflow the stack on a long page. */
     private static <T> CompletionStage<Counts> each(Iterator<T> items, Function<T, CompletionStage<Outcome>> one,
                                                     Counts counts) {
         Counts total = counts;
@@ -182,10 +177,7 @@ public final class Import {
         });
     }
 
-    /**
-     * Writes, unless this is a dry run, and says what was done. A store's refusal (a record already mapped here, a
-     * mapping's record missing) is a conflict to report, not a reason to stop; anything else fails the import.
-     */
+    /** Writes, unless in a dry run, and says what was done; a store's refusal is a conflict, anything else fails. */
     private CompletionStage<Outcome> write(Supplier<CompletionStage<?>> change, String subject, Outcome outcome) {
         String verb = outcome == Outcome.CREATED ? "create" : "update";
         if (dryRun) {

@@ -106,10 +106,7 @@ final class Embedded {
         return password;
     }
 
-    /**
-     * Fails when a running server (this program, in another process) holds the cluster: the library keeps a file
-     * lock on {@code epg-lock} there for as long as it runs PostgreSQL, which a killed process gives up.
-     */
+    /** Fails when another process's server holds the cluster's {@code epg-lock} file lock, which a kill releases. */
     private static void requireUnused(Path cluster) throws IOException {
         Path lockFile = cluster.resolve("epg-lock");
         if (!Files.exists(lockFile)) {

@@ -14,8 +14,7 @@ final class Importing {
     }
 
     /**
-     * Opens the store of {@code settings}, copies the account from {@code from} through the client, prints each
-     * change and a summary.
+     * Opens the store of {@code settings}, copies the account from {@code from}, prints each change and a summary.
      *
      * @return 0 when everything was copied, 1 when there were conflicts or the import failed
      */

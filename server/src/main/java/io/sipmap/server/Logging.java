@@ -20,10 +20,7 @@ final class Logging {
     private Logging() {
     }
 
-    /**
-     * The log, one record a line on {@code out}: time, level, message as text (JUL's default takes two lines per
-     * record), or one JSON object ({@link JsonLogFormatter}).
-     */
+    /** The log, one record a line on {@code out}: time, level and message, or JSON ({@link JsonLogFormatter}). */
     static void oneLinePerRecord(PrintStream out, Settings.LogFormat format) {
         Logger root = Logger.getLogger("");
         Arrays.stream(root.getHandlers()).forEach(root::removeHandler);

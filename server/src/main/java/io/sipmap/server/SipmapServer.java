@@ -57,9 +57,9 @@ public final class SipmapServer implements AutoCloseable {
     }
 
     /**
-     * Starts a server: the stores the settings name, services with the system clock and time-ordered SIDs, the HTTP verticle, and
-     * the management endpoints, on Vert.x threads of their own. Made-up credentials over an embedded store are those
-     * kept in its data directory, kept there the first time ({@link KeptCredentials}).
+     * Starts the stores the settings name, the services, the HTTP verticle and the management endpoints, on Vert.x
+     * threads of their own. Made-up credentials over an embedded store are kept in its data directory
+     * ({@link KeptCredentials}).
      *
      * @throws IllegalStateException with a message for the user when it cannot listen (the port is taken, say), or
      *                               cannot keep or trust the kept credentials
@@ -198,10 +198,7 @@ public final class SipmapServer implements AutoCloseable {
         return settings.http().tls().isPresent() ? "https" : "http";
     }
 
-    /**
-     * Stops accepting connections, lets in-flight requests finish, closes the store (and stops the embedded
-     * PostgreSQL), and releases every thread.
-     */
+    /** Stops accepting connections, lets in-flight requests finish, closes the store, and releases every thread. */
     @Override
     public void close() {
         try {

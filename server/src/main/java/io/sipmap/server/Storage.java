@@ -21,10 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
-/**
- * Where the server keeps its records: the three stores of one backing system, what to say about it, how to tell that
- * it answers, and how to stop it. {@link Kind} names the three systems the command line offers.
- */
+/** Where the server keeps its records: one backing system's stores, its description, its readiness, its stop. */
 final class Storage {
 
     /** The stores the command line offers. */
@@ -106,10 +103,7 @@ final class Storage {
                 stores::ready, () -> stores.close().transform(closed -> afterwards.get())));
     }
 
-    /**
-     * Completes when the store is ready to serve: it answers, and a resolution replica has caught up; fails saying
-     * what is not.
-     */
+    /** Completes when the store answers and a resolution replica has caught up; fails saying what is not. */
     CompletionStage<?> probe() {
         return ready.get();
     }
@@ -119,11 +113,7 @@ final class Storage {
         return close.get();
     }
 
-    /**
-     * The database named by {@code url} (a {@code postgresql://} URI), else by the usual {@code PG*} variables
-     * ({@code PGHOST}, {@code PGPORT}, {@code PGDATABASE}, {@code PGUSER}, {@code PGPASSWORD}); empty when neither
-     * names one.
-     */
+    /** The database named by {@code url} (a {@code postgresql://} URI), else by the {@code PG*} variables, if any. */
     static Optional<PgConnectOptions> database(String url, Map<String, String> env) {
         if (url != null) {
             return Optional.of(PgConnectOptions.fromUri(url));

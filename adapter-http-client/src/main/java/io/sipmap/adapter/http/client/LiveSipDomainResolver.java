@@ -139,9 +139,8 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
     }
 
     /**
-     * Completes once the first export is loaded; fails when the server refused it for good before that (the server
-     * has no change feed or export, as Twilio has none: {@code NotFound}; bad credentials: {@code Upstream} with
-     * status 401), or the replica was closed first. Completes on a Vert.x event loop.
+     * Completes, on an event loop, once the first export is loaded; fails when the server refused it for good first (no
+     * feed or export, as on Twilio: {@code NotFound}; bad credentials: {@code Upstream} 401) or the replica was closed.
      */
     public CompletionStage<Void> ready() {
         return ready.copy();
@@ -177,10 +176,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
         return Optional.ofNullable(index).map(ReplicaIndex::size).orElse(0);
     }
 
-    /**
-     * Where {@code address} belongs, from the local index: a completed stage, unless the replica has not loaded its
-     * first export yet or a mapping write of this client is still on its way (then at most the wait bound later).
-     */
+    /** From the local index: a completed stage, unless the first export or an own mapping write is still on its way. */
     @Override
     public CompletionStage<Optional<Resolution>> resolve(AccountSid account, Ipv4Address address) {
         if (address == null || !this.account.equals(account)) {

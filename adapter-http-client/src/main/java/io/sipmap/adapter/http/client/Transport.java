@@ -85,9 +85,8 @@ final class Transport {
     }
 
     /**
-     * The absolute URL for {@code target}: a path below the base URL ({@code /v1/IpRecords}), or an absolute URL a
-     * server gave (a {@code next_page_url}), whose path and query are kept as given but which is always sent to the
-     * configured origin, so that credentials never go to a host the caller did not configure.
+     * The absolute URL for {@code target}: a path below the base URL, or a server's absolute URL (a next page) whose
+     * path and query are kept but which goes to the configured origin, so credentials never reach another host.
      *
      * @throws IllegalArgumentException when an absolute target is not a URL
      */
@@ -106,10 +105,7 @@ final class Transport {
                 .compose(response -> decode(method, resolve(target), response));
     }
 
-    /**
-     * Sends a request and reads its JSON body with {@code reader}; a body the reader refuses fails with
-     * {@code Upstream} naming the request and the field.
-     */
+    /** Sends a request and reads its JSON body with {@code reader}; a body it refuses fails with {@code Upstream}. */
     <T> Future<T> read(HttpMethod method, String target, Object form, Function<JsonObject, T> reader,
                        int... success) {
         return json(method, target, form, success).compose(body -> {
@@ -122,10 +118,7 @@ final class Transport {
         });
     }
 
-    /**
-     * Sends a {@code GET} with {@code headers} added (replacing the client's {@code Accept}); the whole response when its
-     * status is one of {@code success}, whatever its body.
-     */
+    /** A {@code GET} with {@code headers} replacing {@code Accept}: the response if its status is in {@code success}. */
     Future<HttpResponse<Buffer>> get(String target, MultiMap headers, int... success) {
         return expect(HttpMethod.GET, target, null, headers, success);
     }

@@ -30,9 +30,8 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * Reads Twilio's JSON into domain records, by hand (no annotations on domain types). Tolerant as Twilio's SDK is:
- * unknown fields are ignored and {@code url} is not read. Strict where a wrong value would mislead: a SID, date, address
- * or prefix length that is missing or does not parse fails with {@code Upstream} naming the field.
+ * Reads Twilio's JSON into domain records by hand, ignoring unknown fields and {@code url} as Twilio's SDK does; a
+ * missing or unreadable SID, date, address or prefix length fails with {@code Upstream} naming the field.
  */
 final class WireJson {
 
@@ -76,10 +75,7 @@ final class WireJson {
     record AddressExport(ChangeId lastEventId, List<Resolution> entries) {
     }
 
-    /**
-     * Reads {@code GET /sipmap/v1/Exports/Addresses}. An entry's prefix is its record's own address
-     * ({@code ip_record_address}, host bits included, as a resolution names it) with its prefix length.
-     */
+    /** Reads {@code GET /sipmap/v1/Exports/Addresses}; a prefix is its record's own address, host bits kept. */
     static AddressExport addressExport(JsonObject o) {
         ChangeId last = parse(o, "last_event_id", text -> ChangeId.parse("last_event_id", text));
         return new AddressExport(last, objects(o, "entries", e -> new Resolution(sid(e, "sip_domain_sid",
@@ -220,11 +216,7 @@ final class WireJson {
         return s;
     }
 
-    /**
-     * The prefix length of a record: 1..32, or 0, which Twilio takes for the whole address (WIRE.md), so read as 32
-     * rather than refused; a server following WIRE.md never sends 0, but a record stored that way elsewhere still
-     * names one address.
-     */
+    /** A record's prefix length: 1..32, or 0, which Twilio takes for the whole address (WIRE.md), so read as 32. */
     private static int prefixLength(JsonObject o) {
         Object prefix = o.getValue("cidr_prefix_length");
         long length = prefix instanceof Integer || prefix instanceof Long ? ((Number) prefix).longValue() : -1;

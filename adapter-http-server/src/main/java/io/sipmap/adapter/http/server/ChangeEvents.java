@@ -36,9 +36,8 @@ final class ChangeEvents {
     }
 
     /**
-     * One change as the subscribers of an account get it, encoded for the first base URL that asks and kept for the
-     * next asking with the same (every subscriber, when the server has one name): a change is encoded once, not once
-     * per subscriber. Thread-safe: a race encodes twice, to equal bytes.
+     * One change as an account's subscribers get it, encoded for the first base URL that asks and kept for the next
+     * asking with the same. Thread-safe: a race encodes twice, to equal bytes.
      */
     static final class Event {
         final Change change;

@@ -30,12 +30,9 @@ import java.util.function.Function;
  * /sipmap/v1/Exports/Addresses} (JSON, with the number of the last change it reflects, to follow the feed from) and
  * {@code GET /sipmap/v1/Exports/Kamailio?Group=n} (a Kamailio {@code permissions} address file). Both exports are
  * in first-match order ({@link AddressSnapshot#FIRST_MATCH}), so that a proxy taking the first entry containing an
- * address agrees with {@code /sipmap/v1/Resolve}; both carry a strong {@code ETag}, a digest of the body, and answer
- * 304 to a matching {@code If-None-Match}, so a poller pays no transfer when nothing it reads changed, and only a read
- * of the head when nothing at all changed since this server last answered it. Bodies are built on a worker: the
- * event loop only reads the head and writes bytes.
- * Credentials and errors are those of every other route: an error is answered before a stream starts. A stream ends
- * when the credentials that opened it stop authenticating ({@link ChangeStream}).
+ * address agrees with {@code /sipmap/v1/Resolve}; both carry a strong {@code ETag} and answer 304 to a matching
+ * {@code If-None-Match}. Credentials and errors are those of every other route: an error is answered before a stream
+ * starts. A stream ends when the credentials that opened it stop authenticating.
  */
 final class FeedRoutes {
 
@@ -99,10 +96,9 @@ final class FeedRoutes {
     }
 
     /**
-     * Answers an export of the account's snapshot. A request naming the tag this server last answered for the same
-     * export, at the head it still has, gets its 304 from a read of the head alone; any other builds the body: the
-     * snapshot and its rendering run on a worker, never on the event loop (an export of 100,000 entries takes
-     * seconds), and the answer is written back on the request's own context.
+     * Answers an export: a 304 from a read of the head alone when the request names the tag last answered at that
+     * head; else the body, built on a worker, never the event loop (100,000 entries take seconds), and written back on
+     * the request's own context.
      */
     private void export(RoutingContext ctx, String kind, String contentType,
                         Function<AddressSnapshot, byte[]> render) {
