@@ -101,8 +101,8 @@ final class Transport {
 
     /** Sends a request whose success is a JSON object with one of the given statuses. */
     Future<JsonObject> json(HttpMethod method, String target, Object form, int... success) {
-        return expect(method, target, form, null, success)
-                .compose(response -> decode(method, resolve(target), response));
+        String url = resolve(target);
+        return expect(method, url, form, null, success).compose(response -> decode(method, url, response));
     }
 
     /** Sends a request and reads its JSON body with {@code reader}; a body it refuses fails with {@code Upstream}. */
@@ -120,12 +120,11 @@ final class Transport {
 
     /** A {@code GET} with {@code headers} replacing {@code Accept}: the response if its status is in {@code success}. */
     Future<HttpResponse<Buffer>> get(String target, MultiMap headers, int... success) {
-        return expect(HttpMethod.GET, target, null, headers, success);
+        return expect(HttpMethod.GET, resolve(target), null, headers, success);
     }
 
-    private Future<HttpResponse<Buffer>> expect(HttpMethod method, String target, Object form, MultiMap headers,
+    private Future<HttpResponse<Buffer>> expect(HttpMethod method, String url, Object form, MultiMap headers,
                                                 int... success) {
-        String url = resolve(target);
         return send(method, url, form, headers).compose(answer -> isOneOf(answer.response().statusCode(), success)
                 ? Future.succeededFuture(answer.response())
                 : Future.failedFuture(RemoteErrors.toException(answer.describe(method, url), answer.response())));
