@@ -23,6 +23,7 @@ import io.sipmap.domain.SourceIpMapping;
 import io.sipmap.domain.SourceIpMappingSid;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,7 +62,8 @@ final class BatchRoutes {
             throw new SipmapException.InvalidParameter("DryRun", "Invalid DryRun: expected true or false");
         }
         boolean dryRun = "true".equals(dryRunParam);
-        Batch batch = read(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
+        var body = ctx.body().buffer();
+        Batch batch = read(body == null ? new byte[0] : body.getBytes());
         var account = Exchanges.account(ctx);
         Exchanges.onResult(ctx, dryRun ? batches.check(account, batch) : batches.apply(account, batch), results -> {
             String base = Exchanges.baseUrl(ctx, publicBaseUrl);
@@ -94,7 +96,7 @@ final class BatchRoutes {
             return new Batch(changes);
         }
         failures.addAll(Batch.refFailures(changes));
-        failures.sort((a, b) -> Integer.compare(a.index(), b.index()));
+        failures.sort(Comparator.comparingInt(Failure::index));
         throw Batch.refused(failures, changes.size());
     }
 

@@ -181,7 +181,7 @@ final class ErrorTable {
     }
 
     static ErrorAnswer methodNotAllowed(String path) {
-        String allow = BatchRoutes.PATH.equals(path) || PlanRoutes.PATH.equals(path) ? "POST"
+        String allow = SipmapRouter.large(path) ? "POST" // the batch extensions: write-only
                 : path != null && path.startsWith("/sipmap/") ? "GET" // the feed, exports, resolve: read-only
                 : path != null && path.matches(".*/v1/[A-Za-z]+/[^/]+/?") ? "GET, POST, DELETE"
                 : path != null && !path.contains("/v1/") && !path.endsWith("/v1") ? "GET, HEAD" // a public route's

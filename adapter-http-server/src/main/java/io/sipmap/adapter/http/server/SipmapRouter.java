@@ -232,8 +232,8 @@ public final class SipmapRouter {
     }
 
     /** Whether the path takes a list or a batch, up to {@link BatchRoutes#BODY_LIMIT} rather than a form's limit. */
-    private static boolean large(String path) {
-        return path.equals(BatchRoutes.PATH) || path.equals(PlanRoutes.PATH);
+    static boolean large(String path) {
+        return BatchRoutes.PATH.equals(path) || PlanRoutes.PATH.equals(path);
     }
 
     /**
