@@ -12,47 +12,26 @@ import java.time.Duration;
  * {@code EmbeddedPostgresBackend}, the only class that names the optional PostgreSQL dependencies, loaded only when a
  * test asks for {@link Store#EMBEDDED}.
  */
-interface Backend {
+record Backend(IpRecordStore ipRecords, SourceIpMappingStore sourceIpMappings, ResolutionStore resolutions,
+               ChangeStore changes, Closer closer) {
 
-    IpRecordStore ipRecords();
-
-    SourceIpMappingStore sourceIpMappings();
-
-    ResolutionStore resolutions();
-
-    ChangeStore changes();
+    /** How a backend lets its stores go, waiting up to {@code timeout}; on the test's thread. */
+    @FunctionalInterface
+    interface Closer {
+        void close(Duration timeout) throws Exception;
+    }
 
     /** Lets the stores go, waiting up to {@code timeout}; on the test's thread. */
-    void close(Duration timeout) throws Exception;
+    void close(Duration timeout) throws Exception {
+        closer.close(timeout);
+    }
 
     /** Fresh in-memory stores. */
     static Backend memory() {
         InMemoryStores stores = InMemoryStores.create();
-        return new Backend() {
-            @Override
-            public IpRecordStore ipRecords() {
-                return stores.ipRecords();
-            }
-
-            @Override
-            public SourceIpMappingStore sourceIpMappings() {
-                return stores.sourceIpMappings();
-            }
-
-            @Override
-            public ResolutionStore resolutions() {
-                return stores.resolutions();
-            }
-
-            @Override
-            public ChangeStore changes() {
-                return stores.changes();
-            }
-
-            @Override
-            public void close(Duration timeout) {
-                // nothing held but memory
-            }
-        };
+        return new Backend(stores.ipRecords(), stores.sourceIpMappings(), stores.resolutions(), stores.changes(),
+                timeout -> {
+                    // nothing held but memory
+                });
     }
 }

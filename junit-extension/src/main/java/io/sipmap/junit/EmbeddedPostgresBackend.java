@@ -2,10 +2,6 @@ package io.sipmap.junit;
 
 import io.sipmap.adapter.postgres.PgStoreOptions;
 import io.sipmap.adapter.postgres.PgStores;
-import io.sipmap.spi.ChangeStore;
-import io.sipmap.spi.IpRecordStore;
-import io.sipmap.spi.ResolutionStore;
-import io.sipmap.spi.SourceIpMappingStore;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -27,17 +23,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * test asks for this store, so a user without those optional dependencies never needs them. Its methods block (the
  * start of PostgreSQL, a {@code CREATE DATABASE}) and run on the test's thread, never on an event loop.
  */
-final class EmbeddedPostgresBackend implements Backend {
+final class EmbeddedPostgresBackend {
 
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private static EmbeddedPostgres postgres;
 
-    private final PgStores stores;
-    private final String database;
-
-    private EmbeddedPostgresBackend(PgStores stores, String database) {
-        this.stores = stores;
-        this.database = database;
+    private EmbeddedPostgresBackend() {
     }
 
     /** Stores over a new database, PostgreSQL started first when this is the JVM's first. */
@@ -49,7 +40,14 @@ final class EmbeddedPostgresBackend implements Backend {
                 .setDatabase(database).setUser("postgres").setPassword("postgres");
         PgStores stores = PgStores.start(vertx, PgStoreOptions.of(connect))
                 .await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        return new EmbeddedPostgresBackend(stores, database);
+        return new Backend(stores.ipRecords(), stores.sourceIpMappings(), stores.resolutions(), stores.changes(),
+                closeTimeout -> {
+                    try {
+                        stores.close().await(closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                    } finally {
+                        execute(server(), "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+                    }
+                });
     }
 
     private static synchronized EmbeddedPostgres server() throws IOException {
@@ -63,35 +61,6 @@ final class EmbeddedPostgresBackend implements Backend {
         try (Connection connection = server.getPostgresDatabase().getConnection();
              Statement statement = connection.createStatement()) {
             statement.execute(sql);
-        }
-    }
-
-    @Override
-    public IpRecordStore ipRecords() {
-        return stores.ipRecords();
-    }
-
-    @Override
-    public SourceIpMappingStore sourceIpMappings() {
-        return stores.sourceIpMappings();
-    }
-
-    @Override
-    public ResolutionStore resolutions() {
-        return stores.resolutions();
-    }
-
-    @Override
-    public ChangeStore changes() {
-        return stores.changes();
-    }
-
-    @Override
-    public void close(Duration timeout) throws Exception {
-        try {
-            stores.close().await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } finally {
-            execute(server(), "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.sipmap.server;
 
+import static io.sipmap.kamailio.KamailioBridgeCommand.blankToNull;
+
 import io.sipmap.adapter.http.client.SipmapClient;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.ApiKeySid;
@@ -188,9 +190,5 @@ final class ApplyCommand {
             Thread.currentThread().interrupt();
             throw new SipmapException.Unavailable("interrupted", e);
         }
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value;
     }
 }
