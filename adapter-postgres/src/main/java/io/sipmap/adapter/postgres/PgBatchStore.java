@@ -163,14 +163,17 @@ final class PgBatchStore implements BatchStore {
         }
         Class<?> kind = writes.get(from).getClass();
         int to = from;
-        List<Tuple> rows = new ArrayList<>();
         while (to < writes.size() && writes.get(to).getClass() == kind) {
-            rows.add(tuple(account, writes.get(to++)));
+            to++;
         }
         int end = to;
         if (kind == BatchWrite.InsertIpRecord.class || kind == BatchWrite.InsertSourceIpMapping.class) {
             return arrays(conn, account, writes.subList(from, end), played)
                     .compose(v -> runs(conn, account, writes, end, played));
+        }
+        List<Tuple> rows = new ArrayList<>(end - from);
+        for (int i = from; i < end; i++) {
+            rows.add(tuple(account, writes.get(i)));
         }
         return conn.preparedQuery(statement(writes.get(from))).executeBatch(rows).compose(result -> {
             RowSet<Row> rs = result;
@@ -342,14 +345,8 @@ final class PgBatchStore implements BatchStore {
         return Tuple.of(uuid(account), uuid(((BatchWrite.DeleteIpRecord) write).sid()));
     }
 
-    /** The resource a write's row holds; the inserts' statements return only the log's columns. */
+    /** The resource an update's or delete's row holds (inserts run over arrays, in {@link #arrays}). */
     private static Object resource(BatchWrite write, Row row) {
-        if (write instanceof BatchWrite.InsertSourceIpMapping insert) {
-            return insert.mapping();
-        }
-        if (write instanceof BatchWrite.InsertIpRecord insert) {
-            return insert.record();
-        }
         if (write instanceof BatchWrite.RemapSourceIpMapping || write instanceof BatchWrite.DeleteSourceIpMapping) {
             return Columns.mapping(row, MAPPING_AT);
         }
