@@ -276,10 +276,8 @@ final class PgBatchStore implements BatchStore {
             return PgSourceIpMappingStore.insertFailure(reads, insert.mapping(), e)
                     .mapEmpty();
         }
-        if (write instanceof BatchWrite.InsertIpRecord insert
-                && Failures.violates(e, Failures.UNIQUE_VIOLATION, "ip_records_pkey")) {
-            return Future.failedFuture(new SipmapException.Conflict("IP record " + insert.record().sid()
-                    + " already exists"));
+        if (write instanceof BatchWrite.InsertIpRecord insert) {
+            return Future.failedFuture(PgIpRecordStore.insertFailure(insert.record(), e));
         }
         if (write instanceof BatchWrite.DeleteIpRecord delete
                 && Failures.violates(e, Failures.FOREIGN_KEY_VIOLATION, PgSourceIpMappingStore.RECORD_KEY)) {
@@ -323,15 +321,12 @@ final class PgBatchStore implements BatchStore {
     }
 
     private static Tuple tuple(AccountSid account, BatchWrite write) {
+        // an insert's resource is of the account (apply checks it first)
         if (write instanceof BatchWrite.InsertIpRecord insert) {
-            var r = insert.record();
-            return Tuple.from(new Object[] {uuid(account), uuid(r.sid()), r.friendlyName(), r.ipAddress().bits(),
-                    (short) r.cidrPrefixLength(), time(r.dateCreated()), time(r.dateUpdated())});
+            return PgIpRecordStore.insertTuple(insert.record());
         }
         if (write instanceof BatchWrite.InsertSourceIpMapping insert) {
-            var m = insert.mapping();
-            return Tuple.of(uuid(account), uuid(m.sid()), uuid(m.ipRecordSid()), uuid(m.sipDomainSid()),
-                    time(m.dateCreated()), time(m.dateUpdated()));
+            return PgSourceIpMappingStore.insertTuple(insert.mapping());
         }
         if (write instanceof BatchWrite.RenameIpRecord rename) {
             return Tuple.of(uuid(account), uuid(rename.sid()), rename.friendlyName(), time(rename.at()));
