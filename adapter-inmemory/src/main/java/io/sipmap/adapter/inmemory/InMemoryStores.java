@@ -523,9 +523,7 @@ public final class InMemoryStores {
                 try {
                     results.add(play(writes.get(i)));
                 } catch (SipmapException e) {
-                    throw new SipmapException.BatchRefused("Batch refused: change " + i + " failed: "
-                            + e.getMessage() + "; nothing was applied",
-                            List.of(new SipmapException.BatchRefused.Failure(i, e)));
+                    throw SipmapException.BatchRefused.at(i, e);
                 }
             }
             return results;

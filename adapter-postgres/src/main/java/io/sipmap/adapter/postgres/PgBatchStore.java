@@ -6,7 +6,7 @@ import static io.sipmap.adapter.postgres.Columns.uuid;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.SipmapException;
-import io.sipmap.domain.SipmapException.BatchRefused.Failure;
+import io.sipmap.domain.SipmapException.BatchRefused;
 import io.sipmap.domain.SourceIpMapping;
 import io.sipmap.spi.BatchStore;
 import io.sipmap.spi.BatchWrite;
@@ -179,7 +179,7 @@ final class PgBatchStore implements BatchStore {
             RowSet<Row> rs = result;
             for (int i = from; i < end; i++, rs = rs.next()) {
                 if (rs.size() == 0) {
-                    return Future.failedFuture(refused(i, notFound(writes.get(i))));
+                    return Future.failedFuture(BatchRefused.at(i, notFound(writes.get(i))));
                 }
                 Row row = rs.iterator().next();
                 played.lastSeq = row.getLong(0);
@@ -261,12 +261,13 @@ final class PgBatchStore implements BatchStore {
             if (done.succeeded()) {
                 return done.result().size() > 0 ? oneByOne(conn, account, writes, i + 1, cause)
                         // a new mapping's statement numbers nothing when its record is not there
-                        : Future.failedFuture(refused(i, write instanceof BatchWrite.InsertSourceIpMapping insert
-                                ? PgSourceIpMappingStore.noRecord(insert.mapping().ipRecordSid())
-                                : notFound(write)));
+                        : Future.failedFuture(BatchRefused.at(i,
+                                write instanceof BatchWrite.InsertSourceIpMapping insert
+                                        ? PgSourceIpMappingStore.noRecord(insert.mapping().ipRecordSid())
+                                        : notFound(write)));
             }
             return translate(account, write, done.cause()).transform(translated -> Future.failedFuture(
-                    translated.cause() instanceof SipmapException e ? refused(i, e) : translated.cause()));
+                    translated.cause() instanceof SipmapException e ? BatchRefused.at(i, e) : translated.cause()));
         });
     }
 
@@ -286,11 +287,6 @@ final class PgBatchStore implements BatchStore {
                             + " is mapped by source IP mapping " + mapping + "; delete the mapping first")));
         }
         return Future.failedFuture(e);
-    }
-
-    private static SipmapException.BatchRefused refused(int index, SipmapException cause) {
-        return new SipmapException.BatchRefused("Batch refused: change " + index + " failed: " + cause.getMessage()
-                + "; nothing was applied", List.of(new Failure(index, cause)));
     }
 
     private static SipmapException.NotFound notFound(BatchWrite write) {
