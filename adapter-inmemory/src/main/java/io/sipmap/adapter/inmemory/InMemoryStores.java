@@ -461,11 +461,7 @@ public final class InMemoryStores {
         @Override
         public CompletionStage<List<Object>> apply(AccountSid account, List<BatchWrite> writes, boolean dryRun) {
             return complete(() -> {
-                for (BatchWrite write : writes) {
-                    if (!BatchWrite.ofAccount(write, account)) {
-                        throw new IllegalArgumentException("A batch writes one account's resources only");
-                    }
-                }
+                BatchWrite.requireOfAccount(writes, account);
                 Partition p = dryRun ? readable(account).orElseGet(Partition::new) : writable(account);
                 synchronized (p) {
                     List<Object> planned = new Overlay(p).play(writes);

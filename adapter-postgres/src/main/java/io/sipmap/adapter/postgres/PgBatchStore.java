@@ -115,11 +115,7 @@ final class PgBatchStore implements BatchStore {
     @Override
     public CompletionStage<List<Object>> apply(AccountSid account, List<BatchWrite> writes, boolean dryRun) {
         return failures.stage(() -> {
-            for (BatchWrite write : writes) {
-                if (!BatchWrite.ofAccount(write, account)) {
-                    throw new IllegalArgumentException("A batch writes one account's resources only");
-                }
-            }
+            BatchWrite.requireOfAccount(writes, account);
             Played played = new Played(writes.size());
             // one write of the account, its replay included: both hold the account's counter row
             return accountWrites.run(account, () -> inTransaction(conn -> conn.preparedQuery(LOCK_HEAD)
