@@ -128,6 +128,12 @@ public abstract sealed class SipmapException extends RuntimeException
             }
         }
 
+        /** A batch refused as a whole for its change at {@code index}, which failed with {@code cause}. */
+        public static BatchRefused at(int index, SipmapException cause) {
+            return new BatchRefused("Batch refused: change " + index + " failed: " + cause.getMessage()
+                    + "; nothing was applied", List.of(new Failure(index, cause)));
+        }
+
         /** Each failed change, in batch order; never empty. */
         public List<Failure> failures() {
             return failures;

@@ -8,6 +8,7 @@ import io.sipmap.domain.SourceIpMapping;
 import io.sipmap.domain.SourceIpMappingSid;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -67,14 +68,19 @@ public sealed interface BatchWrite {
         }
     }
 
-    /** Whether an insert's resource belongs to {@code account}: a batch writes one account only. */
-    static boolean ofAccount(BatchWrite write, AccountSid account) {
-        if (write instanceof InsertIpRecord insert) {
-            return insert.record().accountSid().equals(account);
+    /**
+     * Checks that every insert's resource belongs to {@code account}: a batch writes one account only.
+     *
+     * @throws IllegalArgumentException when one does not
+     */
+    static void requireOfAccount(List<BatchWrite> writes, AccountSid account) {
+        for (BatchWrite write : writes) {
+            AccountSid of = write instanceof InsertIpRecord insert ? insert.record().accountSid()
+                    : write instanceof InsertSourceIpMapping insert ? insert.mapping().accountSid()
+                    : null; // not an insert: of the account it is applied to
+            if (of != null && !of.equals(account)) {
+                throw new IllegalArgumentException("A batch writes one account's resources only");
+            }
         }
-        if (write instanceof InsertSourceIpMapping insert) {
-            return insert.mapping().accountSid().equals(account);
-        }
-        return true;
     }
 }

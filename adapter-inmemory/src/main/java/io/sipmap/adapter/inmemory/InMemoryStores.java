@@ -461,11 +461,7 @@ public final class InMemoryStores {
         @Override
         public CompletionStage<List<Object>> apply(AccountSid account, List<BatchWrite> writes, boolean dryRun) {
             return complete(() -> {
-                for (BatchWrite write : writes) {
-                    if (!BatchWrite.ofAccount(write, account)) {
-                        throw new IllegalArgumentException("A batch writes one account's resources only");
-                    }
-                }
+                BatchWrite.requireOfAccount(writes, account);
                 Partition p = dryRun ? readable(account).orElseGet(Partition::new) : writable(account);
                 synchronized (p) {
                     List<Object> planned = new Overlay(p).play(writes);
@@ -523,9 +519,7 @@ public final class InMemoryStores {
                 try {
                     results.add(play(writes.get(i)));
                 } catch (SipmapException e) {
-                    throw new SipmapException.BatchRefused("Batch refused: change " + i + " failed: "
-                            + e.getMessage() + "; nothing was applied",
-                            List.of(new SipmapException.BatchRefused.Failure(i, e)));
+                    throw SipmapException.BatchRefused.at(i, e);
                 }
             }
             return results;

@@ -6,7 +6,7 @@ import static io.sipmap.adapter.postgres.Columns.uuid;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.SipmapException;
-import io.sipmap.domain.SipmapException.BatchRefused.Failure;
+import io.sipmap.domain.SipmapException.BatchRefused;
 import io.sipmap.domain.SourceIpMapping;
 import io.sipmap.spi.BatchStore;
 import io.sipmap.spi.BatchWrite;
@@ -115,11 +115,7 @@ final class PgBatchStore implements BatchStore {
     @Override
     public CompletionStage<List<Object>> apply(AccountSid account, List<BatchWrite> writes, boolean dryRun) {
         return failures.stage(() -> {
-            for (BatchWrite write : writes) {
-                if (!BatchWrite.ofAccount(write, account)) {
-                    throw new IllegalArgumentException("A batch writes one account's resources only");
-                }
-            }
+            BatchWrite.requireOfAccount(writes, account);
             Played played = new Played(writes.size());
             // one write of the account, its replay included: both hold the account's counter row
             return accountWrites.run(account, () -> inTransaction(conn -> conn.preparedQuery(LOCK_HEAD)
@@ -163,20 +159,23 @@ final class PgBatchStore implements BatchStore {
         }
         Class<?> kind = writes.get(from).getClass();
         int to = from;
-        List<Tuple> rows = new ArrayList<>();
         while (to < writes.size() && writes.get(to).getClass() == kind) {
-            rows.add(tuple(account, writes.get(to++)));
+            to++;
         }
         int end = to;
         if (kind == BatchWrite.InsertIpRecord.class || kind == BatchWrite.InsertSourceIpMapping.class) {
             return arrays(conn, account, writes.subList(from, end), played)
                     .compose(v -> runs(conn, account, writes, end, played));
         }
+        List<Tuple> rows = new ArrayList<>(end - from);
+        for (int i = from; i < end; i++) {
+            rows.add(tuple(account, writes.get(i)));
+        }
         return conn.preparedQuery(statement(writes.get(from))).executeBatch(rows).compose(result -> {
             RowSet<Row> rs = result;
             for (int i = from; i < end; i++, rs = rs.next()) {
                 if (rs.size() == 0) {
-                    return Future.failedFuture(refused(i, notFound(writes.get(i))));
+                    return Future.failedFuture(BatchRefused.at(i, notFound(writes.get(i))));
                 }
                 Row row = rs.iterator().next();
                 played.lastSeq = row.getLong(0);
@@ -258,12 +257,13 @@ final class PgBatchStore implements BatchStore {
             if (done.succeeded()) {
                 return done.result().size() > 0 ? oneByOne(conn, account, writes, i + 1, cause)
                         // a new mapping's statement numbers nothing when its record is not there
-                        : Future.failedFuture(refused(i, write instanceof BatchWrite.InsertSourceIpMapping insert
-                                ? PgSourceIpMappingStore.noRecord(insert.mapping().ipRecordSid())
-                                : notFound(write)));
+                        : Future.failedFuture(BatchRefused.at(i,
+                                write instanceof BatchWrite.InsertSourceIpMapping insert
+                                        ? PgSourceIpMappingStore.noRecord(insert.mapping().ipRecordSid())
+                                        : notFound(write)));
             }
             return translate(account, write, done.cause()).transform(translated -> Future.failedFuture(
-                    translated.cause() instanceof SipmapException e ? refused(i, e) : translated.cause()));
+                    translated.cause() instanceof SipmapException e ? BatchRefused.at(i, e) : translated.cause()));
         });
     }
 
@@ -273,10 +273,8 @@ final class PgBatchStore implements BatchStore {
             return PgSourceIpMappingStore.insertFailure(reads, insert.mapping(), e)
                     .mapEmpty();
         }
-        if (write instanceof BatchWrite.InsertIpRecord insert
-                && Failures.violates(e, Failures.UNIQUE_VIOLATION, "ip_records_pkey")) {
-            return Future.failedFuture(new SipmapException.Conflict("IP record " + insert.record().sid()
-                    + " already exists"));
+        if (write instanceof BatchWrite.InsertIpRecord insert) {
+            return Future.failedFuture(PgIpRecordStore.insertFailure(insert.record(), e));
         }
         if (write instanceof BatchWrite.DeleteIpRecord delete
                 && Failures.violates(e, Failures.FOREIGN_KEY_VIOLATION, PgSourceIpMappingStore.RECORD_KEY)) {
@@ -285,11 +283,6 @@ final class PgBatchStore implements BatchStore {
                             + " is mapped by source IP mapping " + mapping + "; delete the mapping first")));
         }
         return Future.failedFuture(e);
-    }
-
-    private static SipmapException.BatchRefused refused(int index, SipmapException cause) {
-        return new SipmapException.BatchRefused("Batch refused: change " + index + " failed: " + cause.getMessage()
-                + "; nothing was applied", List.of(new Failure(index, cause)));
     }
 
     private static SipmapException.NotFound notFound(BatchWrite write) {
@@ -320,15 +313,12 @@ final class PgBatchStore implements BatchStore {
     }
 
     private static Tuple tuple(AccountSid account, BatchWrite write) {
+        // an insert's resource is of the account (apply checks it first)
         if (write instanceof BatchWrite.InsertIpRecord insert) {
-            var r = insert.record();
-            return Tuple.from(new Object[] {uuid(account), uuid(r.sid()), r.friendlyName(), r.ipAddress().bits(),
-                    (short) r.cidrPrefixLength(), time(r.dateCreated()), time(r.dateUpdated())});
+            return PgIpRecordStore.insertTuple(insert.record());
         }
         if (write instanceof BatchWrite.InsertSourceIpMapping insert) {
-            var m = insert.mapping();
-            return Tuple.of(uuid(account), uuid(m.sid()), uuid(m.ipRecordSid()), uuid(m.sipDomainSid()),
-                    time(m.dateCreated()), time(m.dateUpdated()));
+            return PgSourceIpMappingStore.insertTuple(insert.mapping());
         }
         if (write instanceof BatchWrite.RenameIpRecord rename) {
             return Tuple.of(uuid(account), uuid(rename.sid()), rename.friendlyName(), time(rename.at()));
@@ -342,14 +332,8 @@ final class PgBatchStore implements BatchStore {
         return Tuple.of(uuid(account), uuid(((BatchWrite.DeleteIpRecord) write).sid()));
     }
 
-    /** The resource a write's row holds; the inserts' statements return only the log's columns. */
+    /** The resource an update's or delete's row holds (inserts run over arrays, in {@link #arrays}). */
     private static Object resource(BatchWrite write, Row row) {
-        if (write instanceof BatchWrite.InsertSourceIpMapping insert) {
-            return insert.mapping();
-        }
-        if (write instanceof BatchWrite.InsertIpRecord insert) {
-            return insert.record();
-        }
         if (write instanceof BatchWrite.RemapSourceIpMapping || write instanceof BatchWrite.DeleteSourceIpMapping) {
             return Columns.mapping(row, MAPPING_AT);
         }

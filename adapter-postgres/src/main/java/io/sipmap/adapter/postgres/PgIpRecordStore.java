@@ -95,16 +95,25 @@ final class PgIpRecordStore implements IpRecordStore {
     @Override
     public CompletionStage<IpRecord> insert(IpRecord record) {
         return failures.stage(() -> writes.run(record.accountSid(), () -> pool.preparedQuery(INSERT)
-                .execute(Tuple.from(new Object[] {uuid(record.accountSid()), uuid(record.sid()), record.friendlyName(),
-                        record.ipAddress().bits(), (short) record.cidrPrefixLength(), time(record.dateCreated()),
-                        time(record.dateUpdated())})))
+                .execute(insertTuple(record)))
                 // a new record has no mapping; the row is the record as given
                 .compose(rows -> resolutions.written(new PgResolutionStore.Change(record.accountSid(),
                         rows.iterator().next().getLong(0), record.sid(), null, null, record.prefix())).map(record))
-                .recover(e -> Future.failedFuture(
-                        Failures.violates(e, Failures.UNIQUE_VIOLATION, "ip_records_pkey")
-                                ? new SipmapException.Conflict("IP record " + record.sid() + " already exists")
-                                : e)));
+                .recover(e -> Future.failedFuture(insertFailure(record, e))));
+    }
+
+    /** The parameters of {@link #INSERT} for {@code record}. */
+    static Tuple insertTuple(IpRecord record) {
+        return Tuple.from(new Object[] {uuid(record.accountSid()), uuid(record.sid()), record.friendlyName(),
+                record.ipAddress().bits(), (short) record.cidrPrefixLength(), time(record.dateCreated()),
+                time(record.dateUpdated())});
+    }
+
+    /** The failure of {@link #INSERT} as the caller sees it: a conflict when the record exists, else {@code e}. */
+    static Throwable insertFailure(IpRecord record, Throwable e) {
+        return Failures.violates(e, Failures.UNIQUE_VIOLATION, "ip_records_pkey")
+                ? new SipmapException.Conflict("IP record " + record.sid() + " already exists")
+                : e;
     }
 
     @Override

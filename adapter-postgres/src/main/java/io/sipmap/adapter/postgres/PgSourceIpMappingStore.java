@@ -122,12 +122,17 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
     @Override
     public CompletionStage<SourceIpMapping> insert(SourceIpMapping mapping) {
         return failures.stage(() -> writes.run(mapping.accountSid(), () -> pool.preparedQuery(INSERT)
-                .execute(Tuple.of(uuid(mapping.accountSid()), uuid(mapping.sid()), uuid(mapping.ipRecordSid()),
-                        uuid(mapping.sipDomainSid()), time(mapping.dateCreated()), time(mapping.dateUpdated()))))
+                .execute(insertTuple(mapping)))
                 .compose(rows -> rows.size() == 0 ? Future.failedFuture(noRecord(mapping.ipRecordSid()))
                         : applied(mapping.accountSid(), mapping.ipRecordSid(), mapping, rows))
                 .map(mapping)
                 .recover(e -> insertFailure(reads, mapping, e)));
+    }
+
+    /** The parameters of {@link #INSERT} for {@code mapping}. */
+    static Tuple insertTuple(SourceIpMapping mapping) {
+        return Tuple.of(uuid(mapping.accountSid()), uuid(mapping.sid()), uuid(mapping.ipRecordSid()),
+                uuid(mapping.sipDomainSid()), time(mapping.dateCreated()), time(mapping.dateUpdated()));
     }
 
     static SipmapException noRecord(IpRecordSid record) {
