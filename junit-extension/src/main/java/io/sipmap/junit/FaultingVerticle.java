@@ -2,6 +2,7 @@ package io.sipmap.junit;
 
 import io.sipmap.adapter.http.server.SipmapRouter;
 import io.sipmap.adapter.http.server.SipmapServerOptions;
+import io.sipmap.adapter.http.server.SipmapVerticle;
 import io.sipmap.api.ChangeFeed;
 import io.sipmap.api.IpRecords;
 import io.sipmap.api.SipDomainResolver;
@@ -9,7 +10,6 @@ import io.sipmap.api.SourceIpMappings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 
 /**
  * sipmap's router, with the {@link FaultFront} in front of it, on {@code options.host():options.port()}: what
@@ -40,12 +40,8 @@ final class FaultingVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         var router = SipmapRouter.create(vertx, sourceIpMappings, ipRecords, resolver, feed, options);
-        var http = new HttpServerOptions()
-                .setHttp2ClearTextEnabled(false)
-                // as SipmapVerticle: Vert.x's own form limits would refuse, as too large, a body the router accepts
-                .setMaxFormAttributeSize((int) Math.min(Integer.MAX_VALUE, options.bodyLimit()))
-                .setMaxFormBufferedBytes((int) Math.min(Integer.MAX_VALUE, options.bodyLimit()));
-        server = vertx.createHttpServer(http).requestHandler(new FaultFront(vertx, faults, router));
+        server = vertx.createHttpServer(SipmapVerticle.httpServerOptions(options))
+                .requestHandler(new FaultFront(vertx, faults, router));
         return server.listen(options.port(), options.host());
     }
 

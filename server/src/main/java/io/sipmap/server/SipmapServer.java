@@ -46,6 +46,8 @@ public final class SipmapServer implements AutoCloseable {
     /** How long opening the store may take: creating an embedded cluster, migrating, loading the replica. */
     static final long STORE_START_SECONDS = 300;
 
+    private static final System.Logger LOG = System.getLogger(SipmapServer.class.getName());
+
     private SipmapServer(Vertx vertx, SipmapVerticle verticle, Storage storage, Settings settings,
                          int managementPort, Metrics metrics) {
         this.metrics = metrics;
@@ -66,7 +68,7 @@ public final class SipmapServer implements AutoCloseable {
      */
     static SipmapServer run(Settings given) {
         Settings settings = given.with(KeptCredentials.resolve(given.accounts(), given.store(),
-                System.getLogger(SipmapServer.class.getName())));
+                LOG));
         SipmapServerOptions options;
         Credentials base = settings.accounts().credentials();
         Optional<Path> credentialsFile = settings.accounts().credentialsFile();
@@ -86,10 +88,7 @@ public final class SipmapServer implements AutoCloseable {
         try {
             storage = Storage.open(vertx, settings.store()).await(STORE_START_SECONDS, TimeUnit.SECONDS);
         } catch (Exception e) {
-            vertx.close();
-            if (metrics != null) {
-                metrics.close();
-            }
+            abandon(vertx, null, metrics);
             throw new IllegalStateException("sipmap: cannot open the " + settings.store().kind().label() + " store: "
                     + firstLine(e), e);
         }
@@ -128,23 +127,34 @@ public final class SipmapServer implements AutoCloseable {
                         .await(30, TimeUnit.SECONDS).actualPort();
             }
         } catch (Exception e) {
-            closeQuietly(vertx, storage);
-            if (metrics != null) {
-                metrics.close();
-            }
+            abandon(vertx, storage, metrics);
             throw new IllegalStateException(e instanceof BindException
                     ? "sipmap: cannot listen on " + where + ": " + e.getMessage()
                             + ". Is another server running? Choose another port with " + choose + "."
                     : "sipmap: cannot start on " + where + ": " + e, e);
         }
         if (options.tls().isEmpty() && !settings.loopbackOnly()) {
-            System.getLogger(SipmapServer.class.getName()).log(Level.WARNING, "Listening on "
+            LOG.log(Level.WARNING, "Listening on "
                     + options.host() + " over plain HTTP: Basic credentials cross the network in clear. Serve HTTPS"
                     + " with --tls-cert and --tls-key, or listen on a loopback address behind a TLS proxy.");
         }
         credentialsFile.ifPresent(file -> CredentialsFile.watch(vertx, file, base, shared,
-                CREDENTIALS_FILE_CHECK_MILLIS, System.getLogger(SipmapServer.class.getName())));
+                CREDENTIALS_FILE_CHECK_MILLIS, LOG));
         return new SipmapServer(vertx, verticle, storage, settings, managementPort, metrics);
+    }
+
+    /**
+     * Failure cleanup of {@link #run}: closes Vert.x (and the store, when opened), then the metrics, when any.
+     */
+    private static void abandon(Vertx vertx, Storage storage, Metrics metrics) {
+        if (storage == null) {
+            vertx.close();
+        } else {
+            closeQuietly(vertx, storage);
+        }
+        if (metrics != null) {
+            metrics.close();
+        }
     }
 
     static void closeQuietly(Vertx vertx, Storage storage) {

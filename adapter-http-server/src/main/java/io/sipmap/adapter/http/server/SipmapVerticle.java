@@ -67,17 +67,9 @@ public final class SipmapVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        var http = new HttpServerOptions()
+        var http = httpServerOptions(options)
                 .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, options.idleTimeout().toMillis()))
-                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
-                // HTTP/1 from the first byte: otherwise Vert.x holds a new connection back, unseen by the connection
-                // handler, until it has read enough bytes to tell HTTP/1 from an h2c preface; a client trickling them
-                // escaped the request timeout that way. Twilio's API is HTTP/1.1.
-                .setHttp2ClearTextEnabled(false)
-                // Vert.x's own limits on one form field (8 KiB) and on what its form decoder holds back (1 KiB) would
-                // refuse, as too large, a body the body limit accepts
-                .setMaxFormAttributeSize((int) Math.min(Integer.MAX_VALUE, options.bodyLimit()))
-                .setMaxFormBufferedBytes((int) Math.min(Integer.MAX_VALUE, options.bodyLimit()));
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
         options.tls().ifPresent(tls -> http.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
                 .setCertPath(tls.certificatePath()).setKeyPath(tls.keyPath())));
         streams = feed == null ? null : new ChangeStreams(vertx, feed);
@@ -102,6 +94,22 @@ public final class SipmapVerticle extends VerticleBase {
      * Answers a request that HTTP decoding refused (a request line or headers too long, a malformed header) with a
      * Twilio error body, as every other answer has, and closes the connection, which may be out of step.
      */
+    /**
+     * The HTTP server options any server of sipmap's router needs: HTTP/1 only, and form limits no lower than
+     * {@code options.bodyLimit()}. Fresh on each call, for the caller to add to.
+     */
+    public static HttpServerOptions httpServerOptions(SipmapServerOptions options) {
+        return new HttpServerOptions()
+                // HTTP/1 from the first byte: otherwise Vert.x holds a new connection back, unseen by the connection
+                // handler, until it has read enough bytes to tell HTTP/1 from an h2c preface; a client trickling them
+                // escaped the request timeout that way. Twilio's API is HTTP/1.1.
+                .setHttp2ClearTextEnabled(false)
+                // Vert.x's own limits on one form field (8 KiB) and on what its form decoder holds back (1 KiB) would
+                // refuse, as too large, a body the body limit accepts
+                .setMaxFormAttributeSize((int) Math.min(Integer.MAX_VALUE, options.bodyLimit()))
+                .setMaxFormBufferedBytes((int) Math.min(Integer.MAX_VALUE, options.bodyLimit()));
+    }
+
     static void invalidRequest(HttpServerRequest request) {
         Throwable cause = NettyBridge.decoderFailure(request);
         String kind = cause == null ? "" : cause.getClass().getSimpleName();
