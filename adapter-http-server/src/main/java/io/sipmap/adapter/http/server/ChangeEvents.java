@@ -21,6 +21,8 @@ final class ChangeEvents {
     /** Sent when the stream has been quiet for the keep-alive period; clients ignore comments. */
     static final byte[] KEEP_ALIVE = ascii(": keep-alive\n\n");
 
+    private static final byte[] END = ascii("\n\n");
+
     private ChangeEvents() {
     }
 
@@ -73,23 +75,31 @@ final class ChangeEvents {
             json = new JsonWriter(writers.mappings().length() + 64);
             writers.mappings().write(json, change.mapping());
         }
-        byte[] head = ascii("id: " + change.id() + "\nevent: " + change.kind().wireName() + "\ndata: ");
         Ipv4Prefix prefix = change.ipRecordPrefix();
-        // the resource's closing brace is replaced by the mapping's extension fields, if any, and the frame's end
-        byte[] tail = ascii((prefix == null ? "" : ",\"ip_record_address\":\"" + prefix.address()
-                + "\",\"cidr_prefix_length\":" + prefix.length()) + "}\n\n");
-        return json.finish((bytes, length, lent) -> {
-            byte[] frame = new byte[head.length + length - 1 + tail.length];
-            System.arraycopy(head, 0, frame, 0, head.length);
-            System.arraycopy(bytes, 0, frame, head.length, length - 1);
-            System.arraycopy(tail, 0, frame, head.length + length - 1, tail.length);
-            return frame;
-        });
+        if (prefix != null) { // a mapping's extension fields, after Twilio's
+            json.reopenObject()
+                    .name("ip_record_address").value(String.valueOf(prefix.address()))
+                    .name("cidr_prefix_length").value(prefix.length())
+                    .endObject();
+        }
+        return frame(ascii("id: " + change.id() + "\nevent: " + change.kind().wireName() + "\ndata: "), json);
     }
 
     /** Tells the client to start again from a snapshot: the head it would then follow from. */
     static byte[] reset(ChangeId head) {
-        return ascii("event: reset\ndata: {\"last_event_id\":\"" + head + "\"}\n\n");
+        return frame(ascii("event: reset\ndata: "),
+                new JsonWriter(64).beginObject().name("last_event_id").value(head.toString()).endObject());
+    }
+
+    /** An event: {@code head}, then {@code data} as its one data line, then the blank line that ends it. */
+    private static byte[] frame(byte[] head, JsonWriter data) {
+        return data.finish((bytes, length, lent) -> {
+            byte[] frame = new byte[head.length + length + END.length];
+            System.arraycopy(head, 0, frame, 0, head.length);
+            System.arraycopy(bytes, 0, frame, head.length, length);
+            System.arraycopy(END, 0, frame, head.length + length, END.length);
+            return frame;
+        });
     }
 
     private static byte[] ascii(String text) {

@@ -162,8 +162,7 @@ final class ChangeStream {
             overflowAt = overflowed ? latestOffered : null;
         }
         if (overflowAt != null) {
-            streams.countReset();
-            finish(ChangeEvents.reset(overflowAt.seq() >= sent.seq() ? overflowAt : sent), true);
+            reset(overflowAt.seq() >= sent.seq() ? overflowAt : sent, true);
             return;
         }
         while (!response.writeQueueFull()) {
@@ -213,8 +212,7 @@ final class ChangeStream {
             return;
         }
         if (batch.tooOld()) {
-            streams.countReset();
-            finish(ChangeEvents.reset(batch.head()), false);
+            reset(batch.head(), false);
             return;
         }
         for (Change change : batch.changes()) {
@@ -246,6 +244,12 @@ final class ChangeStream {
         if (System.nanoTime() - lastWrite >= keepAliveMillis * 500_000L) {
             write(ChangeEvents.KEEP_ALIVE);
         }
+    }
+
+    /** Ends the stream with a reset to {@code at}, counted; as {@link #finish}. */
+    private void reset(ChangeId at, boolean cut) {
+        streams.countReset();
+        finish(ChangeEvents.reset(at), cut);
     }
 
     /**

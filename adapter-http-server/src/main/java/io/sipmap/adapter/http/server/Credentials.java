@@ -187,6 +187,12 @@ public final class Credentials {
         return new Credentials(copy);
     }
 
+    private Credentials without(String user) {
+        Map<String, Principal> copy = new HashMap<>(byUser);
+        copy.remove(user);
+        return new Credentials(copy);
+    }
+
     /**
      * The account that {@code user:secret} acts for, or empty when they are not a known pair. The user name is an
      * account or API key SID, its hex digits in either case.
@@ -240,9 +246,7 @@ public final class Credentials {
             if (!byUser.containsKey(apiKey.value())) {
                 return false;
             }
-            Map<String, Principal> copy = new HashMap<>(byUser);
-            copy.remove(apiKey.value());
-            byUser = Map.copyOf(copy);
+            byUser = without(apiKey.value()).byUser;
         }
         changed();
         return true;

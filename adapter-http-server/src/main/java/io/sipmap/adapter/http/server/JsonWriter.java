@@ -80,6 +80,20 @@ final class JsonWriter {
         return this;
     }
 
+    /**
+     * Takes back the closing brace of the object just written (by {@link #endObject} or as a {@link #raw} fragment),
+     * so that more members follow its last; {@link #endObject} closes it again.
+     */
+    JsonWriter reopenObject() {
+        if (size == 0 || bytes[size - 1] != '}') {
+            throw new IllegalStateException("No object was just written");
+        }
+        size--;
+        push();
+        empty[depth] = false;
+        return this;
+    }
+
     JsonWriter beginArray() {
         separate();
         put((byte) '[');

@@ -24,14 +24,9 @@ final class OpenApiDocument {
     }
 
     /**
-     * The document's bytes for a router that serves the resolve extension or not, and the change feed and exports
-     * ({@code openapi-feed.fragment}) or not.
+     * The document's bytes for a router that serves the resolve extension or not, the change feed and exports
+     * ({@code openapi-feed.fragment}) or not, and the batch extension ({@code openapi-batches.fragment}) or not.
      */
-    static byte[] bytes(boolean resolve, boolean feed) {
-        return bytes(resolve, feed, false);
-    }
-
-    /** As {@link #bytes(boolean, boolean)}, with the batch extension's path item ({@code openapi-batches.fragment}). */
     static byte[] bytes(boolean resolve, boolean feed, boolean batches) {
         String document = resource("openapi.json");
         if (batches) {

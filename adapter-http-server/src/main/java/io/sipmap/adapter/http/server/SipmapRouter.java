@@ -51,6 +51,7 @@ public final class SipmapRouter {
 
     /** Present in the context while {@link BodyHandler} reads the body, so that its failures count as bad input. */
     private static final String READING_BODY = "sipmap.readingBody";
+    private static final String LARGE_BODY = "sipmap.largeBody";
 
     /**
      * What a browser may send: besides a form and credentials, the change feed's {@code Last-Event-ID} (to resume) and
@@ -176,7 +177,7 @@ public final class SipmapRouter {
                 // languages send a form Content-Type on every GET: the body is still read within the limit, as bytes.
                 ctx.request().headers().remove(HttpHeaders.CONTENT_TYPE);
             }
-            (batches != null && large(ctx.request().path()) ? batchBody : body).handle(ctx);
+            (largeBody(ctx, batches != null) ? batchBody : body).handle(ctx);
         });
         router.route().handler(ctx -> {
             if (ctx.remove(READING_BODY) != null && !options.credentials().authenticates(Exchanges.principal(ctx))) {
@@ -187,7 +188,7 @@ public final class SipmapRouter {
             ctx.next();
         });
         router.route().failureHandler(ctx -> fail(ctx, ctx.statusCode(),
-                batches != null && large(ctx.request().path()) ? batchLimit : options.bodyLimit()));
+                largeBody(ctx, batches != null) ? batchLimit : options.bodyLimit()));
 
         router.get(ME).handler(SipmapRouter::me);
         new IpRecordRoutes(ipRecords, options.publicBaseUrl()).mount(router);
@@ -229,6 +230,19 @@ public final class SipmapRouter {
                 .name("account_sid").value(principal.account())
                 .name("scope").value(principal.scope() == Credentials.Scope.READ_ONLY ? "read-only" : "full")
                 .endObject());
+    }
+
+    /**
+     * Whether the request's body may be up to the batch limit rather than a form's: with the batch extension served,
+     * its path is {@link #large}. Decided once per request and kept in the context, for the body and failure handlers.
+     */
+    private static boolean largeBody(RoutingContext ctx, boolean batches) {
+        Boolean known = ctx.get(LARGE_BODY);
+        if (known == null) {
+            known = batches && large(ctx.request().path());
+            ctx.put(LARGE_BODY, known);
+        }
+        return known;
     }
 
     /** Whether the path takes a list or a batch, up to {@link BatchRoutes#BODY_LIMIT} rather than a form's limit. */

@@ -64,7 +64,8 @@ class OpenApiDocumentHttpTest extends ServerTestBase {
     @Test
     void withoutAResolverNeitherRoutesNorDocumentsTheResolveExtension() {
         Router plain = SipmapRouter.create(vertx, api.sourceIpMappings, api.ipRecords, options());
-        OpenAPI document = parse(new String(OpenApiDocument.bytes(false, false), java.nio.charset.StandardCharsets.UTF_8));
+        OpenAPI document = parse(new String(OpenApiDocument.bytes(false, false, false),
+                java.nio.charset.StandardCharsets.UTF_8));
 
         assertThat(documented(document)).isEqualTo(routed(plain)).doesNotContain("GET /sipmap/v1/Resolve");
     }
@@ -72,12 +73,13 @@ class OpenApiDocumentHttpTest extends ServerTestBase {
     @Test
     void withAChangeFeedRoutesAndDocumentsTheFeedAndTheExports() {
         Router withFeed = SipmapRouter.create(vertx, api.sourceIpMappings, api.ipRecords, NO_MATCH, NO_FEED, options());
-        OpenAPI document = parse(new String(OpenApiDocument.bytes(true, true), java.nio.charset.StandardCharsets.UTF_8));
+        OpenAPI document = parse(new String(OpenApiDocument.bytes(true, true, false),
+                java.nio.charset.StandardCharsets.UTF_8));
 
         assertThat(documented(document)).isEqualTo(routed(withFeed)).contains("GET /sipmap/v1/Changes",
                 "GET /sipmap/v1/Exports/Addresses", "GET /sipmap/v1/Exports/Kamailio", "GET /sipmap/v1/Resolve");
         Router feedOnly = SipmapRouter.create(vertx, api.sourceIpMappings, api.ipRecords, null, NO_FEED, options());
-        assertThat(documented(parse(new String(OpenApiDocument.bytes(false, true),
+        assertThat(documented(parse(new String(OpenApiDocument.bytes(false, true, false),
                 java.nio.charset.StandardCharsets.UTF_8)))).isEqualTo(routed(feedOnly))
                 .doesNotContain("GET /sipmap/v1/Resolve");
     }
