@@ -2,6 +2,7 @@ package io.sipmap.benchmarks;
 
 import io.sipmap.adapter.postgres.PgStoreOptions;
 import io.sipmap.adapter.postgres.PgStores;
+import io.sipmap.domain.Ipv4Address;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.IpRecordSid;
@@ -97,7 +98,7 @@ final class PgBenchDatabase implements AutoCloseable {
                 for (IpRecord r : records) {
                     record.setObject(1, uuidOf(account));
                     record.setObject(2, uuidOf(r.sid()));
-                    record.setInt(3, r.ipAddress().bits());
+                    record.setInt(3, ((Ipv4Address) r.ipAddress()).bits());
                     record.setShort(4, (short) r.cidrPrefixLength());
                     record.setObject(5, r.dateCreated().atOffset(ZoneOffset.UTC));
                     record.setObject(6, r.dateUpdated().atOffset(ZoneOffset.UTC));
@@ -125,7 +126,7 @@ final class PgBenchDatabase implements AutoCloseable {
                     log.setObject(3, uuidOf(m.ipRecordSid()));
                     log.setObject(4, uuidOf(m.sid()));
                     log.setObject(5, uuidOf(m.sipDomainSid()));
-                    log.setInt(6, r.ipAddress().bits());
+                    log.setInt(6, ((Ipv4Address) r.ipAddress()).bits());
                     log.setShort(7, (short) r.cidrPrefixLength());
                     log.addBatch();
                 }

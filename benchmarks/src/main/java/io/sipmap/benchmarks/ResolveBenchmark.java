@@ -6,7 +6,7 @@ import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.IpRecordSid;
 import io.sipmap.domain.Ipv4Address;
-import io.sipmap.domain.Ipv4Prefix;
+import io.sipmap.domain.IpPrefix;
 import io.sipmap.domain.PrefixIndex;
 import io.sipmap.domain.Resolution;
 import io.sipmap.domain.SourceIpMapping;
@@ -177,7 +177,7 @@ public class ResolveBenchmark {
     public void indexWrite() {
         int i = next++ % records;
         Resolution r = all[i];
-        index.put(keys[i], new Ipv4Prefix(new Ipv4Address(probes[i & (ADDRESSES - 1)]), 24), r);
+        index.put(keys[i], new IpPrefix(new Ipv4Address(probes[i & (ADDRESSES - 1)]), 24), r);
         index.put(keys[i], r.prefix(), r);
     }
 

@@ -4,7 +4,7 @@ import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.IpRecordSid;
 import io.sipmap.domain.Ipv4Address;
-import io.sipmap.domain.Ipv4Prefix;
+import io.sipmap.domain.IpPrefix;
 import io.sipmap.domain.SipDomainSid;
 import io.sipmap.domain.SourceIpMapping;
 import io.sipmap.domain.SourceIpMappingSid;
@@ -45,7 +45,7 @@ record ResolvePopulation(List<IpRecord> records, List<SourceIpMapping> mappings,
             records.add(record);
             mappings.add(new SourceIpMapping(account, SourceIpMappingSid.ofHex(hex(2, i)), record.sid(),
                     SipDomainSid.ofHex(hex(3, i % 16)), T, T));
-            masks[i] = Ipv4Prefix.mask(length);
+            masks[i] = IpPrefix.mask(length);
             networks[i] = address.bits() & masks[i];
         }
         int[] probes = new int[probeCount];

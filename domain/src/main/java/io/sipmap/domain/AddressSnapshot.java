@@ -17,13 +17,14 @@ public record AddressSnapshot(ChangeId head, List<Resolution> entries) {
 
     /**
      * The order in which the first entry containing an address is the {@link Resolution} winner for it, so that a
-     * proxy taking the first match of a list (Kamailio's {@code permissions} subnets) agrees with resolution: the
-     * longest prefix first; at equal length by network (unsigned, for a stable order); for the same network and
-     * length, the smallest IP record SID, which is the oldest record.
+     * proxy taking the first match of a list (Kamailio's {@code permissions} subnets) agrees with resolution: IPv4
+     * before IPv6 (no address is in both); then the longest prefix first; at equal length by network (unsigned, for
+     * a stable order); for the same network and length, the smallest IP record SID, which is the oldest record.
      */
     public static final Comparator<Resolution> FIRST_MATCH = Comparator
-            .comparingInt((Resolution r) -> -r.prefix().length())
-            .thenComparing((Resolution r) -> r.prefix().network().bits(), Integer::compareUnsigned)
+            .comparing((Resolution r) -> r.prefix().address().isIpv6())
+            .thenComparingInt((Resolution r) -> -r.prefix().length())
+            .thenComparing((Resolution r) -> r.prefix().network())
             .thenComparing(Resolution::ipRecordSid);
 
     public AddressSnapshot {
@@ -42,7 +43,7 @@ public record AddressSnapshot(ChangeId head, List<Resolution> entries) {
         Resolution last = null;
         for (Resolution entry : entries) {
             if (last == null || last.prefix().length() != entry.prefix().length()
-                    || last.prefix().network().bits() != entry.prefix().network().bits()) {
+                    || !last.prefix().network().equals(entry.prefix().network())) {
                 winners.add(entry);
             }
             last = entry;

@@ -17,7 +17,7 @@ import java.util.Optional;
  *                       length, as the record was at the change, so that a follower needs no read of the record;
  *                       null for the {@code IP_RECORD_*} kinds, whose resource has them
  */
-public record Change(ChangeId id, Kind kind, Object resource, Ipv4Prefix ipRecordPrefix) {
+public record Change(ChangeId id, Kind kind, Object resource, IpPrefix ipRecordPrefix) {
 
     /** What happened, and to which of the two resources; {@link #wireName()} is its name on the wire. */
     public enum Kind {

@@ -5,23 +5,23 @@ import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 /**
- * An IP record: an IPv4 address or network of one account, which a {@link SourceIpMapping} can map to a SIP domain.
+ * An IP record: an IPv4 or IPv6 address or network of one account, which a {@link SourceIpMapping} can map to a SIP domain.
  * Immutable; times are truncated to whole seconds, as the wire carries them.
  *
  * @param accountSid       the account that owns it
  * @param sid              its SID
  * @param friendlyName     a label of at most 255 characters, or null
  * @param ipAddress        the address as given, host bits included
- * @param cidrPrefixLength 1..32; the record covers {@code ipAddress/cidrPrefixLength}
+ * @param cidrPrefixLength 1..32 for IPv4, 1..128 for IPv6; the record covers {@code ipAddress/cidrPrefixLength}
  * @param dateCreated      when it was created
  * @param dateUpdated      when it was last changed
  */
-public record IpRecord(AccountSid accountSid, IpRecordSid sid, String friendlyName, Ipv4Address ipAddress,
+public record IpRecord(AccountSid accountSid, IpRecordSid sid, String friendlyName, IpAddress ipAddress,
                        int cidrPrefixLength, Instant dateCreated, Instant dateUpdated) {
 
     /** The longest friendly name accepted, in characters (code points). */
     public static final int MAX_FRIENDLY_NAME_LENGTH = 255;
-    /** The prefix length of a record created without one: a single address. */
+    /** The prefix length of an IPv4 record created without one: a single address (IPv6: 128). */
     public static final int DEFAULT_CIDR_PREFIX_LENGTH = 32;
 
     public IpRecord {
@@ -29,7 +29,7 @@ public record IpRecord(AccountSid accountSid, IpRecordSid sid, String friendlyNa
         Objects.requireNonNull(sid, "sid");
         checkFriendlyName(friendlyName);
         Objects.requireNonNull(ipAddress, "ipAddress");
-        Ipv4Prefix.checkLength(cidrPrefixLength);
+        IpPrefix.checkLength(cidrPrefixLength, ipAddress);
         dateCreated = Objects.requireNonNull(dateCreated, "dateCreated").truncatedTo(ChronoUnit.SECONDS);
         dateUpdated = Objects.requireNonNull(dateUpdated, "dateUpdated").truncatedTo(ChronoUnit.SECONDS);
         if (dateUpdated.equals(dateCreated)) {
@@ -54,8 +54,8 @@ public record IpRecord(AccountSid accountSid, IpRecordSid sid, String friendlyNa
     }
 
     /** The network this record covers. */
-    public Ipv4Prefix prefix() {
-        return new Ipv4Prefix(ipAddress, cidrPrefixLength);
+    public IpPrefix prefix() {
+        return new IpPrefix(ipAddress, cidrPrefixLength);
     }
 
     /** A copy with another friendly name, updated at {@code now}. */

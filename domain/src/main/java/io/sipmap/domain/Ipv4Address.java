@@ -4,9 +4,15 @@ package io.sipmap.domain;
  * An IPv4 address, held as its 32 bits in an {@code int}.
  *
  * <p>{@link #parse} is strict, as the wire contract asks: four decimal octets 0..255 separated by dots, no leading
- * zeros (they read as octal elsewhere), no signs, spaces or other characters.
+ * zeros (they read as octal elsewhere), no signs, spaces or other characters. It reads IPv4 only, as Twilio does;
+ * {@link IpAddress#parse} reads IPv6 too.
  */
-public record Ipv4Address(int bits) implements Comparable<Ipv4Address> {
+public record Ipv4Address(int bits) implements IpAddress {
+
+    @Override
+    public int bitLength() {
+        return 32;
+    }
 
     /**
      * Parses strict dotted decimal.
@@ -69,11 +75,6 @@ public record Ipv4Address(int bits) implements Comparable<Ipv4Address> {
 
     private static String abbreviate(String text) {
         return text.length() > 40 ? text.substring(0, 40) + "..." : text;
-    }
-
-    @Override
-    public int compareTo(Ipv4Address other) {
-        return Integer.compareUnsigned(bits, other.bits);
     }
 
     /** Dotted decimal, as parsed. */

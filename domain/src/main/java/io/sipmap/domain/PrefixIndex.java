@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Longest-prefix match over IPv4 prefixes, built for lookups: a lookup takes no lock, allocates nothing and works on
+ * Longest-prefix match over IPv4 and IPv6 prefixes, built for lookups: a lookup takes no lock, allocates nothing and works on
  * primitive ints; writes keep it current by copying only the small parts they change.
  *
  * <p>Each entry is a key (an IP record SID, say) placed at a prefix with a value. {@link #lookup} returns the value of
@@ -30,7 +30,12 @@ import java.util.TreeMap;
  *   write rebuilds one segment of about {@value #SEGMENT_TARGET} entries. A slot also holds a bitmask of the long
  *   lengths present in its /16, so a lookup probes only those, longest first, and stops at the first hit.</li>
  * </ul>
- * Everything a lookup reads is an immutable snapshot published through one volatile field; a write builds the next
+ * IPv6 prefixes live apart, in one hash table per length from network (two longs) to winner, segmented like the
+ * long IPv4 ones; a snapshot holds a bitmask of the IPv6 lengths present, so an IPv6 lookup probes those only, longest
+ * first, one expected-O(1) probe each, and stops at the first hit. An account's IPv6 networks come in few lengths (a
+ * /48 or /56 of a site, the /64s of its links, single /128 hosts), so that is a few probes.
+ *
+ * <p>Everything a lookup reads is an immutable snapshot published through one volatile field; a write builds the next
  * snapshot from the current one, sharing every part it did not change (copy-on-write of small parts), and publishes it
  * with one volatile write.
  *
@@ -78,8 +83,10 @@ public final class PrefixIndex<K extends Comparable<? super K>, V> {
     // networks of each long length lie in each /16, and the length of the short winner of each /16 slot.
     // An entry alone at its prefix (the usual case) is held as a Lone, others in a TreeMap by key: a TreeMap and its
     // entry per prefix take several times the memory of one small Lone.
-    private final Map<K, Long> placeOfKey = new HashMap<>();
-    private final Map<Long, Object> entriesAt = new HashMap<>();
+    // A place is a Long for IPv4 (length and network, see place) and a Place6 for IPv6.
+    private final Map<K, Object> placeOfKey = new HashMap<>();
+    private final Map<Object, Object> entriesAt = new HashMap<>();
+    private final int[] networksOfLength6 = new int[129];
     private final Map<Integer, int[]> longLengthCounts = new HashMap<>();
     private final int[] networksOfLength = new int[33];
     private final byte[][] shortLengths = new byte[256][];
@@ -111,15 +118,49 @@ public final class PrefixIndex<K extends Comparable<? super K>, V> {
         return (V) s.shortWinners[chunk][slot];
     }
 
-    /** {@link #lookup(int)} as an {@code Optional}; empty when no prefix contains the address. */
-    public Optional<V> find(Ipv4Address address) {
-        return Optional.ofNullable(lookup(address.bits()));
+    /**
+     * The value of the entry that wins the IPv6 address {@code high:low} ({@link Ipv6Address}): the longest IPv6 prefix
+     * containing it, then the smallest key; null when none does.
+     */
+    @SuppressWarnings("unchecked")
+    public V lookup(long high, long low) {
+        Snapshot s = snapshot;
+        long lengths = s.lengths6Low; // bit L - 65 for length L in 65..128
+        while (lengths != 0) {
+            int bit = 63 - Long.numberOfLeadingZeros(lengths);
+            Object value = get6(s.tables6[bit + 65], high, low & (-1L << (63 - bit)));
+            if (value != null) {
+                return (V) value;
+            }
+            lengths ^= 1L << bit;
+        }
+        lengths = s.lengths6High; // bit L - 1 for length L in 1..64
+        while (lengths != 0) {
+            int bit = 63 - Long.numberOfLeadingZeros(lengths);
+            Object value = get6(s.tables6[bit + 1], high & (-1L << (63 - bit)), 0);
+            if (value != null) {
+                return (V) value;
+            }
+            lengths ^= 1L << bit;
+        }
+        return null;
+    }
+
+    /** The winner for an address of either family, or null. */
+    public V lookup(IpAddress address) {
+        return address instanceof Ipv4Address v4 ? lookup(v4.bits())
+                : lookup(((Ipv6Address) address).high(), ((Ipv6Address) address).low());
+    }
+
+    /** {@link #lookup(IpAddress)} as an {@code Optional}; empty when no prefix contains the address. */
+    public Optional<V> find(IpAddress address) {
+        return Optional.ofNullable(lookup(address));
     }
 
     /** The value of the key's entry, or null when the key has none. */
     @SuppressWarnings("unchecked")
     public synchronized V get(K key) {
-        Long place = placeOfKey.get(Objects.requireNonNull(key, "key"));
+        Object place = placeOfKey.get(Objects.requireNonNull(key, "key"));
         if (place == null) {
             return null;
         }
@@ -136,25 +177,24 @@ public final class PrefixIndex<K extends Comparable<? super K>, V> {
      * Places {@code key} at {@code prefix} with {@code value}, replacing the entry the key had (moving it if its prefix
      * differs). Host bits of the prefix's address are ignored: the entry covers the prefix's network.
      */
-    public synchronized void put(K key, Ipv4Prefix prefix, V value) {
+    public synchronized void put(K key, IpPrefix prefix, V value) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(prefix, "prefix");
         Objects.requireNonNull(value, "value");
-        long place = place(prefix.length(), prefix.address().bits());
-        Long boxed = place; // one box for both maps
-        Long previous = placeOfKey.put(key, boxed);
+        Object place = place(prefix); // one box for both maps
+        Object previous = placeOfKey.put(key, place);
         Snapshot next = snapshot;
-        if (previous != null && previous != place) {
+        if (previous != null && !previous.equals(place)) {
             withdraw(key, previous);
             next = apply(next, previous);
         }
-        enter(boxed, key, value);
+        enter(place, key, value);
         // a move is one write: readers see both of its halves or neither
         snapshot = apply(next, place);
     }
 
     /** One entry of {@link #putAll}: {@code key} at {@code prefix} with {@code value}. */
-    public record Entry<K, V>(K key, Ipv4Prefix prefix, V value) {
+    public record Entry<K, V>(K key, IpPrefix prefix, V value) {
         public Entry {
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(prefix, "prefix");
@@ -169,13 +209,12 @@ public final class PrefixIndex<K extends Comparable<? super K>, V> {
      */
     public synchronized void putAll(Collection<Entry<K, V>> entries) {
         for (Entry<K, V> entry : entries) {
-            long place = place(entry.prefix().length(), entry.prefix().address().bits());
-            Long boxed = place;
-            Long previous = placeOfKey.put(entry.key(), boxed);
-            if (previous != null && previous != place) {
+            Object place = place(entry.prefix());
+            Object previous = placeOfKey.put(entry.key(), place);
+            if (previous != null && !previous.equals(place)) {
                 withdraw(entry.key(), previous);
             }
-            enter(boxed, entry.key(), entry.value());
+            enter(place, entry.key(), entry.value());
         }
         snapshot = rebuilt();
     }
@@ -183,7 +222,7 @@ public final class PrefixIndex<K extends Comparable<? super K>, V> {
     /** Removes the key's entry; returns whether it had one. */
     public synchronized boolean remove(K key) {
         Objects.requireNonNull(key, "key");
-        Long place = placeOfKey.remove(key);
+        Object place = placeOfKey.remove(key);
         if (place == null) {
             return false;
         }
@@ -196,7 +235,7 @@ public final class PrefixIndex<K extends Comparable<? super K>, V> {
     }
 
     @SuppressWarnings("unchecked")
-    private void enter(Long place, K key, V value) {
+    private void enter(Object place, K key, V value) {
         Object entries = entriesAt.get(place);
         if (entries == null || entries instanceof Lone<?, ?> lone && lone.key().equals(key)) {
             entriesAt.put(place, new Lone<>(key, value));
@@ -214,7 +253,7 @@ public final class PrefixIndex<K extends Comparable<? super K>, V> {
     }
 
     @SuppressWarnings("unchecked")
-    private void withdraw(K key, long place) {
+    private void withdraw(K key, Object place) {
         Object entries = entriesAt.get(place);
         if (entries instanceof Lone<?, ?>) {
             entriesAt.remove(place);
@@ -228,12 +267,24 @@ public final class PrefixIndex<K extends Comparable<? super K>, V> {
         }
     }
 
+    /** An IPv6 prefix's place: its length and network. */
+    private record Place6(int length, long high, long low) {
+    }
+
+    private static Object place(IpPrefix prefix) {
+        if (prefix.address() instanceof Ipv6Address v6) {
+            return new Place6(prefix.length(), v6.high() & IpPrefix.highMask(prefix.length()),
+                    v6.low() & IpPrefix.lowMask(prefix.length()));
+        }
+        return place(prefix.length(), ((Ipv4Address) prefix.address()).bits());
+    }
+
     private static long place(int length, int address) {
-        return ((long) length << 32) | (address & Ipv4Prefix.mask(length) & 0xffffffffL);
+        return ((long) length << 32) | (address & IpPrefix.mask(length) & 0xffffffffL);
     }
 
     @SuppressWarnings("unchecked")
-    private V winnerAt(long place) {
+    private V winnerAt(Object place) {
         Object entries = entriesAt.get(place);
         if (entries == null) {
             return null;
@@ -244,7 +295,11 @@ public final class PrefixIndex<K extends Comparable<? super K>, V> {
     }
 
     /** The snapshot after {@code s} showing the current winner at {@code place}; copies only what changes. */
-    private Snapshot apply(Snapshot s, long place) {
+    private Snapshot apply(Snapshot s, Object boxed) {
+        if (boxed instanceof Place6 place6) {
+            return apply6(s, place6, winnerAt(place6));
+        }
+        long place = (Long) boxed;
         int length = (int) (place >>> 32);
         int network = (int) place;
         V winner = winnerAt(place);
@@ -276,7 +331,21 @@ public final class PrefixIndex<K extends Comparable<? super K>, V> {
                 longLengths[slash16 >>> 8][slash16 & 0xff] = updated;
             }
         }
-        return new Snapshot(tables, longLengths, s.shortWinners);
+        return new Snapshot(tables, longLengths, s.shortWinners, s.tables6, s.lengths6High, s.lengths6Low);
+    }
+
+    private Snapshot apply6(Snapshot s, Place6 place, V winner) {
+        int length = place.length();
+        Segment6[] table = s.tables6[length];
+        boolean wasPresent = get6(table, place.high(), place.low()) != null;
+        boolean isPresent = winner != null;
+        networksOfLength6[length] += (isPresent ? 1 : 0) - (wasPresent ? 1 : 0);
+        Segment6[][] tables = s.tables6.clone();
+        tables[length] = with6(table, networksOfLength6[length], place, winner);
+        long bits = networksOfLength6[length] > 0 ? 1L : 0L;
+        long high = length <= 64 ? s.lengths6High & ~(1L << (length - 1)) | bits << (length - 1) : s.lengths6High;
+        long low = length > 64 ? s.lengths6Low & ~(1L << (length - 65)) | bits << (length - 65) : s.lengths6Low;
+        return new Snapshot(s.tables, s.longLengths, s.shortWinners, tables, high, low);
     }
 
     /**
@@ -313,7 +382,7 @@ public final class PrefixIndex<K extends Comparable<? super K>, V> {
             }
             winners[c] = chunk;
         }
-        return new Snapshot(s.tables, s.longLengths, winners);
+        return new Snapshot(s.tables, s.longLengths, winners, s.tables6, s.lengths6High, s.lengths6Low);
     }
 
     /**
@@ -322,6 +391,7 @@ public final class PrefixIndex<K extends Comparable<? super K>, V> {
      */
     private Snapshot rebuilt() {
         Arrays.fill(networksOfLength, 0);
+        Arrays.fill(networksOfLength6, 0);
         longLengthCounts.clear();
         Arrays.fill(shortLengths, null);
         int[][] longLengths = new int[256][256];
@@ -331,7 +401,18 @@ public final class PrefixIndex<K extends Comparable<? super K>, V> {
             longByLength.add(new ArrayList<>());
         }
         List<Long> shortPlaces = new ArrayList<>();
-        for (Long place : entriesAt.keySet()) {
+        List<List<Object>> byLength6 = new ArrayList<>(129);
+        for (int length = 0; length <= 128; length++) {
+            byLength6.add(new ArrayList<>());
+        }
+        for (Object boxed : entriesAt.keySet()) {
+            if (boxed instanceof Place6 place6) {
+                byLength6.get(place6.length()).add(place6);
+                byLength6.get(place6.length()).add(winnerAt(place6));
+                networksOfLength6[place6.length()]++;
+                continue;
+            }
+            Long place = (Long) boxed;
             int length = (int) (place >>> 32);
             int network = (int) (long) place;
             if (length <= SHORT) {
@@ -388,7 +469,26 @@ public final class PrefixIndex<K extends Comparable<? super K>, V> {
                 lengths[slot & 0xff] = (byte) length;
             }
         }
-        return new Snapshot(tables, longLengths, shortWinners);
+        Segment6[][] tables6 = Snapshot.EMPTY.tables6.clone();
+        long lengths6High = 0;
+        long lengths6Low = 0;
+        for (int length = 1; length <= 128; length++) {
+            List<Object> entries = byLength6.get(length);
+            if (entries.isEmpty()) {
+                continue;
+            }
+            int size = 1;
+            while (networksOfLength6[length] > size * SEGMENT_TARGET) {
+                size *= 2;
+            }
+            tables6[length] = Segment6.table(size, entries);
+            if (length <= 64) {
+                lengths6High |= 1L << (length - 1);
+            } else {
+                lengths6Low |= 1L << (length - 65);
+            }
+        }
+        return new Snapshot(tables, longLengths, shortWinners, tables6, lengths6High, lengths6Low);
     }
 
     /** One published state: immutable once built. */
@@ -402,7 +502,9 @@ public final class PrefixIndex<K extends Comparable<? super K>, V> {
             Arrays.fill(longLengths, new int[256]);
             Object[][] shortWinners = new Object[256][];
             Arrays.fill(shortWinners, new Object[256]);
-            EMPTY = new Snapshot(tables, longLengths, shortWinners);
+            Segment6[][] tables6 = new Segment6[129][];
+            Arrays.fill(tables6, new Segment6[] {Segment6.EMPTY});
+            EMPTY = new Snapshot(tables, longLengths, shortWinners, tables6, 0, 0);
         }
 
         /** By prefix length 17..32, the hash table of that length: segments chosen by the low bits of the hash. */
@@ -417,11 +519,21 @@ public final class PrefixIndex<K extends Comparable<? super K>, V> {
          * or null.
          */
         final Object[][] shortWinners;
+        /** By IPv6 prefix length 1..128, the hash table of that length. */
+        final Segment6[][] tables6;
+        /** Bit {@code L - 1} set when an IPv6 network of length L in 1..64 is present. */
+        final long lengths6High;
+        /** Bit {@code L - 65} set when an IPv6 network of length L in 65..128 is present. */
+        final long lengths6Low;
 
-        Snapshot(Segment[][] tables, int[][] longLengths, Object[][] shortWinners) {
+        Snapshot(Segment[][] tables, int[][] longLengths, Object[][] shortWinners, Segment6[][] tables6,
+                 long lengths6High, long lengths6Low) {
             this.tables = tables;
             this.longLengths = longLengths;
             this.shortWinners = shortWinners;
+            this.tables6 = tables6;
+            this.lengths6High = lengths6High;
+            this.lengths6Low = lengths6Low;
         }
     }
 
@@ -532,6 +644,116 @@ public final class PrefixIndex<K extends Comparable<? super K>, V> {
     /** A 64-bit mix of the network (SplitMix64's finalizer): low bits pick the segment, high bits the slot. */
     static long hash(int network) {
         long z = (network & 0xffffffffL) + 0x9e3779b97f4a7c15L;
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+
+    private static Object get6(Segment6[] table, long high, long low) {
+        long h = hash6(high, low);
+        Segment6 segment = table[(int) h & (table.length - 1)];
+        long[] keys = segment.keys;
+        Object[] values = segment.values;
+        int mask = values.length - 1;
+        int i = (int) (h >>> 32) & mask;
+        while (true) {
+            Object value = values[i];
+            if (value == null || keys[2 * i] == high && keys[2 * i + 1] == low) {
+                return value;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /** An IPv6 table where {@code place}'s network maps to {@code value}, or is absent when null; {@code count} after. */
+    private static Segment6[] with6(Segment6[] table, int count, Place6 place, Object value) {
+        if (count > table.length * SEGMENT_TARGET) {
+            List<Object> entries = new ArrayList<>();
+            for (Segment6 segment : table) {
+                segment.collect(entries, place);
+            }
+            if (value != null) {
+                entries.add(place);
+                entries.add(value);
+            }
+            return Segment6.table(table.length * 2, entries);
+        }
+        int index = (int) hash6(place.high(), place.low()) & (table.length - 1);
+        Segment6[] copy = table.clone();
+        List<Object> entries = new ArrayList<>();
+        table[index].collect(entries, place);
+        if (value != null) {
+            entries.add(place);
+            entries.add(value);
+        }
+        copy[index] = Segment6.of(entries);
+        return copy;
+    }
+
+    /** {@link Segment} for IPv6 networks: the key of slot i is {@code keys[2i]} (high) and {@code keys[2i+1]} (low). */
+    static final class Segment6 {
+        static final Segment6 EMPTY = new Segment6(new long[2], new Object[1]);
+
+        final long[] keys;
+        final Object[] values;
+
+        private Segment6(long[] keys, Object[] values) {
+            this.keys = keys;
+            this.values = values;
+        }
+
+        /** A table of {@code size} segments from alternating {@link Place6} and value. */
+        static Segment6[] table(int size, List<Object> entries) {
+            List<List<Object>> groups = new ArrayList<>(size);
+            for (int i = 0; i < size; i++) {
+                groups.add(new ArrayList<>());
+            }
+            for (int i = 0; i < entries.size(); i += 2) {
+                Place6 place = (Place6) entries.get(i);
+                List<Object> group = groups.get((int) hash6(place.high(), place.low()) & (size - 1));
+                group.add(place);
+                group.add(entries.get(i + 1));
+            }
+            Segment6[] table = new Segment6[size];
+            for (int i = 0; i < size; i++) {
+                table[i] = of(groups.get(i));
+            }
+            return table;
+        }
+
+        /** From alternating {@link Place6} and value. */
+        static Segment6 of(List<Object> entries) {
+            int n = entries.size() / 2;
+            int capacity = Integer.highestOneBit(Math.max(1, n * 2 - 1)) << 1;
+            Segment6 segment = new Segment6(new long[2 * capacity], new Object[capacity]);
+            int mask = capacity - 1;
+            for (int e = 0; e < n; e++) {
+                Place6 place = (Place6) entries.get(2 * e);
+                int i = (int) (hash6(place.high(), place.low()) >>> 32) & mask;
+                while (segment.values[i] != null) {
+                    i = (i + 1) & mask;
+                }
+                segment.keys[2 * i] = place.high();
+                segment.keys[2 * i + 1] = place.low();
+                segment.values[i] = entries.get(2 * e + 1);
+            }
+            return segment;
+        }
+
+        /** Adds this segment's entries but {@code except}'s network to {@code entries}, as {@link Place6} and value. */
+        void collect(List<Object> entries, Place6 except) {
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] != null && !(keys[2 * i] == except.high() && keys[2 * i + 1] == except.low())) {
+                    entries.add(new Place6(except.length(), keys[2 * i], keys[2 * i + 1]));
+                    entries.add(values[i]);
+                }
+            }
+        }
+    }
+
+    /** A 64-bit mix of an IPv6 network: SplitMix64's finalizer over both halves. */
+    static long hash6(long high, long low) {
+        long z = high * 0x9e3779b97f4a7c15L + low + 0x632be59bd9b4e019L;
         z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
         z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
         return z ^ (z >>> 31);

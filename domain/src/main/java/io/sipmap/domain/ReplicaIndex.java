@@ -86,8 +86,13 @@ public final class ReplicaIndex {
         return Outcome.APPLIED;
     }
 
-    /** The winner for {@code address} (its 32 bits), or null when no mapped record contains it. */
+    /** The winner for the IPv4 {@code address} (its 32 bits), or null when no mapped record contains it. */
     public Resolution lookup(int address) {
+        return index.lookup(address);
+    }
+
+    /** The winner for {@code address}, of either family, or null when no mapped record contains it. */
+    public Resolution lookup(IpAddress address) {
         return index.lookup(address);
     }
 

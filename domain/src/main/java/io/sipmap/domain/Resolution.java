@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param prefix       that record's prefix as the record holds it, host bits included
  */
 public record Resolution(SipDomainSid sipDomainSid, SourceIpMappingSid mappingSid, IpRecordSid ipRecordSid,
-                         Ipv4Prefix prefix) {
+                         IpPrefix prefix) {
 
     public Resolution {
         Objects.requireNonNull(sipDomainSid, "sipDomainSid");

@@ -45,7 +45,7 @@ class ChangeTest {
 
     @Test
     void aMappingsChangeCarriesItsRecordsPrefixAndARecordsDoesNot() {
-        Ipv4Prefix prefix = RECORD.prefix();
+        IpPrefix prefix = RECORD.prefix();
         Change mapped = new Change(ChangeId.of(2, 9), Change.Kind.SOURCE_IP_MAPPING_DELETED, MAPPING, prefix);
         assertThat(mapped.ipRecordPrefix().address()).isEqualTo(Ipv4Address.parse("192.168.0.5"));
         assertThat(mapped.seq()).isEqualTo(2);

@@ -24,7 +24,7 @@ class PrefixIndexPropertiesTest {
     void agreesWithALinearScanAfterEveryWrite(@ForAll("operations") List<Op> ops,
                                               @ForAll("addresses") List<Integer> probes) {
         PrefixIndex<Integer, String> index = new PrefixIndex<>();
-        Map<Integer, Ipv4Prefix> oracle = new HashMap<>();
+        Map<Integer, IpPrefix> oracle = new HashMap<>();
         applyOneByOne(ops, index, oracle, new ArrayList<>(probes));
         assertThat(index.size()).isEqualTo(oracle.size());
     }
@@ -35,16 +35,16 @@ class PrefixIndexPropertiesTest {
                                              @ForAll("operations") List<Op> after,
                                              @ForAll("addresses") List<Integer> probes) {
         PrefixIndex<Integer, String> index = new PrefixIndex<>();
-        Map<Integer, Ipv4Prefix> oracle = new HashMap<>();
+        Map<Integer, IpPrefix> oracle = new HashMap<>();
         List<Integer> addresses = new ArrayList<>(probes);
         applyOneByOne(before, index, oracle, addresses);
         List<PrefixIndex.Entry<Integer, String>> entries = new ArrayList<>();
         for (Op op : bulk) {
-            Ipv4Prefix prefix = new Ipv4Prefix(new Ipv4Address(op.address()), op.length());
+            IpPrefix prefix = new IpPrefix(new Ipv4Address(op.address()), op.length());
             entries.add(new PrefixIndex.Entry<>(op.key(), prefix, op.key() + "@" + prefix));
             oracle.put(op.key(), prefix);
             addresses.add(op.address());
-            addresses.add(op.address() | ~Ipv4Prefix.mask(op.length()));
+            addresses.add(op.address() | ~IpPrefix.mask(op.length()));
         }
 
         index.putAll(entries);
@@ -60,11 +60,11 @@ class PrefixIndexPropertiesTest {
 
     /** Applies each op, then looks every probe up, those of the ops so far included, against the oracle. */
     private static void applyOneByOne(List<Op> ops, PrefixIndex<Integer, String> index,
-                                      Map<Integer, Ipv4Prefix> oracle, List<Integer> addresses) {
+                                      Map<Integer, IpPrefix> oracle, List<Integer> addresses) {
         int step = 0;
         for (Op op : ops) {
             step++;
-            Ipv4Prefix prefix = new Ipv4Prefix(new Ipv4Address(op.address()), op.length());
+            IpPrefix prefix = new IpPrefix(new Ipv4Address(op.address()), op.length());
             if (op.put()) {
                 index.put(op.key(), prefix, op.key() + "@" + prefix);
                 oracle.put(op.key(), prefix);
@@ -73,9 +73,9 @@ class PrefixIndexPropertiesTest {
             }
             // probe the written prefix's own network, its edges and its neighbours too
             addresses.add(op.address());
-            addresses.add(op.address() & Ipv4Prefix.mask(op.length()));
-            addresses.add(op.address() | ~Ipv4Prefix.mask(op.length()));
-            addresses.add((op.address() | ~Ipv4Prefix.mask(op.length())) + 1);
+            addresses.add(op.address() & IpPrefix.mask(op.length()));
+            addresses.add(op.address() | ~IpPrefix.mask(op.length()));
+            addresses.add((op.address() | ~IpPrefix.mask(op.length())) + 1);
             for (int address : addresses) {
                 assertThat(index.lookup(address)).as("step %d, address %s", step, new Ipv4Address(address))
                         .isEqualTo(scan(oracle, address));
@@ -83,11 +83,11 @@ class PrefixIndexPropertiesTest {
         }
     }
 
-    private static String scan(Map<Integer, Ipv4Prefix> entries, int address) {
+    private static String scan(Map<Integer, IpPrefix> entries, int address) {
         Integer bestKey = null;
-        Ipv4Prefix best = null;
+        IpPrefix best = null;
         for (var e : entries.entrySet()) {
-            Ipv4Prefix p = e.getValue();
+            IpPrefix p = e.getValue();
             if (p.contains(new Ipv4Address(address)) && (best == null || p.length() > best.length()
                     || p.length() == best.length() && e.getKey() < bestKey)) {
                 best = p;

@@ -13,9 +13,9 @@ class PrefixIndexTest {
 
     private final PrefixIndex<String, String> index = new PrefixIndex<>();
 
-    private static Ipv4Prefix prefix(String text) {
+    private static IpPrefix prefix(String text) {
         String[] parts = text.split("/");
-        return new Ipv4Prefix(Ipv4Address.parse(parts[0]), Integer.parseInt(parts[1]));
+        return new IpPrefix(Ipv4Address.parse(parts[0]), Integer.parseInt(parts[1]));
     }
 
     private String at(String address) {
@@ -143,7 +143,7 @@ class PrefixIndexTest {
     void everyLengthFrom1To32ResolvesToTheLongestAlongOnePath() {
         int address = Ipv4Address.parse("203.0.113.77").bits();
         for (int length = 1; length <= 32; length++) {
-            index.put("k" + (100 + length), new Ipv4Prefix(new Ipv4Address(address), length), "/" + length);
+            index.put("k" + (100 + length), new IpPrefix(new Ipv4Address(address), length), "/" + length);
         }
         for (int length = 32; length >= 1; length--) {
             assertThat(index.lookup(address)).isEqualTo("/" + length);
@@ -158,7 +158,7 @@ class PrefixIndexTest {
         int[] networks = new int[5_000];
         for (int i = 0; i < networks.length; i++) {
             networks[i] = random.nextInt();
-            index.put("k" + i, new Ipv4Prefix(new Ipv4Address(networks[i]), 32), "v" + i);
+            index.put("k" + i, new IpPrefix(new Ipv4Address(networks[i]), 32), "v" + i);
         }
         for (int i = 0; i < networks.length; i++) {
             assertThat(index.lookup(networks[i])).isEqualTo("v" + i);
@@ -185,7 +185,7 @@ class PrefixIndexTest {
                 case 3, 4, 5 -> 24;
                 default -> 32;
             };
-            Ipv4Prefix prefix = new Ipv4Prefix(new Ipv4Address(0x0a000000 | random.nextInt(1 << 20)), length);
+            IpPrefix prefix = new IpPrefix(new Ipv4Address(0x0a000000 | random.nextInt(1 << 20)), length);
             int value = random.nextInt(1000);
             oneByOne.put(key % 15_000, prefix, value); // some keys put twice: the later put moves them
             entries.add(new PrefixIndex.Entry<>(key % 15_000, prefix, value));

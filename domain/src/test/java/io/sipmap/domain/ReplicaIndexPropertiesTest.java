@@ -69,14 +69,14 @@ class ReplicaIndexPropertiesTest {
     }
 
     @Property(tries = 1000)
-    void agreesWithTheOracleChangeByChange(@ForAll("prefixes") List<Ipv4Prefix> prefixes,
+    void agreesWithTheOracleChangeByChange(@ForAll("prefixes") List<IpPrefix> prefixes,
                                            @ForAll("steps") List<Step> steps,
                                            @ForAll("addresses") List<Integer> probes) {
         run(prefixes, steps, probes, -1);
     }
 
     @Property(tries = 1000)
-    void agreesWithTheOracleAfterASnapshotTakenAnywhere(@ForAll("prefixes") List<Ipv4Prefix> prefixes,
+    void agreesWithTheOracleAfterASnapshotTakenAnywhere(@ForAll("prefixes") List<IpPrefix> prefixes,
                                                         @ForAll("steps") List<Step> steps,
                                                         @ForAll("addresses") List<Integer> probes,
                                                         @ForAll("fractions") int snapshotAt) {
@@ -87,16 +87,16 @@ class ReplicaIndexPropertiesTest {
      * Plays the history into the oracle and the index (into the oracle alone before step {@code snapshotAt}, when the
      * index is loaded from the oracle's state), comparing outcomes, then every probe and every mapping after each step.
      */
-    private static void run(List<Ipv4Prefix> prefixes, List<Step> steps, List<Integer> probes, int snapshotAt) {
+    private static void run(List<IpPrefix> prefixes, List<Step> steps, List<Integer> probes, int snapshotAt) {
         Oracle oracle = new Oracle();
         ReplicaIndex index = snapshotAt < 0 ? new ReplicaIndex(0, List.of()) : null;
         Map<Integer, SourceIpMappingSid> mappingOfRecord = new HashMap<>();
         List<SourceIpMappingSid> mappings = new ArrayList<>();
         List<Integer> addresses = new ArrayList<>(probes);
-        for (Ipv4Prefix p : prefixes) {
-            int network = p.address().bits() & Ipv4Prefix.mask(p.length());
-            addresses.addAll(List.of(p.address().bits(), network, network | ~Ipv4Prefix.mask(p.length()),
-                    (network | ~Ipv4Prefix.mask(p.length())) + 1, network - 1));
+        for (IpPrefix p : prefixes) {
+            int network = ((Ipv4Address) p.address()).bits() & IpPrefix.mask(p.length());
+            addresses.addAll(List.of(((Ipv4Address) p.address()).bits(), network, network | ~IpPrefix.mask(p.length()),
+                    (network | ~IpPrefix.mask(p.length())) + 1, network - 1));
         }
         for (int i = 0; i < steps.size(); i++) {
             if (i == snapshotAt) {
@@ -104,7 +104,7 @@ class ReplicaIndexPropertiesTest {
             }
             Step step = steps.get(i);
             int r = step.record() % prefixes.size();
-            Ipv4Prefix prefix = prefixes.get(r);
+            IpPrefix prefix = prefixes.get(r);
             IpRecordSid record = ReplicaIndexTest.record(r + 1);
             long seq = switch (step.delivery()) {
                 case 0 -> oracle.seq - Math.min(oracle.seq, step.domain()); // again: never below 0, never the next
@@ -154,20 +154,20 @@ class ReplicaIndexPropertiesTest {
     }
 
     private static Change mappingChange(long seq, Change.Kind kind, SourceIpMappingSid sid, IpRecordSid record,
-                                        SipDomainSid domain, Ipv4Prefix prefix) {
+                                        SipDomainSid domain, IpPrefix prefix) {
         return new Change(ReplicaIndexTest.id(seq), kind, new SourceIpMapping(ACCOUNT, sid, record, domain, T, T),
                 prefix);
     }
 
     @Provide
-    Arbitrary<List<Ipv4Prefix>> prefixes() {
+    Arbitrary<List<IpPrefix>> prefixes() {
         // few networks, so that records nest, tie on one network (host bits apart) and sit side by side
         Arbitrary<Integer> addresses = Arbitraries.oneOf(
                 Arbitraries.of(0x0a000000, 0x0a010000, 0x0a010200, 0x0a010203, 0x0a0102ff, 0xc0a80005, 0xffffffff),
                 Arbitraries.integers().between(Integer.MIN_VALUE, Integer.MAX_VALUE));
         Arbitrary<Integer> lengths = Arbitraries.oneOf(Arbitraries.integers().between(1, 32),
                 Arbitraries.of(8, 16, 24, 24, 32, 32));
-        return Combinators.combine(addresses, lengths).as((a, l) -> new Ipv4Prefix(new Ipv4Address(a), l))
+        return Combinators.combine(addresses, lengths).as((a, l) -> new IpPrefix(new Ipv4Address(a), l))
                 .list().ofMinSize(1).ofMaxSize(8);
     }
 

@@ -23,9 +23,9 @@ class ReplicaIndexTest {
         return SourceIpMappingSid.ofHex(String.format("%032x", n));
     }
 
-    static Ipv4Prefix prefix(String text) {
+    static IpPrefix prefix(String text) {
         String[] parts = text.split("/");
-        return new Ipv4Prefix(Ipv4Address.parse(parts[0]), Integer.parseInt(parts[1]));
+        return new IpPrefix(Ipv4Address.parse(parts[0]), Integer.parseInt(parts[1]));
     }
 
     static ChangeId id(long seq) {
@@ -38,7 +38,7 @@ class ReplicaIndexTest {
     }
 
     static Change recordChange(long seq, Change.Kind kind, int record, String prefix) {
-        Ipv4Prefix p = prefix(prefix);
+        IpPrefix p = prefix(prefix);
         return new Change(id(seq), kind, new IpRecord(ACCOUNT, record(record), null, p.address(), p.length(), T, T),
                 null);
     }

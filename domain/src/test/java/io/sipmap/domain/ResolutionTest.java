@@ -13,7 +13,7 @@ class ResolutionTest {
 
     private static Resolution resolution(String recordHex, String prefix, int length) {
         return new Resolution(SipDomainSid.ofHex("d".repeat(32)), SourceIpMappingSid.ofHex(recordHex),
-                IpRecordSid.ofHex(recordHex), new Ipv4Prefix(Ipv4Address.parse(prefix), length));
+                IpRecordSid.ofHex(recordHex), new IpPrefix(Ipv4Address.parse(prefix), length));
     }
 
     @Test

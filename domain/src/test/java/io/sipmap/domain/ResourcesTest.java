@@ -35,7 +35,7 @@ class ResourcesTest {
     @Test
     void aRecordCoversItsPrefix() {
         var record = new IpRecord(ACCOUNT, RECORD, "edge", Ipv4Address.parse("192.168.0.5"), 24, CREATED, CREATED);
-        assertThat(record.prefix()).isEqualTo(new Ipv4Prefix(Ipv4Address.parse("192.168.0.5"), 24));
+        assertThat(record.prefix()).isEqualTo(new IpPrefix(Ipv4Address.parse("192.168.0.5"), 24));
         assertThat(record.prefix().contains(Ipv4Address.parse("192.168.0.77"))).isTrue();
     }
 

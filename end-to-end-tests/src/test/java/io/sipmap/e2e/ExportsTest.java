@@ -12,7 +12,7 @@ import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.ChangeId;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.Ipv4Address;
-import io.sipmap.domain.Ipv4Prefix;
+import io.sipmap.domain.IpPrefix;
 import io.sipmap.domain.SipDomainSid;
 import io.sipmap.service.ChangeFeedService;
 import io.sipmap.service.IpRecordService;
@@ -107,18 +107,18 @@ class ExportsTest {
         Random random = new Random(20261201L);
         for (int round = 0; round < 4; round++) {
             start(); // a fresh server and store per round
-            List<Ipv4Prefix> prefixes = new ArrayList<>();
+            List<IpPrefix> prefixes = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
                 int length = new int[] {8, 12, 16, 20, 24, 24, 28, 30, 32, 32}[random.nextInt(10)];
                 // all inside 10.0.0.0/12 so that they overlap; host bits set at random, so equal networks recur
                 int bits = 0x0A000000 | random.nextInt(1 << 20) & (random.nextBoolean() ? 0xFFFF0000 : 0xFFFFFFFF);
                 if (!prefixes.isEmpty() && random.nextInt(5) == 0) {
-                    Ipv4Prefix same = prefixes.get(random.nextInt(prefixes.size())); // the same network again
-                    bits = same.network().bits() | random.nextInt(1 << (32 - same.length())) & ~Ipv4Prefix.mask(
+                    IpPrefix same = prefixes.get(random.nextInt(prefixes.size())); // the same network again
+                    bits = ((Ipv4Address) same.network()).bits() | random.nextInt(1 << (32 - same.length())) & ~IpPrefix.mask(
                             same.length());
                     length = same.length();
                 }
-                Ipv4Prefix prefix = new Ipv4Prefix(new Ipv4Address(bits), length);
+                IpPrefix prefix = new IpPrefix(new Ipv4Address(bits), length);
                 prefixes.add(prefix);
                 IpRecord record = record(prefix.address().toString(), length);
                 if (random.nextInt(6) != 0) {
@@ -130,9 +130,9 @@ class ExportsTest {
             List<String[]> lines = get("/sipmap/v1/Exports/Kamailio", Map.of()).body().lines()
                     .map(line -> line.split(" ")).toList();
             for (int i = 0; i < 60; i++) {
-                Ipv4Prefix near = prefixes.get(random.nextInt(prefixes.size()));
+                IpPrefix near = prefixes.get(random.nextInt(prefixes.size()));
                 int address = random.nextBoolean()
-                        ? near.network().bits() | random.nextInt() & ~Ipv4Prefix.mask(near.length())
+                        ? ((Ipv4Address) near.network()).bits() | random.nextInt() & ~IpPrefix.mask(near.length())
                         : 0x0A000000 | random.nextInt(1 << 20);
                 String ip = new Ipv4Address(address).toString();
                 JsonObject resolved = new JsonObject(get("/sipmap/v1/Resolve?IpAddress=" + ip, Map.of()).body())
@@ -159,7 +159,7 @@ class ExportsTest {
     private static JsonObject firstMatch(JsonArray entries, int address) {
         for (int i = 0; i < entries.size(); i++) {
             JsonObject entry = entries.getJsonObject(i);
-            Ipv4Prefix prefix = new Ipv4Prefix(Ipv4Address.parse(entry.getString("ip_address")),
+            IpPrefix prefix = new IpPrefix(Ipv4Address.parse(entry.getString("ip_address")),
                     entry.getInteger("cidr_prefix_length"));
             if (prefix.contains(new Ipv4Address(address))) {
                 return entry;
@@ -176,7 +176,7 @@ class ExportsTest {
             }
         }
         for (String[] line : lines) {
-            if (!line[2].equals("32") && new Ipv4Prefix(Ipv4Address.parse(line[1]), Integer.parseInt(line[2]))
+            if (!line[2].equals("32") && new IpPrefix(Ipv4Address.parse(line[1]), Integer.parseInt(line[2]))
                     .contains(new Ipv4Address(address))) {
                 return line[4];
             }

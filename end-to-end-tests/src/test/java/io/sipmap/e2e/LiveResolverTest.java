@@ -12,7 +12,7 @@ import io.sipmap.api.UpdateSourceIpMapping;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.Ipv4Address;
-import io.sipmap.domain.Ipv4Prefix;
+import io.sipmap.domain.IpPrefix;
 import io.sipmap.domain.Resolution;
 import io.sipmap.domain.SipDomainSid;
 import io.sipmap.domain.SipmapException;
@@ -152,13 +152,13 @@ class LiveResolverTest {
         List<Ipv4Address> probes() {
             List<Ipv4Address> probes = new ArrayList<>();
             for (IpRecord r : records) {
-                Ipv4Prefix p = r.prefix();
-                int network = p.network().bits();
-                int last = network | ~Ipv4Prefix.mask(p.length());
+                IpPrefix p = r.prefix();
+                int network = ((Ipv4Address) p.network()).bits();
+                int last = network | ~IpPrefix.mask(p.length());
                 probes.add(new Ipv4Address(network));
                 probes.add(new Ipv4Address(last));
                 probes.add(new Ipv4Address(last + 1));
-                probes.add(new Ipv4Address(network | (random.nextInt() & ~Ipv4Prefix.mask(p.length()))));
+                probes.add(new Ipv4Address(network | (random.nextInt() & ~IpPrefix.mask(p.length()))));
             }
             for (int i = 0; i < 200; i++) {
                 probes.add(new Ipv4Address((10 + random.nextInt(3)) << 24 | random.nextInt(1 << 24)));

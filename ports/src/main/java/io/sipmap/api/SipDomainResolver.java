@@ -1,6 +1,7 @@
 package io.sipmap.api;
 
 import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.IpAddress;
 import io.sipmap.domain.Ipv4Address;
 import io.sipmap.domain.Resolution;
 import java.util.Optional;
@@ -27,5 +28,5 @@ public interface SipDomainResolver {
      * Where {@code address} belongs for {@code account}: empty when none of its mapped IP records contains it (not a
      * failure); other accounts' records never take part.
      */
-    CompletionStage<Optional<Resolution>> resolve(AccountSid account, Ipv4Address address);
+    CompletionStage<Optional<Resolution>> resolve(AccountSid account, IpAddress address);
 }

@@ -1,8 +1,8 @@
 package io.sipmap.service;
 
 import io.sipmap.domain.IpRecord;
-import io.sipmap.domain.Ipv4Address;
-import io.sipmap.domain.Ipv4Prefix;
+import io.sipmap.domain.IpAddress;
+import io.sipmap.domain.IpPrefix;
 import io.sipmap.domain.SipDomainSid;
 import io.sipmap.domain.SipmapException;
 import java.util.ArrayList;
@@ -37,7 +37,7 @@ public record AddressList(List<Entry> entries) {
      * @param sipDomainSid the SIP domain it maps to
      * @param friendlyName the record's friendly name, null when empty
      */
-    public record Entry(int line, Ipv4Prefix prefix, SipDomainSid sipDomainSid, String friendlyName) {
+    public record Entry(int line, IpPrefix prefix, SipDomainSid sipDomainSid, String friendlyName) {
         public Entry {
             Objects.requireNonNull(prefix, "prefix");
             Objects.requireNonNull(sipDomainSid, "sipDomainSid");
@@ -123,25 +123,27 @@ public record AddressList(List<Entry> entries) {
     private static AddressList of(List<Map<String, String>> rows, List<Integer> numbers, String where,
                                   List<String> problems) {
         List<Entry> entries = new ArrayList<>();
-        Map<Ipv4Prefix, Integer> seen = new HashMap<>();
+        Map<IpPrefix, Integer> seen = new HashMap<>();
         for (int r = 0; r < rows.size(); r++) {
             Map<String, String> row = rows.get(r);
             int number = numbers.get(r);
             List<String> wrong = new ArrayList<>();
-            Ipv4Address address = null;
-            int length = IpRecord.DEFAULT_CIDR_PREFIX_LENGTH;
+            IpAddress address = null;
+            int length = 0;
             SipDomainSid domain = null;
             String name = row.getOrDefault("friendly_name", "").strip();
             try {
-                address = Ipv4Address.parse(row.getOrDefault("ip_address", "").strip(), "ip_address");
+                address = IpAddress.parse(row.getOrDefault("ip_address", "").strip(), "ip_address");
             } catch (SipmapException e) {
                 wrong.add("bad ip_address '" + row.getOrDefault("ip_address", "") + "'");
             }
             String prefix = row.getOrDefault("cidr_prefix_length", "").strip();
             try {
-                length = prefix.isEmpty() ? length : Ipv4Prefix.parseLength(prefix);
+                length = IpPrefix.parseLength(prefix.isEmpty() ? null : prefix,
+                        address == null ? IpAddress.parse("0.0.0.0") : address);
             } catch (SipmapException e) {
-                wrong.add("bad cidr_prefix_length '" + prefix + "' (0 to 32)");
+                wrong.add("bad cidr_prefix_length '" + prefix + "' (0 to "
+                        + (address == null ? 32 : address.bitLength()) + ")");
             }
             try {
                 domain = SipDomainSid.parse(row.getOrDefault("sip_domain_sid", "").strip(), "sip_domain_sid");
@@ -159,7 +161,7 @@ public record AddressList(List<Entry> entries) {
                 }
             }
             if (wrong.isEmpty()) {
-                Ipv4Prefix network = new Ipv4Prefix(address, length);
+                IpPrefix network = new IpPrefix(address, length);
                 Integer earlier = seen.putIfAbsent(network, number);
                 if (earlier != null) {
                     wrong.add("duplicate of " + where + earlier + " (" + network + ")");

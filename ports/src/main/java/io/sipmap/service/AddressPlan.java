@@ -15,7 +15,7 @@ import io.sipmap.api.UpdateIpRecord;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.IpRecordSid;
-import io.sipmap.domain.Ipv4Prefix;
+import io.sipmap.domain.IpPrefix;
 import io.sipmap.domain.Page;
 import io.sipmap.domain.PageRequest;
 import io.sipmap.domain.SipDomainSid;
@@ -78,7 +78,7 @@ public record AddressPlan(List<Step> steps, Optional<Batch> batch) {
      * @param prefix the network as given
      * @param detail what it maps to, and from what, for people
      */
-    public record Step(Action action, Ipv4Prefix prefix, String detail) {
+    public record Step(Action action, IpPrefix prefix, String detail) {
         @Override
         public String toString() {
             return String.format("%-7s %-18s %s", action.name().toLowerCase(Locale.ROOT), prefix, detail);
@@ -130,7 +130,7 @@ public record AddressPlan(List<Step> steps, Optional<Batch> batch) {
         Map<IpRecordSid, SourceIpMapping> mappingOf = new HashMap<>();
         mappings.forEach(m -> mappingOf.put(m.ipRecordSid(), m));
         // the records in scope by network, oldest (smallest SID) first
-        Map<Ipv4Prefix, IpRecord> held = new LinkedHashMap<>();
+        Map<IpPrefix, IpRecord> held = new LinkedHashMap<>();
         List<IpRecord> extra = new ArrayList<>();
         records.stream().sorted(OLDEST_FIRST)
                 .filter(r -> scope.holds(r, mappingOf.get(r.sid())))
@@ -139,7 +139,7 @@ public record AddressPlan(List<Step> steps, Optional<Batch> batch) {
                         extra.add(r);
                     }
                 });
-        Map<Ipv4Prefix, AddressList.Entry> wantedByNetwork = new HashMap<>();
+        Map<IpPrefix, AddressList.Entry> wantedByNetwork = new HashMap<>();
         wanted.entries().forEach(e -> wantedByNetwork.put(e.prefix(), e));
 
         List<Step> steps = new ArrayList<>();

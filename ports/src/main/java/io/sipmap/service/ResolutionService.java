@@ -2,6 +2,7 @@ package io.sipmap.service;
 
 import io.sipmap.api.SipDomainResolver;
 import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.IpAddress;
 import io.sipmap.domain.Ipv4Address;
 import io.sipmap.domain.Resolution;
 import io.sipmap.spi.ResolutionStore;
@@ -19,7 +20,7 @@ public final class ResolutionService implements SipDomainResolver {
     }
 
     @Override
-    public CompletionStage<Optional<Resolution>> resolve(AccountSid account, Ipv4Address address) {
+    public CompletionStage<Optional<Resolution>> resolve(AccountSid account, IpAddress address) {
         return Stages.call(() -> {
             Objects.requireNonNull(account, "account");
             Objects.requireNonNull(address, "address");

@@ -1,6 +1,7 @@
 package io.sipmap.spi;
 
 import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.IpAddress;
 import io.sipmap.domain.Ipv4Address;
 import io.sipmap.domain.Resolution;
 import java.util.Optional;
@@ -22,5 +23,5 @@ public interface ResolutionStore {
      * The winning mapping for {@code address} among the account's mapped IP records, by {@link Resolution}'s rule
      * (longest prefix, then smallest IP record SID); empty when none contains it or the account has none.
      */
-    CompletionStage<Optional<Resolution>> resolve(AccountSid account, Ipv4Address address);
+    CompletionStage<Optional<Resolution>> resolve(AccountSid account, IpAddress address);
 }

@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.Ipv4Address;
-import io.sipmap.domain.Ipv4Prefix;
+import io.sipmap.domain.IpPrefix;
 import io.sipmap.domain.Resolution;
 import io.sipmap.domain.SipDomainSid;
 import io.sipmap.domain.SourceIpMapping;
@@ -97,7 +97,7 @@ public abstract class ResolutionStoreContract {
 
         assertThat(resolve("10.1.2.3").orElseThrow().mappingSid()).isEqualTo(m32.sid());
         assertThat(resolve("10.1.2.4")).contains(new Resolution(m24.sipDomainSid(), m24.sid(), r24.sid(),
-                new Ipv4Prefix(Ipv4Address.parse("10.1.2.0"), 24)));
+                new IpPrefix(Ipv4Address.parse("10.1.2.0"), 24)));
         assertThat(resolve("10.9.9.9").orElseThrow().mappingSid()).isEqualTo(m8.sid());
     }
 

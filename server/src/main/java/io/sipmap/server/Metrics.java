@@ -26,6 +26,7 @@ import io.sipmap.api.SipDomainResolver;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.IpRecordSid;
+import io.sipmap.domain.IpAddress;
 import io.sipmap.domain.Ipv4Address;
 import io.sipmap.domain.Page;
 import io.sipmap.domain.PageRequest;
@@ -309,7 +310,7 @@ final class Metrics implements AutoCloseable {
         Counter none = resolutions("none");
         return new SipDomainResolver() {
             @Override
-            public CompletionStage<Optional<Resolution>> resolve(AccountSid account, Ipv4Address address) {
+            public CompletionStage<Optional<Resolution>> resolve(AccountSid account, IpAddress address) {
                 return resolver.resolve(account, address).whenComplete((answer, failure) -> {
                     if (answer != null) {
                         (answer.isPresent() ? match : none).increment();

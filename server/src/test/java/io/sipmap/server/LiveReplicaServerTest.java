@@ -15,7 +15,7 @@ import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.ApiKeySid;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.Ipv4Address;
-import io.sipmap.domain.Ipv4Prefix;
+import io.sipmap.domain.IpPrefix;
 import io.sipmap.domain.Resolution;
 import io.sipmap.domain.SipDomainSid;
 import io.sipmap.domain.SourceIpMapping;
@@ -100,10 +100,10 @@ class LiveReplicaServerTest {
                 records.add(r);
                 mappings.add(await(writer.sourceIpMappings().create(ACCOUNT, new CreateSourceIpMapping(r.sid(),
                         SipDomainSid.ofHex(String.format("%032x", 1 + random.nextInt(4)))))));
-                int network = r.prefix().network().bits();
+                int network = ((Ipv4Address) r.prefix().network()).bits();
                 probes.add(new Ipv4Address(network));
-                probes.add(new Ipv4Address(network | ~Ipv4Prefix.mask(length)));
-                probes.add(new Ipv4Address(network | (random.nextInt() & ~Ipv4Prefix.mask(length))));
+                probes.add(new Ipv4Address(network | ~IpPrefix.mask(length)));
+                probes.add(new Ipv4Address(network | (random.nextInt() & ~IpPrefix.mask(length))));
                 head[0] += 2;
             };
             Runnable move = () -> {

@@ -3,7 +3,7 @@ package io.sipmap.adapter.inmemory;
 import io.sipmap.domain.Change;
 import io.sipmap.domain.ChangeBatch;
 import io.sipmap.domain.ChangeId;
-import io.sipmap.domain.Ipv4Prefix;
+import io.sipmap.domain.IpPrefix;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,7 +31,7 @@ final class ChangeLog {
     }
 
     /** Numbers and keeps the next change, with its nonce; drops the oldest when full. */
-    Change append(int nonce, Change.Kind kind, Object resource, Ipv4Prefix ipRecordPrefix) {
+    Change append(int nonce, Change.Kind kind, Object resource, IpPrefix ipRecordPrefix) {
         Change change = new Change(ChangeId.of(head + 1, nonce), kind, resource, ipRecordPrefix);
         if (size == ring.length && ring.length < capacity) {
             grow();

@@ -7,6 +7,7 @@ import io.sipmap.domain.ChangeBatch;
 import io.sipmap.domain.ChangeId;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.IpRecordSid;
+import io.sipmap.domain.IpAddress;
 import io.sipmap.domain.Ipv4Address;
 import io.sipmap.domain.Page;
 import io.sipmap.domain.PageRequest;
@@ -380,10 +381,10 @@ public final class InMemoryStores {
     private final class Resolutions implements ResolutionStore {
 
         @Override
-        public CompletionStage<Optional<Resolution>> resolve(AccountSid account, Ipv4Address address) {
+        public CompletionStage<Optional<Resolution>> resolve(AccountSid account, IpAddress address) {
             return complete(() -> {
                 Partition p = partitions.get(account);
-                return Optional.ofNullable(p == null ? null : p.resolutions.lookup(address.bits()));
+                return Optional.ofNullable(p == null ? null : p.resolutions.lookup(address));
             });
         }
     }

@@ -3,6 +3,7 @@ package io.sipmap.adapter.postgres;
 import static io.sipmap.adapter.postgres.Columns.time;
 import static io.sipmap.adapter.postgres.Columns.uuid;
 
+import io.sipmap.domain.Ipv4Address;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.SipmapException;
@@ -206,7 +207,7 @@ final class PgBatchStore implements BatchStore {
                 IpRecord r = ((BatchWrite.InsertIpRecord) run.get(i)).record();
                 sids[i] = uuid(r.sid());
                 names[i] = r.friendlyName();
-                addresses[i] = r.ipAddress().bits();
+                addresses[i] = ((Ipv4Address) r.ipAddress()).bits();
                 lengths[i] = (short) r.cidrPrefixLength();
                 created[i] = time(r.dateCreated());
                 updated[i] = time(r.dateUpdated());

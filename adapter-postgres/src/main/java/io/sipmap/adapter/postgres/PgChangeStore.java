@@ -9,7 +9,7 @@ import io.sipmap.domain.ChangeBatch;
 import io.sipmap.domain.ChangeId;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.Ipv4Address;
-import io.sipmap.domain.Ipv4Prefix;
+import io.sipmap.domain.IpPrefix;
 import io.sipmap.domain.Resolution;
 import io.sipmap.domain.SourceIpMapping;
 import io.sipmap.spi.ChangeStore;
@@ -139,7 +139,7 @@ final class PgChangeStore implements ChangeStore {
         // a mapping's row holds its record's address as ip_records keeps it, as given (sipmap_log_change)
         return new Change(id, kind.get(), new SourceIpMapping(account, Columns.mappingSid(row, 4),
                 Columns.ipRecordSid(row, 3), Columns.sipDomainSid(row, 5), Columns.instant(row, 9),
-                Columns.instant(row, 10)), new Ipv4Prefix(address, row.getInteger(8)));
+                Columns.instant(row, 10)), new IpPrefix(address, row.getInteger(8)));
     }
 
     /** The rows of a snapshot's two reads. */
@@ -149,7 +149,7 @@ final class PgChangeStore implements ChangeStore {
             for (Row row : mapped) {
                 entries.add(new Resolution(Columns.sipDomainSid(row, 2), Columns.mappingSid(row, 1),
                         Columns.ipRecordSid(row, 0),
-                        new Ipv4Prefix(new Ipv4Address(row.getInteger(3)), row.getInteger(4))));
+                        new IpPrefix(new Ipv4Address(row.getInteger(3)), row.getInteger(4))));
             }
             Row last = head.size() == 0 ? null : head.iterator().next();
             return new AddressSnapshot(last == null ? ChangeId.ZERO : ChangeId.of(last.getLong(0), last.getInteger(1)),

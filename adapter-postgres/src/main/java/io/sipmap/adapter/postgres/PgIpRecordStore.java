@@ -3,6 +3,7 @@ package io.sipmap.adapter.postgres;
 import static io.sipmap.adapter.postgres.Columns.time;
 import static io.sipmap.adapter.postgres.Columns.uuid;
 
+import io.sipmap.domain.Ipv4Address;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.IpRecordSid;
@@ -105,7 +106,7 @@ final class PgIpRecordStore implements IpRecordStore {
     /** The parameters of {@link #INSERT} for {@code record}. */
     static Tuple insertTuple(IpRecord record) {
         return Tuple.from(new Object[] {uuid(record.accountSid()), uuid(record.sid()), record.friendlyName(),
-                record.ipAddress().bits(), (short) record.cidrPrefixLength(), time(record.dateCreated()),
+                ((Ipv4Address) record.ipAddress()).bits(), (short) record.cidrPrefixLength(), time(record.dateCreated()),
                 time(record.dateUpdated())});
     }
 
@@ -131,7 +132,7 @@ final class PgIpRecordStore implements IpRecordStore {
     public CompletionStage<Optional<IpRecord>> replace(IpRecord record) {
         return failures.stage(() -> writes.run(record.accountSid(), () -> pool.preparedQuery(REPLACE)
                 .execute(Tuple.from(new Object[] {uuid(record.accountSid()), uuid(record.sid()), record.friendlyName(),
-                        time(record.dateUpdated()), record.ipAddress().bits(), (short) record.cidrPrefixLength(),
+                        time(record.dateUpdated()), ((Ipv4Address) record.ipAddress()).bits(), (short) record.cidrPrefixLength(),
                         time(record.dateCreated())})))
                 .compose(rows -> applied(rows).map(v -> rows.size() == 0 ? Optional.<IpRecord>empty()
                         : Optional.of(Columns.ipRecord(rows.iterator().next(), RECORD_AT))))

@@ -4,8 +4,9 @@ import static io.sipmap.adapter.postgres.Columns.uuid;
 
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.IpRecordSid;
+import io.sipmap.domain.IpAddress;
 import io.sipmap.domain.Ipv4Address;
-import io.sipmap.domain.Ipv4Prefix;
+import io.sipmap.domain.IpPrefix;
 import io.sipmap.domain.PrefixIndex;
 import io.sipmap.domain.Resolution;
 import io.sipmap.domain.SipDomainSid;
@@ -165,20 +166,20 @@ final class PgResolutionStore implements ResolutionStore {
      * @param mapping the record's mapping, null when the change deleted it (then {@code domain} is null too)
      */
     record Change(AccountSid account, long seq, IpRecordSid ipRecord, SourceIpMappingSid mapping, SipDomainSid domain,
-                  Ipv4Prefix prefix) {
+                  IpPrefix prefix) {
 
         /** The change that a mapping write logged; {@code mapping} null for a delete. */
         static Change of(AccountSid account, long seq, IpRecordSid record, SourceIpMapping mapping, int address,
                          int length) {
             return new Change(account, seq, record, mapping == null ? null : mapping.sid(),
-                    mapping == null ? null : mapping.sipDomainSid(), new Ipv4Prefix(new Ipv4Address(address), length));
+                    mapping == null ? null : mapping.sipDomainSid(), new IpPrefix(new Ipv4Address(address), length));
         }
 
         /** A change as {@link #CHANGES_AFTER} reads it. */
         static Change read(AccountSid account, Row row) {
             return new Change(account, row.getLong(0), Columns.ipRecordSid(row, 1), Columns.mappingSid(row, 2),
                     Columns.sipDomainSid(row, 3),
-                    new Ipv4Prefix(new Ipv4Address(row.getInteger(4)), row.getInteger(5)));
+                    new IpPrefix(new Ipv4Address(row.getInteger(4)), row.getInteger(5)));
         }
 
         void applyTo(PrefixIndex<IpRecordSid, Resolution> index) {
@@ -191,11 +192,11 @@ final class PgResolutionStore implements ResolutionStore {
     }
 
     @Override
-    public CompletionStage<Optional<Resolution>> resolve(AccountSid account, Ipv4Address address) {
+    public CompletionStage<Optional<Resolution>> resolve(AccountSid account, IpAddress address) {
         try {
             Partition p = partitions.get(account);
             return CompletableFuture.completedStage(
-                    Optional.ofNullable(p == null ? null : p.index.lookup(address.bits())));
+                    Optional.ofNullable(p == null ? null : p.index.lookup(address)));
         } catch (RuntimeException e) {
             return CompletableFuture.failedStage(e);
         }
@@ -456,7 +457,7 @@ final class PgResolutionStore implements ResolutionStore {
     /** The index entry of a row of {@link #RESOLUTIONS}. */
     private static PrefixIndex.Entry<IpRecordSid, Resolution> entry(Row row) {
         IpRecordSid record = Columns.ipRecordSid(row, 1);
-        Ipv4Prefix prefix = new Ipv4Prefix(new Ipv4Address(row.getInteger(4)), row.getInteger(5));
+        IpPrefix prefix = new IpPrefix(new Ipv4Address(row.getInteger(4)), row.getInteger(5));
         return new PrefixIndex.Entry<>(record, prefix, new Resolution(Columns.sipDomainSid(row, 3),
                 Columns.mappingSid(row, 2), record, prefix));
     }

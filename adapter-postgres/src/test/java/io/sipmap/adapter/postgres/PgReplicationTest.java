@@ -6,7 +6,7 @@ import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.IpRecordSid;
 import io.sipmap.domain.Ipv4Address;
-import io.sipmap.domain.Ipv4Prefix;
+import io.sipmap.domain.IpPrefix;
 import io.sipmap.domain.Resolution;
 import io.sipmap.domain.SipDomainSid;
 import io.sipmap.domain.SourceIpMapping;
@@ -386,7 +386,7 @@ class PgReplicationTest {
                 Resolution last = await(loaded.resolutions().resolve(account, new Ipv4Address(perAccount)))
                         .orElseThrow();
                 assertThat(Columns.uuid(last.sipDomainSid())).isEqualTo(Columns.uuid(last.ipRecordSid()));
-                assertThat(last.prefix()).isEqualTo(new Ipv4Prefix(new Ipv4Address(perAccount), 32));
+                assertThat(last.prefix()).isEqualTo(new IpPrefix(new Ipv4Address(perAccount), 32));
             }
         } finally {
             loaded.close().await();

@@ -3,7 +3,7 @@ package io.sipmap.adapter.postgres;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.IpRecordSid;
 import io.sipmap.domain.Ipv4Address;
-import io.sipmap.domain.Ipv4Prefix;
+import io.sipmap.domain.IpPrefix;
 import io.sipmap.domain.Resolution;
 import io.sipmap.domain.SipDomainSid;
 import io.sipmap.domain.SourceIpMappingSid;
@@ -50,7 +50,7 @@ final class Tables {
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
                     IpRecordSid record = sid(rows, 1, IpRecordSid::new);
-                    Ipv4Prefix prefix = new Ipv4Prefix(new Ipv4Address(rows.getInt(4)), rows.getInt(5));
+                    IpPrefix prefix = new IpPrefix(new Ipv4Address(rows.getInt(4)), rows.getInt(5));
                     resolutions.put(record, new Resolution(sid(rows, 3, SipDomainSid::new),
                             sid(rows, 2, SourceIpMappingSid::new), record, prefix));
                 }

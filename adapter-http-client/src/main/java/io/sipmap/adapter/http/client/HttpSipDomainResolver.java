@@ -2,6 +2,7 @@ package io.sipmap.adapter.http.client;
 
 import io.sipmap.api.SipDomainResolver;
 import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.IpAddress;
 import io.sipmap.domain.Ipv4Address;
 import io.sipmap.domain.Resolution;
 import io.vertx.core.http.HttpMethod;
@@ -25,7 +26,7 @@ public final class HttpSipDomainResolver implements SipDomainResolver {
     }
 
     @Override
-    public CompletionStage<Optional<Resolution>> resolve(AccountSid account, Ipv4Address address) {
+    public CompletionStage<Optional<Resolution>> resolve(AccountSid account, IpAddress address) {
         return core.call(account, () -> core.transport().read(HttpMethod.GET, PATH + "?IpAddress=" + address, null,
                 WireJson::resolution, 200));
     }

@@ -4,6 +4,7 @@ import io.sipmap.api.SipDomainResolver;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.Change;
 import io.sipmap.domain.ChangeId;
+import io.sipmap.domain.IpAddress;
 import io.sipmap.domain.Ipv4Address;
 import io.sipmap.domain.PrefixIndex;
 import io.sipmap.domain.ReplicaIndex;
@@ -178,7 +179,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
 
     /** From the local index: a completed stage, unless the first export or an own mapping write is still on its way. */
     @Override
-    public CompletionStage<Optional<Resolution>> resolve(AccountSid account, Ipv4Address address) {
+    public CompletionStage<Optional<Resolution>> resolve(AccountSid account, IpAddress address) {
         if (address == null || !this.account.equals(account)) {
             return core.call(account, () -> Future.failedFuture(
                     new SipmapException.InvalidParameter("IpAddress", "An IpAddress is required")));
@@ -189,7 +190,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
         }
         if (ready.isDone() && pending.isEmpty()) {
             // refused for good: fails as ready failed
-            return ready.thenApply(v -> Optional.ofNullable(index.lookup(address.bits())));
+            return ready.thenApply(v -> Optional.ofNullable(index.lookup(address)));
         }
         return CompletableFuture.allOf(Stream.concat(Stream.of(ready), pending.stream().map(e -> e.arrived))
                         .toArray(CompletableFuture[]::new))
@@ -201,7 +202,7 @@ public final class LiveSipDomainResolver implements SipDomainResolver, AutoClose
                     if (!closed && (failure == null
                             || cause instanceof TimeoutException && state() == ChangeFollower.State.LIVE)) {
                         // an own write not seen in time on a live stream: another writer overwrote it first
-                        return Optional.ofNullable(index.lookup(address.bits()));
+                        return Optional.ofNullable(index.lookup(address));
                     }
                     if (cause instanceof SipmapException known) {
                         throw known;

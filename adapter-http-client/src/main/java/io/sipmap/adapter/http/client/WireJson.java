@@ -7,7 +7,7 @@ import io.sipmap.domain.Cursor;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.IpRecordSid;
 import io.sipmap.domain.Ipv4Address;
-import io.sipmap.domain.Ipv4Prefix;
+import io.sipmap.domain.IpPrefix;
 import io.sipmap.domain.Page;
 import io.sipmap.domain.Resolution;
 import io.sipmap.domain.SipDomainSid;
@@ -68,7 +68,7 @@ final class WireJson {
                 sid(r, "sip_domain_sid", SipDomainSid::parse),
                 sid(r, "source_ip_mapping_sid", SourceIpMappingSid::parse),
                 sid(r, "ip_record_sid", IpRecordSid::parse),
-                new Ipv4Prefix(address, prefixLength(r))));
+                new IpPrefix(address, prefixLength(r))));
     }
 
     /** The JSON address export: what each mapped IP record resolves to, as of change {@code lastEventId}. */
@@ -124,8 +124,8 @@ final class WireJson {
                 : new Change(id, kind, mapping(o, account), recordPrefix(o));
     }
 
-    private static Ipv4Prefix recordPrefix(JsonObject o) {
-        return new Ipv4Prefix(parse(o, "ip_record_address", text -> Ipv4Address.parse(text, "ip_record_address")),
+    private static IpPrefix recordPrefix(JsonObject o) {
+        return new IpPrefix(parse(o, "ip_record_address", text -> Ipv4Address.parse(text, "ip_record_address")),
                 prefixLength(o));
     }
 
@@ -223,7 +223,7 @@ final class WireJson {
         if (length < 0 || length > 32) {
             throw invalid("cidr_prefix_length", "an integer from 0 to 32 expected, got " + prefix);
         }
-        return Ipv4Prefix.requestedLength((int) length);
+        return IpPrefix.requestedLength((int) length);
     }
 
     private static <S> S sid(JsonObject o, String field, BiFunction<String, String, S> parse) {

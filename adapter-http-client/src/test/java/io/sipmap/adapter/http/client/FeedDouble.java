@@ -1,7 +1,7 @@
 package io.sipmap.adapter.http.client;
 
 import io.sipmap.domain.Ipv4Address;
-import io.sipmap.domain.Ipv4Prefix;
+import io.sipmap.domain.IpPrefix;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -234,7 +234,7 @@ final class FeedDouble implements AutoCloseable {
         for (JsonObject m : mappings.values()) {
             JsonObject r = records.get(m.getString("ip_record_sid"));
             int length = r.getInteger("cidr_prefix_length");
-            int bits = Ipv4Address.parse(r.getString("ip_address")).bits() & Ipv4Prefix.mask(length);
+            int bits = Ipv4Address.parse(r.getString("ip_address")).bits() & IpPrefix.mask(length);
             entries.add(new JsonObject().put("ip_address", new Ipv4Address(bits).toString())
                     .put("cidr_prefix_length", length)
                     .put("ip_record_sid", r.getString("sid"))

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.IpRecordSid;
 import io.sipmap.domain.Ipv4Address;
-import io.sipmap.domain.Ipv4Prefix;
+import io.sipmap.domain.IpPrefix;
 import io.sipmap.domain.Resolution;
 import io.sipmap.domain.SipDomainSid;
 import io.sipmap.domain.SipmapException;
@@ -66,7 +66,7 @@ class ResolutionClientTest {
         assertThat(answer).contains(new Resolution(new SipDomainSid("SDaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
                 new SourceIpMappingSid("IBbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"),
                 new IpRecordSid("ILcccccccccccccccccccccccccccccccc"),
-                new Ipv4Prefix(Ipv4Address.parse("198.51.100.5"), 24)));
+                new IpPrefix(Ipv4Address.parse("198.51.100.5"), 24)));
         assertThat(stub.requests()).singleElement()
                 .satisfies(r -> assertThat(r.path() + "?" + r.query()).isEqualTo("/sipmap/v1/Resolve?IpAddress=198.51.100.77"));
     }

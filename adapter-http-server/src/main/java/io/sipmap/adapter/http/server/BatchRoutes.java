@@ -13,8 +13,8 @@ import io.sipmap.api.CreateIpRecord;
 import io.sipmap.api.UpdateIpRecord;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.IpRecordSid;
-import io.sipmap.domain.Ipv4Address;
-import io.sipmap.domain.Ipv4Prefix;
+import io.sipmap.domain.IpAddress;
+import io.sipmap.domain.IpPrefix;
 import io.sipmap.domain.Sid;
 import io.sipmap.domain.SipDomainSid;
 import io.sipmap.domain.SipmapException;
@@ -110,14 +110,14 @@ final class BatchRoutes {
         switch (op) {
             case "create_ip_record": {
                 only(fields, CREATE_IP_RECORD);
-                Ipv4Address address = Ipv4Address.parse(string(fields, "ip_address", true), "ip_address");
+                IpAddress address = IpAddress.parse(string(fields, "ip_address", true), "ip_address");
                 Object length = fields.get("cidr_prefix_length");
-                if (length != null && !(length instanceof Long n && n >= 0 && n <= Ipv4Prefix.MAX_LENGTH)) {
+                if (length != null && !(length instanceof Long n && n >= 0 && n <= address.bitLength())) {
                     throw new SipmapException.InvalidParameter("cidr_prefix_length", "Invalid cidr_prefix_length:"
-                            + " expected an integer from 0 to 32 (0 meaning 32), got " + length);
+                            + " expected an integer from 0 to " + address.bitLength() + " (0 meaning "
+                            + address.bitLength() + "), got " + length);
                 }
-                int prefix = length == null ? IpRecord.DEFAULT_CIDR_PREFIX_LENGTH
-                        : Ipv4Prefix.requestedLength(((Long) length).intValue());
+                int prefix = length == null ? 0 : ((Long) length).intValue();
                 return new CreateIpRecordChange(string(fields, "ref", false),
                         new CreateIpRecord(address, string(fields, "friendly_name", false), prefix));
             }

@@ -3,7 +3,7 @@ package io.sipmap.adapter.http.server;
 import io.sipmap.domain.Change;
 import io.sipmap.domain.ChangeId;
 import io.sipmap.domain.IpRecord;
-import io.sipmap.domain.Ipv4Prefix;
+import io.sipmap.domain.IpPrefix;
 import io.sipmap.domain.SourceIpMapping;
 import java.nio.charset.StandardCharsets;
 
@@ -75,7 +75,7 @@ final class ChangeEvents {
             json = new JsonWriter(writers.mappings().length() + 64);
             writers.mappings().write(json, change.mapping());
         }
-        Ipv4Prefix prefix = change.ipRecordPrefix();
+        IpPrefix prefix = change.ipRecordPrefix();
         if (prefix != null) { // a mapping's extension fields, after Twilio's
             json.reopenObject()
                     .name("ip_record_address").value(String.valueOf(prefix.address()))

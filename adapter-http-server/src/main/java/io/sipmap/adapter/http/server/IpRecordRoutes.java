@@ -7,7 +7,7 @@ import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.IpRecordSid;
 import io.sipmap.domain.Ipv4Address;
-import io.sipmap.domain.Ipv4Prefix;
+import io.sipmap.domain.IpPrefix;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -26,7 +26,7 @@ final class IpRecordRoutes extends ResourceRoutes<IpRecordSid, IpRecord> {
     CompletionStage<IpRecord> create(AccountSid account, RoutingContext ctx) {
         Ipv4Address address = Ipv4Address.parse(Exchanges.requiredForm(ctx, "IpAddress"), "IpAddress");
         String prefix = Exchanges.form(ctx, "CidrPrefixLength");
-        int length = prefix == null ? IpRecord.DEFAULT_CIDR_PREFIX_LENGTH : Ipv4Prefix.parseLength(prefix);
+        int length = prefix == null ? IpRecord.DEFAULT_CIDR_PREFIX_LENGTH : IpPrefix.parseLength(prefix);
         return ipRecords.create(account, new CreateIpRecord(address, Exchanges.form(ctx, "FriendlyName"), length));
     }
 

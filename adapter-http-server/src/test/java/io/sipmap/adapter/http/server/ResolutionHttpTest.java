@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sipmap.api.SipDomainResolver;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.IpRecordSid;
+import io.sipmap.domain.IpAddress;
 import io.sipmap.domain.Ipv4Address;
-import io.sipmap.domain.Ipv4Prefix;
+import io.sipmap.domain.IpPrefix;
 import io.sipmap.domain.Resolution;
 import io.sipmap.domain.SipDomainSid;
 import io.sipmap.domain.SourceIpMappingSid;
@@ -23,13 +24,13 @@ class ResolutionHttpTest extends ServerTestBase {
 
     private static final Resolution OFFICE = new Resolution(new SipDomainSid("SD" + "a".repeat(32)),
             new SourceIpMappingSid("IB" + "b".repeat(32)), new IpRecordSid("IL" + "c".repeat(32)),
-            new Ipv4Prefix(Ipv4Address.parse("198.51.100.5"), 24));
+            new IpPrefix(Ipv4Address.parse("198.51.100.5"), 24));
 
     /** Knows one prefix of the first account, and remembers who asked what. */
     private final List<String> asked = new CopyOnWriteArrayList<>();
     private final SipDomainResolver resolver = new SipDomainResolver() {
         @Override
-        public CompletionStage<Optional<Resolution>> resolve(AccountSid account, Ipv4Address address) {
+        public CompletionStage<Optional<Resolution>> resolve(AccountSid account, IpAddress address) {
             asked.add(account + " " + address);
             boolean match = account.equals(ACCOUNT) && OFFICE.prefix().contains(address);
             return CompletableFuture.completedStage(match ? Optional.of(OFFICE) : Optional.empty());
