@@ -14,7 +14,6 @@ import io.sipmap.api.UpdateIpRecord;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.IpRecordSid;
 import io.sipmap.domain.IpAddress;
-import io.sipmap.domain.IpPrefix;
 import io.sipmap.domain.Sid;
 import io.sipmap.domain.SipDomainSid;
 import io.sipmap.domain.SipmapException;
@@ -50,10 +49,12 @@ final class BatchRoutes {
 
     private final Batches batches;
     private final Optional<String> publicBaseUrl;
+    private final SipmapServerOptions.AddressFamilies families;
 
-    BatchRoutes(Batches batches, Optional<String> publicBaseUrl) {
+    BatchRoutes(Batches batches, Optional<String> publicBaseUrl, SipmapServerOptions.AddressFamilies families) {
         this.batches = batches;
         this.publicBaseUrl = publicBaseUrl;
+        this.families = families;
     }
 
     void apply(RoutingContext ctx) {
@@ -63,7 +64,7 @@ final class BatchRoutes {
         }
         boolean dryRun = "true".equals(dryRunParam);
         var body = ctx.body().buffer();
-        Batch batch = read(body == null ? new byte[0] : body.getBytes());
+        Batch batch = read(body == null ? new byte[0] : body.getBytes(), families);
         var account = Exchanges.account(ctx);
         Exchanges.onResult(ctx, dryRun ? batches.check(account, batch) : batches.apply(account, batch), results -> {
             String base = Exchanges.baseUrl(ctx, publicBaseUrl);
@@ -72,7 +73,7 @@ final class BatchRoutes {
     }
 
     /** The batch a body holds; every change that cannot be read is reported at once. */
-    static Batch read(byte[] body) {
+    static Batch read(byte[] body, SipmapServerOptions.AddressFamilies families) {
         Object parsed = JsonReader.parse(body);
         if (!(parsed instanceof Map<?, ?> object) || !(object.get("changes") instanceof List<?> items)
                 || object.size() != 1) {
@@ -86,7 +87,7 @@ final class BatchRoutes {
         List<Failure> failures = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             try {
-                changes.add(change(items.get(i)));
+                changes.add(change(items.get(i), families));
             } catch (SipmapException e) {
                 changes.add(null);
                 failures.add(new Failure(i, e));
@@ -100,7 +101,7 @@ final class BatchRoutes {
         throw Batch.refused(failures, changes.size());
     }
 
-    private static BatchChange change(Object item) {
+    private static BatchChange change(Object item, SipmapServerOptions.AddressFamilies families) {
         if (!(item instanceof Map<?, ?> map)) {
             throw new SipmapException.InvalidParameter("changes", "Invalid change: expected an object");
         }
@@ -110,7 +111,7 @@ final class BatchRoutes {
         switch (op) {
             case "create_ip_record": {
                 only(fields, CREATE_IP_RECORD);
-                IpAddress address = IpAddress.parse(string(fields, "ip_address", true), "ip_address");
+                IpAddress address = families.parse(string(fields, "ip_address", true), "ip_address");
                 Object length = fields.get("cidr_prefix_length");
                 if (length != null && !(length instanceof Long n && n >= 0 && n <= address.bitLength())) {
                     throw new SipmapException.InvalidParameter("cidr_prefix_length", "Invalid cidr_prefix_length:"

@@ -6,7 +6,7 @@ import io.sipmap.api.UpdateIpRecord;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.IpRecordSid;
-import io.sipmap.domain.Ipv4Address;
+import io.sipmap.domain.IpAddress;
 import io.sipmap.domain.IpPrefix;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
@@ -16,17 +16,18 @@ import java.util.concurrent.CompletionStage;
 final class IpRecordRoutes extends ResourceRoutes<IpRecordSid, IpRecord> {
 
     private final IpRecords ipRecords;
+    private final SipmapServerOptions.AddressFamilies families;
 
-    IpRecordRoutes(IpRecords ipRecords, Optional<String> publicBaseUrl) {
+    IpRecordRoutes(IpRecords ipRecords, Optional<String> publicBaseUrl, SipmapServerOptions.AddressFamilies families) {
         super(IpRecordJson.RESOURCE, publicBaseUrl, ipRecords::fetch, ipRecords::list, ipRecords::delete);
         this.ipRecords = ipRecords;
+        this.families = families;
     }
 
     @Override
     CompletionStage<IpRecord> create(AccountSid account, RoutingContext ctx) {
-        Ipv4Address address = Ipv4Address.parse(Exchanges.requiredForm(ctx, "IpAddress"), "IpAddress");
-        String prefix = Exchanges.form(ctx, "CidrPrefixLength");
-        int length = prefix == null ? IpRecord.DEFAULT_CIDR_PREFIX_LENGTH : IpPrefix.parseLength(prefix);
+        IpAddress address = families.parse(Exchanges.requiredForm(ctx, "IpAddress"), "IpAddress");
+        int length = IpPrefix.parseLength(Exchanges.form(ctx, "CidrPrefixLength"), address);
         return ipRecords.create(account, new CreateIpRecord(address, Exchanges.form(ctx, "FriendlyName"), length));
     }
 

@@ -1,7 +1,7 @@
 package io.sipmap.adapter.http.server;
 
 import io.sipmap.api.SipDomainResolver;
-import io.sipmap.domain.Ipv4Address;
+import io.sipmap.domain.IpAddress;
 import io.sipmap.domain.Resolution;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLEncoder;
@@ -22,14 +22,17 @@ final class ResolutionRoutes {
 
     private final SipDomainResolver resolver;
     private final Optional<String> publicBaseUrl;
+    private final SipmapServerOptions.AddressFamilies families;
 
-    ResolutionRoutes(SipDomainResolver resolver, Optional<String> publicBaseUrl) {
+    ResolutionRoutes(SipDomainResolver resolver, Optional<String> publicBaseUrl,
+                     SipmapServerOptions.AddressFamilies families) {
         this.resolver = resolver;
         this.publicBaseUrl = publicBaseUrl;
+        this.families = families;
     }
 
     void resolve(RoutingContext ctx) {
-        Ipv4Address address = Ipv4Address.parse(
+        IpAddress address = families.parse(
                 Exchanges.required("IpAddress", Exchanges.query(ctx).get("IpAddress")), "IpAddress");
         Exchanges.onResult(ctx, resolver.resolve(Exchanges.account(ctx), address), answer -> {
             String url = Exchanges.baseUrl(ctx, publicBaseUrl) + PATH + "?IpAddress="
@@ -38,7 +41,7 @@ final class ResolutionRoutes {
         });
     }
 
-    static JsonWriter write(JsonWriter json, Ipv4Address address, Optional<Resolution> answer, String url) {
+    static JsonWriter write(JsonWriter json, IpAddress address, Optional<Resolution> answer, String url) {
         json.beginObject().name("ip_address").value(address.toString()).name("resolution");
         if (answer.isPresent()) {
             Resolution r = answer.get();

@@ -191,14 +191,14 @@ public final class SipmapRouter {
                 largeBody(ctx, batches != null) ? batchLimit : options.bodyLimit()));
 
         router.get(ME).handler(SipmapRouter::me);
-        new IpRecordRoutes(ipRecords, options.publicBaseUrl()).mount(router);
+        new IpRecordRoutes(ipRecords, options.publicBaseUrl(), options.addressFamilies()).mount(router);
         new SourceIpMappingRoutes(sourceIpMappings, options.publicBaseUrl()).mount(router);
 
         if (resolver != null) {
-            router.get(ResolutionRoutes.PATH).handler(new ResolutionRoutes(resolver, options.publicBaseUrl())::resolve);
+            router.get(ResolutionRoutes.PATH).handler(new ResolutionRoutes(resolver, options.publicBaseUrl(), options.addressFamilies())::resolve);
         }
         if (batches != null) {
-            router.post(BatchRoutes.PATH).handler(new BatchRoutes(batches, options.publicBaseUrl())::apply);
+            router.post(BatchRoutes.PATH).handler(new BatchRoutes(batches, options.publicBaseUrl(), options.addressFamilies())::apply);
             router.post(PlanRoutes.PATH).handler(new PlanRoutes(ipRecords, sourceIpMappings)::plan);
         }
         if (streams != null) {

@@ -43,12 +43,13 @@ import java.util.Optional;
  * @param feed            how the change feed streams ({@code GET /sipmap/v1/Changes})
  * @param publicRoutes    the host's own routes, served without credentials beside the API (a web console's files);
  *                        none by default
+ * @param addressFamilies whether IP records and resolve take IPv6 addresses too (the default) or IPv4 only, as Twilio
  */
 public record SipmapServerOptions(Credentials credentials, Optional<String> publicBaseUrl, long bodyLimit,
                                   int rateLimit, int rateBurst, Clock clock, String host, int port, boolean requestLog,
                                   Duration shutdownTimeout, Duration idleTimeout, Duration requestTimeout,
                                   List<String> corsOrigins, Optional<Tls> tls, Optional<RequestObserver> observer,
-                                  Feed feed, List<PublicRoute> publicRoutes) {
+                                  Feed feed, List<PublicRoute> publicRoutes, AddressFamilies addressFamilies) {
 
     public static final long DEFAULT_BODY_LIMIT = 16 * 1024;
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -89,6 +90,28 @@ public record SipmapServerOptions(Credentials credentials, Optional<String> publ
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(feed, "feed");
         publicRoutes = List.copyOf(Objects.requireNonNull(publicRoutes, "publicRoutes"));
+        Objects.requireNonNull(addressFamilies, "addressFamilies");
+    }
+
+    /** Which addresses an IP record and a resolve take. */
+    public enum AddressFamilies {
+        /** IPv4 only, as Twilio: an IPv6 address is refused as any invalid address is (400, 20001). */
+        IPV4,
+        /** IPv4 and IPv6, sipmap's extension: the default. */
+        IPV4_AND_IPV6;
+
+        /** Parses an address of the families allowed, naming {@code parameter} in the error. */
+        public io.sipmap.domain.IpAddress parse(String text, String parameter) {
+            return this == IPV4 ? io.sipmap.domain.Ipv4Address.parse(text, parameter)
+                    : io.sipmap.domain.IpAddress.parse(text, parameter);
+        }
+    }
+
+    /** These options, taking addresses of {@code value} only. */
+    public SipmapServerOptions withAddressFamilies(AddressFamilies value) {
+        return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer, feed,
+                publicRoutes, value);
     }
 
     /**
@@ -168,26 +191,27 @@ public record SipmapServerOptions(Credentials credentials, Optional<String> publ
     public static SipmapServerOptions of(Credentials credentials) {
         return new SipmapServerOptions(credentials, Optional.empty(), DEFAULT_BODY_LIMIT, 0, 0, Clock.systemUTC(),
                 DEFAULT_HOST, DEFAULT_PORT, false, DEFAULT_SHUTDOWN_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
-                DEFAULT_REQUEST_TIMEOUT, List.of(), Optional.empty(), Optional.empty(), Feed.DEFAULT, List.of());
+                DEFAULT_REQUEST_TIMEOUT, List.of(), Optional.empty(), Optional.empty(), Feed.DEFAULT, List.of(),
+                AddressFamilies.IPV4_AND_IPV6);
     }
 
     public SipmapServerOptions withCredentials(Credentials value) {
         return new SipmapServerOptions(value, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
                 requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer, feed,
-                publicRoutes);
+                publicRoutes, addressFamilies);
     }
 
     /** @param value an absolute http or https URL, or null for none */
     public SipmapServerOptions withPublicBaseUrl(String value) {
         return new SipmapServerOptions(credentials, Optional.ofNullable(value), bodyLimit, rateLimit, rateBurst, clock,
                 host, port, requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer,
-                feed, publicRoutes);
+                feed, publicRoutes, addressFamilies);
     }
 
     public SipmapServerOptions withBodyLimit(long value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, value, rateLimit, rateBurst, clock, host, port,
                 requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer, feed,
-                publicRoutes);
+                publicRoutes, addressFamilies);
     }
 
     /** A limit of {@code perSecond} requests per second per account, with a burst of as many; 0 for none. */
@@ -202,46 +226,46 @@ public record SipmapServerOptions(Credentials credentials, Optional<String> publ
     public SipmapServerOptions withRateLimit(int perSecond, int burst, Clock valueClock) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, perSecond, burst, valueClock, host, port,
                 requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer, feed,
-                publicRoutes);
+                publicRoutes, addressFamilies);
     }
 
     public SipmapServerOptions withHost(String value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, value, port,
                 requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer, feed,
-                publicRoutes);
+                publicRoutes, addressFamilies);
     }
 
     public SipmapServerOptions withPort(int value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, value,
                 requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer, feed,
-                publicRoutes);
+                publicRoutes, addressFamilies);
     }
 
     public SipmapServerOptions withRequestLog(boolean value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
-                value, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer, feed, publicRoutes);
+                value, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer, feed, publicRoutes, addressFamilies);
     }
 
     /** Tells {@code value} of every answered request, or no one when it is null. */
     public SipmapServerOptions withRequestObserver(RequestObserver value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
                 requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, Optional.ofNullable(value),
-                feed, publicRoutes);
+                feed, publicRoutes, addressFamilies);
     }
 
     public SipmapServerOptions withShutdownTimeout(Duration value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
-                requestLog, value, idleTimeout, requestTimeout, corsOrigins, tls, observer, feed, publicRoutes);
+                requestLog, value, idleTimeout, requestTimeout, corsOrigins, tls, observer, feed, publicRoutes, addressFamilies);
     }
 
     public SipmapServerOptions withIdleTimeout(Duration value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
-                requestLog, shutdownTimeout, value, requestTimeout, corsOrigins, tls, observer, feed, publicRoutes);
+                requestLog, shutdownTimeout, value, requestTimeout, corsOrigins, tls, observer, feed, publicRoutes, addressFamilies);
     }
 
     public SipmapServerOptions withRequestTimeout(Duration value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
-                requestLog, shutdownTimeout, idleTimeout, value, corsOrigins, tls, observer, feed, publicRoutes);
+                requestLog, shutdownTimeout, idleTimeout, value, corsOrigins, tls, observer, feed, publicRoutes, addressFamilies);
     }
 
     /**
@@ -250,29 +274,29 @@ public record SipmapServerOptions(Credentials credentials, Optional<String> publ
      */
     public SipmapServerOptions withCorsOrigins(List<String> origins) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
-                requestLog, shutdownTimeout, idleTimeout, requestTimeout, origins, tls, observer, feed, publicRoutes);
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout, origins, tls, observer, feed, publicRoutes, addressFamilies);
     }
 
     /** These options serving HTTPS with {@code value}, or plain HTTP when null. */
     public SipmapServerOptions withTls(Tls value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
                 requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, Optional.ofNullable(value),
-                observer, feed, publicRoutes);
+                observer, feed, publicRoutes, addressFamilies);
     }
 
     /** These options, streaming the change feed as {@code value} says. */
     public SipmapServerOptions withFeed(Feed value) {
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
                 requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer, value,
-                publicRoutes);
+                publicRoutes, addressFamilies);
     }
 
     /** These options, with {@code route} served without credentials beside the API (see {@link PublicRoute}). */
     public SipmapServerOptions withPublicRoute(PublicRoute route) {
-        var routes = new java.util.ArrayList<>(publicRoutes);
+        var routes = new java.util.ArrayList<>(publicRoutes, addressFamilies);
         routes.add(Objects.requireNonNull(route, "route"));
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
-                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer, feed, routes);
+                requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer, feed, routes, addressFamilies);
     }
 
     /**
