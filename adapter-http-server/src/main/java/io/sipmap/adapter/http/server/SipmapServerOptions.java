@@ -293,7 +293,7 @@ public record SipmapServerOptions(Credentials credentials, Optional<String> publ
 
     /** These options, with {@code route} served without credentials beside the API (see {@link PublicRoute}). */
     public SipmapServerOptions withPublicRoute(PublicRoute route) {
-        var routes = new java.util.ArrayList<>(publicRoutes, addressFamilies);
+        var routes = new java.util.ArrayList<>(publicRoutes);
         routes.add(Objects.requireNonNull(route, "route"));
         return new SipmapServerOptions(credentials, publicBaseUrl, bodyLimit, rateLimit, rateBurst, clock, host, port,
                 requestLog, shutdownTimeout, idleTimeout, requestTimeout, corsOrigins, tls, observer, feed, routes, addressFamilies);
