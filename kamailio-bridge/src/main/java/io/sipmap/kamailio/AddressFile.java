@@ -1,5 +1,7 @@
 package io.sipmap.kamailio;
 
+import io.sipmap.domain.IpAddress;
+import io.sipmap.domain.SipmapException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -22,8 +24,11 @@ import java.util.regex.Pattern;
  * tag}), less the shadowed ones, written so that Kamailio only ever reads a whole file.
  *
  * <p>Shadowed lines: for one group, network and mask, only the first line can ever match in our rule (the oldest
- * record wins). Kamailio takes subnets in load order, but keeps single addresses (mask 32) in a hash table that
- * answers the LAST line loaded; so a later line for the same network is dropped, never written.
+ * record wins). Kamailio takes subnets in load order, but keeps single addresses (mask 32, or 128 for IPv6) in a hash
+ * table that answers the LAST line loaded; so a later line for the same network is dropped, never written.
+ *
+ * <p>IPv6 lines ({@code 1 2001:db8:: 32 0 SD...}) are read with sipmap's own parser and written in the RFC 5952
+ * canonical form, so two spellings of one network are one network here as they are in Kamailio.
  */
 final class AddressFile {
 
@@ -32,7 +37,8 @@ final class AddressFile {
      *
      * @param text    the file's content
      * @param entries its lines
-     * @param subnets those of them with a mask under 32, which count against Kamailio's {@code max_subnets}
+     * @param subnets those of them with a mask under 32 (under 128 for IPv6), which count against Kamailio's
+     *                {@code max_subnets}
      * @param dropped shadowed lines of the export left out
      */
     record Content(String text, int entries, int subnets, int dropped) {
@@ -43,6 +49,7 @@ final class AddressFile {
     private static final Pattern GROUP = Pattern.compile("[0-9]{1,10}");
     private static final Pattern ADDRESS = Pattern.compile("[0-9.]{7,15}");
     private static final Pattern MASK = Pattern.compile("[0-9]{1,2}");
+    private static final Pattern IPV6_MASK = Pattern.compile("[0-9]{1,3}");
     private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
 
     private AddressFile() {
@@ -64,21 +71,48 @@ final class AddressFile {
                 continue;
             }
             String[] fields = BLANKS.split(line.strip());
-            if (fields.length != 5 || !GROUP.matcher(fields[0]).matches() || !MASK.matcher(fields[2]).matches()
-                    || !PORT.matcher(fields[3]).matches() || !ADDRESS.matcher(fields[1]).matches()) {
-                throw new IllegalArgumentException("not a line of a Kamailio address file: " + line);
+            if (fields.length != 5 || !GROUP.matcher(fields[0]).matches() || !PORT.matcher(fields[3]).matches()) {
+                throw notALine(line);
+            }
+            int bits = 32;
+            if (fields[1].indexOf(':') >= 0) {
+                fields[1] = ipv6(fields[1], line);
+                bits = 128;
+                if (!IPV6_MASK.matcher(fields[2]).matches() || Integer.parseInt(fields[2]) > bits) {
+                    throw notALine(line);
+                }
+            } else if (!MASK.matcher(fields[2]).matches() || !ADDRESS.matcher(fields[1]).matches()) {
+                throw notALine(line);
             }
             if (!networks.add(fields[0] + " " + fields[1] + "/" + fields[2])) {
                 dropped++;
                 continue;
             }
             entries++;
-            if (Integer.parseInt(fields[2]) < 32) {
+            if (Integer.parseInt(fields[2]) < bits) {
                 subnets++;
             }
             text.append(String.join(" ", fields)).append('\n');
         }
         return new Content(text.toString(), entries, subnets, dropped);
+    }
+
+    /** The canonical text of an IPv6 address; an IPv4-mapped one names an IPv4 source, which Kamailio would not match. */
+    private static String ipv6(String text, String line) {
+        IpAddress address;
+        try {
+            address = IpAddress.parse(text, "ip_addr");
+        } catch (SipmapException.InvalidParameter e) {
+            throw notALine(line);
+        }
+        if (!address.isIpv6()) {
+            throw notALine(line);
+        }
+        return address.toString();
+    }
+
+    private static IllegalArgumentException notALine(String line) {
+        return new IllegalArgumentException("not a line of a Kamailio address file: " + line);
     }
 
     /** An attribute of the written file to carry over from the file it replaces. */

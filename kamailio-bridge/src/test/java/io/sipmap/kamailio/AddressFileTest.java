@@ -38,6 +38,39 @@ class AddressFileTest {
     }
 
     @Test
+    void takesIpv6LinesInTheirCanonicalFormAndDropsEveryLaterLineOfANetworkHoweverSpelt() {
+        AddressFile.Content content = AddressFile.of("1 10.1.2.3 32 0 " + SD_A + "\n"
+                + "1 2001:db8:0:1::7 128 0 " + SD_A + "\n"
+                + "1 2001:DB8:0:1:0:0:0:7 128 0 " + SD_B + "\n"
+                + "1 2001:db8:0:1:: 64 0 " + SD_B + "\n"
+                + "1\t2001:0db8:0000:0001::   64 0 " + SD_A + "\n"
+                + "2 2001:db8:0:1:: 64 0 " + SD_A + "\n"
+                + "1 ::192.0.2.0 120 0 " + SD_A + "\n"
+                + "1 2001:db8:: 32 0 " + SD_A + "\n");
+
+        assertThat(content.text()).isEqualTo("1 10.1.2.3 32 0 " + SD_A + "\n"
+                + "1 2001:db8:0:1::7 128 0 " + SD_A + "\n"
+                + "1 2001:db8:0:1:: 64 0 " + SD_B + "\n"
+                + "2 2001:db8:0:1:: 64 0 " + SD_A + "\n"
+                + "1 ::c000:200 120 0 " + SD_A + "\n"
+                + "1 2001:db8:: 32 0 " + SD_A + "\n");
+        assertThat(content.entries()).isEqualTo(6);
+        assertThat(content.subnets()).as("a /128 is a single address, as a /32 is").isEqualTo(4);
+        assertThat(content.dropped()).isEqualTo(2);
+    }
+
+    @Test
+    void refusesWhatKamailioWouldNotReadAsAnIpv6Network() {
+        for (String line : new String[] {"1 fe80::1%eth0 64 0 " + SD_A, "1 2001:db8:: 129 0 " + SD_A,
+                "1 2001:db8:: 1280 0 " + SD_A, "1 2001:db8::g 64 0 " + SD_A, "1 2001:db8:::1 64 0 " + SD_A,
+                "1 ::ffff:192.0.2.1 128 0 " + SD_A, "1 [2001:db8::] 32 0 " + SD_A, "1 2001:db8::/32 32 0 " + SD_A,
+                "1 10.0.0.0 100 0 " + SD_A}) {
+            assertThatThrownBy(() -> AddressFile.of(line + "\n")).as(line)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a line");
+        }
+    }
+
+    @Test
     void replacesTheFileWholeKeepingItsPermissionsAndLeavingNoTemporaryFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("address.list");
         AddressFile.write(file, "1 10.0.0.0 8 0 " + SD_A + "\n");
