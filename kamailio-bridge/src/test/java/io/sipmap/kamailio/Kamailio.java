@@ -22,6 +22,9 @@ import java.util.stream.Stream;
  * of each line as the peer tag, and its route answers an {@code OPTIONS}: 200 with the tag of the line that matched
  * the source address in {@value #TAG_HEADER}, or 403 when none did. {@code kamcmd} reaches it over the control socket,
  * as the bridge does.
+ *
+ * <p>For IPv6 it runs inside a {@link NetworkNamespace} instead, on port 5060 of 127.0.0.1 and of the namespace's
+ * IPv6 address, and is probed from inside it; its control socket and address file are still reached from outside.
  */
 final class Kamailio implements AutoCloseable {
 
@@ -41,7 +44,7 @@ final class Kamailio implements AutoCloseable {
             disable_tcp=yes
             disable_sctp=yes
             auto_aliases=no
-            listen=udp:127.0.0.1:@PORT@
+            @LISTEN@
 
             loadmodule "sl.so"
             loadmodule "pv.so"
@@ -77,14 +80,17 @@ final class Kamailio implements AutoCloseable {
     private final Path dir;
     private final Path addressFile;
     private final int port;
+    /** Where it runs and is probed; null for the host, on 127.0.0.1. */
+    private final NetworkNamespace namespace;
     private Process process;
 
-    private Kamailio(Path program, Path kamcmd, Path dir, Path addressFile, int port) {
+    private Kamailio(Path program, Path kamcmd, Path dir, Path addressFile, int port, NetworkNamespace namespace) {
         this.program = program;
         this.kamcmd = kamcmd;
         this.dir = dir;
         this.addressFile = addressFile;
         this.port = port;
+        this.namespace = namespace;
     }
 
     /**
@@ -92,18 +98,33 @@ final class Kamailio implements AutoCloseable {
      * start without its address file; an empty one is fine). Returns once it answers SIP.
      */
     static Kamailio start(Path addressFile) throws IOException, InterruptedException {
-        Path program = DebianPackages.require("kamailio", "kamailio");
-        Path kamcmd = DebianPackages.require("kamcmd", "kamailio");
-        Path dir = Files.createTempDirectory("sipmap-kamailio");
         int port;
         try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
         }
-        Files.writeString(dir.resolve("kamailio.cfg"), CONFIG.replace("@PORT@", Integer.toString(port))
+        return start(addressFile, port, null, "listen=udp:127.0.0.1:" + port);
+    }
+
+    /**
+     * As {@link #start(Path)}, inside {@code namespace}: listening on 127.0.0.1:5060 and [its address]:5060 there,
+     * probed from there.
+     */
+    static Kamailio startIn(NetworkNamespace namespace, Path addressFile) throws IOException, InterruptedException {
+        int port = 5060;
+        return start(addressFile, port, namespace, "listen=udp:127.0.0.1:" + port + "\nlisten=udp:["
+                + namespace.address() + "]:" + port);
+    }
+
+    private static Kamailio start(Path addressFile, int port, NetworkNamespace namespace, String listen)
+            throws IOException, InterruptedException {
+        Path program = DebianPackages.require("kamailio", "kamailio");
+        Path kamcmd = DebianPackages.require("kamcmd", "kamailio");
+        Path dir = Files.createTempDirectory("sipmap-kamailio");
+        Files.writeString(dir.resolve("kamailio.cfg"), CONFIG.replace("@LISTEN@", listen)
                 .replace("@CTL@", dir.resolve("ctl").toString())
                 .replace("@ADDRESS_FILE@", addressFile.toAbsolutePath().toString())
                 .replace("@TAG_HEADER@", TAG_HEADER));
-        Kamailio kamailio = new Kamailio(program, kamcmd, dir, addressFile, port);
+        Kamailio kamailio = new Kamailio(program, kamcmd, dir, addressFile, port, namespace);
         try {
             kamailio.launch();
         } catch (IOException | RuntimeException | InterruptedException e) {
@@ -116,9 +137,11 @@ final class Kamailio implements AutoCloseable {
     private void launch() throws IOException, InterruptedException {
         Files.deleteIfExists(ctlSocket());
         // -DD: stay in the foreground (the tests own the process); -E: log to stderr, here a file in its directory.
-        process = new ProcessBuilder(program.toString(), "-DD", "-E", "-f", dir.resolve("kamailio.cfg").toString(),
-                "-P", dir.resolve("kamailio.pid").toString(), "-Y", dir.toString(), "-w", dir.toString(),
-                "-m", "64", "-M", "8")
+        String[] command = {program.toString(), "-DD", "-E", "-f", dir.resolve("kamailio.cfg").toString(),
+            "-P", dir.resolve("kamailio.pid").toString(), "-Y", dir.toString(), "-w", dir.toString(), "-m", "64", "-M",
+            "8"};
+        // ip netns exec enters the namespace and execs the program: the process started is Kamailio's
+        process = new ProcessBuilder(namespace == null ? List.of(command) : namespace.inside(command))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("kamailio.log").toFile()))
                 .start();
@@ -140,14 +163,14 @@ final class Kamailio implements AutoCloseable {
 
     private boolean answers() throws IOException {
         try {
-            SipProbe.options(InetAddress.getLoopbackAddress(), port, Duration.ofMillis(300), 1);
+            options("127.0.0.1", Duration.ofMillis(300), 1);
             return true;
         } catch (SocketTimeoutException e) {
             return false;
         }
     }
 
-    /** The UDP port it listens on, on 127.0.0.1. */
+    /** The UDP port it listens on, on 127.0.0.1 (and its namespace's address). */
     int port() {
         return port;
     }
@@ -165,9 +188,20 @@ final class Kamailio implements AutoCloseable {
         return addressFile;
     }
 
-    /** Sends OPTIONS from {@code source} (an address in 127.0.0.0/8) and returns Kamailio's reply. */
+    /**
+     * Sends OPTIONS from {@code source} (an address in 127.0.0.0/8; or, in a namespace, one of fd00::/8, to its IPv6
+     * address) and returns Kamailio's reply.
+     */
     SipProbe.Reply options(String source) throws IOException {
-        return SipProbe.options(InetAddress.getByName(source), port, Duration.ofSeconds(2), 3);
+        return options(source, Duration.ofSeconds(2), 3);
+    }
+
+    private SipProbe.Reply options(String source, Duration timeout, int attempts) throws IOException {
+        if (namespace == null) {
+            return SipProbe.options(InetAddress.getByName(source), port, timeout, attempts);
+        }
+        return namespace.options(source, source.indexOf(':') >= 0 ? namespace.address() : "127.0.0.1", port, timeout,
+                attempts);
     }
 
     /** Runs {@code kamcmd -s <ctl> <command...>} and returns what it printed (kamcmd exits 0 on RPC faults too). */

@@ -149,7 +149,7 @@ class KamailioBridgeTest {
      * Waits (bounded) until Kamailio answers every probe as Resolve does, and returns those answers; fails with
      * both, the file and Kamailio's log when it does not.
      */
-    private static Map<String, Optional<String>> awaitAgreement(Kamailio kamailio, OverlappingRecords records,
+    static Map<String, Optional<String>> awaitAgreement(Kamailio kamailio, OverlappingRecords records,
                                                                 List<String> probes, Path file) throws Exception {
         long deadline = System.nanoTime() + FOLLOW.toNanos();
         while (true) {
@@ -167,7 +167,7 @@ class KamailioBridgeTest {
     }
 
     /** Waits (bounded) until Kamailio answers {@code source} with {@code tag}, probing it alone, every 5 ms. */
-    private static void awaitAnswer(Kamailio kamailio, String source, String tag) throws Exception {
+    static void awaitAnswer(Kamailio kamailio, String source, String tag) throws Exception {
         long deadline = System.nanoTime() + FOLLOW.toNanos();
         while (!kamailio.options(source).tag().equals(Optional.of(tag))) {
             assertThat(System.nanoTime()).as("Kamailio answering %s for %s", tag, source).isLessThan(deadline);

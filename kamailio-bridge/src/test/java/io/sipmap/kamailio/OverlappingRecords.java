@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * IP records and mappings of one account that overlap in every way the resolution rule decides, created through a
- * running server's REST API, and the loopback source addresses that tell them apart. All inside 127.0.0.0/8.
+ * running server's REST API, and the loopback source addresses that tell them apart. All inside 127.0.0.0/8; or, for
+ * IPv6 ({@link #createIpv6()}), inside fd00:5::/32, which only a {@link NetworkNamespace} of the tests holds.
  */
 final class OverlappingRecords {
 
@@ -23,6 +24,19 @@ final class OverlappingRecords {
             "127.10.1.130", "127.10.1.255", "127.10.2.1", "127.10.2.99", "127.10.3.3", "127.10.3.4", "127.10.4.5",
             "127.10.127.255", "127.10.128.0", "127.10.200.1", "127.13.0.1", "127.12.0.0", "127.11.0.1",
             "127.9.255.255", "127.0.0.1");
+
+    /**
+     * The IPv6 source addresses probed (and three IPv4 ones): in each record, on its edges (a /65 and a /49 split a
+     * group of 16 bits), between them, in none. None is the namespace's own address, fd00:5::1.
+     */
+    static final List<String> IPV6_PROBES = List.of(
+            "fd00:5:1::1", "fd00:5:1:7fff:ffff:ffff:ffff:ffff", "fd00:5:1:8000::1", "fd00:5:1:ffff:ffff:ffff:ffff:ffff",
+            "fd00:5:1:100::1", "fd00:5:1:1ff:ffff:ffff:ffff:ffff", "fd00:5:1:1ab::1", "fd00:5:1:1ab::7",
+            "fd00:5:1:1ab::8", "fd00:5:1:1ab::9", "fd00:5:1:1ab:7fff:ffff:ffff:ffff", "fd00:5:1:1ab:8000::",
+            "fd00:5:1:1ab:ffff:ffff:ffff:ffff", "fd00:5:1:1ac::1", "fd00:5:1:2::1", "fd00:5:1:2::99",
+            "fd00:5:1:3::3", "fd00:5:1:3::4", "fd00:5:1:4::5", "fd00:5:0:ffff:ffff:ffff:ffff:ffff", "fd00:5:2::1",
+            "fd00:5:7fff::1", "fd00:5:8000::1", "fd00:5:ffff:ffff::1", "fd00:6::1", "fd00:5::2",
+            "127.10.1.7", "127.10.9.9", "127.11.0.1");
 
     private final Calls calls;
     private final String baseUrl;
@@ -60,9 +74,34 @@ final class OverlappingRecords {
         return this;
     }
 
+    /**
+     * Creates the IPv6 counterpart of {@link #create()}, oldest first: a /48 with a /56, a /64 and a /128 nested
+     * inside (the /56 given with host bits), a /65 in the /64's upper half; two records of one /64 (the second with
+     * host bits) and two of one /128 (spelt differently) mapped to different domains, the older winning both; an
+     * unmapped /64 inside the /48, a /49 in its upper half and a /33 apart. Also an IPv4 /16 and /32 in the same
+     * account, which Kamailio's file lists first.
+     */
+    OverlappingRecords createIpv6() throws Exception {
+        mapped("v4-wide", "127.10.0.0", 16, 'a');
+        mapped("v4-host", "127.10.1.7", 32, 'c');
+        mapped("wide", "fd00:5:1::", 48, 'a');
+        mapped("site", "fd00:5:1:1ab::9", 56, 'b');
+        mapped("lan", "fd00:5:1:1ab::", 64, 'c');
+        mapped("pbx", "fd00:5:1:1ab::7", 128, 'd');
+        mapped("upper-half-of-lan", "fd00:5:1:1ab:8000::", 65, 'e');
+        mapped("lab-old", "fd00:5:1:2::", 64, 'e');
+        mapped("lab-new", "fd00:5:1:2::99", 64, 'f');
+        mapped("host-old", "fd00:5:1:3::3", 128, 'e');
+        mapped("host-new", "FD00:5:1:3:0:0:0:3", 128, 'f');
+        record("unmapped", "fd00:5:1:4::", 64);
+        mapped("upper", "fd00:5:1:8000::", 49, '7');
+        mapped("apart", "fd00:5:8000::", 33, '9');
+        return this;
+    }
+
     String record(String name, String address, int length) throws Exception {
-        HttpResponse<String> created = calls.call("POST", baseUrl + "/v1/IpRecords", "IpAddress=" + address
-                + "&CidrPrefixLength=" + length + "&FriendlyName=" + name);
+        HttpResponse<String> created = calls.call("POST", baseUrl + "/v1/IpRecords", "IpAddress="
+                + URLEncoder.encode(address, StandardCharsets.UTF_8) + "&CidrPrefixLength=" + length + "&FriendlyName=" + name);
         check(created, 201);
         String sid = new JsonObject(created.body()).getString("sid");
         records.put(name, sid);
