@@ -21,6 +21,7 @@ import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.Change;
 import io.sipmap.domain.Change.Kind;
 import io.sipmap.domain.ChangeId;
+import io.sipmap.domain.IpAddress;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.Ipv4Address;
 import io.sipmap.domain.PageRequest;
@@ -132,6 +133,37 @@ public abstract class BatchStoreContract {
         assertThat(changes).extracting(Change::kind).containsExactly(Kind.IP_RECORD_CREATED, Kind.IP_RECORD_CREATED,
                 Kind.SOURCE_IP_MAPPING_CREATED, Kind.SOURCE_IP_MAPPING_CREATED);
         assertThat(changes).extracting(Change::resource).containsExactlyElementsOf(results);
+    }
+
+    @Test
+    void createsIpv6RecordsWithTheirMappingsInOneBatch() {
+        SipDomainSid domain = Fixtures.sipDomain();
+        long before = head(account()).seq();
+
+        List<Object> results = apply(create("a", "2001:DB8::1"), create("b", "192.0.2.9"),
+                new CreateIpRecordChange("c", CreateIpRecord.of("2001:db8:aa::5").withCidrPrefixLength(48)),
+                map("a", domain), map("c", domain), map("b", domain));
+
+        IpRecord a = (IpRecord) results.get(0);
+        IpRecord c = (IpRecord) results.get(2);
+        assertThat(a.ipAddress()).hasToString("2001:db8::1");
+        assertThat(a.cidrPrefixLength()).isEqualTo(128);
+        assertThat(await(tenant.ipRecords().fetch(account(), a.sid()))).isEqualTo(a);
+        assertThat(await(tenant.ipRecords().fetch(account(), c.sid()))).isEqualTo(c);
+        assertThat(await(tenant.ipRecords().list(account(), PageRequest.first())).items())
+                .containsExactly(a, (IpRecord) results.get(1), c);
+        List<Change> changes = changesAfter(account(), before);
+        assertThat(changes).extracting(Change::seq).containsExactly(before + 1, before + 2, before + 3, before + 4,
+                before + 5, before + 6);
+        assertThat(changes).extracting(Change::resource).containsExactlyElementsOf(results);
+        assertThat(changes.subList(3, 6)).extracting(change -> change.ipRecordPrefix().toString())
+                .containsExactly("2001:db8::1/128", "2001:db8:aa::5/48", "192.0.2.9/32");
+        if (stores.resolutions() != null) {
+            assertThat(await(stores.resolutions().resolve(account(), IpAddress.parse("2001:db8:aa:1::1")))
+                    .orElseThrow().ipRecordSid()).isEqualTo(c.sid());
+            assertThat(await(stores.resolutions().resolve(account(), IpAddress.parse("2001:db8::1")))
+                    .orElseThrow().ipRecordSid()).isEqualTo(a.sid());
+        }
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.sipmap.domain.Change;
 import io.sipmap.domain.Change.Kind;
 import io.sipmap.domain.ChangeBatch;
 import io.sipmap.domain.ChangeId;
+import io.sipmap.domain.IpAddress;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.IpRecordSid;
 import io.sipmap.domain.Ipv4Address;
@@ -76,7 +77,7 @@ public abstract class ChangeStoreContract {
 
     private IpRecord record(AccountSid owner, String address, int length) {
         return await(system.ipRecords().insert(new IpRecord(owner, Fixtures.sids().nextIpRecordSid(), null,
-                Ipv4Address.parse(address), length, CREATED, CREATED)));
+                IpAddress.parse(address), length, CREATED, CREATED)));
     }
 
     private SourceIpMapping map(IpRecord record) {
@@ -460,6 +461,50 @@ public abstract class ChangeStoreContract {
             }
         }
         return mappings.values().stream().map(m -> Resolution.of(m, records.get(m.ipRecordSid()))).toList();
+    }
+
+    @Test
+    void anIpv6RecordsChangesCarryItsPrefixLiveOnReplayAndInTheSnapshot() {
+        List<Change> heard = new CopyOnWriteArrayList<>();
+        ChangeStore.Subscription subscription = await(changes.subscribe(account, heard::add));
+        try {
+            IpRecord record = record(account, "2001:db8:9:8::7", 48);
+            IpRecord renamed = await(system.ipRecords().replace(record.withFriendlyName("v6", LATER))).orElseThrow();
+            SourceIpMapping mapped = map(renamed);
+            SourceIpMapping moved = await(system.sourceIpMappings().replace(
+                    mapped.withSipDomainSid(Fixtures.sipDomain(), LATER))).orElseThrow();
+            AddressSnapshot snapshot = await(changes.snapshot(account));
+            assertThat(await(system.sourceIpMappings().delete(account, moved.sid()))).isTrue();
+            assertThat(await(system.ipRecords().delete(account, record.sid()))).isTrue();
+
+            List<Change> read = all(account);
+            awaitHeard(heard, 6);
+            assertThat(heard).as("live as on replay").isEqualTo(read);
+            assertThat(read).extracting(Change::kind).containsExactly(Kind.IP_RECORD_CREATED, Kind.IP_RECORD_UPDATED,
+                    Kind.SOURCE_IP_MAPPING_CREATED, Kind.SOURCE_IP_MAPPING_UPDATED, Kind.SOURCE_IP_MAPPING_DELETED,
+                    Kind.IP_RECORD_DELETED);
+            assertThat(read).extracting(Change::resource).containsExactly(record, renamed, mapped, moved, moved,
+                    renamed);
+            assertThat(read).extracting(Change::ipRecordPrefix).containsExactly(null, null, record.prefix(),
+                    record.prefix(), record.prefix(), null);
+            assertThat(read.get(2).ipRecordPrefix().toString()).isEqualTo("2001:db8:9:8::7/48");
+            assertThat(snapshot.head()).isEqualTo(read.get(3).id());
+            assertThat(snapshot.entries()).containsExactly(Resolution.of(moved, renamed));
+        } finally {
+            subscription.cancel();
+        }
+    }
+
+    @Test
+    void theSnapshotHoldsBothFamiliesIpv4FirstLongestFirst() {
+        map(record(account, "2001:db8::", 32));
+        map(record(account, "10.0.0.0", 8));
+        map(record(account, "2001:db8:1:2::3", 128));
+        map(record(account, "10.1.2.3", 32));
+        map(record(account, "2001:db8:1::", 48));
+        AddressSnapshot snapshot = await(changes.snapshot(account));
+        assertThat(snapshot.entries()).extracting(r -> r.prefix().toString()).containsExactly("10.1.2.3/32",
+                "10.0.0.0/8", "2001:db8:1:2::3/128", "2001:db8:1::/48", "2001:db8::/32");
     }
 
     @Test

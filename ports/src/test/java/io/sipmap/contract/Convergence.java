@@ -4,7 +4,7 @@ import static io.sipmap.contract.Fixtures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sipmap.domain.AccountSid;
-import io.sipmap.domain.Ipv4Address;
+import io.sipmap.domain.IpAddress;
 import io.sipmap.domain.Resolution;
 import java.time.Duration;
 import java.util.Optional;
@@ -37,6 +37,6 @@ final class Convergence {
     }
 
     private Optional<Resolution> resolve(String address) {
-        return await(instance.resolutions().resolve(account, Ipv4Address.parse(address)));
+        return await(instance.resolutions().resolve(account, IpAddress.parse(address)));
     }
 }

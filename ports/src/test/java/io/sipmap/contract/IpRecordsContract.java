@@ -11,8 +11,10 @@ import io.sipmap.api.IpRecords;
 import io.sipmap.api.UpdateIpRecord;
 import io.sipmap.domain.Cursor;
 import io.sipmap.domain.IpRecord;
+import io.sipmap.domain.IpAddress;
 import io.sipmap.domain.IpRecordSid;
 import io.sipmap.domain.Ipv4Address;
+import io.sipmap.domain.Ipv6Address;
 import io.sipmap.domain.Page;
 import io.sipmap.domain.PageRequest;
 import io.sipmap.domain.SipmapException;
@@ -252,6 +254,79 @@ public abstract class IpRecordsContract {
         assertThat(page.items()).isEmpty();
         assertThat(page.next()).isEmpty();
         assertThat(page.previous()).isEmpty();
+    }
+
+    @Test
+    void createsAndFetchesIpv6RecordsInCanonicalText() {
+        IpRecord single = create("2001:DB8:0:0:0:0:0:1");
+        IpRecord network = await(ipRecords.create(tenant.account(), CreateIpRecord.of("2001:db8:00aa:bb::5")
+                .withCidrPrefixLength(48).withFriendlyName("carrier v6")));
+        IpRecord top = await(ipRecords.create(tenant.account(), CreateIpRecord.of("ffff:ffff::1")
+                .withCidrPrefixLength(1)));
+        IpRecord embedded = create("64:ff9b::192.0.2.33");
+
+        assertThat(single.ipAddress()).isInstanceOf(Ipv6Address.class).hasToString("2001:db8::1");
+        assertThat(single.cidrPrefixLength()).as("0 means the whole address: /128").isEqualTo(128);
+        assertThat(fetch(single.sid())).isEqualTo(single);
+        assertThat(fetch(network.sid()).ipAddress()).as("host bits as given").hasToString("2001:db8:aa:bb::5");
+        assertThat(fetch(network.sid()).cidrPrefixLength()).isEqualTo(48);
+        assertThat(fetch(network.sid())).isEqualTo(network);
+        assertThat(fetch(top.sid())).isEqualTo(top);
+        assertThat(fetch(embedded.sid()).ipAddress()).hasToString("64:ff9b::c000:221");
+        assertWholeSecondsInOrder(fetch(network.sid()));
+    }
+
+    @Test
+    void ipv6PrefixLengthsRunTo128() {
+        IpRecord record = await(ipRecords.create(tenant.account(), CreateIpRecord.of("2001:db8::7")
+                .withCidrPrefixLength(128)));
+        assertThat(fetch(record.sid()).cidrPrefixLength()).isEqualTo(128);
+        assertThatThrownBy(() -> CreateIpRecord.of("2001:db8::7").withCidrPrefixLength(129))
+                .isInstanceOf(SipmapException.InvalidParameter.class);
+        assertThatThrownBy(() -> CreateIpRecord.of("192.0.2.7").withCidrPrefixLength(33))
+                .isInstanceOf(SipmapException.InvalidParameter.class);
+    }
+
+    @Test
+    void anIpv4MappedAddressMakesAnIpv4Record() {
+        IpRecord record = await(ipRecords.create(tenant.account(), CreateIpRecord.of("::ffff:192.0.2.1")
+                .withCidrPrefixLength(24)));
+
+        assertThat(fetch(record.sid()).ipAddress()).isEqualTo(Ipv4Address.parse("192.0.2.1"));
+        assertThat(fetch(record.sid()).cidrPrefixLength()).isEqualTo(24);
+        assertThat(create("::ffff:c000:202").cidrPrefixLength()).isEqualTo(32);
+    }
+
+    @Test
+    void updatesAndDeletesIpv6Records() {
+        IpRecord record = await(ipRecords.create(tenant.account(), CreateIpRecord.of("2001:db8:1::")
+                .withCidrPrefixLength(48)));
+        IpRecord updated = await(ipRecords.update(tenant.account(), record.sid(), new UpdateIpRecord("v6 office")));
+
+        assertThat(updated.ipAddress()).isEqualTo(record.ipAddress());
+        assertThat(updated.cidrPrefixLength()).isEqualTo(48);
+        assertThat(fetch(record.sid())).isEqualTo(updated);
+        await(ipRecords.delete(tenant.account(), record.sid()));
+        failsWith(SipmapException.NotFound.class, ipRecords.fetch(tenant.account(), record.sid()));
+    }
+
+    @Test
+    void listsAndPagesMixedFamiliesInCreationOrder() {
+        List<IpRecord> created = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            created.add(i % 3 == 1 ? create("10.2." + (i >> 8) + "." + (i & 0xff))
+                    : create("2001:db8:" + Integer.toHexString(i) + "::" + Integer.toHexString(i + 1)));
+        }
+        List<String> expected = created.stream().map(r -> r.sid().value()).toList();
+
+        assertThat(expected).isSorted().doesNotHaveDuplicates();
+        assertThat(list(PageRequest.first(1000)).items()).containsExactlyElementsOf(created);
+        for (int size : new int[] {1, 7, 50}) {
+            Walk.assertWalksBothWays(this::list, size, expected, r -> r.sid().value());
+        }
+        assertThat(list(new PageRequest(5, new Cursor.Offset(20))).items())
+                .containsExactlyElementsOf(created.subList(20, 25));
+        assertThat(created.get(0).ipAddress()).isEqualTo(IpAddress.parse("2001:db8:0::1"));
     }
 
     @Test

@@ -7,6 +7,7 @@ import static io.sipmap.contract.Fixtures.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.IpAddress;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.Ipv4Address;
 import io.sipmap.domain.IpPrefix;
@@ -68,7 +69,7 @@ public abstract class ResolutionStoreContract {
 
     private IpRecord record(AccountSid owner, String address, int length) {
         return await(system.ipRecords().insert(new IpRecord(owner, Fixtures.sids().nextIpRecordSid(), null,
-                Ipv4Address.parse(address), length, CREATED, CREATED)));
+                IpAddress.parse(address), length, CREATED, CREATED)));
     }
 
     private IpRecord record(String address, int length) {
@@ -85,7 +86,82 @@ public abstract class ResolutionStoreContract {
     }
 
     private Optional<Resolution> resolve(String address) {
-        return await(system.resolutions().resolve(account, Ipv4Address.parse(address)));
+        return await(system.resolutions().resolve(account, IpAddress.parse(address)));
+    }
+
+    @Test
+    void resolvesIpv6ToTheMappingOfTheLongestContainingPrefix() {
+        SourceIpMapping m32 = map(record("2001:db8::", 32), domain());
+        IpRecord r48 = record("2001:db8:1::", 48);
+        SourceIpMapping m48 = map(r48, domain());
+        SourceIpMapping m64 = map(record("2001:db8:1:2::", 64), domain());
+        SourceIpMapping m128 = map(record("2001:db8:1:2::3", 128), domain());
+        SourceIpMapping m1 = map(record("8000::", 1), domain());
+
+        assertThat(resolve("2001:db8:1:2::3").orElseThrow().mappingSid()).isEqualTo(m128.sid());
+        assertThat(resolve("2001:DB8:1:2:0:0:0:4").orElseThrow().mappingSid()).isEqualTo(m64.sid());
+        assertThat(resolve("2001:db8:1:3::1")).contains(new Resolution(m48.sipDomainSid(), m48.sid(), r48.sid(),
+                new IpPrefix(IpAddress.parse("2001:db8:1::"), 48)));
+        assertThat(resolve("2001:db8:ffff::1").orElseThrow().mappingSid()).isEqualTo(m32.sid());
+        assertThat(resolve("ffff::1").orElseThrow().mappingSid()).isEqualTo(m1.sid());
+        assertThat(resolve("2001:db9::1")).isEmpty();
+        assertThat(resolve("::1")).isEmpty();
+
+        assertThat(await(system.sourceIpMappings().delete(account, m64.sid()))).isTrue();
+        assertThat(resolve("2001:db8:1:2::4").orElseThrow().mappingSid()).isEqualTo(m48.sid());
+    }
+
+    @Test
+    void duplicateIpv6NetworksGoToTheOldestRecord() {
+        IpRecord older = record("2001:db8:5::", 48);
+        IpRecord newer = record("2001:db8:5::77", 48);
+        assertThat(older.sid()).isLessThan(newer.sid());
+        map(newer, domain());
+        SourceIpMapping olderMapping = map(older, domain());
+        assertThat(resolve("2001:db8:5:1::1").orElseThrow().mappingSid()).isEqualTo(olderMapping.sid());
+        assertThat(resolve("2001:db8:5::9").orElseThrow().prefix().toString()).isEqualTo("2001:db8:5::/48");
+
+        await(system.sourceIpMappings().delete(account, olderMapping.sid()));
+        assertThat(resolve("2001:db8:5:1::1").orElseThrow().ipRecordSid()).isEqualTo(newer.sid());
+        assertThat(resolve("2001:db8:5:1::1").orElseThrow().prefix().toString()).isEqualTo("2001:db8:5::77/48");
+    }
+
+    @Test
+    void anIpv4MappedSourceResolvesAsIpv4AndTheFamiliesNeverMix() {
+        SourceIpMapping v4 = map(record("192.0.2.0", 24), domain());
+        // covers ::ffff:192.0.2.7 as a 128-bit number, and 10.x.x.x's bits as the top of an IPv6 address
+        map(record("::", 1), domain());
+        map(record("a00::", 8), domain());
+
+        assertThat(resolve("::ffff:192.0.2.7")).isEqualTo(resolve("192.0.2.7"));
+        assertThat(resolve("::FFFF:c000:0207").orElseThrow().mappingSid()).isEqualTo(v4.sid());
+        assertThat(resolve("::ffff:198.51.100.1")).as("an IPv4 source matches IPv4 records only").isEmpty();
+        assertThat(resolve("10.0.0.1")).as("an IPv4 source matches IPv4 records only").isEmpty();
+        map(record("10.0.0.0", 8), domain());
+        assertThat(resolve("10.0.0.1").orElseThrow().prefix().toString()).isEqualTo("10.0.0.0/8");
+        assertThat(resolve("a00::1").orElseThrow().prefix().toString()).isEqualTo("a00::/8");
+    }
+
+    @Test
+    void ipv6WritesThroughOneInstanceResolveOnTheOtherWithinTheBound() {
+        IpRecord wide = record("2001:db8:7::", 48);
+        IpRecord narrow = record("2001:db8:7:1::", 64);
+        SourceIpMapping base = map(wide, domain());
+        SourceIpMapping mapping = map(narrow, domain());
+        Convergence converge = new Convergence(other, account, convergenceBound());
+
+        converge.to("2001:db8:7:1::1", Optional.of(Resolution.of(mapping, narrow)));
+        converge.to("2001:db8:7:2::1", Optional.of(Resolution.of(base, wide)));
+
+        SourceIpMapping moved = mapping.withSipDomainSid(domain(), LATER);
+        await(system.sourceIpMappings().replace(moved));
+        converge.to("2001:db8:7:1::1", Optional.of(Resolution.of(moved, narrow)));
+
+        assertThat(await(system.sourceIpMappings().delete(account, mapping.sid()))).isTrue();
+        converge.to("2001:db8:7:1::1", Optional.of(Resolution.of(base, wide)));
+        IpRecord renamed = wide.withFriendlyName("renamed", LATER);
+        assertThat(await(system.ipRecords().replace(renamed))).contains(renamed);
+        converge.to("2001:db8:7:1::1", Optional.of(Resolution.of(base, renamed)));
     }
 
     @Test

@@ -46,7 +46,7 @@ final class Migrations {
                 statement.execute("SELECT pg_advisory_lock(" + LOCK_KEY + ")");
             }
             // closing the connection releases the lock, whatever happened
-            return Flyway.configure()
+            int applied = Flyway.configure()
                     .dataSource(url, connect.getUser(), connect.getPassword())
                     .locations(LOCATION)
                     .table(HISTORY_TABLE)
@@ -54,6 +54,15 @@ final class Migrations {
                     .load()
                     .migrate()
                     .migrationsExecuted;
+            if (applied > 0) {
+                // a rewritten table (V4, V7) has no page marked all-visible, so its pages would read the table
+                // (a heap fetch a row) until autovacuum came by, which its rewrite does not count as a change; a
+                // vacuum marks them now (outside a transaction, which Flyway's migrations are not)
+                try (Statement statement = lock.createStatement()) {
+                    statement.execute("VACUUM (ANALYZE) ip_records, source_ip_mappings");
+                }
+            }
+            return applied;
         }
     }
 }

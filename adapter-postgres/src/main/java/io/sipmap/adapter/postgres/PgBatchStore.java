@@ -3,7 +3,6 @@ package io.sipmap.adapter.postgres;
 import static io.sipmap.adapter.postgres.Columns.time;
 import static io.sipmap.adapter.postgres.Columns.uuid;
 
-import io.sipmap.domain.Ipv4Address;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.SipmapException;
@@ -12,6 +11,7 @@ import io.sipmap.domain.SourceIpMapping;
 import io.sipmap.spi.BatchStore;
 import io.sipmap.spi.BatchWrite;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -68,19 +68,19 @@ final class PgBatchStore implements BatchStore {
             + " ON CONFLICT (account) DO UPDATE SET last_seq = h.last_seq RETURNING h.last_seq";
     private static final String LOG_COLUMNS = "account, seq, ip_record_sid, mapping_sid, sip_domain_sid, ip_address,"
             + " cidr_prefix_length, change, resource_sid, resource_sip_domain_sid, friendly_name, date_created,"
-            + " date_updated, nonce";
+            + " date_updated, nonce, ip6";
     /**
      * A run of new records as one statement over arrays, each logged as {@code sipmap_log_change} logs it, numbered
      * from {@code $2 + 1} in array order: one statement for thousands of rows rather than one each.
      */
     private static final String INSERT_RECORDS = "WITH t AS (SELECT * FROM unnest($3::uuid[], $4::text[],"
-            + " $5::int[], $6::int2[], $7::timestamptz[], $8::timestamptz[], $9::int[]) WITH ORDINALITY"
-            + " AS t(sid, friendly_name, ip_address, cidr_prefix_length, date_created, date_updated, nonce, ord)),"
+            + " $5::int[], $6::int2[], $7::timestamptz[], $8::timestamptz[], $9::int[], $10::bytea[]) WITH ORDINALITY"
+            + " AS t(sid, friendly_name, ip_address, cidr_prefix_length, date_created, date_updated, nonce, ip6, ord)),"
             + " r AS (INSERT INTO ip_records (" + Columns.IP_RECORD + ") SELECT $1, sid, friendly_name, ip_address,"
-            + " cidr_prefix_length, date_created, date_updated FROM t RETURNING 1)"
+            + " cidr_prefix_length, date_created, date_updated, ip6 FROM t RETURNING 1)"
             + " INSERT INTO resolution_log (" + LOG_COLUMNS + ") SELECT $1, $2 + ord, sid, NULL, NULL, ip_address,"
-            + " cidr_prefix_length, 'ip_record.created', sid, NULL, friendly_name, date_created, date_updated, nonce"
-            + " FROM t";
+            + " cidr_prefix_length, 'ip_record.created', sid, NULL, friendly_name, date_created, date_updated, nonce,"
+            + " ip6 FROM t";
     /** A run of new mappings, likewise; the log carries each mapped record's address and prefix length. */
     private static final String INSERT_MAPPINGS = "WITH t AS (SELECT * FROM unnest($3::uuid[], $4::uuid[],"
             + " $5::uuid[], $6::timestamptz[], $7::timestamptz[], $8::int[]) WITH ORDINALITY"
@@ -89,7 +89,7 @@ final class PgBatchStore implements BatchStore {
             + " sip_domain_sid, date_created, date_updated FROM t RETURNING 1)"
             + " INSERT INTO resolution_log (" + LOG_COLUMNS + ") SELECT $1, $2 + t.ord, t.ip_record_sid, t.sid,"
             + " t.sip_domain_sid, r.ip_address, r.cidr_prefix_length, 'source_ip_mapping.created', t.sid,"
-            + " t.sip_domain_sid, NULL, t.date_created, t.date_updated, t.nonce FROM t JOIN ip_records r"
+            + " t.sip_domain_sid, NULL, t.date_created, t.date_updated, t.nonce, r.ip6 FROM t JOIN ip_records r"
             + " ON r.account = $1 AND r.sid = t.ip_record_sid";
     /** After a run over arrays: the counter at its last number and nonce, as a single write leaves it. */
     private static final String FINISH_RUN = "UPDATE resolution_log_heads SET last_seq = $2, last_nonce = $3,"
@@ -200,6 +200,7 @@ final class PgBatchStore implements BatchStore {
             UUID[] sids = new UUID[n];
             String[] names = new String[n];
             Integer[] addresses = new Integer[n];
+            Buffer[] ip6s = new Buffer[n];
             Short[] lengths = new Short[n];
             OffsetDateTime[] created = new OffsetDateTime[n];
             OffsetDateTime[] updated = new OffsetDateTime[n];
@@ -207,7 +208,8 @@ final class PgBatchStore implements BatchStore {
                 IpRecord r = ((BatchWrite.InsertIpRecord) run.get(i)).record();
                 sids[i] = uuid(r.sid());
                 names[i] = r.friendlyName();
-                addresses[i] = ((Ipv4Address) r.ipAddress()).bits();
+                addresses[i] = Columns.ipv4(r.ipAddress());
+                ip6s[i] = Columns.ipv6(r.ipAddress());
                 lengths[i] = (short) r.cidrPrefixLength();
                 created[i] = time(r.dateCreated());
                 updated[i] = time(r.dateUpdated());
@@ -215,7 +217,7 @@ final class PgBatchStore implements BatchStore {
             }
             sql = INSERT_RECORDS;
             tuple = Tuple.from(new Object[] {uuid(account), base, sids, names, addresses, lengths, created, updated,
-                    nonces});
+                    nonces, ip6s});
         } else {
             UUID[] sids = new UUID[n];
             UUID[] records = new UUID[n];

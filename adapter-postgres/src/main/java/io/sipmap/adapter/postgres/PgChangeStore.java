@@ -8,7 +8,7 @@ import io.sipmap.domain.Change;
 import io.sipmap.domain.ChangeBatch;
 import io.sipmap.domain.ChangeId;
 import io.sipmap.domain.IpRecord;
-import io.sipmap.domain.Ipv4Address;
+import io.sipmap.domain.IpAddress;
 import io.sipmap.domain.IpPrefix;
 import io.sipmap.domain.Resolution;
 import io.sipmap.domain.SourceIpMapping;
@@ -59,7 +59,7 @@ final class PgChangeStore implements ChangeStore {
     /** The head, the nonce of change $2 and the rows after $2, at most $3, in one statement (one snapshot). */
     private static final String CHANGES_AFTER = "SELECT h.last_seq, l.seq, l.change, l.ip_record_sid,"
             + " l.resource_sid, l.resource_sip_domain_sid, l.friendly_name, l.ip_address, l.cidr_prefix_length,"
-            + " l.date_created, l.date_updated, l.nonce, h.last_nonce, a.nonce"
+            + " l.date_created, l.date_updated, l.nonce, h.last_nonce, a.nonce, l.ip6"
             + " FROM (SELECT $1::uuid AS account,"
             + " (SELECT nonce FROM resolution_log c WHERE c.account = $1 AND c.seq = $2) AS nonce) a"
             + " LEFT JOIN resolution_log_heads h ON h.account = a.account"
@@ -68,7 +68,7 @@ final class PgChangeStore implements ChangeStore {
     private static final String HEAD = "SELECT last_seq, last_nonce FROM resolution_log_heads WHERE account = $1";
     private static final String SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
     private static final String MAPPED = "SELECT m.ip_record_sid, m.sid, m.sip_domain_sid, r.ip_address,"
-            + " r.cidr_prefix_length FROM source_ip_mappings m"
+            + " r.cidr_prefix_length, r.ip6 FROM source_ip_mappings m"
             + " JOIN ip_records r ON r.account = m.account AND r.sid = m.ip_record_sid WHERE m.account = $1";
 
     private final Pool pool;
@@ -131,7 +131,7 @@ final class PgChangeStore implements ChangeStore {
             return null;
         }
         ChangeId id = ChangeId.of(row.getLong(1), row.getInteger(11));
-        Ipv4Address address = new Ipv4Address(row.getInteger(7));
+        IpAddress address = Columns.address(row, 7, 14);
         if (kind.get().ofIpRecord()) {
             return new Change(id, kind.get(), new IpRecord(account, Columns.ipRecordSid(row, 3), row.getString(6),
                     address, row.getInteger(8), Columns.instant(row, 9), Columns.instant(row, 10)), null);
@@ -149,7 +149,7 @@ final class PgChangeStore implements ChangeStore {
             for (Row row : mapped) {
                 entries.add(new Resolution(Columns.sipDomainSid(row, 2), Columns.mappingSid(row, 1),
                         Columns.ipRecordSid(row, 0),
-                        new IpPrefix(new Ipv4Address(row.getInteger(3)), row.getInteger(4))));
+                        Columns.prefix(row, 3, 5, 4)));
             }
             Row last = head.size() == 0 ? null : head.iterator().next();
             return new AddressSnapshot(last == null ? ChangeId.ZERO : ChangeId.of(last.getLong(0), last.getInteger(1)),

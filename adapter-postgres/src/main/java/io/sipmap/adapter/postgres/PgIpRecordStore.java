@@ -3,7 +3,6 @@ package io.sipmap.adapter.postgres;
 import static io.sipmap.adapter.postgres.Columns.time;
 import static io.sipmap.adapter.postgres.Columns.uuid;
 
-import io.sipmap.domain.Ipv4Address;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.IpRecordSid;
@@ -37,14 +36,15 @@ final class PgIpRecordStore implements IpRecordStore {
     /** Numbers, inserts and logs a record in one statement ({@link PgSourceIpMappingStore#counted}): the number. */
     static final String INSERT = PgSourceIpMappingStore.counted("VALUES ($1::uuid, 1, "
             + PgSourceIpMappingStore.NONCE + ")", "m AS (INSERT INTO ip_records (" + Columns.IP_RECORD + ") SELECT $1,"
-            + " $2::uuid, $3::text, $4::integer, $5::smallint, $6::timestamptz, $7::timestamptz FROM h RETURNING sid)",
+            + " $2::uuid, $3::text, $4::integer, $5::smallint, $6::timestamptz, $7::timestamptz, $8::bytea FROM h"
+            + " RETURNING sid)",
             "SELECT $1, h.last_seq, m.sid, NULL::uuid, NULL::uuid, $4, $5, 'ip_record.created', m.sid, NULL::uuid,"
-            + " $3, $6, $7, h.last_nonce FROM h, m");
+            + " $3, $6, $7, h.last_nonce, $8 FROM h, m");
     private static final String FIND = "SELECT " + Columns.IP_RECORD_PACKED
             + " FROM ip_records WHERE account = $1 AND sid = $2";
     /** Sets the fixed columns too, to what they were, so that the trigger refuses a replace that would change them. */
     private static final String REPLACE = logged("UPDATE ip_records SET friendly_name = $3, date_updated = $4,"
-            + " ip_address = $5, cidr_prefix_length = $6, date_created = $7 FROM " + PgSourceIpMappingStore.LOCK
+            + " ip_address = $5, cidr_prefix_length = $6, date_created = $7, ip6 = $8 FROM " + PgSourceIpMappingStore.LOCK
             + " WHERE account = $1 AND sid = $2 RETURNING " + COLUMNS, "ip_record.updated");
     static final String DELETE = logged("DELETE FROM ip_records USING " + PgSourceIpMappingStore.LOCK
             + " WHERE account = $1 AND sid = $2 RETURNING " + COLUMNS, "ip_record.deleted");
@@ -60,7 +60,7 @@ final class PgIpRecordStore implements IpRecordStore {
         return "WITH r AS (" + dml + ") SELECT l.log_seq, l.log_ip_address, l.log_cidr_prefix_length,"
                 + " l.log_mapping_sid, l.log_sip_domain_sid, r.* FROM r CROSS JOIN LATERAL sipmap_log_change(r.account,"
                 + " '" + change + "', r.sid, r.sid, NULL, r.friendly_name, r.ip_address, r.cidr_prefix_length,"
-                + " r.date_created, r.date_updated) l";
+                + " r.date_created, r.date_updated, r.ip6) l";
     }
 
     private final Pool pool;
@@ -106,8 +106,8 @@ final class PgIpRecordStore implements IpRecordStore {
     /** The parameters of {@link #INSERT} for {@code record}. */
     static Tuple insertTuple(IpRecord record) {
         return Tuple.from(new Object[] {uuid(record.accountSid()), uuid(record.sid()), record.friendlyName(),
-                ((Ipv4Address) record.ipAddress()).bits(), (short) record.cidrPrefixLength(), time(record.dateCreated()),
-                time(record.dateUpdated())});
+                Columns.ipv4(record.ipAddress()), (short) record.cidrPrefixLength(), time(record.dateCreated()),
+                time(record.dateUpdated()), Columns.ipv6(record.ipAddress())});
     }
 
     /** The failure of {@link #INSERT} as the caller sees it: a conflict when the record exists, else {@code e}. */
@@ -132,8 +132,8 @@ final class PgIpRecordStore implements IpRecordStore {
     public CompletionStage<Optional<IpRecord>> replace(IpRecord record) {
         return failures.stage(() -> writes.run(record.accountSid(), () -> pool.preparedQuery(REPLACE)
                 .execute(Tuple.from(new Object[] {uuid(record.accountSid()), uuid(record.sid()), record.friendlyName(),
-                        time(record.dateUpdated()), ((Ipv4Address) record.ipAddress()).bits(), (short) record.cidrPrefixLength(),
-                        time(record.dateCreated())})))
+                        time(record.dateUpdated()), Columns.ipv4(record.ipAddress()), (short) record.cidrPrefixLength(),
+                        time(record.dateCreated()), Columns.ipv6(record.ipAddress())})))
                 .compose(rows -> applied(rows).map(v -> rows.size() == 0 ? Optional.<IpRecord>empty()
                         : Optional.of(Columns.ipRecord(rows.iterator().next(), RECORD_AT))))
                 .recover(e -> Future.failedFuture(

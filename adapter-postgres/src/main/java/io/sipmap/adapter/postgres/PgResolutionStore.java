@@ -5,7 +5,6 @@ import static io.sipmap.adapter.postgres.Columns.uuid;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.IpRecordSid;
 import io.sipmap.domain.IpAddress;
-import io.sipmap.domain.Ipv4Address;
 import io.sipmap.domain.IpPrefix;
 import io.sipmap.domain.PrefixIndex;
 import io.sipmap.domain.Resolution;
@@ -86,7 +85,7 @@ final class PgResolutionStore implements ResolutionStore {
     private static final int LOAD_FETCH = 10_000;
     private static final String HEADS = "SELECT account, last_seq FROM resolution_log_heads";
     private static final String RESOLUTIONS = "SELECT m.account, m.ip_record_sid, m.sid, m.sip_domain_sid,"
-            + " r.ip_address, r.cidr_prefix_length FROM source_ip_mappings m"
+            + " r.ip_address, r.cidr_prefix_length, r.ip6 FROM source_ip_mappings m"
             + " JOIN ip_records r ON r.account = m.account AND r.sid = m.ip_record_sid";
     /**
      * Starts a transaction reading one snapshot, for the bulk reads of whole accounts, which the statement timeout of
@@ -106,7 +105,7 @@ final class PgResolutionStore implements ResolutionStore {
     private static final String RESOLUTIONS_OF = RESOLUTIONS + " WHERE m.account = $1";
     private static final String PRUNE = "DELETE FROM resolution_log WHERE logged_at < now() - make_interval(secs => $1)";
     private static final String CHANGES_AFTER = "SELECT seq, ip_record_sid, mapping_sid, sip_domain_sid, ip_address,"
-            + " cidr_prefix_length FROM resolution_log WHERE account = $1 AND seq > $2 ORDER BY seq";
+            + " cidr_prefix_length, ip6 FROM resolution_log WHERE account = $1 AND seq > $2 ORDER BY seq";
 
     private final ConcurrentHashMap<AccountSid, Partition> partitions = new ConcurrentHashMap<>();
     private final Vertx vertx;
@@ -169,17 +168,15 @@ final class PgResolutionStore implements ResolutionStore {
                   IpPrefix prefix) {
 
         /** The change that a mapping write logged; {@code mapping} null for a delete. */
-        static Change of(AccountSid account, long seq, IpRecordSid record, SourceIpMapping mapping, int address,
-                         int length) {
+        static Change of(AccountSid account, long seq, IpRecordSid record, SourceIpMapping mapping, IpPrefix prefix) {
             return new Change(account, seq, record, mapping == null ? null : mapping.sid(),
-                    mapping == null ? null : mapping.sipDomainSid(), new IpPrefix(new Ipv4Address(address), length));
+                    mapping == null ? null : mapping.sipDomainSid(), prefix);
         }
 
         /** A change as {@link #CHANGES_AFTER} reads it. */
         static Change read(AccountSid account, Row row) {
             return new Change(account, row.getLong(0), Columns.ipRecordSid(row, 1), Columns.mappingSid(row, 2),
-                    Columns.sipDomainSid(row, 3),
-                    new IpPrefix(new Ipv4Address(row.getInteger(4)), row.getInteger(5)));
+                    Columns.sipDomainSid(row, 3), Columns.prefix(row, 4, 6, 5));
         }
 
         void applyTo(PrefixIndex<IpRecordSid, Resolution> index) {
@@ -457,7 +454,7 @@ final class PgResolutionStore implements ResolutionStore {
     /** The index entry of a row of {@link #RESOLUTIONS}. */
     private static PrefixIndex.Entry<IpRecordSid, Resolution> entry(Row row) {
         IpRecordSid record = Columns.ipRecordSid(row, 1);
-        IpPrefix prefix = new IpPrefix(new Ipv4Address(row.getInteger(4)), row.getInteger(5));
+        IpPrefix prefix = Columns.prefix(row, 4, 6, 5);
         return new PrefixIndex.Entry<>(record, prefix, new Resolution(Columns.sipDomainSid(row, 3),
                 Columns.mappingSid(row, 2), record, prefix));
     }

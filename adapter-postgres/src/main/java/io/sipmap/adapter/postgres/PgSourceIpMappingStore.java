@@ -50,7 +50,7 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
             "m AS (INSERT INTO source_ip_mappings (" + Columns.MAPPING + ") SELECT $1, $2::uuid, $3::uuid, $4::uuid,"
             + " $5::timestamptz, $6::timestamptz FROM h RETURNING sid)",
             "SELECT $1, h.last_seq, $3, m.sid, $4, r.ip_address, r.cidr_prefix_length, 'source_ip_mapping.created',"
-            + " m.sid, $4, NULL::text, $5, $6, h.last_nonce FROM h, m, ip_records r"
+            + " m.sid, $4, NULL::text, $5, $6, h.last_nonce, r.ip6 FROM h, m, ip_records r"
             + " WHERE r.account = $1 AND r.sid = $3");
     /**
      * As {@link #INSERT}, for a delete: the number handed out first, then the row deleted. When no row is, the log's
@@ -62,7 +62,7 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
             + " RETURNING m.ip_record_sid, m.sip_domain_sid, m.date_created, m.date_updated)",
             "SELECT $1, h.last_seq, m.ip_record_sid, NULL::uuid, NULL::uuid, r.ip_address, r.cidr_prefix_length,"
             + " 'source_ip_mapping.deleted', $2, m.sip_domain_sid, NULL::text, m.date_created,"
-            + " m.date_updated, h.last_nonce"
+            + " m.date_updated, h.last_nonce, r.ip6"
             + " FROM h LEFT JOIN (m JOIN ip_records r ON r.account = $1 AND r.sid = m.ip_record_sid) ON true");
     private static final String FIND = "SELECT " + Columns.MAPPING_PACKED
             + " FROM source_ip_mappings WHERE account = $1 AND sid = $2";
@@ -85,7 +85,7 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
      * counter row is updated first (inserted from {@code head}, a query of the account, 1 and a nonce, on the
      * account's first write), which locks it as {@code sipmap_lock_head} does before any row of the write is touched;
      * then {@code write}, a CTE named {@code m} reading {@code h}; then the log's row from {@code log}, a query of its
-     * columns. A statement sees the tables as they were when it began, possibly before the write it waited for on the
+     * columns, the IPv6 address last. A statement sees the tables as they were when it began, possibly before the write it waited for on the
      * counter row: so only writes whose reads that cannot mislead are made so (an insert, whose record's address never
      * changes and whose unique and foreign keys are checked at the row; a delete, which skips a row deleted meanwhile).
      */
@@ -95,19 +95,20 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
                 + " changed_xid = pg_current_xact_id() RETURNING last_seq, last_nonce), " + write
                 + ", l AS (INSERT INTO resolution_log (account, seq, ip_record_sid, mapping_sid, sip_domain_sid,"
                 + " ip_address, cidr_prefix_length, change, resource_sid, resource_sip_domain_sid, friendly_name,"
-                + " date_created, date_updated, nonce) " + log
-                + " RETURNING seq, ip_address, cidr_prefix_length, ip_record_sid)"
-                + " SELECT seq, ip_address, cidr_prefix_length, ip_record_sid FROM l";
+                + " date_created, date_updated, nonce, ip6) " + log
+                + " RETURNING seq, ip_address, cidr_prefix_length, ip_record_sid, ip6)"
+                + " SELECT seq, ip_address, cidr_prefix_length, ip_record_sid, ip6 FROM l";
     }
 
     /**
      * A write {@code dml} (returning the columns of {@link Columns#MAPPING}) and the logging of its {@code change} as
-     * one statement: its rows are the change's number, address and prefix length, then {@code columns}.
+     * one statement: its rows are the change's number, IPv4 address and prefix length, then {@code columns}, then
+     * the IPv6 address (one of the two addresses is null).
      */
     static String logged(String dml, String columns, String change) {
         return "WITH m AS (" + dml + ") SELECT l.log_seq, l.log_ip_address, l.log_cidr_prefix_length" + columns
-                + " FROM m CROSS JOIN LATERAL sipmap_log_change(m.account, '" + change + "', m.ip_record_sid, m.sid,"
-                + " m.sip_domain_sid, NULL, NULL, NULL, m.date_created, m.date_updated) l";
+                + ", l.log_ip6 FROM m CROSS JOIN LATERAL sipmap_log_change(m.account, '" + change + "',"
+                + " m.ip_record_sid, m.sid, m.sip_domain_sid, NULL, NULL, NULL, m.date_created, m.date_updated, NULL) l";
     }
 
     PgSourceIpMappingStore(Pool pool, SqlClient reads, PgResolutionStore resolutions, Failures failures,
@@ -220,7 +221,8 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
             return Future.succeededFuture(); // no such record: the foreign key has failed the statement already
         }
         Row row = rows.iterator().next();
+        // the record's IPv6 address is the last column of both statements' rows
         return resolutions.written(PgResolutionStore.Change.of(account, row.getLong(0), record, mapping,
-                row.getInteger(1), row.getInteger(2)));
+                Columns.prefix(row, 1, row.size() - 1, 2)));
     }
 }

@@ -35,7 +35,7 @@ class PgMigrationsTest {
                 assertThat(history.getBoolean(2)).isTrue();
                 applied.add(history.getString(1));
             }
-            assertThat(applied).containsExactly("1", "2", "3", "4", "5", "6");
+            assertThat(applied).containsExactly("1", "2", "3", "4", "5", "6", "7");
         }
     }
 
@@ -45,7 +45,7 @@ class PgMigrationsTest {
         PgStoreOptions options = PgStoreOptions.of(database);
 
         assertThat(TestDatabase.vertx().executeBlocking(() -> Migrations.migrate(options)).await(60, TimeUnit.SECONDS))
-                .isEqualTo(6);
+                .isEqualTo(7);
         assertThat(TestDatabase.vertx().executeBlocking(() -> Migrations.migrate(options)).await(60, TimeUnit.SECONDS))
                 .isZero();
     }

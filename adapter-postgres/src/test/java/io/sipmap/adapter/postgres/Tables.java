@@ -3,6 +3,8 @@ package io.sipmap.adapter.postgres;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.IpRecordSid;
 import io.sipmap.domain.Ipv4Address;
+import io.sipmap.domain.Ipv6Address;
+import java.nio.ByteBuffer;
 import io.sipmap.domain.IpPrefix;
 import io.sipmap.domain.Resolution;
 import io.sipmap.domain.SipDomainSid;
@@ -44,13 +46,16 @@ final class Tables {
         Map<IpRecordSid, Resolution> resolutions = new HashMap<>();
         try (Connection connection = TestDatabase.jdbc(database);
              PreparedStatement query = connection.prepareStatement("SELECT m.ip_record_sid, m.sid, m.sip_domain_sid,"
-                     + " r.ip_address, r.cidr_prefix_length FROM source_ip_mappings m JOIN ip_records r"
+                     + " r.ip_address, r.cidr_prefix_length, r.ip6 FROM source_ip_mappings m JOIN ip_records r"
                      + " ON r.account = m.account AND r.sid = m.ip_record_sid WHERE m.account = ?")) {
             query.setObject(1, Columns.uuid(account));
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
                     IpRecordSid record = sid(rows, 1, IpRecordSid::new);
-                    IpPrefix prefix = new IpPrefix(new Ipv4Address(rows.getInt(4)), rows.getInt(5));
+                    byte[] ip6 = rows.getBytes(6);
+                    IpPrefix prefix = new IpPrefix(ip6 == null ? new Ipv4Address(rows.getInt(4))
+                            : new Ipv6Address(ByteBuffer.wrap(ip6).getLong(0), ByteBuffer.wrap(ip6).getLong(8)),
+                            rows.getInt(5));
                     resolutions.put(record, new Resolution(sid(rows, 3, SipDomainSid::new),
                             sid(rows, 2, SourceIpMappingSid::new), record, prefix));
                 }
