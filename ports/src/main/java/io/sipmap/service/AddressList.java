@@ -16,7 +16,9 @@ import java.util.Objects;
  * header {@code ip_address,cidr_prefix_length,sip_domain_sid,friendly_name}, or the same as a JSON array of objects
  * with those keys ({@link #parseJson} takes the array already read, so that this stays free of a JSON library).
  * Reading checks every line and reports every bad one, by its line (CSV) or position from 1 (JSON): a bad address,
- * prefix length or SID, a name too long, and a network listed twice.
+ * prefix length or SID, a name too long, and a network listed twice. An address is IPv4 or IPv6, in any spelling
+ * {@link IpAddress#parse} reads (an IPv6 network is the same network however it is written, an IPv4-mapped address
+ * is the IPv4 address it names); entries hold it parsed, so they print in canonical text.
  *
  * @param entries in file order, at most one per network as given (address and prefix length)
  */
@@ -24,6 +26,9 @@ public record AddressList(List<Entry> entries) {
 
     /** The CSV header, in this order. */
     public static final String HEADER = "ip_address,cidr_prefix_length,sip_domain_sid,friendly_name";
+
+    private static final IpAddress ANY_IPV4 = IpAddress.parse("0.0.0.0");
+    private static final IpAddress ANY_IPV6 = IpAddress.parse("::");
 
     public AddressList {
         entries = List.copyOf(entries);
@@ -33,7 +38,8 @@ public record AddressList(List<Entry> entries) {
      * One wanted record and its mapping.
      *
      * @param line         where it was read: the CSV line, or the JSON item from 1
-     * @param prefix       the address as given and its prefix length (an absent or 0 length read as 32)
+     * @param prefix       the address as given and its prefix length (an absent or 0 length read as 32 for IPv4, 128
+     *                     for IPv6)
      * @param sipDomainSid the SIP domain it maps to
      * @param friendlyName the record's friendly name, null when empty
      */
@@ -138,12 +144,13 @@ public record AddressList(List<Entry> entries) {
                 wrong.add("bad ip_address '" + row.getOrDefault("ip_address", "") + "'");
             }
             String prefix = row.getOrDefault("cidr_prefix_length", "").strip();
+            // a bad address's length is checked against the family its text looks like: one problem, not two
+            IpAddress family = address != null ? address
+                    : row.getOrDefault("ip_address", "").indexOf(':') >= 0 ? ANY_IPV6 : ANY_IPV4;
             try {
-                length = IpPrefix.parseLength(prefix.isEmpty() ? null : prefix,
-                        address == null ? IpAddress.parse("0.0.0.0") : address);
+                length = IpPrefix.parseLength(prefix.isEmpty() ? null : prefix, family);
             } catch (SipmapException e) {
-                wrong.add("bad cidr_prefix_length '" + prefix + "' (0 to "
-                        + (address == null ? 32 : address.bitLength()) + ")");
+                wrong.add("bad cidr_prefix_length '" + prefix + "' (0 to " + family.bitLength() + ")");
             }
             try {
                 domain = SipDomainSid.parse(row.getOrDefault("sip_domain_sid", "").strip(), "sip_domain_sid");

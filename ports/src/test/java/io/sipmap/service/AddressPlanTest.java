@@ -11,6 +11,7 @@ import io.sipmap.api.BatchChange.DeleteSourceIpMappingChange;
 import io.sipmap.api.BatchChange.UpdateSourceIpMappingChange;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.IpRecord;
+import io.sipmap.domain.IpAddress;
 import io.sipmap.domain.IpRecordSid;
 import io.sipmap.domain.Ipv4Address;
 import io.sipmap.domain.SipDomainSid;
@@ -113,5 +114,73 @@ class AddressPlanTest {
                 "sip_domain_sid", A.value(), "friendly_name", "x")));
         assertThat(list.entries()).singleElement().isEqualTo(new AddressList.Entry(1,
                 list("192.0.2.0,24," + A + ",x").entries().get(0).prefix(), A, "x"));
+    }
+
+    private static IpRecord record6(int n, String address, int length, String name) {
+        return new IpRecord(ACCOUNT, IpRecordSid.ofHex(String.format("%032x", n)), name, IpAddress.parse(address),
+                length, NOW, NOW);
+    }
+
+    @Test
+    void readsIpv6LinesInAnySpellingAsTheirCanonicalNetwork() {
+        var list = list("2001:DB8:0:0::,32," + A + ",v6 edge", "2001:db8:0:5::1,," + B + ",v6 host",
+                "2001:db8:0:6::,0," + B + ",", "192.0.2.0,24," + A + ",v4");
+
+        assertThat(list.entries()).extracting(e -> e.prefix().toString())
+                .containsExactly("2001:db8::/32", "2001:db8:0:5::1/128", "2001:db8:0:6::/128", "192.0.2.0/24");
+        var json = AddressList.parseJson(List.of(Map.of("ip_address", "2001:0db8::", "cidr_prefix_length", 32,
+                "sip_domain_sid", A.value(), "friendly_name", "v6 edge")));
+        assertThat(json.entries()).singleElement().isEqualTo(new AddressList.Entry(1, list.entries().get(0).prefix(),
+                A, "v6 edge"));
+    }
+
+    @Test
+    void anIpv6NetworkListedTwiceInTwoSpellingsIsADuplicate() {
+        assertThatThrownBy(() -> list("2001:db8::,32," + A + ",x", "2001:DB8:0:0:0:0:0:0,32," + B + ",y",
+                "::ffff:192.0.2.0,24," + A + ",z", "192.0.2.0,24," + A + ",w"))
+                .isInstanceOfSatisfying(AddressList.Invalid.class, e -> assertThat(e.problems()).containsExactly(
+                        "line 3: duplicate of line 2 (2001:db8::/32)",
+                        "line 5: duplicate of line 4 (192.0.2.0/24)"));
+        assertThatThrownBy(() -> AddressList.parseJson(List.of(
+                Map.of("ip_address", "2001:db8::1", "sip_domain_sid", A.value()),
+                Map.of("ip_address", "2001:db8:0::1", "cidr_prefix_length", 128, "sip_domain_sid", A.value()))))
+                .isInstanceOfSatisfying(AddressList.Invalid.class, e -> assertThat(e.problems())
+                        .containsExactly("item 2: duplicate of item 1 (2001:db8::1/128)"));
+    }
+
+    @Test
+    void badIpv6LinesAreNamedWithTheirRange() {
+        assertThatThrownBy(() -> list("2001:db8::,129," + A + ",x", "fe80::1%eth0,64," + A + ",x",
+                "1::2::3,64," + A + ",x"))
+                .isInstanceOfSatisfying(AddressList.Invalid.class, e -> assertThat(e.problems()).containsExactly(
+                        "line 2: bad cidr_prefix_length '129' (0 to 128)",
+                        "line 3: bad ip_address 'fe80::1%eth0'",
+                        "line 4: bad ip_address '1::2::3'"));
+    }
+
+    @Test
+    void plansIpv6RecordsWhateverTheSpellingAndShowsCanonicalText() {
+        IpRecord kept = record6(1, "2001:db8::", 32, "v6 kept");
+        IpRecord moved = record6(2, "2001:db8:0:5::1", 128, "v6 moved");
+        IpRecord gone = record6(3, "2001:db8:ff::", 48, "v6 gone");
+        var plan = AddressPlan.of(List.of(kept, moved, gone),
+                List.of(mapping(kept, A), mapping(moved, A), mapping(gone, A)),
+                list("2001:0DB8:0000::,32," + A + ",v6 kept", "2001:DB8:0:5:0:0:0:1,0," + B + ",v6 moved",
+                        "2001:DB8:AA::,48," + A + ",v6 new"), Scope.ALL);
+
+        assertThat(plan.counts()).isEqualTo(Map.of(Action.CREATE, 1, Action.MAP, 0, Action.REMAP, 1,
+                Action.RENAME, 0, Action.REMOVE, 1, Action.KEEP, 1));
+        assertThat(plan.steps()).extracting(step -> step.prefix().toString()).containsExactlyInAnyOrder(
+                "2001:db8::/32", "2001:db8:0:5::1/128", "2001:db8:ff::/48", "2001:db8:aa::/48");
+        assertThat(plan.steps().stream().map(Object::toString)).anySatisfy(line -> assertThat(line)
+                .startsWith("create  2001:db8:aa::/48"));
+        List<BatchChange> changes = plan.batch().orElseThrow().changes();
+        assertThat(changes).contains(new DeleteIpRecordChange(gone.sid()),
+                new UpdateSourceIpMappingChange(mapping(moved, A).sid(), B));
+        assertThat(changes).filteredOn(CreateIpRecordChange.class::isInstance).singleElement()
+                .isInstanceOfSatisfying(CreateIpRecordChange.class, c -> {
+                    assertThat(c.command().ipAddress()).hasToString("2001:db8:aa::");
+                    assertThat(c.command().cidrPrefixLength()).isEqualTo(48);
+                });
     }
 }

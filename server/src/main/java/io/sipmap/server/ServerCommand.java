@@ -79,6 +79,7 @@ final class ServerCommand {
         ENVIRONMENT.put("--tls-cert", "SIPMAP_TLS_CERT");
         ENVIRONMENT.put("--tls-key", "SIPMAP_TLS_KEY");
         ENVIRONMENT.put("--log-format", "SIPMAP_LOG_FORMAT");
+        ENVIRONMENT.put("--address-families", "SIPMAP_ADDRESS_FAMILIES");
         ENVIRONMENT.putAll(KamailioBridgeCommand.ENVIRONMENT); // for sipmap-server kamailio-bridge
     }
 
@@ -194,6 +195,12 @@ final class ServerCommand {
             description = "text: one line per record; json: one JSON object per line (time, level, logger, message,"
                     + " and a request's fields).%n  env SIPMAP_LOG_FORMAT, default ${DEFAULT-VALUE}")
     private String logFormat;
+
+    @Option(names = "--address-families", paramLabel = "FAMILIES", defaultValue = "ipv4,ipv6",
+            description = "ipv4,ipv6: IP records, resolve and batches take IPv6 addresses too (sipmap's extension);"
+                    + " ipv4: IPv4 only, an IPv6 address refused as Twilio refuses it (400, code 20001, the message of"
+                    + " any invalid address).%n  env SIPMAP_ADDRESS_FAMILIES, default ${DEFAULT-VALUE}")
+    private String addressFamilies;
 
     /**
      * The settings for these arguments and this environment.
@@ -315,6 +322,8 @@ final class ServerCommand {
         check(tlsCert == null || Files.isReadable(tlsCert), "--tls-cert: cannot read " + tlsCert);
         check(tlsKey == null || Files.isReadable(tlsKey), "--tls-key: cannot read " + tlsKey);
         Settings.LogFormat format = parsed(() -> Settings.LogFormat.parse(logFormat), "--log-format");
+        SipmapServerOptions.AddressFamilies families = parsed(() -> Settings.addressFamilies(addressFamilies),
+                "--address-families");
         List<String> origins = corsOrigins == null ? List.of()
                 : corsOrigins.stream().map(String::trim).filter(origin -> !origin.isEmpty()).toList();
         SipmapServerOptions cors = parsed(() -> Settings.http(Duration.ofSeconds(idleTimeoutSeconds))
@@ -324,6 +333,7 @@ final class ServerCommand {
                 .withRateLimit(rateLimit, rateBurst == null ? rateLimit : rateBurst, Clock.systemUTC())
                 .withRequestTimeout(Duration.ofSeconds(requestTimeoutSeconds))
                 .withShutdownTimeout(Duration.ofSeconds(shutdownTimeoutSeconds)).withBodyLimit(bodyLimit)
+                .withAddressFamilies(families)
                 .withTls(tlsCert == null ? null : new SipmapServerOptions.Tls(tlsCert.toString(), tlsKey.toString()));
         boolean generated = sid == null && credentialsFile == null;
         SecureRandom random = new SecureRandom();

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -103,6 +104,21 @@ record Settings(SipmapServerOptions http, Accounts accounts, Management manageme
             return Arrays.stream(values()).filter(format -> format.name().equalsIgnoreCase(value)).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("text or json, got " + value));
         }
+    }
+
+    /**
+     * The address families of {@code --address-families}: {@code ipv4,ipv6} (either order) or {@code ipv4}, in any
+     * case. IPv6 alone is no choice: Twilio's clients send IPv4.
+     */
+    static SipmapServerOptions.AddressFamilies addressFamilies(String value) {
+        String families = value == null ? "" : value.strip().toLowerCase(Locale.ROOT).replace(" ", "");
+        if (families.equals("ipv4")) {
+            return SipmapServerOptions.AddressFamilies.IPV4;
+        }
+        if (families.equals("ipv4,ipv6") || families.equals("ipv6,ipv4")) {
+            return SipmapServerOptions.AddressFamilies.IPV4_AND_IPV6;
+        }
+        throw new IllegalArgumentException("ipv4 or ipv4,ipv6, got " + value);
     }
 
     /** The defaults of everything but where to listen and whom to accept: memory, management on any free port. */

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -144,5 +145,38 @@ class ApplyCommandTest {
                 .contains("line 6: duplicate of line 5 (192.0.2.0/24)")
                 .contains("the file has 4 error(s); nothing was changed");
         assertThat(head()).isZero();
+    }
+
+    @Test
+    @Disabled("until the HTTP client reads IPv6 in answers (adapter-http-client's WireJson reads ip_address as IPv4"
+            + " only): the server applies the batch, the client then refuses its answer")
+    void appliesIpv6LinesAndKnowsThemAgainInAnotherSpelling() throws Exception {
+        Path list = file("v6.csv", "ip_address,cidr_prefix_length,sip_domain_sid,friendly_name\n"
+                + "2001:DB8:0:0::,32," + A + ",carrier-a v6\n"
+                + "2001:db8:0:5::1,," + B + ",carrier-a v6 host\n"
+                + "198.51.100.0,24," + A + ",carrier-a v4\n");
+
+        assertThat(apply(list.toString(), "--yes")).as(err::toString).isZero();
+        assertThat(out.toString()).contains("create  2001:db8::/32").contains("create  2001:db8:0:5::1/128")
+                .contains("apply: applied 6 changes in one batch");
+        assertThat(stores.ipRecords().page(ACCOUNT, PageRequest.first(50)).toCompletableFuture().get().items())
+                .extracting(r -> r.ipAddress() + "/" + r.cidrPrefixLength())
+                .containsExactly("2001:db8::/32", "2001:db8:0:5::1/128", "198.51.100.0/24");
+
+        Path respelled = file("v6-again.csv", "ip_address,cidr_prefix_length,sip_domain_sid,friendly_name\n"
+                + "2001:0db8:0000:0000:0000:0000:0000:0000,32," + A + ",carrier-a v6\n"
+                + "2001:DB8:0:5:0:0:0:1,128," + B + ",carrier-a v6 host\n"
+                + "::ffff:198.51.100.0,24," + A + ",carrier-a v4\n");
+        long before = head();
+        assertThat(apply(respelled.toString(), "--yes")).as(err::toString).isZero();
+        assertThat(out.toString()).contains("keep    2001:db8::/32").contains("apply: nothing to do");
+        assertThat(head()).isEqualTo(before);
+
+        Path twice = file("twice.csv", "ip_address,cidr_prefix_length,sip_domain_sid,friendly_name\n"
+                + "2001:db8::,32," + A + ",a\n"
+                + "2001:DB8::0,32," + B + ",b\n");
+        assertThat(apply(twice.toString(), "--yes")).isEqualTo(1);
+        assertThat(err.toString()).contains("line 3: duplicate of line 2 (2001:db8::/32)");
+        assertThat(head()).isEqualTo(before);
     }
 }

@@ -181,4 +181,21 @@ class ServerCommandTest {
         assertThat(execute(Map.of(), "--log-format", "xml")).isEqualTo(2);
         assertThat(err.toString()).contains("--log-format: text or json, got xml");
     }
+
+    @Test
+    void addressFamiliesAreBothByDefaultOrIpv4OnlyFromTheFlagOrTheEnvironment() {
+        assertThat(execute(Map.of())).isNull();
+        assertThat(execute(Map.of("SIPMAP_ADDRESS_FAMILIES", "ipv4"))).isNull();
+        assertThat(execute(Map.of("SIPMAP_ADDRESS_FAMILIES", "ipv4"), "--address-families", "ipv4,ipv6")).isNull();
+        assertThat(execute(Map.of(), "--address-families", "IPv4")).isNull();
+
+        assertThat(started).extracting(settings -> settings.http().addressFamilies()).containsExactly(
+                SipmapServerOptions.AddressFamilies.IPV4_AND_IPV6, SipmapServerOptions.AddressFamilies.IPV4,
+                SipmapServerOptions.AddressFamilies.IPV4_AND_IPV6, SipmapServerOptions.AddressFamilies.IPV4);
+        assertThat(execute(Map.of(), "--address-families", "ipv6")).isEqualTo(2);
+        assertThat(err.toString()).contains("--address-families: ipv4 or ipv4,ipv6, got ipv6");
+        assertThat(execute(Map.of(), "--help")).isZero();
+        assertThat(out.toString()).contains("--address-families=FAMILIES", "env SIPMAP_ADDRESS_FAMILIES",
+                "default ipv4,ipv6");
+    }
 }

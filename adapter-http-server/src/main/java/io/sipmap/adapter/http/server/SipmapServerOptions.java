@@ -1,5 +1,7 @@
 package io.sipmap.adapter.http.server;
 
+import io.sipmap.domain.IpAddress;
+import io.sipmap.domain.Ipv4Address;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
@@ -43,7 +45,8 @@ import java.util.Optional;
  * @param feed            how the change feed streams ({@code GET /sipmap/v1/Changes})
  * @param publicRoutes    the host's own routes, served without credentials beside the API (a web console's files);
  *                        none by default
- * @param addressFamilies whether IP records and resolve take IPv6 addresses too (the default) or IPv4 only, as Twilio
+ * @param addressFamilies whether IP records, resolve and batches take IPv6 addresses too (the default) or IPv4 only,
+ *                        as Twilio does
  */
 public record SipmapServerOptions(Credentials credentials, Optional<String> publicBaseUrl, long bodyLimit,
                                   int rateLimit, int rateBurst, Clock clock, String host, int port, boolean requestLog,
@@ -101,9 +104,8 @@ public record SipmapServerOptions(Credentials credentials, Optional<String> publ
         IPV4_AND_IPV6;
 
         /** Parses an address of the families allowed, naming {@code parameter} in the error. */
-        public io.sipmap.domain.IpAddress parse(String text, String parameter) {
-            return this == IPV4 ? io.sipmap.domain.Ipv4Address.parse(text, parameter)
-                    : io.sipmap.domain.IpAddress.parse(text, parameter);
+        public IpAddress parse(String text, String parameter) {
+            return this == IPV4 ? Ipv4Address.parse(text, parameter) : IpAddress.parse(text, parameter);
         }
     }
 

@@ -8,6 +8,7 @@ import io.sipmap.api.SipDomainResolver;
 import io.sipmap.domain.AccountSid;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
@@ -93,6 +94,38 @@ class OpenApiDocumentHttpTest extends ServerTestBase {
 
         assertThat(documented(document)).isEqualTo(routed(withBatches)).contains("POST /sipmap/v1/Batches",
                 "POST /sipmap/v1/Plans");
+    }
+
+    @Test
+    void describesIpAddressesAsIpv4OrIpv6WhereverTheyAreTakenOrAnswered() {
+        OpenAPI document = parse(new String(OpenApiDocument.bytes(true, true, true),
+                java.nio.charset.StandardCharsets.UTF_8));
+
+        Schema<?> form = document.getPaths().get("/v1/IpRecords").getPost().getRequestBody().getContent()
+                .get("application/x-www-form-urlencoded").getSchema();
+        Schema<?> created = property(form, "IpAddress");
+        var resolve = document.getPaths().get("/sipmap/v1/Resolve").getGet().getParameters().get(0);
+        Schema<?> batch = document.getPaths().get("/sipmap/v1/Batches").getPost().getRequestBody().getContent()
+                .get("application/json").getSchema();
+        Schema<?> batched = property(property(batch, "changes").getItems(), "ip_address");
+        for (Schema<?> taken : List.of(created, resolve.getSchema(), batched)) {
+            assertThat(taken.getPattern()).isEqualTo("^[0-9A-Fa-f:.]{2,45}$");
+        }
+        for (String description : List.of(created.getDescription(), resolve.getDescription(),
+                batched.getDescription())) {
+            assertThat(description).contains("IPv4", "IPv6", "::ffff:192.0.2.1", "zone id", "--address-families ipv4");
+        }
+        assertThat(property(form, "CidrPrefixLength").getMaximum()).isEqualByComparingTo("128");
+        Schema<?> record = document.getComponents().getSchemas().get("IpRecord");
+        assertThat(property(record, "ip_address").getDescription()).contains("RFC 5952");
+        assertThat(property(record, "cidr_prefix_length").getMaximum()).isEqualByComparingTo("128");
+        String text = new String(OpenApiDocument.bytes(true, true, true), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(text).contains("'1 2001:db8:: 32 0 SD...'", "IPv4 networks first, then IPv6 ones",
+                "canonical text (RFC 5952 for IPv6)");
+    }
+
+    private static Schema<?> property(Schema<?> schema, String name) {
+        return (Schema<?>) schema.getProperties().get(name);
     }
 
     /** Batches for the routes only: these tests never call them. */
