@@ -5,7 +5,8 @@ package io.sipmap.domain;
  *
  * <p>Twilio's IP records take IPv4 only; IPv6 is sipmap's extension. {@link #parse} reads both: strict dotted decimal
  * for IPv4, every text form RFC 4291 allows for IPv6 (compressed, upper case, a trailing dotted-decimal IPv4 part).
- * Answers always carry the RFC 5952 canonical text ({@link Ipv6Address#toString}).
+ * Answers always carry the RFC 5952 canonical text ({@link Ipv6Address#toString}). Text without a colon is read, and
+ * refused, exactly as {@link Ipv4Address#parse} reads it.
  *
  * <p>An IPv4-mapped IPv6 address ({@code ::ffff:192.0.2.1}, RFC 4291 section 2.5.5.2) is the IPv4 address it names:
  * it parses to that {@link Ipv4Address}, so a record given either spelling holds the IPv4 address (with an IPv4 prefix
@@ -33,16 +34,8 @@ public sealed interface IpAddress extends Comparable<IpAddress> permits Ipv4Addr
         if (text != null && text.indexOf(':') >= 0) {
             return Ipv6Address.parseEither(text, parameter);
         }
-        if (text != null && text.length() <= 15 && !text.isEmpty() && Character.isDigit(text.charAt(0))) {
-            try {
-                return Ipv4Address.parse(text, parameter);
-            } catch (SipmapException.InvalidParameter e) {
-                // fall through to the message naming both families
-            }
-        }
-        throw new SipmapException.InvalidParameter(parameter, "Invalid " + parameter
-                + ": expected an IPv4 address in dotted decimal, such as 192.0.2.10, or an IPv6 address, such as "
-                + "2001:db8::10, got " + quoted(text));
+        // text without a colon can only be IPv4: refused, it gets the very message it got before IPv6 was taken
+        return Ipv4Address.parse(text, parameter);
     }
 
     /** {@link #parse(String, String)} naming {@code IpAddress}. */
