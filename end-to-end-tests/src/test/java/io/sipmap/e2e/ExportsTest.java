@@ -10,8 +10,10 @@ import io.sipmap.api.CreateIpRecord;
 import io.sipmap.api.CreateSourceIpMapping;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.ChangeId;
+import io.sipmap.domain.IpAddress;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.Ipv4Address;
+import io.sipmap.domain.Ipv6Address;
 import io.sipmap.domain.IpPrefix;
 import io.sipmap.domain.SipDomainSid;
 import io.sipmap.service.ChangeFeedService;
@@ -178,6 +180,97 @@ class ExportsTest {
         for (String[] line : lines) {
             if (!line[2].equals("32") && new IpPrefix(Ipv4Address.parse(line[1]), Integer.parseInt(line[2]))
                     .contains(new Ipv4Address(address))) {
+                return line[4];
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void withIpv6BesideIpv4TheFirstEntryContainingAnAddressIsWhatResolveAnswers() throws Exception {
+        Random random = new Random(20261207L);
+        List<IpPrefix> prefixes = new ArrayList<>();
+        for (int i = 0; i < 80; i++) {
+            IpPrefix prefix;
+            if (!prefixes.isEmpty() && random.nextInt(5) == 0) {
+                prefix = prefixes.get(random.nextInt(prefixes.size())); // the same network again, as given
+            } else if (random.nextBoolean()) {
+                int length = new int[] {8, 16, 24, 28, 32}[random.nextInt(5)];
+                prefix = new IpPrefix(new Ipv4Address(0x0A000000 | random.nextInt(1 << 16)), length);
+            } else {
+                // all inside 2001:db8::/32 so that they nest; host bits set at random
+                int length = new int[] {32, 40, 48, 56, 64, 96, 120, 128, 128}[random.nextInt(9)];
+                prefix = new IpPrefix(new Ipv6Address(0x20010db8_00000000L | random.nextInt(1 << 12) << 8,
+                        random.nextBoolean() ? 0 : random.nextInt(1 << 8)), length);
+            }
+            prefixes.add(prefix);
+            IpRecord record = ipRecords.create(ACCOUNT, new CreateIpRecord(prefix.address(), null, prefix.length()))
+                    .toCompletableFuture().join();
+            if (random.nextInt(6) != 0) {
+                map(record, domain(random.nextInt(5)));
+            }
+        }
+        JsonArray entries = new JsonObject(get("/sipmap/v1/Exports/Addresses", Map.of()).body())
+                .getJsonArray("entries");
+        assertThat(entries.stream().map(e -> ((JsonObject) e).getString("ip_address")))
+                .as("IPv4 entries first, IPv6 ones after").anyMatch(a -> a.contains(":"))
+                .isSortedAccordingTo(java.util.Comparator.comparing(a -> a.contains(":")));
+        List<String[]> lines = get("/sipmap/v1/Exports/Kamailio", Map.of()).body().lines()
+                .map(line -> line.split(" ")).toList();
+        int matched = 0;
+        for (int i = 0; i < 200; i++) {
+            IpPrefix near = prefixes.get(random.nextInt(prefixes.size()));
+            IpAddress address = near.address() instanceof Ipv6Address
+                    ? randomIn(near, random) : new Ipv4Address(((Ipv4Address) near.network()).bits()
+                    | random.nextInt() & ~IpPrefix.mask(near.length()));
+            String ip = address.toString();
+            JsonObject resolved = new JsonObject(get("/sipmap/v1/Resolve?IpAddress=" + ip, Map.of()).body())
+                    .getJsonObject("resolution");
+            JsonObject first = firstMatch(entries, address);
+            if (resolved == null) {
+                assertThat(first).as(ip).isNull();
+                assertThat(kamailio(lines, address)).as(ip).isNull();
+                continue;
+            }
+            matched++;
+            assertThat(first).as(ip).isNotNull();
+            assertThat(first.getString("ip_record_sid")).as(ip).isEqualTo(resolved.getString("ip_record_sid"));
+            assertThat(first.getString("ip_record_address")).as(ip).isEqualTo(resolved.getString("ip_address"));
+            assertThat(kamailio(lines, address)).as(ip).isEqualTo(resolved.getString("sip_domain_sid"));
+        }
+        assertThat(matched).isGreaterThan(100);
+    }
+
+    /** An address inside an IPv6 prefix: its network with random host bits. */
+    private static IpAddress randomIn(IpPrefix prefix, Random random) {
+        Ipv6Address network = (Ipv6Address) prefix.network();
+        return new Ipv6Address(network.high() | random.nextLong() & ~IpPrefix.highMask(prefix.length()),
+                network.low() | random.nextLong() & ~IpPrefix.lowMask(prefix.length()));
+    }
+
+    private static JsonObject firstMatch(JsonArray entries, IpAddress address) {
+        for (int i = 0; i < entries.size(); i++) {
+            JsonObject entry = entries.getJsonObject(i);
+            if (new IpPrefix(IpAddress.parse(entry.getString("ip_address")), entry.getInteger("cidr_prefix_length"))
+                    .contains(address)) {
+                return entry;
+            }
+        }
+        return null;
+    }
+
+    /** Kamailio's rule over both families: exact addresses (/32, /128) first, then subnets in load order. */
+    private static String kamailio(List<String[]> lines, IpAddress address) {
+        for (String[] line : lines) {
+            IpAddress lineAddress = IpAddress.parse(line[1]);
+            if (Integer.parseInt(line[2]) == lineAddress.bitLength() && lineAddress.equals(address)) {
+                return line[4];
+            }
+        }
+        for (String[] line : lines) {
+            IpAddress lineAddress = IpAddress.parse(line[1]);
+            if (Integer.parseInt(line[2]) != lineAddress.bitLength()
+                    && new IpPrefix(lineAddress, Integer.parseInt(line[2])).contains(address)) {
                 return line[4];
             }
         }

@@ -10,14 +10,23 @@ import io.sipmap.api.CreateIpRecord;
 import io.sipmap.api.CreateSourceIpMapping;
 import io.sipmap.api.UpdateSourceIpMapping;
 import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.IpAddress;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.Ipv4Address;
+import io.sipmap.domain.Ipv6Address;
 import io.sipmap.domain.IpPrefix;
 import io.sipmap.domain.Resolution;
 import io.sipmap.domain.SipDomainSid;
 import io.sipmap.domain.SipmapException;
 import io.sipmap.domain.SourceIpMapping;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,15 +89,26 @@ class LiveResolverTest {
     }
 
     /** Records with nested, tied and host-bit prefixes inside a few /8s, most of them mapped. */
+    private static final int[] V6_LENGTHS = {32, 36, 40, 44, 48, 48, 52, 56, 60, 64, 64, 72, 96, 112, 120, 127, 128,
+            128};
+
     private final class Population {
         final AccountSid account;
         final Random random;
         final List<IpRecord> records = new ArrayList<>();
         final Map<IpRecord, SourceIpMapping> mapped = new LinkedHashMap<>();
+        /** Whether records and probes are of both families; when not, IPv4 only, drawn exactly as before IPv6. */
+        private boolean mixed;
 
         Population(AccountSid account, long seed) {
             this.account = account;
             this.random = new Random(seed);
+        }
+
+        /** Half the records IPv6, nested and tied inside 2001:db8::/32; some IPv4 ones given as ::ffff:a.b.c.d. */
+        Population mixed() {
+            mixed = true;
+            return this;
         }
 
         SipDomainSid domain() {
@@ -96,15 +116,37 @@ class LiveResolverTest {
         }
 
         IpRecord record() {
+            if (mixed && random.nextBoolean()) {
+                return record6();
+            }
             int address = (10 + random.nextInt(3)) << 24 | random.nextInt(1 << 12) << 12 | random.nextInt(1 << 12);
             int length = 8 + random.nextInt(25);
-            IpRecord r = await(stack.ipRecords.create(account, CreateIpRecord.of(new Ipv4Address(address).toString())
+            String text = (mixed && random.nextInt(8) == 0 ? "::ffff:" : "") + new Ipv4Address(address);
+            IpRecord r = await(stack.ipRecords.create(account, CreateIpRecord.of(text)
                     .withCidrPrefixLength(length)));
             records.add(r);
             if (random.nextInt(10) == 0) {
                 // the same prefix again: the older record wins
                 IpRecord twin = await(stack.ipRecords.create(account,
                         CreateIpRecord.of(r.ipAddress().toString()).withCidrPrefixLength(length)));
+                records.add(twin);
+            }
+            return r;
+        }
+
+        /** An IPv6 record: 2001:db8:g:h::/l with g 0..3, h 0..15, and for l over 64 a few low bits, so they nest. */
+        IpRecord record6() {
+            long high = 0x20010db8_00000000L | (long) random.nextInt(4) << 16 | random.nextInt(16);
+            long low = random.nextBoolean() ? 0 : (long) random.nextInt(4) << 32 | random.nextInt(1 << 8);
+            int length = V6_LENGTHS[random.nextInt(V6_LENGTHS.length)];
+            IpRecord r = await(stack.ipRecords.create(account, CreateIpRecord.of(new Ipv6Address(high, low).toString())
+                    .withCidrPrefixLength(length)));
+            records.add(r);
+            if (random.nextInt(10) == 0) {
+                // the same prefix again, in another spelling and with other host bits: the older record wins
+                long hostBits = length >= 128 ? 0 : random.nextLong() & ~IpPrefix.lowMask(length);
+                IpRecord twin = await(stack.ipRecords.create(account, CreateIpRecord.of(
+                        new Ipv6Address(high, low | hostBits).toString().toUpperCase()).withCidrPrefixLength(length)));
                 records.add(twin);
             }
             return r;
@@ -149,10 +191,14 @@ class LiveResolverTest {
         }
 
         /** Addresses worth asking: each record's network, its last address, the next one, and one inside; plus noise. */
-        List<Ipv4Address> probes() {
-            List<Ipv4Address> probes = new ArrayList<>();
+        List<IpAddress> probes() {
+            List<IpAddress> probes = new ArrayList<>();
             for (IpRecord r : records) {
                 IpPrefix p = r.prefix();
+                if (p.address() instanceof Ipv6Address) {
+                    probes6(p, probes);
+                    continue;
+                }
                 int network = ((Ipv4Address) p.network()).bits();
                 int last = network | ~IpPrefix.mask(p.length());
                 probes.add(new Ipv4Address(network));
@@ -163,27 +209,49 @@ class LiveResolverTest {
             for (int i = 0; i < 200; i++) {
                 probes.add(new Ipv4Address((10 + random.nextInt(3)) << 24 | random.nextInt(1 << 24)));
             }
+            for (int i = 0; mixed && i < 200; i++) {
+                long high = 0x20010db8_00000000L | (long) random.nextInt(5) << 16 | random.nextInt(17);
+                probes.add(new Ipv6Address(high, random.nextBoolean() ? random.nextLong()
+                        : (long) random.nextInt(5) << 32 | random.nextInt(1 << 9)));
+            }
             return probes;
+        }
+
+        /** An IPv6 record's network, its last address, the next one (carrying into the high half), one inside. */
+        private void probes6(IpPrefix p, List<IpAddress> probes) {
+            Ipv6Address network = (Ipv6Address) p.network();
+            long highHost = ~IpPrefix.highMask(p.length());
+            long lowHost = ~IpPrefix.lowMask(p.length());
+            Ipv6Address last = new Ipv6Address(network.high() | highHost, network.low() | lowHost);
+            probes.add(network);
+            probes.add(last);
+            probes.add(new Ipv6Address(last.low() == -1L ? last.high() + 1 : last.high(), last.low() + 1));
+            probes.add(new Ipv6Address(network.high() | random.nextLong() & highHost,
+                    network.low() | random.nextLong() & lowHost));
         }
     }
 
     /** The replica agrees with the server's resolve extension on every probe. */
-    private static void agrees(LiveSipDomainResolver live, SipmapClient server, List<Ipv4Address> probes) {
+    private static Map<Boolean, Integer> agrees(LiveSipDomainResolver live, SipmapClient server,
+                                                List<IpAddress> probes) {
         List<CompletableFuture<Optional<Resolution>>> remote = new ArrayList<>();
         int matches = 0;
+        Map<Boolean, Integer> matchesByFamily = new LinkedHashMap<>(Map.of(false, 0, true, 0));
         for (int i = 0; i < probes.size(); i++) {
             remote.add(server.sipDomainResolver().resolve(server.account(), probes.get(i)).toCompletableFuture());
             if (remote.size() == 64 || i == probes.size() - 1) {
                 for (int k = 0; k < remote.size(); k++) {
-                    Ipv4Address address = probes.get(i - remote.size() + 1 + k);
+                    IpAddress address = probes.get(i - remote.size() + 1 + k);
                     Optional<Resolution> expected = remote.get(k).orTimeout(15, TimeUnit.SECONDS).join();
                     assertThat(await(live.resolve(live.account(), address))).as("%s", address).isEqualTo(expected);
                     matches += expected.isPresent() ? 1 : 0;
+                    matchesByFamily.merge(address.isIpv6(), expected.isPresent() ? 1 : 0, Integer::sum);
                 }
                 remote.clear();
             }
         }
         assertThat(matches).as("probes that some record holds").isGreaterThan(probes.size() / 4);
+        return matchesByFamily;
     }
 
     @Test
@@ -213,6 +281,73 @@ class LiveResolverTest {
         agrees(live, writer, data.probes());
         eventually("live", () -> live.state() == ChangeFollower.State.LIVE);
         assertThat(stack.answered).filteredOn(a -> a.startsWith("GET /v1/IpRecords ")).as("IP records list reads").isEmpty();
+    }
+
+    @Test
+    void holdsIpv6BesideIpv4FromTheExportAndThroughChangesAndRestartsAndAgreesWithTheServer() throws Exception {
+        stack = new FeedStack(10_000);
+        AccountSid account = stack.nextAccount();
+        Population data = new Population(account, 6).mixed();
+        data.grow(200);
+        assertThat(data.records).filteredOn(r -> r.ipAddress().isIpv6()).hasSizeGreaterThan(60);
+        assertThat(data.records).filteredOn(r -> !r.ipAddress().isIpv6()).hasSizeGreaterThan(60);
+        SipmapClient writer = stack.client(account);
+        LiveSipDomainResolver live = stack.client(account).liveResolver(account, FeedStack.fastReconnect());
+        await(live.ready());
+        assertThat(live.lastEventId()).isEqualTo(head(account));
+        assertThat(live.size()).isEqualTo(data.mapped.size());
+        Map<Boolean, Integer> matches = agrees(live, writer, data.probes());
+        assertThat(matches.get(true)).as("IPv6 probes that some record holds").isGreaterThan(150);
+        assertThat(matches.get(false)).as("IPv4 probes that some record holds").isGreaterThan(150);
+        agreesOnTheMappedSpelling(live, account, data.probes());
+
+        for (int i = 0; i < 300; i++) {
+            data.change();
+        }
+        caughtUp(live);
+        assertThat(live.snapshotsLoaded()).isEqualTo(1);
+        assertThat(live.size()).isEqualTo(data.mapped.size());
+        agrees(live, writer, data.probes());
+
+        eventually("one stream", () -> stack.verticle().changeSubscribers() == 1);
+        stack.stop();
+        eventually("the replica notices", () -> live.state() != ChangeFollower.State.LIVE);
+        for (int i = 0; i < 60; i++) {
+            data.change();
+        }
+        stack.start();
+        caughtUp(live);
+        assertThat(live.snapshotsLoaded()).as("resumed, not reloaded").isEqualTo(1);
+        matches = agrees(live, writer, data.probes());
+        assertThat(matches.get(true)).isGreaterThan(100);
+        agreesOnTheMappedSpelling(live, account, data.probes());
+    }
+
+    /**
+     * The server's resolve, asked for each IPv4 probe in its IPv4-mapped IPv6 spelling ({@code ::ffff:a.b.c.d}),
+     * names the record the replica names for the plain address: both spellings are one source.
+     */
+    private void agreesOnTheMappedSpelling(LiveSipDomainResolver live, AccountSid account, List<IpAddress> probes)
+            throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String authorization = "Basic " + Base64.getEncoder().encodeToString((account.value() + ":"
+                + FeedStack.token(account)).getBytes(StandardCharsets.UTF_8));
+        int asked = 0;
+        for (IpAddress probe : probes) {
+            if (probe.isIpv6() || asked++ % 4 != 0) {
+                continue; // a quarter of them is plenty: one request each
+            }
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(stack.baseUrl()
+                            + "/sipmap/v1/Resolve?IpAddress=::ffff:" + probe)).header("Authorization", authorization)
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as("%s", response.body()).isEqualTo(200);
+            JsonObject resolution = new JsonObject(response.body()).getJsonObject("resolution");
+            Optional<Resolution> replica = await(live.resolve(account, IpAddress.parse("::ffff:" + probe)));
+            assertThat(replica).as("::ffff:%s", probe).isEqualTo(await(live.resolve(account, probe)));
+            assertThat(replica.map(r -> r.ipRecordSid().value())).as("::ffff:%s", probe)
+                    .isEqualTo(Optional.ofNullable(resolution).map(r -> r.getString("ip_record_sid")));
+        }
+        assertThat(asked).isGreaterThan(100);
     }
 
     @Test

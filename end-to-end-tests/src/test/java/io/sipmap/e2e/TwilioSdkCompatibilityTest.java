@@ -7,6 +7,7 @@ import com.twilio.exception.ApiException;
 import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.voice.v1.IpRecord;
 import com.twilio.rest.voice.v1.SourceIpMapping;
+import io.sipmap.adapter.http.server.SipmapServerOptions;
 import java.net.URI;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -78,6 +79,53 @@ class TwilioSdkCompatibilityTest {
                 () -> IpRecord.fetcher(created.getSid()).fetch(client));
         assertThat(gone.getStatusCode()).isEqualTo(404);
         assertThat(gone.getCode()).isEqualTo(20404);
+    }
+
+    @Test
+    void createsListsFetchesAndMapsIpv6RecordsUnchangedSinceTheSdkSendsStrings() {
+        IpRecord network = IpRecord.creator("2001:DB8:0:0:0::A").setFriendlyName("v6 trunk").setCidrPrefixLength(64)
+                .create(client);
+        IpRecord host = IpRecord.creator("2001:db8:0:0:1:0:0:7").create(client);
+        IpRecord v4 = IpRecord.creator("192.0.2.50").setCidrPrefixLength(28).create(client);
+        IpRecord mapped = IpRecord.creator("::ffff:198.51.100.9").setCidrPrefixLength(24).create(client);
+
+        assertThat(network.getIpAddress()).as("RFC 5952 text").isEqualTo("2001:db8::a");
+        assertThat(network.getCidrPrefixLength()).isEqualTo(64);
+        assertThat(network.getFriendlyName()).isEqualTo("v6 trunk");
+        assertThat(host.getIpAddress()).as("the first of two equal zero runs is compressed")
+                .isEqualTo("2001:db8::1:0:0:7");
+        assertThat(host.getCidrPrefixLength()).as("no length: the whole address").isEqualTo(128);
+        assertThat(v4.getIpAddress()).isEqualTo("192.0.2.50");
+        assertThat(mapped.getIpAddress()).as("an IPv4-mapped address is the IPv4 address").isEqualTo("198.51.100.9");
+        assertThat(mapped.getCidrPrefixLength()).isEqualTo(24);
+        assertThat(IpRecord.fetcher(network.getSid()).fetch(client)).isEqualTo(network);
+        assertThat(IpRecord.fetcher(host.getSid()).fetch(client)).isEqualTo(host);
+
+        List<IpRecord> read = new ArrayList<>();
+        IpRecord.reader().pageSize(2).read(client).forEach(read::add);
+        assertThat(read).containsExactly(network, host, v4, mapped);
+
+        SourceIpMapping mapping = SourceIpMapping.creator(network.getSid(), DOMAIN).create(client);
+        assertThat(SourceIpMapping.fetcher(mapping.getSid()).fetch(client).getIpRecordSid())
+                .isEqualTo(network.getSid());
+        assertThat(IpRecord.updater(host.getSid()).setFriendlyName("renamed").update(client).getIpAddress())
+                .isEqualTo("2001:db8::1:0:0:7");
+        assertThat(IpRecord.deleter(host.getSid()).delete(client)).isTrue();
+
+        assertApiError(() -> IpRecord.creator("2001:db8::1").setCidrPrefixLength(129).create(client), 400, 20001);
+        assertApiError(() -> IpRecord.creator("fe80::1%eth0").create(client), 400, 20001);
+        assertApiError(() -> IpRecord.creator("2001:db8::1::2").create(client), 400, 20001);
+    }
+
+    @Test
+    void aServerForTwilioExactDeploymentsRefusesIpv6AsTwilioDoes() throws Exception {
+        server.close();
+        server = new LocalServer(options -> options.withAddressFamilies(
+                SipmapServerOptions.AddressFamilies.IPV4));
+        client = clientFor(LocalServer.ACCOUNT.value(), LocalServer.TOKEN);
+
+        assertApiError(() -> IpRecord.creator("2001:db8::1").create(client), 400, 20001);
+        assertThat(IpRecord.creator("192.0.2.60").create(client).getIpAddress()).isEqualTo("192.0.2.60");
     }
 
     @Test

@@ -1,9 +1,9 @@
 package io.sipmap.junit;
 
 import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.IpAddress;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.IpRecordSid;
-import io.sipmap.domain.Ipv4Address;
 import io.sipmap.domain.SipDomainSid;
 import io.sipmap.domain.SipmapException;
 import io.sipmap.domain.SourceIpMapping;
@@ -30,7 +30,9 @@ import java.util.List;
  * {@code GET /v1/SourceIpMappings} answer them: {@code {"ip_records": [...], "meta": {...}}},
  * {@code {"source_ip_mappings": [...]}}, or one object with both arrays. Each record keeps its SID and dates; IP
  * records are put in the extension's account, whatever their {@code account_sid} says, so that a page saved from a real
- * account loads as is. Unknown fields ({@code url}, {@code meta}) are ignored. Immutable.
+ * account loads as is. {@code ip_address} is IPv4 or, sipmap's extension, IPv6 in any RFC 4291 spelling (an IPv4-mapped
+ * one is the IPv4 address it names), as the server takes it. Unknown fields ({@code url}, {@code meta}) are ignored.
+ * Immutable.
  *
  * @param location    where it was read, for messages
  * @param ipRecords   its IP records, in file order
@@ -96,11 +98,12 @@ record RecordsFile(String location, List<IpRecord> ipRecords, List<SourceIpMappi
     private static void readInto(JsonObject json, String location, AccountSid account, List<IpRecord> records,
                                  List<SourceIpMapping> mappings) {
         for (JsonObject o : objects(json, "ip_records", location)) {
+            IpAddress address = IpAddress.parse(text(o, "ip_address", location), "ip_address");
             records.add(new IpRecord(account,
                     IpRecordSid.parse(text(o, "sid", location), "sid"),
                     o.getString("friendly_name"),
-                    Ipv4Address.parse(text(o, "ip_address", location), "ip_address"),
-                    prefixLength(o, location),
+                    address,
+                    prefixLength(o, address, location),
                     date(o, "date_created", location),
                     date(o, "date_updated", location)));
         }
@@ -142,17 +145,20 @@ record RecordsFile(String location, List<IpRecord> ipRecords, List<SourceIpMappi
         return s;
     }
 
-    /** {@code cidr_prefix_length}; absent or 0 is 32, as Twilio reads a record created without one. */
-    private static int prefixLength(JsonObject o, String location) {
+    /**
+     * {@code cidr_prefix_length}; absent or 0 is the whole address, 32 (IPv6: 128), as Twilio reads a record created
+     * without one. A length beyond the address's family is refused by the record.
+     */
+    private static int prefixLength(JsonObject o, IpAddress address, String location) {
         Object value = o.getValue("cidr_prefix_length");
         if (value == null) {
-            return IpRecord.DEFAULT_CIDR_PREFIX_LENGTH;
+            return address.bitLength();
         }
         if (!(value instanceof Number n) || n.intValue() != n.doubleValue()) {
             throw new IllegalArgumentException("records: \"cidr_prefix_length\" is not an integer in " + location
                     + ": " + o.encode());
         }
-        return n.intValue() == 0 ? IpRecord.DEFAULT_CIDR_PREFIX_LENGTH : n.intValue();
+        return n.intValue() == 0 ? address.bitLength() : n.intValue();
     }
 
     /** ISO 8601, as Twilio's examples and SDK have it, or RFC 2822, as its text says. */

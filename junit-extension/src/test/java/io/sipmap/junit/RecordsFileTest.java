@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.Ipv4Address;
+import io.sipmap.domain.Ipv6Address;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +30,32 @@ class RecordsFileTest {
         });
         assertThat(file.mappings()).singleElement().satisfies(m ->
                 assertThat(m.dateCreated()).isEqualTo(Instant.parse("2020-03-18T23:31:36Z")));
+    }
+
+    @Test
+    void readsIpv6RecordsInAnySpellingWithTheWholeAddressFor0OrNoPrefix() {
+        String v6 = RECORD.replace("192.0.2.1", "2001:DB8:0:0::1");
+        var file = RecordsFile.parse("v6.json", "{\"ip_records\":[" + v6 + ",\"cidr_prefix_length\":64},"
+                + v6 + ",\"cidr_prefix_length\":0}," + v6 + "}," + RECORD.replace("192.0.2.1", "::ffff:192.0.2.1")
+                + ",\"cidr_prefix_length\":24}]}", ACCOUNT);
+
+        assertThat(file.ipRecords()).extracting(r -> r.prefix().toString())
+                .containsExactly("2001:db8::1/64", "2001:db8::1/128", "2001:db8::1/128", "192.0.2.1/24");
+        assertThat(file.ipRecords().get(0).ipAddress()).isInstanceOf(Ipv6Address.class);
+        assertThat(file.ipRecords().get(3).ipAddress()).isInstanceOf(Ipv4Address.class);
+    }
+
+    @Test
+    void refusesAnIpv6PrefixOver128AnIpv4OneOver32AndAZoneIdNamingFileAndField() {
+        String v6 = RECORD.replace("192.0.2.1", "2001:db8::1");
+        assertThatThrownBy(() -> RecordsFile.parse("f.json", "{\"ip_records\":[" + v6
+                + ",\"cidr_prefix_length\":129}]}", ACCOUNT)).hasMessageContaining("f.json")
+                .hasMessageContaining("CidrPrefixLength").hasMessageContaining("128");
+        assertThatThrownBy(() -> RecordsFile.parse("g.json", "{\"ip_records\":[" + RECORD
+                + ",\"cidr_prefix_length\":64}]}", ACCOUNT)).hasMessageContaining("g.json")
+                .hasMessageContaining("CidrPrefixLength").hasMessageContaining("32");
+        assertThatThrownBy(() -> RecordsFile.parse("h.json", "{\"ip_records\":[" + RECORD.replace("192.0.2.1",
+                "fe80::1%eth0") + "}]}", ACCOUNT)).hasMessageContaining("h.json").hasMessageContaining("ip_address");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.sipmap.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sipmap.adapter.http.client.SipmapClient;
+import io.sipmap.domain.IpAddress;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.IpRecordSid;
 import io.sipmap.domain.PageRequest;
@@ -58,6 +59,30 @@ class RecordsFromFilesTest {
             // whichever of the two tests runs first deletes the mapping: the other still finds it
             assertThat(Http.get(server, "/v1/SourceIpMappings/" + MAPPING).statusCode()).isEqualTo(200);
             assertThat(Http.delete(server, "/v1/SourceIpMappings/" + MAPPING).statusCode()).isEqualTo(204);
+        }
+    }
+
+    @Nested
+    class Ipv6 {
+
+        @RegisterExtension
+        static final SipmapExtension SIPMAP = SipmapExtension.builder()
+                .records("classpath:records/ipv6-records.json")
+                .build();
+
+        @Test
+        void servesAndResolvesTheFilesIpv6Records(SipmapClient client, SipmapServerInfo server) throws Exception {
+            var records = client.ipRecords().list(server.account(), PageRequest.first())
+                    .toCompletableFuture().get(10, TimeUnit.SECONDS).items();
+
+            assertThat(records).extracting(r -> r.prefix().toString())
+                    .containsExactly("2001:db8:a::5/48", "2001:db8:a::77/128", "192.0.2.0/24");
+            assertThat(records.get(0).dateUpdated()).isEqualTo(Instant.parse("2021-01-02T03:04:05Z"));
+            assertThat(Http.get(server, "/v1/IpRecords/IL00000000000000000000000000000061").body())
+                    .contains("\"ip_address\":\"2001:db8:a::5\"");
+            var resolved = client.sipDomainResolver().resolve(server.account(), IpAddress.parse("2001:db8:a:1::1"))
+                    .toCompletableFuture().get(10, TimeUnit.SECONDS).orElseThrow();
+            assertThat(resolved.sipDomainSid().value()).isEqualTo("SD00000000000000000000000000000061");
         }
     }
 

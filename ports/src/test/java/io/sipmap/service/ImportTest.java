@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.IpRecordSid;
+import io.sipmap.domain.IpAddress;
 import io.sipmap.domain.Ipv4Address;
 import io.sipmap.domain.Page;
 import io.sipmap.domain.SipDomainSid;
@@ -64,6 +65,45 @@ class ImportTest {
         assertThat(second.mappings()).isEqualTo(new Import.Counts(0, 0, 1));
         assertThat(second.summary()).isEqualTo("import: IP records: 0 created, 0 updated, 1 unchanged;"
                 + " source IP mappings: 0 created, 0 updated, 1 unchanged; 0 conflict(s)");
+    }
+
+    @Test
+    void copiesIpv6RecordsWithTheirSidsAndDatesAndASecondRunChangesNothing() throws Exception {
+        Instant updated = CREATED.plusSeconds(3600);
+        IpRecord network = new IpRecord(ACCOUNT, IpRecordSid.ofHex("0".repeat(31) + "4"), "v6 trunk",
+                IpAddress.parse("2001:db8:a::5"), 48, CREATED, updated);
+        IpRecord host = new IpRecord(ACCOUNT, IpRecordSid.ofHex("0".repeat(31) + "5"), null,
+                IpAddress.parse("2001:db8::1"), 128, CREATED, CREATED);
+        SourceIpMapping mapping = new SourceIpMapping(ACCOUNT, SourceIpMappingSid.ofHex("0".repeat(31) + "6"),
+                network.sid(), SipDomainSid.ofHex("0".repeat(31) + "3"), CREATED, updated);
+        sourceRecords.page = new Page<>(List.of(RECORD, network, host), Optional.empty(), Optional.empty());
+        sourceMappings.page = new Page<>(List.of(mapping), Optional.empty(), Optional.empty());
+        mappings.addIpRecord(ACCOUNT, network.sid());
+
+        Import.Report first = importing(false);
+        Import.Report second = importing(false);
+
+        assertThat(first.records()).isEqualTo(new Import.Counts(3, 0, 0));
+        assertThat(first.mappings()).isEqualTo(new Import.Counts(1, 0, 0));
+        assertThat(records.records.values()).containsExactlyInAnyOrder(RECORD, network, host);
+        assertThat(mappings.mappings.values()).containsExactly(mapping);
+        assertThat(said).contains("import: created IP record " + network.sid() + " (2001:db8:a::5/48)");
+        assertThat(second.records()).isEqualTo(new Import.Counts(0, 0, 3));
+        assertThat(second.mappings()).isEqualTo(new Import.Counts(0, 0, 1));
+    }
+
+    @Test
+    void aRecordOfTheOtherFamilyUnderTheSameSidIsAConflict() throws Exception {
+        IpRecord v6 = new IpRecord(ACCOUNT, RECORD.sid(), RECORD.friendlyName(), IpAddress.parse("2001:db8::"), 24,
+                CREATED, CREATED);
+        records.insert(v6);
+        sourceMappings.page = new Page<>(List.of(), Optional.empty(), Optional.empty());
+
+        Import.Report report = importing(false);
+
+        assertThat(report.conflicts()).singleElement().asString()
+                .contains("is 2001:db8::/24 here but 192.0.2.0/24 at the source");
+        assertThat(records.records.values()).containsExactly(v6);
     }
 
     @Test

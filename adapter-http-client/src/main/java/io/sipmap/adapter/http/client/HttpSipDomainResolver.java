@@ -3,7 +3,6 @@ package io.sipmap.adapter.http.client;
 import io.sipmap.api.SipDomainResolver;
 import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.IpAddress;
-import io.sipmap.domain.Ipv4Address;
 import io.sipmap.domain.Resolution;
 import io.vertx.core.http.HttpMethod;
 import java.util.Optional;

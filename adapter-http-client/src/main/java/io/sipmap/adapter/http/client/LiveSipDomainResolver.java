@@ -5,7 +5,6 @@ import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.Change;
 import io.sipmap.domain.ChangeId;
 import io.sipmap.domain.IpAddress;
-import io.sipmap.domain.Ipv4Address;
 import io.sipmap.domain.PrefixIndex;
 import io.sipmap.domain.ReplicaIndex;
 import io.sipmap.domain.Resolution;

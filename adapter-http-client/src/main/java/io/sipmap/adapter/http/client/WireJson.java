@@ -6,7 +6,7 @@ import io.sipmap.domain.ChangeId;
 import io.sipmap.domain.Cursor;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.IpRecordSid;
-import io.sipmap.domain.Ipv4Address;
+import io.sipmap.domain.IpAddress;
 import io.sipmap.domain.IpPrefix;
 import io.sipmap.domain.Page;
 import io.sipmap.domain.Resolution;
@@ -63,12 +63,12 @@ final class WireJson {
         if (!(value instanceof JsonObject r)) {
             throw invalid("resolution", "an object or null expected, got " + value);
         }
-        Ipv4Address address = parse(r, "ip_address", text -> Ipv4Address.parse(text, "ip_address"));
+        IpAddress address = address(r, "ip_address");
         return Optional.of(new Resolution(
                 sid(r, "sip_domain_sid", SipDomainSid::parse),
                 sid(r, "source_ip_mapping_sid", SourceIpMappingSid::parse),
                 sid(r, "ip_record_sid", IpRecordSid::parse),
-                new IpPrefix(address, prefixLength(r))));
+                new IpPrefix(address, prefixLength(r, address))));
     }
 
     /** The JSON address export: what each mapped IP record resolves to, as of change {@code lastEventId}. */
@@ -125,8 +125,8 @@ final class WireJson {
     }
 
     private static IpPrefix recordPrefix(JsonObject o) {
-        return new IpPrefix(parse(o, "ip_record_address", text -> Ipv4Address.parse(text, "ip_record_address")),
-                prefixLength(o));
+        IpAddress address = address(o, "ip_record_address");
+        return new IpPrefix(address, prefixLength(o, address));
     }
 
     static IpRecord ipRecord(JsonObject o) {
@@ -134,8 +134,8 @@ final class WireJson {
         if (friendlyName != null && !(friendlyName instanceof String)) {
             throw invalid("friendly_name", "a string or null expected, got " + friendlyName);
         }
-        Ipv4Address address = parse(o, "ip_address", text -> Ipv4Address.parse(text, "ip_address"));
-        int length = prefixLength(o);
+        IpAddress address = address(o, "ip_address");
+        int length = prefixLength(o, address);
         return new IpRecord(
                 sid(o, "account_sid", AccountSid::parse),
                 sid(o, "sid", IpRecordSid::parse),
@@ -216,14 +216,26 @@ final class WireJson {
         return s;
     }
 
-    /** A record's prefix length: 1..32, or 0, which Twilio takes for the whole address (WIRE.md), so read as 32. */
-    private static int prefixLength(JsonObject o) {
+    /**
+     * An address of either family (sipmap's IPv6 extension; Twilio sends IPv4 only). An IPv4-mapped IPv6 spelling reads
+     * as the IPv4 address it names, as the server reads it.
+     */
+    private static IpAddress address(JsonObject o, String field) {
+        return parse(o, field, text -> IpAddress.parse(text, field));
+    }
+
+    /**
+     * A record's prefix length for its {@code address}: 1..32 (IPv6: 1..128), or 0, which Twilio takes for the whole
+     * address (WIRE.md), so read as 32 (128).
+     */
+    private static int prefixLength(JsonObject o, IpAddress address) {
         Object prefix = o.getValue("cidr_prefix_length");
+        int bits = address.bitLength();
         long length = prefix instanceof Integer || prefix instanceof Long ? ((Number) prefix).longValue() : -1;
-        if (length < 0 || length > 32) {
-            throw invalid("cidr_prefix_length", "an integer from 0 to 32 expected, got " + prefix);
+        if (length < 0 || length > bits) {
+            throw invalid("cidr_prefix_length", "an integer from 0 to " + bits + " expected, got " + prefix);
         }
-        return IpPrefix.requestedLength((int) length);
+        return IpPrefix.requestedLength((int) length, address);
     }
 
     private static <S> S sid(JsonObject o, String field, BiFunction<String, String, S> parse) {

@@ -1,6 +1,6 @@
 package io.sipmap.adapter.http.client;
 
-import io.sipmap.domain.Ipv4Address;
+import io.sipmap.domain.IpAddress;
 import io.sipmap.domain.IpPrefix;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * cases the real server does not produce on demand: a stream dropped mid-way, a reset, a gap in the sequence, lines
  * cut with CR LF or data split over several lines, a history started again. Event ids are {@code <seq>-<tag>}, the
  * tag naming the history, and a mapping's event carries its record's address and prefix length, as the server sends
- * them. One account; thread-safe.
+ * them. Addresses of either family, as the server holds them. One account; thread-safe.
  */
 final class FeedDouble implements AutoCloseable {
 
@@ -234,8 +234,8 @@ final class FeedDouble implements AutoCloseable {
         for (JsonObject m : mappings.values()) {
             JsonObject r = records.get(m.getString("ip_record_sid"));
             int length = r.getInteger("cidr_prefix_length");
-            int bits = Ipv4Address.parse(r.getString("ip_address")).bits() & IpPrefix.mask(length);
-            entries.add(new JsonObject().put("ip_address", new Ipv4Address(bits).toString())
+            IpPrefix prefix = new IpPrefix(IpAddress.parse(r.getString("ip_address")), length);
+            entries.add(new JsonObject().put("ip_address", prefix.network().toString())
                     .put("cidr_prefix_length", length)
                     .put("ip_record_sid", r.getString("sid"))
                     .put("ip_record_address", r.getString("ip_address"))

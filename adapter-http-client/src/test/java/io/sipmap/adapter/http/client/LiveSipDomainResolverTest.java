@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.IpAddress;
 import io.sipmap.domain.Ipv4Address;
 import io.sipmap.domain.Resolution;
 import io.sipmap.domain.SipmapException;
@@ -61,7 +62,7 @@ class LiveSipDomainResolverTest {
     }
 
     private static Optional<Resolution> resolve(LiveSipDomainResolver live, String address) throws Exception {
-        return live.resolve(ACCOUNT, Ipv4Address.parse(address)).toCompletableFuture().get(5, SECONDS);
+        return live.resolve(ACCOUNT, IpAddress.parse(address)).toCompletableFuture().get(5, SECONDS);
     }
 
     private static String domainOf(LiveSipDomainResolver live, String address) throws Exception {
@@ -125,6 +126,57 @@ class LiveSipDomainResolverTest {
         assertThat(live.changesApplied()).isEqualTo(5);
         assertThat(live.snapshotsLoaded()).isEqualTo(1);
         assertThat(live.size()).isEqualTo(2);
+    }
+
+    @Test
+    void holdsAndAnswersIpv6BesideIpv4FromTheExportAndFromFollowedChanges() throws Exception {
+        String fourth = "SD" + "0".repeat(31) + "d";
+        String wide = feed.createRecord("2001:db8::", 32);
+        feed.map(wide, OFFICE);
+        String site = feed.createRecord("2001:db8:a::5", 48); // host bits kept, as for IPv4
+        String siteMapping = feed.map(site, PBX);
+        String sameSite = feed.createRecord("2001:db8:a::", 48); // the same network, newer: the older wins
+        feed.map(sameSite, fourth);
+        String v4 = feed.createRecord("192.0.2.0", 24);
+        feed.map(v4, OTHER);
+        String host = feed.createRecord("2001:db8:a::77", 128); // unmapped: not in the export
+
+        LiveSipDomainResolver live = live();
+        eventually("live", () -> live.state() == ChangeFollower.State.LIVE);
+        assertThat(live.size()).isEqualTo(4);
+        Resolution siteAnswer = resolve(live, "2001:DB8:A:0:FFFF::1").orElseThrow();
+        assertThat(siteAnswer.prefix().toString()).isEqualTo("2001:db8:a::5/48");
+        assertThat(siteAnswer.ipRecordSid().value()).isEqualTo(site);
+        assertThat(domainOf(live, "2001:db8:b::1")).isEqualTo(OFFICE);
+        assertThat(domainOf(live, "2001:db9::1")).isNull();
+        assertThat(domainOf(live, "::1")).isNull();
+        // an IPv4-mapped spelling is the IPv4 source; an IPv4-compatible one (::192.0.2.9) is an IPv6 address
+        assertThat(domainOf(live, "192.0.2.9")).isEqualTo(OTHER);
+        assertThat(domainOf(live, "::ffff:192.0.2.9")).isEqualTo(OTHER);
+        assertThat(domainOf(live, "::192.0.2.9")).isNull();
+
+        feed.map(host, OTHER);
+        eventually("the /128 mapped", resolvesTo(live, "2001:db8:a::77", OTHER));
+        assertThat(domainOf(live, "2001:db8:a::78")).isEqualTo(PBX);
+        feed.remap(siteMapping, OFFICE);
+        eventually("the /48 moved", resolvesTo(live, "2001:db8:a::78", OFFICE));
+        feed.unmap(siteMapping);
+        eventually("the duplicate /48 takes over", resolvesTo(live, "2001:db8:a::78", fourth));
+        String v4mapped = feed.createRecord("::ffff:198.51.100.0", 24); // the IPv4 network 198.51.100.0/24
+        feed.map(v4mapped, PBX);
+        eventually("the IPv4 /24 given in its mapped spelling", resolvesTo(live, "198.51.100.200", PBX));
+        assertThat(domainOf(live, "::ffff:198.51.100.1")).isEqualTo(PBX);
+        assertThat(resolve(live, "198.51.100.1").orElseThrow().prefix().toString()).isEqualTo("198.51.100.0/24");
+        assertThat(live.snapshotsLoaded()).isEqualTo(1);
+        assertThat(feed.fetches.get() + feed.listReads.get()).isZero();
+
+        feed.resetNext = true; // a reload from an export holding IPv6 and the mapped spelling answers alike
+        feed.dropStreams();
+        eventually("reloaded", () -> live.snapshotsLoaded() == 2);
+        assertThat(domainOf(live, "2001:db8:a::77")).isEqualTo(OTHER);
+        assertThat(domainOf(live, "2001:db8:a::78")).isEqualTo(fourth);
+        assertThat(domainOf(live, "::ffff:198.51.100.1")).isEqualTo(PBX);
+        assertThat(domainOf(live, "2001:db8:ffff::")).isEqualTo(OFFICE);
     }
 
     @Test

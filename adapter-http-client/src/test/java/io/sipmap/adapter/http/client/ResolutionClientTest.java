@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sipmap.domain.AccountSid;
+import io.sipmap.domain.IpAddress;
 import io.sipmap.domain.IpRecordSid;
 import io.sipmap.domain.Ipv4Address;
 import io.sipmap.domain.IpPrefix;
@@ -69,6 +70,20 @@ class ResolutionClientTest {
                 new IpPrefix(Ipv4Address.parse("198.51.100.5"), 24)));
         assertThat(stub.requests()).singleElement()
                 .satisfies(r -> assertThat(r.path() + "?" + r.query()).isEqualTo("/sipmap/v1/Resolve?IpAddress=198.51.100.77"));
+    }
+
+    @Test
+    void resolvesAnIpv6SourceByItsCanonicalTextAndReadsAnIpv6Match(Vertx vertx) throws Exception {
+        serve(vertx, 200, MATCH.replace("\"198.51.100.5\",\"cidr_prefix_length\":24",
+                "\"2001:db8:a::\",\"cidr_prefix_length\":48"));
+
+        Optional<Resolution> answer = await(client.sipDomainResolver().resolve(ACCOUNT,
+                IpAddress.parse("2001:DB8:A:0:0:0:0:77")));
+
+        assertThat(answer.orElseThrow().prefix().toString()).isEqualTo("2001:db8:a::/48");
+        assertThat(stub.requests()).singleElement()
+                .satisfies(r -> assertThat(r.path() + "?" + r.query())
+                        .isEqualTo("/sipmap/v1/Resolve?IpAddress=2001:db8:a::77"));
     }
 
     @Test

@@ -19,6 +19,7 @@ import io.sipmap.domain.SourceIpMapping;
 import io.sipmap.domain.SourceIpMappingSid;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.junit5.VertxExtension;
 import java.net.URLDecoder;
@@ -93,6 +94,22 @@ class TwilioExamplesTest {
         assertThat(mapping.sipDomainSid()).isEqualTo(domain);
         assertThat(mapping.dateCreated()).isEqualTo(Instant.parse("2020-03-18T23:31:36Z"));
         assertThat(mapping.dateUpdated()).isEqualTo(Instant.parse("2020-03-18T23:31:37Z"));
+    }
+
+    @Test
+    void createsAnIpv6RecordSendingItsCanonicalTextAndReadsTheAnswer(Vertx vertx) throws Exception {
+        String answer = new JsonObject(twilio("ip_record.json")).put("ip_address", "2001:db8::5")
+                .put("cidr_prefix_length", 64).encode();
+        serve(vertx, answer(HttpMethod.POST, "/v1/IpRecords", 201, answer));
+
+        IpRecord record = await(client.ipRecords().create(ACCOUNT,
+                CreateIpRecord.of("2001:DB8:0::5").withCidrPrefixLength(64)));
+
+        assertThat(record.ipAddress().toString()).isEqualTo("2001:db8::5");
+        assertThat(record.cidrPrefixLength()).isEqualTo(64);
+        assertThat(record.sid()).isEqualTo(RECORD);
+        assertThat(form(stub.requests().get(0).body())).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "IpAddress", "2001:db8::5", "CidrPrefixLength", "64"));
     }
 
     @Test

@@ -10,6 +10,8 @@ import io.sipmap.domain.ChangeId;
 import io.sipmap.domain.Cursor;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.IpRecordSid;
+import io.sipmap.domain.Ipv4Address;
+import io.sipmap.domain.Ipv6Address;
 import io.sipmap.domain.SipmapException;
 import io.sipmap.domain.SourceIpMapping;
 import io.sipmap.domain.SourceIpMappingSid;
@@ -96,6 +98,43 @@ class WireJsonTest {
         assertThat(WireJson.ipRecord(record().put("cidr_prefix_length", 0)).cidrPrefixLength()).isEqualTo(32);
         assertThatThrownBy(() -> WireJson.ipRecord(record().put("cidr_prefix_length", -1)))
                 .isInstanceOf(SipmapException.Upstream.class).hasMessageContaining("'cidr_prefix_length'");
+    }
+
+    @Test
+    void readsAnIpv6RecordInAnySpellingAndKeepsItsCanonicalText() {
+        IpRecord record = WireJson.ipRecord(record().put("ip_address", "2001:DB8:0:0::0:5").put("cidr_prefix_length",
+                48));
+        assertThat(record.ipAddress()).isInstanceOf(Ipv6Address.class);
+        assertThat(record.ipAddress().toString()).isEqualTo("2001:db8::5");
+        assertThat(record.cidrPrefixLength()).isEqualTo(48);
+        assertThat(WireJson.ipRecord(record().put("ip_address", "2001:db8::5").put("cidr_prefix_length", 128))
+                .cidrPrefixLength()).isEqualTo(128);
+        assertThat(WireJson.ipRecord(record().put("ip_address", "::1").put("cidr_prefix_length", 0))
+                .cidrPrefixLength()).as("0 is the whole address, as for IPv4").isEqualTo(128);
+        assertThat(WireJson.ipRecord(record().put("ip_address", "64:ff9b::192.0.2.33")).ipAddress().toString())
+                .isEqualTo("64:ff9b::c000:221");
+    }
+
+    @Test
+    void readsAnIpv4MappedAddressAsTheIpv4AddressItNames() {
+        IpRecord record = WireJson.ipRecord(record().put("ip_address", "::ffff:192.0.2.1").put("cidr_prefix_length",
+                24));
+        assertThat(record.ipAddress()).isEqualTo(Ipv4Address.parse("192.0.2.1"));
+        assertThat(record.cidrPrefixLength()).isEqualTo(24);
+    }
+
+    @Test
+    void rejectsAnIpv6PrefixOver128AndAnIpv4PrefixOver32AsBefore() {
+        assertThatThrownBy(() -> WireJson.ipRecord(record().put("ip_address", "2001:db8::").put("cidr_prefix_length",
+                129))).isInstanceOf(SipmapException.Upstream.class)
+                .hasMessageContaining("'cidr_prefix_length'").hasMessageContaining("from 0 to 128");
+        assertThatThrownBy(() -> WireJson.ipRecord(record().put("cidr_prefix_length", 64)))
+                .isInstanceOf(SipmapException.Upstream.class)
+                .hasMessageContaining("'cidr_prefix_length'").hasMessageContaining("from 0 to 32");
+        assertThatThrownBy(() -> WireJson.ipRecord(record().put("ip_address", "fe80::1%eth0")))
+                .isInstanceOf(SipmapException.Upstream.class).hasMessageContaining("'ip_address'");
+        assertThatThrownBy(() -> WireJson.ipRecord(record().put("ip_address", "2001:db8::1::2")))
+                .isInstanceOf(SipmapException.Upstream.class).hasMessageContaining("'ip_address'");
     }
 
     private static JsonObject page(String next, String previous, JsonObject... items) {
@@ -248,6 +287,30 @@ class WireJsonTest {
         Change recorded = WireJson.change(id, "ip_record.deleted", record().encode(), ACCOUNT);
         assertThat(recorded.kind()).isEqualTo(Change.Kind.IP_RECORD_DELETED);
         assertThat(recorded.ipRecordPrefix()).isNull();
+    }
+
+    @Test
+    void readsIpv6InTheExportTheEventsAndAResolution() {
+        WireJson.AddressExport export = WireJson.addressExport(new JsonObject().put("last_event_id", "3-0a1b2c3d")
+                .put("entries", new JsonArray().add(exportEntry().put("ip_address", "2001:db8:a::")
+                        .put("ip_record_address", "2001:DB8:A::7").put("cidr_prefix_length", 48))
+                        .add(exportEntry())));
+        assertThat(export.entries()).extracting(e -> e.prefix().toString())
+                .containsExactly("2001:db8:a::7/48", "10.1.2.3/16");
+
+        Change mapped = WireJson.change(ChangeId.parse("id", "4-0a1b2c3d"), "source_ip_mapping.updated", mapping()
+                .put("ip_record_address", "2001:db8::0:1").put("cidr_prefix_length", 127).encode(), ACCOUNT);
+        assertThat(mapped.ipRecordPrefix().toString()).isEqualTo("2001:db8::1/127");
+
+        JsonObject resolution = new JsonObject().put("resolution", new JsonObject()
+                .put("sip_domain_sid", "SD" + "a".repeat(32)).put("source_ip_mapping_sid", "IB" + "b".repeat(32))
+                .put("ip_record_sid", "IL" + "c".repeat(32)).put("ip_address", "2001:db8::")
+                .put("cidr_prefix_length", 32));
+        assertThat(WireJson.resolution(resolution).orElseThrow().prefix().toString()).isEqualTo("2001:db8::/32");
+        assertThatThrownBy(() -> WireJson.addressExport(new JsonObject().put("last_event_id", "1")
+                .put("entries", new JsonArray().add(exportEntry().put("ip_record_address", "2001:db8::")
+                        .put("cidr_prefix_length", 129))))).isInstanceOf(SipmapException.Upstream.class)
+                .hasMessageContaining("entries[0]").hasMessageContaining("cidr_prefix_length");
     }
 
     @Test
