@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -148,8 +147,6 @@ class ApplyCommandTest {
     }
 
     @Test
-    @Disabled("until the HTTP client reads IPv6 in answers (adapter-http-client's WireJson reads ip_address as IPv4"
-            + " only): the server applies the batch, the client then refuses its answer")
     void appliesIpv6LinesAndKnowsThemAgainInAnotherSpelling() throws Exception {
         Path list = file("v6.csv", "ip_address,cidr_prefix_length,sip_domain_sid,friendly_name\n"
                 + "2001:DB8:0:0::,32," + A + ",carrier-a v6\n"
