@@ -44,8 +44,8 @@ final class PgIpRecordStore implements IpRecordStore {
             "SELECT $1, h.last_seq, m.sid, NULL::uuid, NULL::uuid, $4, $5, 'ip_record.created', m.sid, NULL::uuid,"
             + " $3, $6, $7, h.last_nonce FROM h, m");
     /** {@link #INSERT} for a group of records of any accounts ({@link WriteGroups}): rows of place and number. */
-    static final String GROUP_INSERT = WriteGroups.statement("SELECT * FROM unnest($1::uuid[], $2::uuid[],"
-            + " $3::text[], $4::int[], $5::int2[], $6::timestamptz[], $7::timestamptz[], $8::int[]) WITH ORDINALITY"
+    static final String GROUP_INSERT = WriteGroups.statement("SELECT * FROM unnest($2::uuid[], $3::uuid[],"
+            + " $4::text[], $5::int[], $6::int2[], $7::timestamptz[], $8::timestamptz[], $9::int[]) WITH ORDINALITY"
             + " AS t(account, sid, friendly_name, ip_address, cidr_prefix_length, date_created, date_updated, nonce,"
             + " ord)", "SELECT * FROM t",
             "m AS (INSERT INTO ip_records (" + Columns.IP_RECORD + ") SELECT account, sid, friendly_name, ip_address,"
@@ -101,7 +101,7 @@ final class PgIpRecordStore implements IpRecordStore {
         }
 
         @Override
-        public Tuple tuple(List<IpRecord> records) {
+        public Object[] arrays(List<IpRecord> records) {
             int n = records.size();
             UUID[] accounts = new UUID[n];
             UUID[] sids = new UUID[n];
@@ -123,7 +123,7 @@ final class PgIpRecordStore implements IpRecordStore {
                 updated[i] = time(record.dateUpdated());
                 nonces[i] = random.nextInt();
             }
-            return Tuple.from(new Object[] {accounts, sids, names, addresses, lengths, created, updated, nonces});
+            return new Object[] {accounts, sids, names, addresses, lengths, created, updated, nonces};
         }
 
         @Override

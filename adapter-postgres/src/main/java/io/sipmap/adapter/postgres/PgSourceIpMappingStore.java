@@ -72,8 +72,8 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
      * {@link #INSERT} for a group of mappings of any accounts ({@link WriteGroups}): a row (place, number, the record's
      * address and prefix length) for each mapping whose record there is, none for the others.
      */
-    static final String GROUP_INSERT = WriteGroups.statement("SELECT * FROM unnest($1::uuid[], $2::uuid[],"
-            + " $3::uuid[], $4::uuid[], $5::timestamptz[], $6::timestamptz[], $7::int[]) WITH ORDINALITY"
+    static final String GROUP_INSERT = WriteGroups.statement("SELECT * FROM unnest($2::uuid[], $3::uuid[],"
+            + " $4::uuid[], $5::uuid[], $6::timestamptz[], $7::timestamptz[], $8::int[]) WITH ORDINALITY"
             + " AS t(account, sid, ip_record_sid, sip_domain_sid, date_created, date_updated, nonce, ord)",
             "SELECT t.*, r.ip_address, r.cidr_prefix_length FROM t"
             + " JOIN ip_records r ON r.account = t.account AND r.sid = t.ip_record_sid",
@@ -88,7 +88,7 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
      * {@code resolution_log}'s not-null constraint, and its writes are made alone. Rows: place, number, the record,
      * its address and prefix length.
      */
-    static final String GROUP_DELETE = WriteGroups.statement("SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[])"
+    static final String GROUP_DELETE = WriteGroups.statement("SELECT * FROM unnest($2::uuid[], $3::uuid[], $4::int[])"
             + " WITH ORDINALITY AS t(account, sid, nonce, ord)", "SELECT * FROM t",
             "m AS (DELETE FROM source_ip_mappings s USING q WHERE s.account = q.account AND s.sid = q.sid"
             + " RETURNING s.account, s.sid, s.ip_record_sid, s.sip_domain_sid, s.date_created, s.date_updated),"
@@ -165,7 +165,7 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
         }
 
         @Override
-        public Tuple tuple(List<SourceIpMapping> mappings) {
+        public Object[] arrays(List<SourceIpMapping> mappings) {
             int n = mappings.size();
             UUID[] accounts = new UUID[n];
             UUID[] sids = new UUID[n];
@@ -185,7 +185,7 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
                 updated[i] = time(mapping.dateUpdated());
                 nonces[i] = random.nextInt();
             }
-            return Tuple.from(new Object[] {accounts, sids, records, domains, created, updated, nonces});
+            return new Object[] {accounts, sids, records, domains, created, updated, nonces};
         }
 
         @Override
@@ -229,7 +229,7 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
         }
 
         @Override
-        public Tuple tuple(List<Delete> writes) {
+        public Object[] arrays(List<Delete> writes) {
             int n = writes.size();
             UUID[] accounts = new UUID[n];
             UUID[] sids = new UUID[n];
@@ -240,7 +240,7 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
                 sids[i] = uuid(writes.get(i).sid());
                 nonces[i] = random.nextInt();
             }
-            return Tuple.from(new Object[] {accounts, sids, nonces});
+            return new Object[] {accounts, sids, nonces};
         }
 
         @Override

@@ -61,6 +61,11 @@ public final class PgStores {
      * exception for a failed migration, {@link java.sql.SQLException} or the client's for an unreachable database).
      */
     public static Future<PgStores> start(Vertx vertx, PgStoreOptions options) {
+        return start(vertx, options, WriteGroups.LOCK_TIMEOUT);
+    }
+
+    /** {@link #start(Vertx, PgStoreOptions)} with another lock timeout for the groups of writes (for tests). */
+    static Future<PgStores> start(Vertx vertx, PgStoreOptions options, Duration groupLockTimeout) {
         return vertx.executeBlocking(() -> Migrations.migrate(options), false).compose(migrated -> {
             PgStoreOptions.Timeouts timeouts = options.timeouts();
             Pool pool = PgBuilder.pool()
@@ -92,7 +97,8 @@ public final class PgStores {
                     options.maxWaitQueueSize(), timeouts.call().toNanos());
             // the creates and mapping deletes of every account, many to a statement; a group holds one connection
             WriteGroups groups = new WriteGroups(pool, writes,
-                    Math.max(options.maxWaitQueueSize(), WriteGroups.MAX_GROUP) * 4, timeouts.call().toNanos());
+                    Math.max(options.maxWaitQueueSize(), WriteGroups.MAX_GROUP) * 4, timeouts.call().toNanos(),
+                    groupLockTimeout);
             return resolutions.start(options.connect(), options.catchUpInterval(), options.logRetention())
                     .map(v -> new PgStores(pool, reads, resolutions, new Failures(timeouts.call()), writes, groups,
                             options.catchUpInterval()))

@@ -9,6 +9,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -44,10 +45,10 @@ final class WriteGroups {
     /** The most writes in one group: bounds the statement's arrays and the time one group holds its counter rows. */
     static final int MAX_GROUP = 256;
     /**
-     * The longest a group waits for a counter row held by a transaction outside it before it gives up and its writes
-     * are made alone: set for the group's statement only, as its first act.
+     * The longest a group waits for a lock held by a transaction outside it (another instance's group or batch, say)
+     * before it gives up and its writes are made alone: set for the group's statement only, as its first act.
      */
-    static final String LOCK_TIMEOUT = "200ms";
+    static final Duration LOCK_TIMEOUT = Duration.ofMillis(200);
     private static final String LOCK_NOT_AVAILABLE = "55P03";
 
     /** One kind of grouped write: its statement over arrays, and what a write becomes. */
@@ -64,7 +65,8 @@ final class WriteGroups {
          */
         String sql();
 
-        Tuple tuple(List<W> writes);
+        /** The group's parameters from {@code $2} on: arrays of one element per write, in the group's order. */
+        Object[] arrays(List<W> writes);
 
         /** The outcome of a write of a committed group, from its row; {@code row} null when the group made none. */
         Future<R> committed(W write, Row row);
@@ -77,13 +79,15 @@ final class WriteGroups {
     private final AccountWrites accountWrites;
     private final int maxQueued;
     private final long timeoutNanos;
+    private final String lockTimeout;
     /** The writes waiting for a group; guarded by this. */
     private final ArrayDeque<Pending<?, ?>> queue = new ArrayDeque<>();
     /** Whether a group is in flight; guarded by this. */
     private boolean running;
 
-    WriteGroups(Pool pool, AccountWrites accountWrites, int maxQueued, long timeoutNanos) {
+    WriteGroups(Pool pool, AccountWrites accountWrites, int maxQueued, long timeoutNanos, Duration lockTimeout) {
         this.pool = pool;
+        this.lockTimeout = lockTimeout.toMillis() + "ms";
         this.accountWrites = accountWrites;
         this.maxQueued = maxQueued;
         this.timeoutNanos = timeoutNanos;
@@ -95,10 +99,11 @@ final class WriteGroups {
      * each, columns {@code account}, {@code nonce} and {@code ord}, its place in the group) that the group may make;
      * then {@code q}, those writes with their change numbers {@code seq}, is defined, and {@code rest}, the
      * statement's remaining CTEs and its final SELECT over {@code q}. {@code arrays} is {@code t}'s definition, the
-     * group's parameters as rows; {@code lock_timeout} is set in it, before any lock is asked for.
+     * group's arrays ({@code $2} on) as rows; {@code lock_timeout} is set in it to {@code $1}, before any lock is
+     * asked for.
      */
     static String statement(String arrays, String writes, String rest) {
-        return "WITH t AS (" + arrays + " WHERE set_config('lock_timeout', '" + LOCK_TIMEOUT + "', true) IS NOT NULL),"
+        return "WITH t AS (" + arrays + " WHERE set_config('lock_timeout', $1, true) IS NOT NULL),"
                 + " w AS (" + writes + "),"
                 + " h AS (INSERT INTO resolution_log_heads AS h (account, last_seq, last_nonce)"
                 + " SELECT account, count(*), (array_agg(nonce ORDER BY ord DESC))[1] FROM w GROUP BY account"
@@ -209,7 +214,11 @@ final class WriteGroups {
         }
         Future<RowSet<Row>> made;
         try {
-            made = pool.preparedQuery(kind.sql()).execute(kind.tuple(writes));
+            Object[] arrays = kind.arrays(writes);
+            Object[] parameters = new Object[arrays.length + 1];
+            parameters[0] = lockTimeout;
+            System.arraycopy(arrays, 0, parameters, 1, arrays.length);
+            made = pool.preparedQuery(kind.sql()).execute(Tuple.from(parameters));
         } catch (RuntimeException e) {
             made = Future.failedFuture(e);
         }
