@@ -29,7 +29,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * update date only (a trigger keeps the address, prefix and creation date, and refuses a replace that would change
  * them). Each write is one statement that also logs the change through {@code sipmap_log_change}, numbered in the
  * account's one sequence of changes with the mappings' writes, so the change commits with the write or not at all.
- * Stages complete on a Vert.x event loop.
+ * Creates go many to a statement, with other accounts' ({@link WriteGroups}). Stages complete on a Vert.x event loop.
  */
 final class PgIpRecordStore implements IpRecordStore {
 

@@ -31,6 +31,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * change through {@code sipmap_log_change} (the mapping, and what its record resolves to after it), so the change log
  * commits with the write or not at all;
  * once committed, the change is applied to this instance's {@link PgResolutionStore} before the stage completes.
+ * Creates and deletes go many to a statement, with other accounts' ({@link WriteGroups}).
  * Stages complete on a Vert.x event loop.
  */
 final class PgSourceIpMappingStore implements SourceIpMappingStore {
