@@ -24,6 +24,9 @@ final class AccountWrites {
     private final int maxQueued;
     private final long timeoutNanos;
 
+    /** Told of an account whose writes here have all ended (see {@link WriteGroups}). */
+    private volatile Runnable idle = () -> { };
+
     AccountWrites(int inFlight, int maxQueued, long timeoutNanos) {
         this.inFlight = inFlight;
         this.maxQueued = maxQueued;
@@ -34,6 +37,11 @@ final class AccountWrites {
     private static final class Turns {
         int running = 1;
         final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+    }
+
+    /** Whether a write of the account from this instance is in flight or waits for its turn here. */
+    boolean busy(AccountSid account) {
+        return accounts.containsKey(account);
     }
 
     /** Runs {@code write} once the account's writes before it from this instance have ended. */
@@ -96,6 +104,13 @@ final class AccountWrites {
         });
         if (next[0] != null) {
             next[0].run();
+        } else if (!accounts.containsKey(account)) {
+            idle.run();
         }
+    }
+
+    /** Sets what runs when an account's last write here ends. */
+    void onIdle(Runnable idle) {
+        this.idle = idle;
     }
 }

@@ -66,7 +66,7 @@ final class PgBatchStore implements BatchStore {
      */
     private static final String LOCK_HEAD = "INSERT INTO resolution_log_heads AS h (account, last_seq) VALUES ($1, 0)"
             + " ON CONFLICT (account) DO UPDATE SET last_seq = h.last_seq RETURNING h.last_seq";
-    private static final String LOG_COLUMNS = "account, seq, ip_record_sid, mapping_sid, sip_domain_sid, ip_address,"
+    static final String LOG_COLUMNS = "account, seq, ip_record_sid, mapping_sid, sip_domain_sid, ip_address,"
             + " cidr_prefix_length, change, resource_sid, resource_sip_domain_sid, friendly_name, date_created,"
             + " date_updated, nonce, ip6";
     /**

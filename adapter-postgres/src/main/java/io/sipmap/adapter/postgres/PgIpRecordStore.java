@@ -11,13 +11,18 @@ import io.sipmap.domain.PageRequest;
 import io.sipmap.domain.SipmapException;
 import io.sipmap.spi.IpRecordStore;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * {@link IpRecordStore} over the {@code ip_records} table, one statement a call. Deleting a mapped record is refused
@@ -25,7 +30,7 @@ import java.util.concurrent.CompletionStage;
  * update date only (a trigger keeps the address, prefix and creation date, and refuses a replace that would change
  * them). Each write is one statement that also logs the change through {@code sipmap_log_change}, numbered in the
  * account's one sequence of changes with the mappings' writes, so the change commits with the write or not at all.
- * Stages complete on a Vert.x event loop.
+ * Creates go many to a statement, with other accounts' ({@link WriteGroups}). Stages complete on a Vert.x event loop.
  */
 final class PgIpRecordStore implements IpRecordStore {
 
@@ -40,6 +45,17 @@ final class PgIpRecordStore implements IpRecordStore {
             + " RETURNING sid)",
             "SELECT $1, h.last_seq, m.sid, NULL::uuid, NULL::uuid, $4, $5, 'ip_record.created', m.sid, NULL::uuid,"
             + " $3, $6, $7, h.last_nonce, $8 FROM h, m");
+    /** {@link #INSERT} for a group of records of any accounts ({@link WriteGroups}): rows of place and number. */
+    static final String GROUP_INSERT = WriteGroups.statement("SELECT * FROM unnest($2::uuid[], $3::uuid[],"
+            + " $4::text[], $5::int[], $6::int2[], $7::timestamptz[], $8::timestamptz[], $9::int[], $10::bytea[])"
+            + " WITH ORDINALITY AS t(account, sid, friendly_name, ip_address, cidr_prefix_length, date_created,"
+            + " date_updated, nonce, ip6, ord)", "SELECT * FROM t",
+            "m AS (INSERT INTO ip_records (" + Columns.IP_RECORD + ") SELECT account, sid, friendly_name, ip_address,"
+            + " cidr_prefix_length, date_created, date_updated, ip6 FROM q),"
+            + " l AS (INSERT INTO resolution_log (" + PgBatchStore.LOG_COLUMNS + ") SELECT account, seq, sid, NULL,"
+            + " NULL, ip_address, cidr_prefix_length, 'ip_record.created', sid, NULL, friendly_name, date_created,"
+            + " date_updated, nonce, ip6 FROM q)"
+            + " SELECT ord, seq FROM q");
     private static final String FIND = "SELECT " + Columns.IP_RECORD_PACKED
             + " FROM ip_records WHERE account = $1 AND sid = $2";
     /** Sets the fixed columns too, to what they were, so that the trigger refuses a replace that would change them. */
@@ -68,14 +84,78 @@ final class PgIpRecordStore implements IpRecordStore {
     private final PgResolutionStore resolutions;
     private final Failures failures;
     private final AccountWrites writes;
+    private final WriteGroups groups;
+    /** Creates, many to a statement. */
+    private final WriteGroups.Kind<IpRecord, IpRecord> creates = new WriteGroups.Kind<>() {
+        @Override
+        public AccountSid account(IpRecord record) {
+            return record.accountSid();
+        }
+
+        @Override
+        public Object key(IpRecord record) {
+            return record.sid();
+        }
+
+        @Override
+        public String sql() {
+            return GROUP_INSERT;
+        }
+
+        @Override
+        public Object[] arrays(List<IpRecord> records) {
+            int n = records.size();
+            UUID[] accounts = new UUID[n];
+            UUID[] sids = new UUID[n];
+            String[] names = new String[n];
+            Integer[] addresses = new Integer[n];
+            Short[] lengths = new Short[n];
+            OffsetDateTime[] created = new OffsetDateTime[n];
+            OffsetDateTime[] updated = new OffsetDateTime[n];
+            Integer[] nonces = new Integer[n];
+            Buffer[] ip6s = new Buffer[n];
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            for (int i = 0; i < n; i++) {
+                IpRecord record = records.get(i);
+                accounts[i] = uuid(record.accountSid());
+                sids[i] = uuid(record.sid());
+                names[i] = record.friendlyName();
+                addresses[i] = Columns.ipv4(record.ipAddress());
+                ip6s[i] = Columns.ipv6(record.ipAddress());
+                lengths[i] = (short) record.cidrPrefixLength();
+                created[i] = time(record.dateCreated());
+                updated[i] = time(record.dateUpdated());
+                nonces[i] = random.nextInt();
+            }
+            return new Object[] {accounts, sids, names, addresses, lengths, created, updated, nonces, ip6s};
+        }
+
+        @Override
+        public Future<IpRecord> committed(IpRecord record, Row row) {
+            // every record of a committed group was written: its one failure, a SID taken, fails the group
+            return resolutions.written(new PgResolutionStore.Change(record.accountSid(), row.getLong(1),
+                    record.sid(), null, null, record.prefix())).map(record);
+        }
+
+        @Override
+        public Future<IpRecord> alone(IpRecord record) {
+            return writes.run(record.accountSid(), () -> pool.preparedQuery(INSERT).execute(insertTuple(record)))
+                    // a new record has no mapping; the row is the record as given
+                    .compose(rows -> resolutions.written(new PgResolutionStore.Change(record.accountSid(),
+                            rows.iterator().next().getLong(0), record.sid(), null, null, record.prefix()))
+                            .map(record))
+                    .recover(e -> Future.failedFuture(insertFailure(record, e)));
+        }
+    };
 
     PgIpRecordStore(Pool pool, SqlClient reads, PgResolutionStore resolutions, Failures failures,
-            AccountWrites writes) {
+            AccountWrites writes, WriteGroups groups) {
         this.pool = pool;
         this.reads = reads;
         this.resolutions = resolutions;
         this.failures = failures;
         this.writes = writes;
+        this.groups = groups;
     }
 
     /**
@@ -95,12 +175,7 @@ final class PgIpRecordStore implements IpRecordStore {
 
     @Override
     public CompletionStage<IpRecord> insert(IpRecord record) {
-        return failures.stage(() -> writes.run(record.accountSid(), () -> pool.preparedQuery(INSERT)
-                .execute(insertTuple(record)))
-                // a new record has no mapping; the row is the record as given
-                .compose(rows -> resolutions.written(new PgResolutionStore.Change(record.accountSid(),
-                        rows.iterator().next().getLong(0), record.sid(), null, null, record.prefix())).map(record))
-                .recover(e -> Future.failedFuture(insertFailure(record, e))));
+        return failures.stage(() -> groups.write(creates, record));
     }
 
     /** The parameters of {@link #INSERT} for {@code record}. */

@@ -17,8 +17,12 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * {@link SourceIpMappingStore} over the {@code source_ip_mappings} table. The invariants are the table's constraints:
@@ -27,6 +31,7 @@ import java.util.concurrent.CompletionStage;
  * change through {@code sipmap_log_change} (the mapping, and what its record resolves to after it), so the change log
  * commits with the write or not at all;
  * once committed, the change is applied to this instance's {@link PgResolutionStore} before the stage completes.
+ * Creates and deletes go many to a statement, with other accounts' ({@link WriteGroups}).
  * Stages complete on a Vert.x event loop.
  */
 final class PgSourceIpMappingStore implements SourceIpMappingStore {
@@ -64,6 +69,37 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
             + " 'source_ip_mapping.deleted', $2, m.sip_domain_sid, NULL::text, m.date_created,"
             + " m.date_updated, h.last_nonce, r.ip6"
             + " FROM h LEFT JOIN (m JOIN ip_records r ON r.account = $1 AND r.sid = m.ip_record_sid) ON true");
+    /**
+     * {@link #INSERT} for a group of mappings of any accounts ({@link WriteGroups}): a row (place, number, the record's
+     * address and prefix length) for each mapping whose record there is, none for the others.
+     */
+    static final String GROUP_INSERT = WriteGroups.statement("SELECT * FROM unnest($2::uuid[], $3::uuid[],"
+            + " $4::uuid[], $5::uuid[], $6::timestamptz[], $7::timestamptz[], $8::int[]) WITH ORDINALITY"
+            + " AS t(account, sid, ip_record_sid, sip_domain_sid, date_created, date_updated, nonce, ord)",
+            "SELECT t.*, r.ip_address, r.cidr_prefix_length, r.ip6 FROM t"
+            + " JOIN ip_records r ON r.account = t.account AND r.sid = t.ip_record_sid",
+            "m AS (INSERT INTO source_ip_mappings (" + Columns.MAPPING + ") SELECT account, sid, ip_record_sid,"
+            + " sip_domain_sid, date_created, date_updated FROM q),"
+            + " l AS (INSERT INTO resolution_log (" + PgBatchStore.LOG_COLUMNS + ") SELECT account, seq,"
+            + " ip_record_sid, sid, sip_domain_sid, ip_address, cidr_prefix_length, 'source_ip_mapping.created', sid,"
+            + " sip_domain_sid, NULL, date_created, date_updated, nonce, ip6 FROM q)"
+            + " SELECT ord, seq, ip_address, cidr_prefix_length, ip6 FROM q");
+    /**
+     * {@link #DELETE} for a group: a mapping not there leaves its change without a record, which fails the group on
+     * {@code resolution_log}'s not-null constraint, and its writes are made alone. Rows: place, number, the record,
+     * its address and prefix length.
+     */
+    static final String GROUP_DELETE = WriteGroups.statement("SELECT * FROM unnest($2::uuid[], $3::uuid[], $4::int[])"
+            + " WITH ORDINALITY AS t(account, sid, nonce, ord)", "SELECT * FROM t",
+            "m AS (DELETE FROM source_ip_mappings s USING q WHERE s.account = q.account AND s.sid = q.sid"
+            + " RETURNING s.account, s.sid, s.ip_record_sid, s.sip_domain_sid, s.date_created, s.date_updated),"
+            + " l AS (INSERT INTO resolution_log (" + PgBatchStore.LOG_COLUMNS + ") SELECT q.account, q.seq,"
+            + " m.ip_record_sid, NULL, NULL, r.ip_address, r.cidr_prefix_length, 'source_ip_mapping.deleted', q.sid,"
+            + " m.sip_domain_sid, NULL, m.date_created, m.date_updated, q.nonce, r.ip6 FROM q LEFT JOIN (m JOIN"
+            + " ip_records r ON r.account = m.account AND r.sid = m.ip_record_sid) ON m.account = q.account"
+            + " AND m.sid = q.sid RETURNING account, seq, ip_record_sid, ip_address, cidr_prefix_length, ip6)"
+            + " SELECT q.ord, l.seq, l.ip_record_sid, l.ip_address, l.cidr_prefix_length, l.ip6 FROM l"
+            + " JOIN q ON q.account = l.account AND q.seq = l.seq");
     private static final String FIND = "SELECT " + Columns.MAPPING_PACKED
             + " FROM source_ip_mappings WHERE account = $1 AND sid = $2";
     // the IP record is set too, so that the trigger refuses a mapping that would change it
@@ -111,23 +147,135 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
                 + " m.ip_record_sid, m.sid, m.sip_domain_sid, NULL, NULL, NULL, m.date_created, m.date_updated, NULL) l";
     }
 
+    private final WriteGroups groups;
+
+    /** Creates, many to a statement. */
+    private final WriteGroups.Kind<SourceIpMapping, SourceIpMapping> creates = new WriteGroups.Kind<>() {
+        @Override
+        public AccountSid account(SourceIpMapping mapping) {
+            return mapping.accountSid();
+        }
+
+        @Override
+        public Object key(SourceIpMapping mapping) {
+            return List.of(mapping.accountSid(), mapping.ipRecordSid());
+        }
+
+        @Override
+        public String sql() {
+            return GROUP_INSERT;
+        }
+
+        @Override
+        public Object[] arrays(List<SourceIpMapping> mappings) {
+            int n = mappings.size();
+            UUID[] accounts = new UUID[n];
+            UUID[] sids = new UUID[n];
+            UUID[] records = new UUID[n];
+            UUID[] domains = new UUID[n];
+            OffsetDateTime[] created = new OffsetDateTime[n];
+            OffsetDateTime[] updated = new OffsetDateTime[n];
+            Integer[] nonces = new Integer[n];
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            for (int i = 0; i < n; i++) {
+                SourceIpMapping mapping = mappings.get(i);
+                accounts[i] = uuid(mapping.accountSid());
+                sids[i] = uuid(mapping.sid());
+                records[i] = uuid(mapping.ipRecordSid());
+                domains[i] = uuid(mapping.sipDomainSid());
+                created[i] = time(mapping.dateCreated());
+                updated[i] = time(mapping.dateUpdated());
+                nonces[i] = random.nextInt();
+            }
+            return new Object[] {accounts, sids, records, domains, created, updated, nonces};
+        }
+
+        @Override
+        public Future<SourceIpMapping> committed(SourceIpMapping mapping, Row row) {
+            if (row == null) {
+                return Future.failedFuture(noRecord(mapping.ipRecordSid()));
+            }
+            return resolutions.written(PgResolutionStore.Change.of(mapping.accountSid(), row.getLong(1),
+                    mapping.ipRecordSid(), mapping, Columns.prefix(row, 2, 4, 3))).map(mapping);
+        }
+
+        @Override
+        public Future<SourceIpMapping> alone(SourceIpMapping mapping) {
+            return writes.run(mapping.accountSid(), () -> pool.preparedQuery(INSERT).execute(insertTuple(mapping)))
+                    .compose(rows -> rows.size() == 0 ? Future.failedFuture(noRecord(mapping.ipRecordSid()))
+                            : applied(mapping.accountSid(), mapping.ipRecordSid(), mapping, rows))
+                    .map(mapping)
+                    .recover(e -> insertFailure(reads, mapping, e));
+        }
+    };
+
+    /** A mapping's delete. */
+    private record Delete(AccountSid account, SourceIpMappingSid sid) {
+    }
+
+    /** Deletes, many to a statement. */
+    private final WriteGroups.Kind<Delete, Boolean> deletes = new WriteGroups.Kind<>() {
+        @Override
+        public AccountSid account(Delete delete) {
+            return delete.account();
+        }
+
+        @Override
+        public Object key(Delete delete) {
+            return delete;
+        }
+
+        @Override
+        public String sql() {
+            return GROUP_DELETE;
+        }
+
+        @Override
+        public Object[] arrays(List<Delete> writes) {
+            int n = writes.size();
+            UUID[] accounts = new UUID[n];
+            UUID[] sids = new UUID[n];
+            Integer[] nonces = new Integer[n];
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            for (int i = 0; i < n; i++) {
+                accounts[i] = uuid(writes.get(i).account());
+                sids[i] = uuid(writes.get(i).sid());
+                nonces[i] = random.nextInt();
+            }
+            return new Object[] {accounts, sids, nonces};
+        }
+
+        @Override
+        public Future<Boolean> committed(Delete delete, Row row) {
+            // a committed group deleted each of its mappings: one not there fails the group
+            return resolutions.written(PgResolutionStore.Change.of(delete.account(), row.getLong(1),
+                    Columns.ipRecordSid(row, 2), null, Columns.prefix(row, 3, 5, 4))).map(true);
+        }
+
+        @Override
+        public Future<Boolean> alone(Delete delete) {
+            return writes.run(delete.account(), () -> pool.preparedQuery(DELETE)
+                            .execute(Tuple.of(uuid(delete.account()), uuid(delete.sid()))))
+                    .compose(rows -> applied(delete.account(), Columns.ipRecordSid(rows.iterator().next(), 3), null,
+                            rows).map(true))
+                    .recover(e -> Failures.violates(e, Failures.NOT_NULL_VIOLATION, null)
+                            ? Future.succeededFuture(false) : Future.failedFuture(e));
+        }
+    };
+
     PgSourceIpMappingStore(Pool pool, SqlClient reads, PgResolutionStore resolutions, Failures failures,
-            AccountWrites writes) {
+            AccountWrites writes, WriteGroups groups) {
         this.pool = pool;
         this.reads = reads;
         this.resolutions = resolutions;
         this.failures = failures;
         this.writes = writes;
+        this.groups = groups;
     }
 
     @Override
     public CompletionStage<SourceIpMapping> insert(SourceIpMapping mapping) {
-        return failures.stage(() -> writes.run(mapping.accountSid(), () -> pool.preparedQuery(INSERT)
-                .execute(insertTuple(mapping)))
-                .compose(rows -> rows.size() == 0 ? Future.failedFuture(noRecord(mapping.ipRecordSid()))
-                        : applied(mapping.accountSid(), mapping.ipRecordSid(), mapping, rows))
-                .map(mapping)
-                .recover(e -> insertFailure(reads, mapping, e)));
+        return failures.stage(() -> groups.write(creates, mapping));
     }
 
     /** The parameters of {@link #INSERT} for {@code mapping}. */
@@ -201,12 +349,7 @@ final class PgSourceIpMappingStore implements SourceIpMappingStore {
 
     @Override
     public CompletionStage<Boolean> delete(AccountSid account, SourceIpMappingSid sid) {
-        return failures.stage(() -> writes.run(account,
-                        () -> pool.preparedQuery(DELETE).execute(Tuple.of(uuid(account), uuid(sid))))
-                .compose(rows -> applied(account, Columns.ipRecordSid(rows.iterator().next(), 3), null, rows)
-                        .map(true))
-                .recover(e -> Failures.violates(e, Failures.NOT_NULL_VIOLATION, null) ? Future.succeededFuture(false)
-                        : Future.failedFuture(e)));
+        return failures.stage(() -> groups.write(deletes, new Delete(account, sid)));
     }
 
     /**

@@ -44,15 +44,15 @@ public final class PgStores {
     private final Duration catchUpInterval;
 
     private PgStores(Pool pool, SqlClient reads, PgResolutionStore resolutions, Failures failures,
-            AccountWrites writes, Duration catchUpInterval) {
+            AccountWrites writes, WriteGroups groups, Duration catchUpInterval) {
         this.pool = pool;
         this.reads = reads;
         this.resolutions = resolutions;
         this.failures = failures;
         this.catchUpInterval = catchUpInterval;
-        this.ipRecords = new PgIpRecordStore(pool, reads, resolutions, failures, writes);
+        this.ipRecords = new PgIpRecordStore(pool, reads, resolutions, failures, writes, groups);
         this.changes = new PgChangeStore(pool, reads, resolutions, failures);
-        this.sourceIpMappings = new PgSourceIpMappingStore(pool, reads, resolutions, failures, writes);
+        this.sourceIpMappings = new PgSourceIpMappingStore(pool, reads, resolutions, failures, writes, groups);
         this.batches = new PgBatchStore(pool, reads, resolutions, failures, writes);
     }
 
@@ -61,6 +61,11 @@ public final class PgStores {
      * exception for a failed migration, {@link java.sql.SQLException} or the client's for an unreachable database).
      */
     public static Future<PgStores> start(Vertx vertx, PgStoreOptions options) {
+        return start(vertx, options, WriteGroups.LOCK_TIMEOUT);
+    }
+
+    /** {@link #start(Vertx, PgStoreOptions)} with another lock timeout for the groups of writes (for tests). */
+    static Future<PgStores> start(Vertx vertx, PgStoreOptions options, Duration groupLockTimeout) {
         return vertx.executeBlocking(() -> Migrations.migrate(options), false).compose(migrated -> {
             PgStoreOptions.Timeouts timeouts = options.timeouts();
             Pool pool = PgBuilder.pool()
@@ -87,11 +92,15 @@ public final class PgStores {
                     .using(vertx)
                     .build();
             PgResolutionStore resolutions = new PgResolutionStore(vertx, pool, reads);
+            // a quarter of the pool per account: see AccountWrites
+            AccountWrites writes = new AccountWrites(Math.max(1, options.poolSize() / 4),
+                    options.maxWaitQueueSize(), timeouts.call().toNanos());
+            // the creates and mapping deletes of every account, many to a statement; a group holds one connection
+            WriteGroups groups = new WriteGroups(pool, writes,
+                    Math.max(options.maxWaitQueueSize(), WriteGroups.MAX_GROUP) * 4, timeouts.call().toNanos(),
+                    groupLockTimeout);
             return resolutions.start(options.connect(), options.catchUpInterval(), options.logRetention())
-                    .map(v -> new PgStores(pool, reads, resolutions, new Failures(timeouts.call()),
-                            // a quarter of the pool per account: see AccountWrites
-                            new AccountWrites(Math.max(1, options.poolSize() / 4), options.maxWaitQueueSize(),
-                                    timeouts.call().toNanos()),
+                    .map(v -> new PgStores(pool, reads, resolutions, new Failures(timeouts.call()), writes, groups,
                             options.catchUpInterval()))
                     .recover(e -> resolutions.close().transform(closed -> reads.close())
                             .transform(closed -> pool.close()).transform(closed -> Future.failedFuture(e)));

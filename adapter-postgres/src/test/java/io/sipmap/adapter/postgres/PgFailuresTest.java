@@ -29,7 +29,8 @@ class PgFailuresTest {
                 .setDatabase("sipmap").setUser("sipmap")).using(TestDatabase.vertx()).build();
         try {
             var stage = new PgIpRecordStore(pool, pool, new PgResolutionStore(TestDatabase.vertx(), pool, pool),
-                    new Failures(java.time.Duration.ofSeconds(10)), new AccountWrites(1, 1, 1)).find(AccountSid.ofHex("0".repeat(32)),
+                    new Failures(java.time.Duration.ofSeconds(10)), new AccountWrites(1, 1, 1),
+                    new WriteGroups(pool, new AccountWrites(1, 1, 1), 1, 1, WriteGroups.LOCK_TIMEOUT)).find(AccountSid.ofHex("0".repeat(32)),
                     IpRecordSid.ofHex("1".repeat(32)));
 
             assertThatThrownBy(() -> stage.toCompletableFuture().get(10, TimeUnit.SECONDS))

@@ -254,6 +254,10 @@ class PgFaultsTest {
         try (Connection lock = TestDatabase.jdbc(database)) {
             AccountSid account = AccountSid.ofHex(SIDS.nextHex());
             IpRecord record = record(small, account, "10.6.0.0", 16);
+            List<IpRecord> others = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                others.add(record(small, AccountSid.ofHex(SIDS.nextHex()), "10.9.0." + i, 32));
+            }
             lock.setAutoCommit(false);
             lockRow(lock, "SELECT 1 FROM ip_records WHERE account = ? AND sid = ? FOR UPDATE",
                     Columns.uuid(account), Columns.uuid(record.sid()));
@@ -262,15 +266,15 @@ class PgFaultsTest {
             CompletionStage<Optional<IpRecord>> holding = small.ipRecords().replace(renamed);
             awaitLockWaiter("WITH r AS (UPDATE ip_records%");
 
-            // other accounts' writes, which queue for the pool (the account's own would queue for their turn)
+            // other accounts' writes, which queue for the pool (the account's own would queue for their turn);
+            // replaces, each a statement of its own (creates queue for their group, which waits as one)
             long queuedAt = System.nanoTime();
             List<CompletionStage<?>> queued = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
-                queued.add(small.ipRecords().insert(new IpRecord(AccountSid.ofHex(SIDS.nextHex()),
-                        SIDS.nextIpRecordSid(), null, Ipv4Address.parse("10.9.0." + i), 32, T, T)));
+                queued.add(small.ipRecords().replace(others.get(i).withFriendlyName("queued", T.plusSeconds(1))));
             }
-            Failed refused = failure(() -> small.ipRecords().insert(new IpRecord(AccountSid.ofHex(SIDS.nextHex()),
-                    SIDS.nextIpRecordSid(), null, Ipv4Address.parse("10.9.0.9"), 32, T, T)));
+            Failed refused = failure(() -> small.ipRecords().replace(others.get(2).withFriendlyName("refused",
+                    T.plusSeconds(1))));
             assertThat(refused.failure()).isInstanceOf(SipmapException.Unavailable.class)
                     .hasMessageStartingWith("PostgreSQL connection pool exhausted")
                     .hasMessageContaining("max wait queue size of 2");
@@ -290,9 +294,10 @@ class PgFaultsTest {
             lock.rollback();
             assertThat(await(holding)).contains(renamed);
             assertThat(await(small.ipRecords().find(account, record.sid()))).contains(renamed);
-            // none of the refused or timed-out inserts was written
-            assertThat(await(small.ipRecords().page(account, io.sipmap.domain.PageRequest.first(50))).items())
-                    .containsExactly(renamed);
+            // none of the refused or timed-out replaces was written
+            for (IpRecord other : others) {
+                assertThat(await(small.ipRecords().find(other.accountSid(), other.sid()))).contains(other);
+            }
         } finally {
             small.close().await(10, TimeUnit.SECONDS);
         }
