@@ -7,6 +7,7 @@ import io.sipmap.domain.AccountSid;
 import io.sipmap.domain.IpRecord;
 import io.sipmap.domain.IpRecordSid;
 import io.sipmap.domain.Ipv4Address;
+import io.sipmap.domain.Ipv6Address;
 import io.sipmap.domain.SipDomainSid;
 import io.sipmap.domain.SourceIpMapping;
 import io.sipmap.service.IpRecordService;
@@ -20,7 +21,8 @@ import java.util.Random;
 /**
  * In-memory stores and the services over them, filled through the services the way the server fills them: every
  * command built from strings parsed afresh, as a request's form fields are, with the system clock and time-ordered
- * SIDs. The IP records are distinct /32 addresses; the mappings spread over {@value #DOMAINS} SIP domains.
+ * SIDs. The IP records are distinct /32 addresses (or, after {@link #ipv6()}, distinct /128 addresses under
+ * 2001:db8::/32); the mappings spread over {@value #DOMAINS} SIP domains.
  */
 final class Population {
 
@@ -38,6 +40,7 @@ final class Population {
 
     private final Random random = new Random(20261128);
     private int addresses;
+    private boolean ipv6;
 
     Population() {
         Clock clock = Clock.systemUTC();
@@ -66,6 +69,12 @@ final class Population {
         return this;
     }
 
+    /** Makes the IP records added from now on IPv6 ones. */
+    Population ipv6() {
+        ipv6 = true;
+        return this;
+    }
+
     /** Drops the lists of what was made, so that only the stores hold it. */
     Population forget() {
         mappings.clear();
@@ -78,7 +87,9 @@ final class Population {
     private IpRecord record() {
         // an odd multiplier is a bijection of the 32-bit ints: distinct, scattered addresses
         int bits = (addresses++ + 1) * 0x9E3779B1;
-        String text = new Ipv4Address(bits).toString();
+        // for IPv6, the same scattered bits under 2001:db8::/32 and an odd multiple of them as the interface id
+        String text = ipv6 ? new Ipv6Address(0x2001_0db8_0000_0000L | (bits & 0xffff_ffffL),
+                (bits & 0xffff_ffffL) * 0x9E37_79B9_7F4A_7C15L).toString() : new Ipv4Address(bits).toString();
         return ipRecords.create(ACCOUNT, CreateIpRecord.of(text)).toCompletableFuture().join();
     }
 

@@ -514,6 +514,174 @@ class ConsoleBrowserTest {
         }
     }
 
+    /**
+     * IPv6, sipmap's extension: records created from the form in any spelling RFC 4291 allows and listed in the canonical
+     * text the API answers, an IPv4-mapped address taken as the IPv4 address it names, refusals showing the server's
+     * own message at their field, two of them mapped, and the resolve box answering as the API does, nested networks
+     * and misses included. At 320 CSS pixels the longest canonical address still fits.
+     */
+    @Test
+    @Order(6)
+    void createsMapsAndResolvesIpv6() throws Exception {
+        driver.get(base + "/console/");
+        script("sessionStorage.setItem('sipmap.console.session', JSON.stringify({sid: '" + ACCOUNT
+                + "', secret: '" + TOKEN + "'}))");
+        driver.navigate().refresh();
+        until(d -> id("workspace").isDisplayed() && id("record-form").isDisplayed());
+        untilIdle();
+        new Select(id("records-size")).selectByValue("100");
+        new Select(id("mappings-size")).selectByValue("100");
+        untilIdle();
+        assertThat(text("record-ip-hint")).isEqualTo("IPv4 or IPv6, such as 192.0.2.10 or 2001:db8::");
+        int before = apiList("v1/IpRecords", "ip_records", 1000).size();
+
+        // Refused: a zone id, and a prefix length past 128; the page shows the API's own 400 message at the field
+        type("record-name", "v6-typo");
+        type("record-ip", "fe80::1%eth0");
+        type("record-prefix", "");
+        id("record-submit").click();
+        until(d -> !text("record-ip-error").isEmpty());
+        assertThat(text("record-ip-error")).isEqualTo(refusal("IpAddress=fe80::1%25eth0") + " (error 20001)")
+                .startsWith("Invalid IpAddress").contains("fe80::1%eth0");
+        assertThat(id("record-ip").getAttribute("aria-invalid")).isEqualTo("true");
+        type("record-ip", "2001:db8::");
+        type("record-prefix", "129");
+        id("record-submit").click();
+        until(d -> !text("record-prefix-error").isEmpty());
+        assertThat(text("record-prefix-error"))
+                .isEqualTo(refusal("IpAddress=2001:db8::&CidrPrefixLength=129") + " (error 20001)")
+                .startsWith("Invalid CidrPrefixLength").contains("128");
+        assertThat(apiList("v1/IpRecords", "ip_records", 1000)).hasSize(before);
+        step("ipv6-create-refused");
+
+        // Created in other spellings, listed as the API answers: RFC 5952 text; ::ffff:a.b.c.d is that IPv4 address
+        String[][] wanted = {
+                {"v6-carrier", "2001:DB8:0:0:0:0:0:0", "32", "2001:db8::/32"},
+                {"v6-site", "2001:0db8:ab00:0000::", "48", "2001:db8:ab00::/48"},
+                {"v6-pbx", "2001:db8:ab00:1:0:0:0:10", "", "2001:db8:ab00:1::10/128"},
+                {"v6-lan", "2001:db8:ab00:1::", "0", "2001:db8:ab00:1::/128"},
+                {"v6-mapped", "::FFFF:198.51.100.99", "", "198.51.100.99/32"}};
+        List<String> sids = new ArrayList<>();
+        for (String[] record : wanted) {
+            type("record-name", record[0]);
+            type("record-ip", record[1]);
+            type("record-prefix", record[2]);
+            id("record-submit").click();
+            until(d -> text("records-status").contains("“" + record[0] + "”"));
+            assertThat(text("records-status")).startsWith("Added IP record “" + record[0] + "” (" + record[3] + ")");
+            sids.add(text("records-status").replaceAll(".*, (IL[0-9a-f]{32})\\.$", "$1"));
+        }
+        untilIdle();
+        assertThat(text("record-ip-error")).isEmpty();
+        assertThat(text("record-prefix-error")).isEmpty();
+        for (int i = 0; i < wanted.length; i++) {
+            JsonObject fetched = apiGet("v1/IpRecords/" + sids.get(i));
+            assertThat(fetched.getString("friendly_name")).isEqualTo(wanted[i][0]);
+            assertThat(fetched.getString("ip_address") + "/" + fetched.getInteger("cidr_prefix_length"))
+                    .isEqualTo(wanted[i][3]);
+            assertThat(cell("records-body", sids.get(i), 1)).isEqualTo(wanted[i][3]);
+        }
+        assertThat(rows("records-body")).containsSubsequence(sids);
+        step("ipv6-records");
+
+        // The /48 and the /128 mapped, chosen among the unmapped records by their canonical text
+        String siteDomain = "SD" + "e6".repeat(16);
+        String pbxDomain = "SD" + "f6".repeat(16);
+        String[][] maps = {{sids.get(1), siteDomain}, {sids.get(2), pbxDomain}};
+        for (String[] map : maps) {
+            until(d -> options("mapping-record").contains(map[0]));
+            new Select(id("mapping-record")).selectByValue(map[0]);
+            type("mapping-domain", map[1]);
+            id("mapping-submit").click();
+            until(d -> !options("mapping-record").contains(map[0]) && rows("mappings-body").stream()
+                    .anyMatch(sid -> cell("mappings-body", sid, 1).equals(map[1])));
+        }
+        untilIdle();
+        assertThat(text("mappings-status")).contains("“v6-pbx” (2001:db8:ab00:1::10/128)", pbxDomain);
+        List<JsonObject> mapped = apiList("v1/SourceIpMappings", "source_ip_mappings", 1000).stream()
+                .filter(m -> m.getString("ip_record_sid").equals(sids.get(1))
+                        || m.getString("ip_record_sid").equals(sids.get(2))).toList();
+        assertThat(mapped).extracting(m -> m.getString("ip_record_sid") + " " + m.getString("sip_domain_sid"))
+                .containsExactly(sids.get(1) + " " + siteDomain, sids.get(2) + " " + pbxDomain);
+        assertThat(cell("mappings-body", mapped.get(0).getString("sid"), 0))
+                .contains("“v6-site” (2001:db8:ab00::/48)", sids.get(1));
+        assertThat(cell("records-body", sids.get(1), 2)).isEqualTo(siteDomain);
+        assertThat(cell("records-body", sids.get(0), 2)).isEqualTo("not mapped");
+        step("ipv6-mapped");
+
+        // Resolved as the API resolves: the /128 inside the /48, the /48 around it, a miss in the unmapped /32
+        String[][] probes = {
+                {"2001:DB8:AB00:1:0:0:0:10", "2001:db8:ab00:1::10", pbxDomain, "“v6-pbx” (2001:db8:ab00:1::10/128)"},
+                {"2001:db8:ab00:1:aaaa:bbbb:cccc:dddd", "2001:db8:ab00:1:aaaa:bbbb:cccc:dddd", siteDomain,
+                        "“v6-site” (2001:db8:ab00::/48)"},
+                {"2001:db8:ffff::1", "2001:db8:ffff::1", null, null}};
+        for (String[] probe : probes) {
+            type("resolve-ip", probe[0]);
+            id("resolve-submit").click();
+            if (probe[2] == null) {
+                until(d -> text("resolve-result").startsWith("No SIP domain"));
+                assertThat(text("resolve-result")).isEqualTo("No SIP domain: none of the account's mapped IP records"
+                        + " contains " + probe[1] + ".");
+            } else {
+                until(d -> text("resolve-result").contains(probe[2]));
+                assertThat(text("resolve-result")).contains(probe[1] + " belongs to SIP domain " + probe[2]);
+            }
+            JsonObject answer = new JsonObject(API.call("GET", base + "/sipmap/v1/Resolve?IpAddress="
+                    + URLEncoder.encode(probe[0], StandardCharsets.UTF_8), null).body());
+            assertThat(answer.getString("ip_address")).isEqualTo(probe[1]);
+            JsonObject resolution = answer.getJsonObject("resolution");
+            if (probe[2] == null) {
+                assertThat(resolution).isNull();
+            } else {
+                assertThat(resolution.getString("sip_domain_sid")).isEqualTo(probe[2]);
+                assertThat(text("resolve-result")).contains(probe[3] + ", " + resolution.getString("ip_record_sid"),
+                        resolution.getString("source_ip_mapping_sid"));
+            }
+        }
+        type("resolve-ip", "2001:DB8:AB00:1:AAAA:BBBB:CCCC:DDDD");
+        id("resolve-submit").click();
+        until(d -> text("resolve-result").contains(siteDomain));
+        step("ipv6-resolved");
+
+        // At 320 CSS pixels (a 640-pixel window at 200%), the longest canonical address wraps rather than sticks out
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                Map.of("width", 320, "height", 900, "deviceScaleFactor", 2, "mobile", false));
+        try {
+            until(d -> Long.valueOf(320).equals(script("return window.innerWidth")));
+            assertThat(script("return document.documentElement.scrollWidth <= window.innerWidth")).isEqualTo(true);
+            assertThat(script("return [...document.querySelectorAll('body *')].filter(e => !e.closest('.table-scroll')"
+                    + " && e.getClientRects().length && e.getBoundingClientRect().right > window.innerWidth + 1)"
+                    + ".map(e => e.id || e.tagName + '.' + e.className)")).asList().isEmpty();
+            step("ipv6-narrow-200-percent");
+        } finally {
+            driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+        }
+
+        // A zone id in the resolve box: the API's message at the field, no answer shown
+        type("resolve-ip", "fe80::1%eth0");
+        id("resolve-submit").click();
+        until(d -> !text("resolve-ip-error").isEmpty());
+        assertThat(text("resolve-ip-error")).isEqualTo(refusal("IpAddress=fe80::1%25eth0", "GET",
+                "sipmap/v1/Resolve") + " (error 20001)");
+        assertThat(text("resolve-result")).isEmpty();
+        step("ipv6-resolve-refused");
+    }
+
+    /** The message of the API's 400 for an IP record created from {@code form}, asked directly. */
+    static String refusal(String form) throws Exception {
+        return refusal(form, "POST", "v1/IpRecords");
+    }
+
+    /** The message of the API's 400 for {@code parameters} (a form for POST, a query for GET), asked directly. */
+    static String refusal(String parameters, String method, String path) throws Exception {
+        var response = "GET".equals(method) ? API.call("GET", base + "/" + path + "?" + parameters, null)
+                : API.call(method, base + "/" + path, parameters);
+        assertThat(response.statusCode()).as(parameters).isEqualTo(400);
+        JsonObject error = new JsonObject(response.body());
+        assertThat(error.getInteger("code")).isEqualTo(20001);
+        return error.getString("message");
+    }
+
     /** The account, {@code KEY} with {@code scope}, and the read-only key. */
     static Credentials accepted(Credentials.Scope scope) {
         return ConsoleUnderTest.account(ACCOUNT, TOKEN)
