@@ -31,11 +31,9 @@ import java.util.TreeMap;
  *   lengths present in its /16, so a lookup probes only those, longest first, and stops at the first hit.</li>
  * </ul>
  * IPv6 prefixes live apart, in one hash table per length from network (two longs) to winner, segmented like the
- * long IPv4 ones. As the /16 slots do for IPv4, a hash table from each /32 holding networks of length 33..128 to a
- * bitmask of those lengths tells a lookup which lengths to probe, longest first, one expected-O(1) probe each,
- * stopping at the first hit; then the lengths 1..32 present anywhere (rare: a provider's whole allocation). An
- * address outside every network's /32 costs one probe; one inside, a probe per length its /32 holds, which for an
- * account's networks (a /48 or /56 of a site, the /64s of its links, single /128 hosts) is a few.
+ * long IPv4 ones; a snapshot holds a bitmask of the IPv6 lengths present, so an IPv6 lookup probes those only, longest
+ * first, one expected-O(1) probe each, and stops at the first hit. An account's IPv6 networks come in few lengths (a
+ * /48 or /56 of a site, the /64s of its links, single /128 hosts), so that is a few probes.
  *
  * <p>Everything a lookup reads is an immutable snapshot published through one volatile field; a write builds the next
  * snapshot from the current one, sharing every part it did not change (copy-on-write of small parts), and publishes it
@@ -89,9 +87,6 @@ public final class PrefixIndex<K extends Comparable<? super K>, V> {
     private final Map<K, Object> placeOfKey = new HashMap<>();
     private final Map<Object, Object> entriesAt = new HashMap<>();
     private final int[] networksOfLength6 = new int[129];
-    /** By the top 32 bits of an IPv6 network of length 33..128, how many networks of each length lie in that /32. */
-    private final Map<Integer, int[]> lengthCounts6 = new HashMap<>();
-    private int slash32s6;
     private final Map<Integer, int[]> longLengthCounts = new HashMap<>();
     private final int[] networksOfLength = new int[33];
     private final byte[][] shortLengths = new byte[256][];
@@ -130,29 +125,16 @@ public final class PrefixIndex<K extends Comparable<? super K>, V> {
     @SuppressWarnings("unchecked")
     public V lookup(long high, long low) {
         Snapshot s = snapshot;
-        Object inSlash32 = get(s.filter6, (int) (high >>> 32));
-        if (inSlash32 != null) {
-            long[] present = (long[]) inSlash32;
-            long lengths = present[1]; // bit L - 65 for length L in 65..128
-            while (lengths != 0) {
-                int bit = 63 - Long.numberOfLeadingZeros(lengths);
-                Object value = get6(s.tables6[bit + 65], high, low & (-1L << (63 - bit)));
-                if (value != null) {
-                    return (V) value;
-                }
-                lengths ^= 1L << bit;
+        long lengths = s.lengths6Low; // bit L - 65 for length L in 65..128
+        while (lengths != 0) {
+            int bit = 63 - Long.numberOfLeadingZeros(lengths);
+            Object value = get6(s.tables6[bit + 65], high, low & (-1L << (63 - bit)));
+            if (value != null) {
+                return (V) value;
             }
-            lengths = present[0]; // bit L - 1 for length L in 33..64
-            while (lengths != 0) {
-                int bit = 63 - Long.numberOfLeadingZeros(lengths);
-                Object value = get6(s.tables6[bit + 1], high & (-1L << (63 - bit)), 0);
-                if (value != null) {
-                    return (V) value;
-                }
-                lengths ^= 1L << bit;
-            }
+            lengths ^= 1L << bit;
         }
-        long lengths = s.lengths6High & 0xffffffffL; // bit L - 1 for length L in 1..32
+        lengths = s.lengths6High; // bit L - 1 for length L in 1..64
         while (lengths != 0) {
             int bit = 63 - Long.numberOfLeadingZeros(lengths);
             Object value = get6(s.tables6[bit + 1], high & (-1L << (63 - bit)), 0);
@@ -349,8 +331,7 @@ public final class PrefixIndex<K extends Comparable<? super K>, V> {
                 longLengths[slash16 >>> 8][slash16 & 0xff] = updated;
             }
         }
-        return new Snapshot(tables, longLengths, s.shortWinners, s.tables6, s.lengths6High, s.lengths6Low,
-                s.filter6);
+        return new Snapshot(tables, longLengths, s.shortWinners, s.tables6, s.lengths6High, s.lengths6Low);
     }
 
     private Snapshot apply6(Snapshot s, Place6 place, V winner) {
@@ -364,39 +345,7 @@ public final class PrefixIndex<K extends Comparable<? super K>, V> {
         long bits = networksOfLength6[length] > 0 ? 1L : 0L;
         long high = length <= 64 ? s.lengths6High & ~(1L << (length - 1)) | bits << (length - 1) : s.lengths6High;
         long low = length > 64 ? s.lengths6Low & ~(1L << (length - 65)) | bits << (length - 65) : s.lengths6Low;
-        Segment[] filter = s.filter6;
-        if (wasPresent != isPresent && length > 32) {
-            int slash32 = (int) (place.high() >>> 32);
-            int[] counts = lengthCounts6.get(slash32);
-            if (counts == null) {
-                lengthCounts6.put(slash32, counts = new int[129]);
-                slash32s6++;
-            }
-            counts[length] += isPresent ? 1 : -1;
-            long[] present = present(counts);
-            if (present == null) {
-                lengthCounts6.remove(slash32);
-                slash32s6--;
-            }
-            filter = with(filter, slash32s6, slash32, present);
-        }
-        return new Snapshot(s.tables, s.longLengths, s.shortWinners, tables, high, low, filter);
-    }
-
-    /** The lengths 33..64 ({@code [0]}, bit L - 1) and 65..128 ({@code [1]}, bit L - 65) counted, or null for none. */
-    private static long[] present(int[] counts) {
-        long high = 0;
-        long low = 0;
-        for (int length = 33; length <= 128; length++) {
-            if (counts[length] > 0) {
-                if (length <= 64) {
-                    high |= 1L << (length - 1);
-                } else {
-                    low |= 1L << (length - 65);
-                }
-            }
-        }
-        return high == 0 && low == 0 ? null : new long[] {high, low};
+        return new Snapshot(s.tables, s.longLengths, s.shortWinners, tables, high, low);
     }
 
     /**
@@ -433,7 +382,7 @@ public final class PrefixIndex<K extends Comparable<? super K>, V> {
             }
             winners[c] = chunk;
         }
-        return new Snapshot(s.tables, s.longLengths, winners, s.tables6, s.lengths6High, s.lengths6Low, s.filter6);
+        return new Snapshot(s.tables, s.longLengths, winners, s.tables6, s.lengths6High, s.lengths6Low);
     }
 
     /**
@@ -443,7 +392,6 @@ public final class PrefixIndex<K extends Comparable<? super K>, V> {
     private Snapshot rebuilt() {
         Arrays.fill(networksOfLength, 0);
         Arrays.fill(networksOfLength6, 0);
-        lengthCounts6.clear();
         longLengthCounts.clear();
         Arrays.fill(shortLengths, null);
         int[][] longLengths = new int[256][256];
@@ -462,9 +410,6 @@ public final class PrefixIndex<K extends Comparable<? super K>, V> {
                 byLength6.get(place6.length()).add(place6);
                 byLength6.get(place6.length()).add(winnerAt(place6));
                 networksOfLength6[place6.length()]++;
-                if (place6.length() > 32) {
-                    lengthCounts6.computeIfAbsent((int) (place6.high() >>> 32), top -> new int[129])[place6.length()]++;
-                }
                 continue;
             }
             Long place = (Long) boxed;
@@ -543,25 +488,7 @@ public final class PrefixIndex<K extends Comparable<? super K>, V> {
                 lengths6Low |= 1L << (length - 65);
             }
         }
-        slash32s6 = lengthCounts6.size();
-        int size = 1;
-        while (slash32s6 > size * SEGMENT_TARGET) {
-            size *= 2;
-        }
-        List<List<Object>> groups = new ArrayList<>(size);
-        for (int i = 0; i < size; i++) {
-            groups.add(new ArrayList<>());
-        }
-        for (Map.Entry<Integer, int[]> e : lengthCounts6.entrySet()) {
-            List<Object> group = groups.get((int) hash(e.getKey()) & (size - 1));
-            group.add(e.getKey());
-            group.add(present(e.getValue()));
-        }
-        Segment[] filter6 = new Segment[size];
-        for (int i = 0; i < size; i++) {
-            filter6[i] = Segment.of(groups.get(i));
-        }
-        return new Snapshot(tables, longLengths, shortWinners, tables6, lengths6High, lengths6Low, filter6);
+        return new Snapshot(tables, longLengths, shortWinners, tables6, lengths6High, lengths6Low);
     }
 
     /** One published state: immutable once built. */
@@ -577,7 +504,7 @@ public final class PrefixIndex<K extends Comparable<? super K>, V> {
             Arrays.fill(shortWinners, new Object[256]);
             Segment6[][] tables6 = new Segment6[129][];
             Arrays.fill(tables6, new Segment6[] {Segment6.EMPTY});
-            EMPTY = new Snapshot(tables, longLengths, shortWinners, tables6, 0, 0, new Segment[] {Segment.EMPTY});
+            EMPTY = new Snapshot(tables, longLengths, shortWinners, tables6, 0, 0);
         }
 
         /** By prefix length 17..32, the hash table of that length: segments chosen by the low bits of the hash. */
@@ -598,22 +525,15 @@ public final class PrefixIndex<K extends Comparable<? super K>, V> {
         final long lengths6High;
         /** Bit {@code L - 65} set when an IPv6 network of length L in 65..128 is present. */
         final long lengths6Low;
-        /**
-         * By the top 32 bits of an IPv6 address: the lengths 33..128 of the networks in that /32 ({@code long[2]}, as
-         * {@link #present}), or null for none; so that a lookup probes those lengths only, and none outside every
-         * network's /32.
-         */
-        final Segment[] filter6;
 
         Snapshot(Segment[][] tables, int[][] longLengths, Object[][] shortWinners, Segment6[][] tables6,
-                 long lengths6High, long lengths6Low, Segment[] filter6) {
+                 long lengths6High, long lengths6Low) {
             this.tables = tables;
             this.longLengths = longLengths;
             this.shortWinners = shortWinners;
             this.tables6 = tables6;
             this.lengths6High = lengths6High;
             this.lengths6Low = lengths6Low;
-            this.filter6 = filter6;
         }
     }
 
