@@ -50,8 +50,9 @@ import picocli.CommandLine.Spec;
             "  TWILIO_API_KEY       optionally, an API key of that account (SK...)",
             "  TWILIO_API_SECRET    that key's secret",
             "",
-            "Exit status: 0 after a graceful stop, 1 when the server cannot start,",
-            "2 on a bad setting."})
+            "Exit status: 143 after a SIGTERM, 130 after Ctrl-C (128 + the signal, as",
+            "the JVM reports a stop by signal; the stop is graceful), 1 when the",
+            "server cannot start, 2 on a bad setting."})
 final class ServerCommand {
 
     /** The environment variable behind each flag. */
