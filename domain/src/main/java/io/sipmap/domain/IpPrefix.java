@@ -72,21 +72,6 @@ public record IpPrefix(IpAddress address, int length) {
         return requestedLength(Integer.parseInt(text), address);
     }
 
-    /** {@link #requestedLength(int, IpAddress)} for an IPv4 address: 0..32, 0 meaning 32. */
-    public static int requestedLength(int length) {
-        return requestedLength(length, IPV4);
-    }
-
-    /** {@link #parseLength(String, IpAddress)} for an IPv4 address, refusing null (nothing) as out of range. */
-    public static int parseLength(String text) {
-        if (text == null) {
-            throw outOfRange(32, "nothing");
-        }
-        return parseLength(text, IPV4);
-    }
-
-    private static final Ipv4Address IPV4 = new Ipv4Address(0);
-
     private static SipmapException.InvalidParameter outOfRange(int bits, String got) {
         return new SipmapException.InvalidParameter("CidrPrefixLength", "Invalid CidrPrefixLength: expected an integer"
                 + " from 0 to " + bits + " (0 meaning " + bits + "), got " + got);

@@ -21,8 +21,6 @@ public record IpRecord(AccountSid accountSid, IpRecordSid sid, String friendlyNa
 
     /** The longest friendly name accepted, in characters (code points). */
     public static final int MAX_FRIENDLY_NAME_LENGTH = 255;
-    /** The prefix length of an IPv4 record created without one: a single address (IPv6: 128). */
-    public static final int DEFAULT_CIDR_PREFIX_LENGTH = 32;
 
     public IpRecord {
         Objects.requireNonNull(accountSid, "accountSid");

@@ -11,6 +11,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class Ipv4Test {
 
+    /** The family the prefix lengths below are of. */
+    private static final IpAddress V4 = Ipv4Address.parse("192.0.2.1");
+
     @ParameterizedTest
     @ValueSource(strings = {"0.0.0.0", "255.255.255.255", "192.0.2.10", "10.0.0.1", "1.2.3.4", "100.200.250.199"})
     void parsesStrictDottedDecimalAndPrintsItBack(String text) {
@@ -93,24 +96,24 @@ class Ipv4Test {
 
     @Test
     void parsesPrefixLengthsFromTheWire() {
-        assertThat(IpPrefix.parseLength("1")).isEqualTo(1);
-        assertThat(IpPrefix.parseLength("32")).isEqualTo(32);
-        assertThat(IpPrefix.parseLength("08")).isEqualTo(8);
+        assertThat(IpPrefix.parseLength("1", V4)).isEqualTo(1);
+        assertThat(IpPrefix.parseLength("32", V4)).isEqualTo(32);
+        assertThat(IpPrefix.parseLength("08", V4)).isEqualTo(8);
         for (String bad : new String[] {"", "33", "-1", "+8", "8.0", "abc", " 8", "99999999999"}) {
-            assertThatThrownBy(() -> IpPrefix.parseLength(bad))
+            assertThatThrownBy(() -> IpPrefix.parseLength(bad, V4))
                     .as(bad).isInstanceOf(SipmapException.InvalidParameter.class).hasMessageContaining("CidrPrefixLength");
         }
     }
 
     @Test
     void aRequestedLengthOfZeroMeansTheWholeAddress() {
-        assertThat(IpPrefix.requestedLength(0)).isEqualTo(32);
-        assertThat(IpPrefix.parseLength("0")).isEqualTo(32);
-        assertThat(IpPrefix.parseLength("00")).isEqualTo(32);
-        assertThat(IpPrefix.requestedLength(1)).isEqualTo(1);
-        assertThat(IpPrefix.requestedLength(24)).isEqualTo(24);
+        assertThat(IpPrefix.requestedLength(0, V4)).isEqualTo(32);
+        assertThat(IpPrefix.parseLength("0", V4)).isEqualTo(32);
+        assertThat(IpPrefix.parseLength("00", V4)).isEqualTo(32);
+        assertThat(IpPrefix.requestedLength(1, V4)).isEqualTo(1);
+        assertThat(IpPrefix.requestedLength(24, V4)).isEqualTo(24);
         for (int bad : new int[] {-1, 33, Integer.MIN_VALUE, Integer.MAX_VALUE}) {
-            assertThatThrownBy(() -> IpPrefix.requestedLength(bad)).as("%d", bad)
+            assertThatThrownBy(() -> IpPrefix.requestedLength(bad, V4)).as("%d", bad)
                     .isInstanceOfSatisfying(SipmapException.InvalidParameter.class,
                             e -> assertThat(e.parameter()).isEqualTo("CidrPrefixLength"));
         }
