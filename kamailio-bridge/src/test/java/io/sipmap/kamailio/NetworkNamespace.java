@@ -72,7 +72,9 @@ final class NetworkNamespace implements AutoCloseable {
             namespace.check(namespace.inside("ip", "-6", "addr", "add", address + "/64", "dev", "lo", "nodad"));
             namespace.check(namespace.inside("ip", "-6", "route", "add", "local", "fd00::/8", "dev", "lo",
                     "table", "local"));
-            namespace.check(namespace.inside("sysctl", "-q", "-w", "net.ipv6.ip_nonlocal_bind=1"));
+            // procps, which has sysctl, is not on every minimal machine
+            namespace.check(namespace.inside(DebianPackages.require("sysctl", "procps").toString(), "-q", "-w",
+                    "net.ipv6.ip_nonlocal_bind=1"));
         } catch (IOException | RuntimeException | InterruptedException e) {
             namespace.close();
             throw e;
