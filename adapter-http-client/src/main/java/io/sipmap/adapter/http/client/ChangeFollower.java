@@ -240,14 +240,16 @@ public final class ChangeFollower<S extends ChangeFollower.Snapshot> implements 
 
     /** Hands the snapshot over; the listener's failure, or null. */
     private Throwable taken(S snapshot) {
+        // counted before the listener publishes it: whoever sees the snapshot's data sees it counted
+        snapshots.incrementAndGet();
         try {
             listener.snapshot(snapshot);
         } catch (RuntimeException e) {
+            snapshots.decrementAndGet();
             return e;
         }
         last = snapshot.lastEventId();
         loadedNanos = System.nanoTime();
-        snapshots.incrementAndGet();
         state = State.CONNECTING;
         return null;
     }
