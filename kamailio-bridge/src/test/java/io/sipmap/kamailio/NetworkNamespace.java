@@ -24,11 +24,14 @@ import org.junit.jupiter.api.Assumptions;
  * {@code local} route for all of fd00::/8 (a socket may then receive on any of those addresses) and
  * {@code net.ipv6.ip_nonlocal_bind} (and bind any of them). It has no other interface: no traffic leaves it. Programs
  * run inside it with {@code ip netns exec}; files and Unix sockets are shared with the host, so Kamailio's control
- * socket and address file work from outside. Named per process and run, and deleted on {@link #close()}.
+ * socket and address file work from outside. Named per process and run, and deleted on {@link #close()}; one left by
+ * a test process that was killed before it could close it is deleted, with what still runs in it, by the next
+ * {@link #create}.
  */
 final class NetworkNamespace implements AutoCloseable {
 
     private static final AtomicInteger RUNS = new AtomicInteger();
+    private static final String PREFIX = "sipmap-";
     private static final Duration COMMAND = Duration.ofSeconds(20);
 
     private final Path ip;
@@ -60,7 +63,8 @@ final class NetworkNamespace implements AutoCloseable {
             Assumptions.abort("IPv6 Kamailio tests need a network namespace, and there is no ip program: " + e);
             throw e;
         }
-        String name = "sipmap-" + ProcessHandle.current().pid() + "-" + RUNS.incrementAndGet();
+        removeStale(ip);
+        String name = PREFIX + ProcessHandle.current().pid() + "-" + RUNS.incrementAndGet();
         String made = run(List.of(ip.toString(), "netns", "add", name));
         if (made != null) {
             Assumptions.abort("IPv6 Kamailio tests need a network namespace of their own, and this machine cannot make"
@@ -155,14 +159,44 @@ final class NetworkNamespace implements AutoCloseable {
 
     /** Runs {@code command}; null when it exited 0, else its status and output. */
     private static String run(List<String> command) throws IOException, InterruptedException {
+        String[] result = outcome(command);
+        return result[0] == null ? null : result[0] + ": " + result[1];
+    }
+
+    /** Runs {@code command}: its failure (null when it exited 0) and its output. */
+    private static String[] outcome(List<String> command) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         process.getOutputStream().close();
         if (!process.waitFor(COMMAND.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            return "did not finish within " + COMMAND;
+            return new String[] {"did not finish within " + COMMAND, ""};
         }
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        return process.exitValue() == 0 ? null : "exit status " + process.exitValue() + ": " + output;
+        return new String[] {process.exitValue() == 0 ? null : "exit status " + process.exitValue(), output};
+    }
+
+    /** Deletes the namespaces of test processes no longer running, after killing what still runs in them. */
+    private static void removeStale(Path ip) throws IOException, InterruptedException {
+        String[] list = outcome(List.of(ip.toString(), "netns", "list"));
+        if (list[0] != null) {
+            return; // cannot list: create says why it cannot make one either
+        }
+        for (String line : list[1].lines().toList()) {
+            String name = line.split(" ")[0];
+            String[] parts = name.split("-");
+            if (!name.startsWith(PREFIX) || parts.length != 3 || !parts[1].matches("[0-9]{1,10}")
+                    || ProcessHandle.of(Long.parseLong(parts[1])).isPresent()) {
+                continue;
+            }
+            for (String pid : outcome(List.of(ip.toString(), "netns", "pids", name))[1].lines().toList()) {
+                if (pid.matches("[0-9]{1,10}")) {
+                    ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
+                }
+            }
+            String failed = run(List.of(ip.toString(), "netns", "del", name));
+            System.err.println("NetworkNamespace: " + name + ", left by test process " + parts[1] + " which no longer"
+                    + " runs, " + (failed == null ? "deleted" : "not deleted: " + failed));
+        }
     }
 
     /** Ends the probe program and deletes the namespace (the programs inside it must have ended first). */
